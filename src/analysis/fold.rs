@@ -1,0 +1,89 @@
+//! Folding text for matching: typographic variants made equal (’ and ',
+//! curly and straight quotes, ü and u, hyphen and space) while remembering
+//! where each folded byte came from, so a match maps back to the original.
+
+/// Text folded for matching, with the original byte range of every byte.
+pub struct Folded {
+    pub text: String,
+    /// For each byte of `text`, the start of the original character.
+    starts: Vec<usize>,
+    /// For each byte of `text`, the end of the original character.
+    ends: Vec<usize>,
+}
+
+impl Folded {
+    /// The original byte range of folded range `start..end` (non-empty).
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.starts[start], self.ends[end - 1])
+    }
+}
+
+/// Folds `text`. Latin letters with diacritics and typographic punctuation
+/// are transliterated to ASCII; hyphens become spaces, so `al-Sham` and
+/// `al Sham` are one name. Other scripts are kept as they are.
+pub fn fold(text: &str) -> Folded {
+    let mut folded = Folded {
+        text: String::with_capacity(text.len()),
+        starts: Vec::with_capacity(text.len()),
+        ends: Vec::with_capacity(text.len()),
+    };
+    for (start, c) in text.char_indices() {
+        let end = start + c.len_utf8();
+        let mut push = |s: &str| {
+            folded.text.push_str(s);
+            folded.starts.resize(folded.text.len(), start);
+            folded.ends.resize(folded.text.len(), end);
+        };
+        match c {
+            '-' | '\u{2010}' | '\u{2011}' | '\u{00A0}' => push(" "),
+            c if c.is_ascii() => push(c.encode_utf8(&mut [0; 4])),
+            c if is_foldable(c) => match deunicode::deunicode_char(c) {
+                Some(ascii) if ascii.len() == 1 && ascii != "-" => push(ascii),
+                Some("-") => push(" "),
+                Some(ascii) if !ascii.is_empty() && ascii.is_ascii() => push(ascii),
+                _ => push(c.encode_utf8(&mut [0; 4])),
+            },
+            c => push(c.encode_utf8(&mut [0; 4])),
+        }
+    }
+    folded
+}
+
+/// Latin letters with marks and general punctuation fold to ASCII; other
+/// scripts are left alone so that, say, Arabic text never matches a Latin
+/// name by transliteration.
+fn is_foldable(c: char) -> bool {
+    matches!(c as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2000..=0x206F)
+}
+
+/// Folds a name the way text is folded, trimmed: the pattern to search for.
+pub fn fold_name(name: &str) -> String {
+    let folded = fold(name.trim()).text;
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_typographic_variants() {
+        assert_eq!(fold("Türkiye’s").text, "Turkiye's");
+        assert_eq!(fold("al-Sham").text, "al Sham");
+        assert_eq!(fold("“x”").text, "\"x\"");
+    }
+
+    #[test]
+    fn maps_folded_ranges_back_to_the_original() {
+        let text = "in Türkiye today";
+        let folded = fold(text);
+        let start = folded.text.find("Turkiye").unwrap();
+        let (a, b) = folded.original_range(start, start + "Turkiye".len());
+        assert_eq!(&text[a..b], "Türkiye");
+    }
+
+    #[test]
+    fn keeps_other_scripts() {
+        assert_eq!(fold("الأسد").text, "الأسد");
+    }
+}

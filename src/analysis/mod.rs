@@ -1,0 +1,32 @@
+//! Analysis: what each source says, found in its text alone.
+//!
+//! Every function here is pure and sees one source at a time, never another,
+//! so sources are analysed in parallel and the results can be cached by the
+//! source's content. Cross-source work belongs to `site`.
+
+pub mod fold;
+pub mod mentions;
+
+use serde::{Deserialize, Serialize};
+
+pub use mentions::{Matcher, Mention};
+
+use crate::content::Source;
+
+/// What the analysis found in one source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceAnalysis {
+    /// Entity mentions in paragraph order.
+    pub mentions: Vec<Mention>,
+}
+
+/// Analyses one source against the compiled catalogue.
+pub fn analyse(source: &Source, matcher: &Matcher) -> SourceAnalysis {
+    let mentions = source
+        .paragraphs
+        .iter()
+        .enumerate()
+        .flat_map(|(index, paragraph)| matcher.find(index, &paragraph.text))
+        .collect();
+    SourceAnalysis { mentions }
+}

@@ -1,0 +1,43 @@
+//! The command line: `dossier build | check | init`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dossier",
+    version,
+    about = "Turns a folder of news articles into a cross-referenced dossier website"
+)]
+pub struct Cli {
+    /// The dossier's folder (default: the nearest folder upwards holding book.toml)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default: public/)
+    Build {
+        /// Write the site here instead of [build] output
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Absolute URL the site will be published at, e.g. https://user.github.io/repo/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check content and templates without writing anything
+    Check,
+    /// Create a new dossier in DIR
+    Init {
+        /// Folder to create the dossier in
+        dir: PathBuf,
+        /// Theme to write into book.toml
+        #[arg(long, default_value = "default")]
+        theme: String,
+    },
+}

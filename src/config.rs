@@ -1,0 +1,201 @@
+//! `book.toml`: the dossier's configuration.
+//!
+//! `Config::parse` is pure so it can be unit-tested; `Config::load` adds the
+//! filesystem. Unknown keys and wrong types are errors that name the key and
+//! its line, because a silently ignored typo is a setting the user thinks they
+//! made.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{io_error, Diagnostic, Error, Result};
+
+/// The name of the configuration file that marks a dossier's root.
+pub const CONFIG_FILE: &str = "book.toml";
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `[dossier]`: what the dossier is.
+    pub dossier: DossierConfig,
+    /// `[build]`: where content is read and the site written.
+    pub build: BuildConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DossierConfig {
+    /// The dossier's title, shown on every page. Default: "Dossier".
+    pub title: String,
+    /// One or two sentences on what the dossier is about. Default: empty.
+    pub description: String,
+    /// Language of the pages, as a BCP 47 tag. Default: "en".
+    pub language: String,
+    /// Absolute URL the site is published at, e.g.
+    /// `https://user.github.io/repo/`. Used only where an absolute URL is
+    /// required (feeds, sitemap, canonical links). Default: none.
+    #[serde(alias = "base-url")]
+    pub base_url: Option<String>,
+    /// Theme under `themes/NAME/`, or a built-in theme. Default: "default".
+    pub theme: String,
+}
+
+impl Default for DossierConfig {
+    fn default() -> Self {
+        DossierConfig {
+            title: "Dossier".to_owned(),
+            description: String::new(),
+            language: "en".to_owned(),
+            base_url: None,
+            theme: "default".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BuildConfig {
+    /// Folder holding `sources/` and `entities/`, relative to the root.
+    /// Default: "content".
+    pub content: PathBuf,
+    /// Folder the site is written to, relative to the root. Default: "public".
+    pub output: PathBuf,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            content: PathBuf::from("content"),
+            output: PathBuf::from("public"),
+        }
+    }
+}
+
+impl Config {
+    /// Parses `book.toml` text; `path` is only used to name the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|error| {
+            let mut diagnostic =
+                Diagnostic::error(path, format!("invalid {CONFIG_FILE}: {}", error.message()));
+            if let Some(span) = error.span() {
+                diagnostic = diagnostic.at_offset(text, span.start);
+            }
+            if error.message().contains("unknown field") {
+                diagnostic = diagnostic.with_help(
+                    "known keys are title, description, language, base_url and theme \
+                     under [dossier], content and output under [build]",
+                );
+            }
+            Error::Content(vec![diagnostic])
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// Reads and parses `book.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        if !path.is_file() {
+            return Err(Error::Usage(format!(
+                "no {CONFIG_FILE} in {}: this is not a dossier\n  = help: run `dossier init {}` to start one here, or pass --root",
+                root.display(),
+                root.display()
+            )));
+        }
+        let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
+        Config::parse(&text, Path::new(CONFIG_FILE))
+    }
+
+    /// Checks values that parse but make no sense.
+    pub fn validate(&self, path: &Path) -> Result<()> {
+        if let Some(url) = &self.dossier.base_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(Error::Content(vec![Diagnostic::error(
+                    path,
+                    format!("base_url `{url}` is not an absolute http(s) URL"),
+                )
+                .with_help(
+                    "write it in full, e.g. base_url = \"https://user.github.io/repo/\"",
+                )]));
+            }
+        }
+        for (key, folder) in [
+            ("content", &self.build.content),
+            ("output", &self.build.output),
+        ] {
+            if folder.as_os_str().is_empty() {
+                return Err(Error::Content(vec![Diagnostic::error(
+                    path,
+                    format!("[build] {key} must not be empty"),
+                )]));
+            }
+        }
+        Ok(())
+    }
+
+    /// The base URL with exactly one trailing slash, if set.
+    pub fn base_url(&self) -> Option<String> {
+        self.dossier
+            .base_url
+            .as_ref()
+            .map(|url| format!("{}/", url.trim_end_matches('/')))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("book.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let config = parse("").unwrap();
+        assert_eq!(config, Config::default());
+        assert_eq!(config.build.output, PathBuf::from("public"));
+    }
+
+    #[test]
+    fn reads_every_documented_key() {
+        let config = parse(
+            "[dossier]\ntitle = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\n\
+             base_url = \"https://example.org/repo\"\ntheme = \"news\"\n\
+             [build]\ncontent = \"c\"\noutput = \"out\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.dossier.title, "T");
+        assert_eq!(config.dossier.theme, "news");
+        assert_eq!(
+            config.base_url().as_deref(),
+            Some("https://example.org/repo/")
+        );
+        assert_eq!(config.build.content, PathBuf::from("c"));
+    }
+
+    #[test]
+    fn errors_on_unknown_key_with_its_line() {
+        let Err(Error::Content(diagnostics)) = parse("[dossier]\ntitle = \"T\"\ntitel = \"x\"\n")
+        else {
+            panic!("expected a content error");
+        };
+        let shown = diagnostics[0].to_string();
+        assert!(shown.contains("unknown field `titel`"), "{shown}");
+        assert!(shown.contains("book.toml:3:1"), "{shown}");
+    }
+
+    #[test]
+    fn errors_on_wrong_type_with_its_line() {
+        let Err(Error::Content(diagnostics)) = parse("[dossier]\n\ntitle = 3\n") else {
+            panic!("expected a content error");
+        };
+        assert_eq!(diagnostics[0].position.map(|p| p.0), Some(3));
+    }
+
+    #[test]
+    fn errors_on_relative_base_url() {
+        assert!(parse("[dossier]\nbase_url = \"example.org\"\n").is_err());
+    }
+}

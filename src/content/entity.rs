@@ -1,0 +1,234 @@
+//! Reading one entity file of the catalogue (`content/entities/*.md`): a
+//! person, organisation, place or outlet with the names it goes by.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::front_matter::{self, Fields};
+use super::paragraphs;
+use crate::error::Diagnostic;
+
+/// Front matter keys an entity may carry.
+pub const ENTITY_KEYS: &[&str] = &["name", "kind", "aliases", "description", "links"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Organization,
+    Place,
+    Outlet,
+    Other,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 5] = [
+        EntityKind::Person,
+        EntityKind::Organization,
+        EntityKind::Place,
+        EntityKind::Outlet,
+        EntityKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+            EntityKind::Outlet => "outlet",
+            EntityKind::Other => "other",
+        }
+    }
+
+    /// The plural heading used when entities are listed by kind.
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            EntityKind::Person => "People",
+            EntityKind::Organization => "Organisations",
+            EntityKind::Place => "Places",
+            EntityKind::Outlet => "Outlets",
+            EntityKind::Other => "Other",
+        }
+    }
+
+    fn parse(text: &str) -> Option<EntityKind> {
+        match text.to_ascii_lowercase().as_str() {
+            "person" | "people" => Some(EntityKind::Person),
+            "organization" | "organisation" | "org" | "group" => Some(EntityKind::Organization),
+            "place" | "location" => Some(EntityKind::Place),
+            "outlet" | "agency" | "media" => Some(EntityKind::Outlet),
+            "other" => Some(EntityKind::Other),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One entry of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Path relative to the dossier root.
+    pub path: PathBuf,
+    /// The page's slug, from the file name.
+    pub slug: String,
+    pub name: String,
+    pub kind: EntityKind,
+    /// Other names the entity goes by in the sources.
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    /// Web addresses about the entity (http and https only).
+    pub links: Vec<String>,
+    /// The Markdown body, rendered and sanitised.
+    pub body_html: String,
+}
+
+impl Entity {
+    /// The name and every alias: all the names the matcher looks for.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Parses an entity file. `slug` comes from its file name.
+pub fn parse_entity(
+    text: &str,
+    path: &Path,
+    slug: String,
+) -> Result<(Entity, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let split = front_matter::split(text, path).map_err(|d| vec![d])?;
+    let Some(front_matter) = split.front_matter.as_ref() else {
+        return Err(vec![Diagnostic::error(path, "the entity file has no front matter")
+            .at_line(text, 1, 1)
+            .with_help(
+                "start the file with:\n+++\nname = \"Full Name\"\nkind = \"person\"\naliases = [\"Other Name\"]\n+++",
+            )]);
+    };
+    let mut fields = Fields::new(front_matter, text, path);
+    fields.warn_unknown_keys(ENTITY_KEYS);
+
+    let name = fields.string("name").filter(|n| !n.is_empty());
+    if name.is_none() {
+        fields.diagnostics.push(
+            Diagnostic::error(path, "the entity has no `name`")
+                .at_line(text, 1, 1)
+                .with_help("add name = \"Full Name\" to the front matter"),
+        );
+    }
+    let kind = read_kind(&mut fields);
+    let aliases: Vec<String> = fields
+        .strings("aliases")
+        .into_iter()
+        .filter(|a| !a.is_empty())
+        .collect();
+    let description = fields.string("description").filter(|d| !d.is_empty());
+    let links = read_links(&mut fields);
+
+    let body_html = paragraphs::render_markdown(split.body);
+    let diagnostics = fields.diagnostics;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    let entity = Entity {
+        path: path.to_owned(),
+        slug,
+        name: name.unwrap_or_default(),
+        kind,
+        aliases,
+        description,
+        links,
+        body_html,
+    };
+    Ok((entity, diagnostics))
+}
+
+fn read_kind(fields: &mut Fields<'_>) -> EntityKind {
+    let Some(written) = fields.string("kind") else {
+        let diagnostic = fields
+            .diagnostic_at_key(
+                "name",
+                "the entity has no `kind`; it is listed as `other`".into(),
+            )
+            .with_help(
+                "add kind = \"person\", \"organization\", \"place\", \"outlet\" or \"other\"",
+            );
+        fields.diagnostics.push(Diagnostic {
+            severity: crate::error::Severity::Warning,
+            ..diagnostic
+        });
+        return EntityKind::Other;
+    };
+    EntityKind::parse(&written).unwrap_or_else(|| {
+        let diagnostic = fields
+            .diagnostic_at_key("kind", format!("unknown entity kind `{written}`"))
+            .with_help("use one of person, organization, place, outlet, other");
+        fields.diagnostics.push(diagnostic);
+        EntityKind::Other
+    })
+}
+
+fn read_links(fields: &mut Fields<'_>) -> Vec<String> {
+    let links = fields.strings("links");
+    let (good, bad): (Vec<String>, Vec<String>) = links.into_iter().partition(|link| {
+        let lower = link.to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    });
+    for link in bad {
+        let diagnostic = fields
+            .diagnostic_at_key("links", format!("link `{link}` is not an http(s) address"))
+            .with_help("links must start with http:// or https://");
+        fields.diagnostics.push(diagnostic);
+    }
+    good
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<(Entity, Vec<Diagnostic>), Vec<Diagnostic>> {
+        parse_entity(text, Path::new("content/entities/x.md"), "x".into())
+    }
+
+    #[test]
+    fn reads_an_entity() {
+        let (entity, warnings) = parse(
+            "+++\nname = \"Dmitry Peskov\"\nkind = \"person\"\naliases = [\"Peskov\"]\n+++\nKremlin *spokesman*.\n",
+        )
+        .unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(
+            entity.names().collect::<Vec<_>>(),
+            ["Dmitry Peskov", "Peskov"]
+        );
+        assert_eq!(entity.kind, EntityKind::Person);
+        assert!(entity.body_html.contains("<em>spokesman</em>"));
+    }
+
+    #[test]
+    fn errors_without_front_matter_or_name() {
+        assert!(parse("Just text\n").is_err());
+        let errors = parse("+++\nkind = \"person\"\n+++\n").unwrap_err();
+        assert!(errors[0].message.contains("no `name`"));
+    }
+
+    #[test]
+    fn unknown_kind_is_an_error() {
+        let errors = parse("+++\nname = \"X\"\nkind = \"planet\"\n+++\n").unwrap_err();
+        assert_eq!(errors[0].position, Some((3, 1)));
+    }
+
+    #[test]
+    fn script_links_are_refused() {
+        let errors =
+            parse("+++\nname = \"X\"\nkind = \"person\"\nlinks = [\"javascript:alert(1)\"]\n+++\n")
+                .unwrap_err();
+        assert!(errors[0].message.contains("javascript:"));
+    }
+}

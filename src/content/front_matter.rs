@@ -1,0 +1,352 @@
+//! Front matter: the optional `+++` (TOML) or `---` (YAML) block at the top
+//! of a file, split from the body and read into a table of values whose keys
+//! and types are checked with errors at the file's own line numbers.
+
+use std::path::Path;
+
+use toml::{Table, Value};
+
+use crate::error::Diagnostic;
+
+/// A parsed front matter block.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub table: Table,
+    /// The block's lines as written, to place a key's diagnostics.
+    raw: String,
+    /// 1-based line of the block's first line inside the file.
+    first_line: usize,
+}
+
+/// A file split into its front matter (if any) and its body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub front_matter: Option<FrontMatter>,
+    pub body: &'a str,
+    /// Number of lines before the body, to map body lines to file lines.
+    pub body_line_offset: usize,
+}
+
+/// Splits `text` into front matter and body and parses the front matter.
+pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+    let first = text.lines().next().unwrap_or_default().trim_end();
+    let (fence, is_toml) = match first {
+        "+++" => ("+++", true),
+        "---" => ("---", false),
+        _ => {
+            return Ok(Split {
+                front_matter: None,
+                body: text,
+                body_line_offset: 0,
+            })
+        }
+    };
+    let block_start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = block_start;
+    let mut line_number = 2;
+    while offset < text.len() {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let line = text[offset..line_end].trim_end();
+        if line == fence || (!is_toml && line == "...") {
+            let raw = &text[block_start..offset];
+            let body_start = (line_end + 1).min(text.len());
+            let table = if is_toml {
+                parse_toml(raw, text, block_start, path)?
+            } else {
+                parse_yaml(raw, text, path)?
+            };
+            return Ok(Split {
+                front_matter: Some(FrontMatter {
+                    table,
+                    raw: raw.to_owned(),
+                    first_line: 2,
+                }),
+                body: &text[body_start..],
+                body_line_offset: line_number,
+            });
+        }
+        offset = line_end + 1;
+        line_number += 1;
+    }
+    Err(Diagnostic::error(
+        path,
+        format!("front matter opened with `{fence}` is never closed"),
+    )
+    .at_line(text, 1, 1)
+    .with_help(format!(
+        "add a line with only `{fence}` after the last front matter line"
+    )))
+}
+
+fn parse_toml(raw: &str, text: &str, block_start: usize, path: &Path) -> Result<Table, Diagnostic> {
+    raw.parse::<Table>().map_err(|error| {
+        let diagnostic = Diagnostic::error(
+            path,
+            format!("invalid TOML front matter: {}", error.message()),
+        )
+        .with_help("front matter between `+++` lines is TOML: key = \"value\", one per line");
+        match error.span() {
+            Some(span) => diagnostic.at_offset(text, block_start + span.start),
+            None => diagnostic,
+        }
+    })
+}
+
+fn parse_yaml(raw: &str, text: &str, path: &Path) -> Result<Table, Diagnostic> {
+    let error_at = |message: String, location: Option<serde_yaml_ng::Location>| {
+        let diagnostic = Diagnostic::error(path, message)
+            .with_help("front matter between `---` lines is YAML: `key: value`, one per line");
+        match location {
+            // The YAML parser counts from the block's first line; the file has
+            // the opening `---` above it.
+            Some(location) => diagnostic.at_line(text, location.line() + 1, location.column()),
+            None => diagnostic,
+        }
+    };
+    if raw.trim().is_empty() {
+        return Ok(Table::new());
+    }
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(raw).map_err(|error| {
+        error_at(
+            format!("invalid YAML front matter: {error}"),
+            error.location(),
+        )
+    })?;
+    match yaml_to_toml(value) {
+        Some(Value::Table(table)) => Ok(table),
+        _ => Err(error_at(
+            "YAML front matter must be a mapping of keys to values".to_owned(),
+            None,
+        )),
+    }
+}
+
+/// Converts YAML values to TOML ones so both formats share one reader. YAML
+/// nulls have no TOML equivalent and are dropped, as an absent key.
+fn yaml_to_toml(value: serde_yaml_ng::Value) -> Option<Value> {
+    use serde_yaml_ng::Value as Y;
+    Some(match value {
+        Y::Null => return None,
+        Y::Bool(b) => Value::Boolean(b),
+        Y::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Float(n.as_f64().unwrap_or_default()),
+        },
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().filter_map(yaml_to_toml).collect()),
+        Y::Mapping(map) => Value::Table(
+            map.into_iter()
+                .filter_map(|(key, value)| {
+                    let key = match key {
+                        Y::String(s) => s,
+                        other => serde_yaml_ng::to_string(&other).ok()?.trim().to_owned(),
+                    };
+                    Some((key, yaml_to_toml(value)?))
+                })
+                .collect(),
+        ),
+        Y::Tagged(tagged) => return yaml_to_toml(tagged.value),
+    })
+}
+
+/// Reads typed values out of a front matter table, collecting a diagnostic
+/// for every key of the wrong type or unknown name.
+pub struct Fields<'a> {
+    front_matter: &'a FrontMatter,
+    text: &'a str,
+    path: &'a Path,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(front_matter: &'a FrontMatter, text: &'a str, path: &'a Path) -> Self {
+        Fields {
+            front_matter,
+            text,
+            path,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Warns about every key not in `known`, suggesting the nearest known key.
+    pub fn warn_unknown_keys(&mut self, known: &[&str]) {
+        for key in self.front_matter.table.keys() {
+            if known.contains(&key.as_str()) {
+                continue;
+            }
+            let mut diagnostic = self
+                .diagnostic_at_key(key, format!("unknown front matter key `{key}` is ignored"))
+                .with_help(format!("known keys are {}", known.join(", ")));
+            diagnostic.severity = crate::error::Severity::Warning;
+            if let Some(nearest) = nearest_key(key, known) {
+                diagnostic = diagnostic.with_help(format!("did you mean `{nearest}`?"));
+            }
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// A diagnostic placed on the line that sets `key`.
+    pub fn diagnostic_at_key(&self, key: &str, message: String) -> Diagnostic {
+        let diagnostic = Diagnostic::error(self.path, message);
+        match self.key_line(key) {
+            Some(line) => diagnostic.at_line(self.text, line, 1),
+            None => diagnostic,
+        }
+    }
+
+    fn key_line(&self, key: &str) -> Option<usize> {
+        self.front_matter
+            .raw
+            .lines()
+            .position(|line| {
+                let line = line.trim_start().trim_start_matches(['"', '\'']);
+                line.strip_prefix(key).is_some_and(|rest| {
+                    let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+                    rest.starts_with('=') || rest.starts_with(':')
+                })
+            })
+            .map(|index| index + self.front_matter.first_line)
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str) {
+        let diagnostic =
+            self.diagnostic_at_key(key, format!("front matter key `{key}` must be {expected}"));
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.front_matter.table.get(key)
+    }
+
+    /// A string value; numbers and dates are accepted and shown as written.
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) => Some(s.trim().to_owned()),
+            Value::Integer(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Datetime(d) => Some(d.to_string()),
+            _ => {
+                self.wrong_type(key, "a string, e.g. key = \"text\"");
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, key: &str) -> Option<bool> {
+        match self.get(key)? {
+            Value::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(key, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A list of strings; a single string is taken as a list of one.
+    pub fn strings(&mut self, key: &str) -> Vec<String> {
+        match self.get(key) {
+            None => Vec::new(),
+            Some(Value::String(s)) => vec![s.trim().to_owned()],
+            Some(Value::Array(items)) => {
+                let strings: Option<Vec<String>> = items
+                    .iter()
+                    .map(|item| item.as_str().map(|s| s.trim().to_owned()))
+                    .collect();
+                strings.unwrap_or_else(|| {
+                    self.wrong_type(key, "a list of strings, e.g. key = [\"a\", \"b\"]");
+                    Vec::new()
+                })
+            }
+            Some(_) => {
+                self.wrong_type(key, "a list of strings, e.g. key = [\"a\", \"b\"]");
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// The known key closest to a mistyped one, if any is close enough.
+fn nearest_key<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|candidate| (strsim::damerau_levenshtein(key, candidate), *candidate))
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 3))
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path() -> &'static Path {
+        Path::new("content/sources/a.md")
+    }
+
+    #[test]
+    fn no_front_matter_keeps_the_whole_text() {
+        let split = split("Headline\nBody.\n", path()).unwrap();
+        assert!(split.front_matter.is_none());
+        assert_eq!(split.body, "Headline\nBody.\n");
+    }
+
+    #[test]
+    fn splits_toml_front_matter() {
+        let text = "+++\ntitle = \"T\"\ndate = 2024-12-09\n+++\nBody\n";
+        let split = split(text, path()).unwrap();
+        let table = split.front_matter.unwrap().table;
+        assert_eq!(table["title"].as_str(), Some("T"));
+        assert!(table["date"].is_datetime());
+        assert_eq!(split.body, "Body\n");
+        assert_eq!(split.body_line_offset, 4);
+    }
+
+    #[test]
+    fn splits_yaml_front_matter() {
+        let text = "---\ntitle: T\naliases: [a, b]\n---\nBody\n";
+        let split = split(text, path()).unwrap();
+        let table = split.front_matter.unwrap().table;
+        assert_eq!(table["title"].as_str(), Some("T"));
+        assert_eq!(table["aliases"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn errors_when_front_matter_is_not_closed() {
+        let error = split("+++\ntitle = \"T\"\nBody\n", path()).unwrap_err();
+        assert!(error.message.contains("never closed"));
+        assert!(error.help.unwrap().contains("`+++`"));
+    }
+
+    #[test]
+    fn toml_errors_point_at_the_files_own_line() {
+        let error = split("+++\ntitle = \"T\"\ndate = = 3\n+++\n", path()).unwrap_err();
+        assert_eq!(error.position.unwrap().0, 3);
+    }
+
+    #[test]
+    fn yaml_errors_point_at_the_files_own_line() {
+        let error = split("---\ntitle: T\naliases: [a, b\n---\n", path()).unwrap_err();
+        assert!(error.position.unwrap().0 >= 3, "{error}");
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest_known_key() {
+        let text = "+++\ntitel = \"T\"\n+++\n";
+        let front_matter = split(text, path()).unwrap().front_matter.unwrap();
+        let mut fields = Fields::new(&front_matter, text, path());
+        fields.warn_unknown_keys(&["title", "date"]);
+        let warning = &fields.diagnostics[0];
+        assert!(!warning.is_error());
+        assert_eq!(warning.position, Some((2, 1)));
+        assert_eq!(warning.help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn wrong_types_are_errors_on_their_line() {
+        let text = "+++\ntitle = \"T\"\ndraft = \"yes\"\n+++\n";
+        let front_matter = split(text, path()).unwrap().front_matter.unwrap();
+        let mut fields = Fields::new(&front_matter, text, path());
+        assert_eq!(fields.boolean("draft"), None);
+        assert_eq!(fields.diagnostics[0].position, Some((3, 1)));
+    }
+}

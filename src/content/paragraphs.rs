@@ -1,0 +1,308 @@
+//! Splitting a source's body into numbered paragraphs.
+//!
+//! Every later stage speaks of paragraphs: mentions and quotes are found in a
+//! paragraph's plain text, and pages link to `#p<N>`. A raw clipping has one
+//! paragraph per line; a Markdown source has one per top-level block, whose
+//! HTML is kept with placeholders where its text goes, so the renderer can
+//! link mentions inside it without parsing the Markdown again.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+
+use super::text::{PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN};
+
+/// What a paragraph is, which decides how it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParagraphKind {
+    /// The clipping's first line when it is a headline.
+    Headline,
+    /// A short line without closing punctuation inside a clipping, or a
+    /// Markdown heading.
+    Heading,
+    /// A line that starts with `-` or `•` in a clipping.
+    Item,
+    /// Body text.
+    Text,
+    /// A Markdown block other than a heading (paragraph, list, table...).
+    Block,
+}
+
+/// One paragraph of a source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paragraph {
+    pub kind: ParagraphKind,
+    /// Plain text, in which mentions and quotes are found.
+    pub text: String,
+    /// For Markdown blocks: sanitised HTML in which `PLACEHOLDER_OPEN n
+    /// PLACEHOLDER_CLOSE` stands for text span `n`.
+    pub markup: Option<String>,
+    /// For Markdown blocks: the byte ranges of `text` that the placeholders
+    /// stand for, and whether mentions may be linked inside them (not inside
+    /// an existing link).
+    pub spans: Vec<TextSpan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSpan {
+    pub start: usize,
+    pub end: usize,
+    pub linkable: bool,
+}
+
+/// Heading lines inside a clipping are short; longer lines are body text.
+const MAX_HEADING_WORDS: usize = 6;
+
+/// Splits a raw clipping: one paragraph per non-empty line.
+pub fn split_clipping(body: &str, first_line_is_headline: bool) -> Vec<Paragraph> {
+    body.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .enumerate()
+        .map(|(index, line)| {
+            let (kind, text) = if index == 0 && first_line_is_headline {
+                (ParagraphKind::Headline, line)
+            } else if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("• "))
+            {
+                (ParagraphKind::Item, item.trim())
+            } else if is_heading_line(line) {
+                (ParagraphKind::Heading, line)
+            } else {
+                (ParagraphKind::Text, line)
+            };
+            Paragraph {
+                kind,
+                text: text.to_owned(),
+                markup: None,
+                spans: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn is_heading_line(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let starts_upper = line
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(char::is_uppercase);
+    words <= MAX_HEADING_WORDS
+        && starts_upper
+        && !line.ends_with(['.', ',', ';', ':', '!', '?', '"', '”'])
+}
+
+/// Splits a Markdown body into its top-level blocks.
+pub fn split_markdown(body: &str) -> Vec<Paragraph> {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let mut blocks = Vec::new();
+    let mut current = Vec::new();
+    let mut depth = 0usize;
+    for event in Parser::new_ext(body, options) {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        current.push(event);
+        if depth == 0 {
+            blocks.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks.into_iter().filter_map(markdown_block).collect()
+}
+
+/// Turns one top-level block's events into a paragraph: its plain text, and
+/// its sanitised HTML with a placeholder for each run of text.
+fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
+    let kind = match events.first() {
+        Some(Event::Start(Tag::Heading { .. })) => ParagraphKind::Heading,
+        _ => ParagraphKind::Block,
+    };
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    let mut out = Vec::with_capacity(events.len());
+    let (mut in_code, mut in_link, mut in_image) = (0usize, 0usize, 0usize);
+    for event in events {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                // Headings inside a source sit below the page's own <h1>.
+                let level = if level == HeadingLevel::H1 {
+                    HeadingLevel::H2
+                } else {
+                    level
+                };
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let level = if level == HeadingLevel::H1 {
+                    HeadingLevel::H2
+                } else {
+                    level
+                };
+                separate(&mut text);
+                out.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code += 1;
+                out.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = in_code.saturating_sub(1);
+                out.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(tag @ Tag::Link { .. }) => {
+                in_link += 1;
+                out.push(Event::Start(tag));
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                out.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(tag @ Tag::Image { .. }) => {
+                in_image += 1;
+                out.push(Event::Start(tag));
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                out.push(Event::End(TagEnd::Image));
+            }
+            Event::Text(run) if in_code == 0 && in_image == 0 => {
+                let start = text.len();
+                text.push_str(&run);
+                spans.push(TextSpan {
+                    start,
+                    end: text.len(),
+                    linkable: in_link == 0,
+                });
+                let placeholder =
+                    format!("{PLACEHOLDER_OPEN}{}{PLACEHOLDER_CLOSE}", spans.len() - 1);
+                out.push(Event::InlineHtml(placeholder.into()));
+            }
+            Event::Code(code) => {
+                text.push_str(&code);
+                out.push(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                text.push(' ');
+                out.push(event);
+            }
+            event @ Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => {
+                separate(&mut text);
+                out.push(event);
+            }
+            other => out.push(other),
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    let markup = sanitise(&html);
+    let text = text.trim_end().to_owned();
+    if text.is_empty() && markup.trim().is_empty() {
+        return None;
+    }
+    Some(Paragraph {
+        kind,
+        text,
+        markup: Some(markup),
+        spans,
+    })
+}
+
+/// Renders a whole Markdown text to sanitised HTML, for text that needs no
+/// paragraph anchors (entity descriptions).
+pub fn render_markdown(body: &str) -> String {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(body, options));
+    sanitise(&html)
+}
+
+/// Keeps words of adjacent blocks (list items, cells) apart in plain text.
+fn separate(text: &mut String) {
+    if !text.is_empty() && !text.ends_with(' ') {
+        text.push(' ');
+    }
+}
+
+/// Removes anything that could run script or load from elsewhere from HTML
+/// that came from content: raw HTML in Markdown is untrusted.
+pub fn sanitise(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["class"])
+        .add_tag_attributes("div", ["id"])
+        .add_tag_attributes("li", ["id"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipping_lines_become_paragraphs_with_kinds() {
+        let body = "Kremlin confirms asylum\n\nThe Kremlin said so.\n- World\nLooking Ahead\n";
+        let paragraphs = split_clipping(body, true);
+        let kinds: Vec<_> = paragraphs.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ParagraphKind::Headline,
+                ParagraphKind::Text,
+                ParagraphKind::Item,
+                ParagraphKind::Heading
+            ]
+        );
+        assert_eq!(paragraphs[2].text, "World");
+    }
+
+    #[test]
+    fn markdown_blocks_keep_text_and_placeholders() {
+        let paragraphs = split_markdown("# Title\n\nSome *Assad* text.\n\n- a\n- b\n");
+        assert_eq!(paragraphs.len(), 3);
+        assert_eq!(paragraphs[0].kind, ParagraphKind::Heading);
+        assert!(paragraphs[0].markup.as_ref().unwrap().starts_with("<h2>"));
+        assert_eq!(paragraphs[1].text, "Some Assad text.");
+        assert_eq!(paragraphs[1].spans.len(), 3);
+        assert_eq!(paragraphs[2].text, "a b");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let paragraphs = split_markdown(
+            "Hi <script>alert(1)</script> <a href=\"javascript:alert(1)\">x</a>\n\n<iframe src=\"https://e.com\"></iframe>\n",
+        );
+        for paragraph in &paragraphs {
+            let markup = paragraph.markup.as_deref().unwrap();
+            assert!(!markup.contains("<script"), "{markup}");
+            assert!(!markup.contains("javascript:"), "{markup}");
+            assert!(!markup.contains("<iframe"), "{markup}");
+        }
+    }
+
+    #[test]
+    fn text_inside_links_is_not_linkable() {
+        let paragraphs = split_markdown("See [Assad](https://example.org) now\n");
+        let spans = &paragraphs[0].spans;
+        assert_eq!(spans.iter().filter(|s| !s.linkable).count(), 1);
+    }
+}

@@ -1,0 +1,273 @@
+//! Reading one source file (a raw `.txt` clipping or a `.md` article) into a
+//! [`Source`]: front matter checked, missing metadata inferred and marked.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::front_matter::{self, Fields};
+use super::infer;
+use super::paragraphs::{self, Paragraph};
+use crate::error::Diagnostic;
+
+/// Front matter keys a source may carry.
+pub const SOURCE_KEYS: &[&str] = &[
+    "title", "date", "outlet", "url", "author", "language", "draft", "slug",
+];
+
+/// A value either given in front matter or inferred from the text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inferable<T> {
+    pub value: T,
+    pub inferred: bool,
+}
+
+impl<T> Inferable<T> {
+    pub fn given(value: T) -> Self {
+        Inferable {
+            value,
+            inferred: false,
+        }
+    }
+
+    pub fn inferred(value: T) -> Self {
+        Inferable {
+            value,
+            inferred: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    /// A `.txt` file pasted from the web: one paragraph per line.
+    Clipping,
+    /// A `.md` file: CommonMark with tables, footnotes, strikethrough.
+    Markdown,
+}
+
+/// One article of the dossier, as read from its file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// Path relative to the dossier root, with `/` separators.
+    pub path: PathBuf,
+    /// The slug asked for in front matter, if any; the final, unique slug is
+    /// given when all sources are known.
+    pub requested_slug: Option<String>,
+    pub format: SourceFormat,
+    pub title: Inferable<String>,
+    pub date: Option<Inferable<NaiveDate>>,
+    pub outlet: Option<Inferable<String>>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub language: Option<String>,
+    pub draft: bool,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// Parses a source file's text. Returns the source and any warnings, or every
+/// error found in it.
+pub fn parse_source(text: &str, path: &Path) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let format = match path.extension().and_then(|e| e.to_str()) {
+        Some("md") => SourceFormat::Markdown,
+        _ => SourceFormat::Clipping,
+    };
+    let split = front_matter::split(text, path).map_err(|d| vec![d])?;
+    let empty = front_matter::FrontMatter::default();
+    let front_matter = split.front_matter.as_ref().unwrap_or(&empty);
+    let mut fields = Fields::new(front_matter, text, path);
+    fields.warn_unknown_keys(SOURCE_KEYS);
+
+    let title = fields.string("title").filter(|t| !t.is_empty());
+    let date = read_date(&mut fields);
+    let outlet = fields.string("outlet").filter(|o| !o.is_empty());
+    let url = read_url(&mut fields);
+    let author = fields.string("author");
+    let language = fields.string("language");
+    let draft = fields.boolean("draft").unwrap_or(false);
+    let requested_slug = fields.string("slug");
+
+    let lines: Vec<&str> = split
+        .body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let first_line = lines.first().copied().unwrap_or_default();
+    let paragraphs = match format {
+        SourceFormat::Markdown => paragraphs::split_markdown(split.body),
+        SourceFormat::Clipping => {
+            let headline = title.is_none() && infer::is_headline(first_line);
+            paragraphs::split_clipping(split.body, headline)
+        }
+    };
+
+    let mut diagnostics = fields.diagnostics;
+    let title = match title {
+        Some(title) => Inferable::given(title),
+        None => {
+            let inferred = match format {
+                SourceFormat::Clipping => infer::infer_title(first_line),
+                SourceFormat::Markdown => paragraphs
+                    .first()
+                    .map(|p| infer::infer_title(&p.text))
+                    .unwrap_or_default(),
+            };
+            if inferred.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(path, "the source has no text and no title")
+                        .with_help("add text, or a `title` in front matter"),
+                );
+            }
+            Inferable::inferred(inferred)
+        }
+    };
+    let date = date.or_else(|| infer::infer_date(&lines).map(Inferable::inferred));
+    let outlet = outlet
+        .map(Inferable::given)
+        .or_else(|| infer::infer_outlet(&lines).map(Inferable::inferred));
+
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    let source = Source {
+        path: path.to_owned(),
+        requested_slug,
+        format,
+        title,
+        date,
+        outlet,
+        url,
+        author,
+        language,
+        draft,
+        paragraphs,
+    };
+    Ok((source, diagnostics))
+}
+
+/// `date` as `YYYY-MM-DD`, a TOML date, or RFC 3339; an impossible date is an
+/// error rather than a guess.
+fn read_date(fields: &mut Fields<'_>) -> Option<Inferable<NaiveDate>> {
+    let written = fields.string("date")?;
+    let parsed = NaiveDate::parse_from_str(&written, "%Y-%m-%d")
+        .ok()
+        .or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(&written)
+                .ok()
+                .map(|d| d.date_naive())
+        })
+        .or_else(|| {
+            // TOML local date-times such as 2024-12-09T10:00:00.
+            written
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .filter(|_| written.as_bytes().get(10) == Some(&b'T'))
+        });
+    match parsed {
+        Some(date) => Some(Inferable::given(date)),
+        None => {
+            let diagnostic = fields
+                .diagnostic_at_key("date", format!("`{written}` is not a valid date"))
+                .with_help("write the date as YYYY-MM-DD, e.g. date = 2024-12-09");
+            fields.diagnostics.push(diagnostic);
+            None
+        }
+    }
+}
+
+/// `url` must be an absolute http(s) URL: anything else could become a
+/// `javascript:` link on the page.
+fn read_url(fields: &mut Fields<'_>) -> Option<String> {
+    let url = fields.string("url")?;
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return Some(url);
+    }
+    let diagnostic = fields
+        .diagnostic_at_key(
+            "url",
+            format!("`url` must start with http:// or https://, not `{url}`"),
+        )
+        .with_help("give the article's address as it appears in a browser");
+    fields.diagnostics.push(diagnostic);
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::paragraphs::ParagraphKind;
+
+    fn parse(text: &str, name: &str) -> Source {
+        parse_source(text, Path::new(name)).unwrap().0
+    }
+
+    #[test]
+    fn front_matter_values_are_given_not_inferred() {
+        let source = parse(
+            "+++\ntitle = \"T\"\ndate = 2024-12-09\noutlet = \"TASS\"\n+++\nBody.\n",
+            "a.md",
+        );
+        assert_eq!(source.title, Inferable::given("T".to_owned()));
+        assert!(!source.date.unwrap().inferred);
+        assert!(!source.outlet.unwrap().inferred);
+    }
+
+    #[test]
+    fn clipping_values_are_inferred() {
+        let source = parse(
+            "Kremlin confirms asylum\n- Anadolu Agency\n- Published Date: 02:40 | 09 December 2024\nText.\n",
+            "a.txt",
+        );
+        assert_eq!(
+            source.title,
+            Inferable::inferred("Kremlin confirms asylum".to_owned())
+        );
+        assert_eq!(
+            source.date.unwrap(),
+            Inferable::inferred(NaiveDate::from_ymd_opt(2024, 12, 9).unwrap())
+        );
+        assert_eq!(source.outlet.unwrap().value, "Anadolu Agency");
+        assert_eq!(source.paragraphs[0].kind, ParagraphKind::Headline);
+    }
+
+    #[test]
+    fn rfc3339_dates_are_read() {
+        let source = parse(
+            "+++\ndate = \"2024-12-09T02:40:00+03:00\"\n+++\nText.\n",
+            "a.md",
+        );
+        assert_eq!(source.date.unwrap().value.to_string(), "2024-12-09");
+    }
+
+    #[test]
+    fn impossible_dates_are_errors_on_their_line() {
+        let errors = parse_source(
+            "+++\ntitle = \"T\"\ndate = \"2024-02-30\"\n+++\nx\n",
+            Path::new("a.md"),
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].position, Some((3, 1)));
+        assert!(errors[0].message.contains("2024-02-30"));
+    }
+
+    #[test]
+    fn script_urls_are_refused() {
+        let errors = parse_source(
+            "+++\nurl = \"javascript:alert(1)\"\n+++\nx\n",
+            Path::new("a.md"),
+        )
+        .unwrap_err();
+        assert!(errors[0].message.contains("http"));
+    }
+
+    #[test]
+    fn yaml_front_matter_is_accepted() {
+        let source = parse("---\ntitle: T\ndraft: true\n---\nText.\n", "a.txt");
+        assert!(source.draft);
+        assert_eq!(source.title.value, "T");
+    }
+}

@@ -1,0 +1,110 @@
+//! dossier turns a folder of news articles into a cross-referenced dossier
+//! website: a page per source, a page per entity, and an index tying them
+//! together.
+//!
+//! The pipeline follows the data: `config` → `content` (load) → `analysis`
+//! (per source, in parallel) → `site` (link across sources) → `render` →
+//! `output` (the only writer). [`build`] runs it end to end.
+
+pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod init;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::analysis::Matcher;
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+
+/// What a build is asked to do beyond `book.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Output folder, overriding `[build] output` (relative to the current
+    /// directory when given on the command line).
+    pub output: Option<PathBuf>,
+    /// Overrides `[dossier] base_url`.
+    pub base_url: Option<String>,
+    /// Run every stage but write nothing (`dossier check`).
+    pub check_only: bool,
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub pages_written: usize,
+    pub sources: usize,
+    pub entities: usize,
+    pub mentions: usize,
+    pub drafts: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+}
+
+/// Builds the dossier at `root`.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
+    let started = Instant::now();
+    let mut config = Config::load(root)?;
+    if let Some(base_url) = &options.base_url {
+        config.dossier.base_url = Some(base_url.clone());
+        config.validate(Path::new("--base-url")).map_err(|_| {
+            Error::Usage(format!(
+                "--base-url `{base_url}` is not an absolute http(s) URL, e.g. https://user.github.io/repo/"
+            ))
+        })?;
+    }
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(&config.build.output));
+    let theme = render::load_theme(root, &config.dossier.theme)?;
+    let content = content::load(root, &config)?;
+    let mut warnings = content.warnings.clone();
+    let drafts = content.drafts;
+
+    let (matcher, matcher_warnings) = Matcher::new(&content.entities);
+    warnings.extend(matcher_warnings);
+    let analyses: Vec<_> = content
+        .sources
+        .par_iter()
+        .map(|source| analysis::analyse(source, &matcher))
+        .collect();
+    let site = site::link(config, content, analyses);
+    let pages = render::render_site(&site, &theme)?;
+
+    let content_dir = root.join(&site.config.build.content);
+    output::check_output_folder(&output, root, &content_dir)?;
+    let pages_written = if options.check_only {
+        0
+    } else {
+        output::write_site(&output, &pages)?
+    };
+    Ok(Report {
+        pages_written,
+        sources: site.sources.len(),
+        entities: site.entities.len(),
+        mentions: site.mention_count(),
+        drafts,
+        warnings,
+        output,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The folder holding `book.toml`: `start` or the nearest folder above it.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(config::CONFIG_FILE).is_file())
+        .map(Path::to_owned)
+}

@@ -1,0 +1,137 @@
+//! The `dossier` binary: parses arguments, runs the library, prints the
+//! outcome and maps it to an exit code (0 success, 1 content or build
+//! errors, 2 usage errors).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use dossier::cli::{Cli, Command};
+use dossier::error::{Diagnostic, Error};
+use dossier::{build, find_root, init, BuildOptions, Report};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            print_error(&error);
+            ExitCode::from(error.exit_code() as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Init { dir, theme } => {
+            let available = dossier::render::theme::built_in_themes();
+            if !available.contains(&theme.as_str()) {
+                return Err(Error::Usage(format!(
+                    "unknown theme `{theme}`; built-in themes: {}",
+                    available.join(", ")
+                )));
+            }
+            init::init(&dir, &theme)?;
+            println!(
+                "Created a dossier in {}. Next: cd {} && dossier build",
+                dir.display(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Build { output, base_url } => {
+            let root = resolve_root(cli.root)?;
+            let options = BuildOptions {
+                output,
+                base_url,
+                check_only: false,
+            };
+            let report = build(&root, &options)?;
+            print_warnings(&report.warnings);
+            print_summary(&report, false);
+            Ok(())
+        }
+        Command::Check => {
+            let root = resolve_root(cli.root)?;
+            let options = BuildOptions {
+                check_only: true,
+                ..BuildOptions::default()
+            };
+            let report = build(&root, &options)?;
+            print_warnings(&report.warnings);
+            print_summary(&report, true);
+            Ok(())
+        }
+    }
+}
+
+fn resolve_root(root: Option<PathBuf>) -> Result<PathBuf, Error> {
+    if let Some(root) = root {
+        return Ok(root);
+    }
+    let here = std::env::current_dir().map_err(|source| Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    find_root(&here).ok_or_else(|| {
+        Error::Usage(format!(
+            "no book.toml in {} or any folder above it: this is not a dossier\n  = help: run `dossier init DIR` to start one, or pass --root DIR",
+            here.display()
+        ))
+    })
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for warning in warnings {
+        eprint!("{warning}");
+    }
+}
+
+fn print_summary(report: &Report, check_only: bool) {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let counts = format!(
+        "{}, {}, {}, {}",
+        plural(report.sources, "source"),
+        plural(report.entities, "entity").replace("entitys", "entities"),
+        plural(report.mentions, "mention"),
+        plural(report.warnings.len(), "warning"),
+    );
+    let seconds = report.elapsed.as_secs_f64();
+    if check_only {
+        println!("Checked {counts} in {seconds:.2} s: no errors");
+    } else {
+        println!(
+            "Built {} into {}: {counts} in {seconds:.2} s",
+            plural(report.pages_written, "file"),
+            display_path(&report.output)
+        );
+    }
+}
+
+/// Shows a path relative to the current directory when it is inside it.
+fn display_path(path: &Path) -> String {
+    let here = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&here)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+fn print_error(error: &Error) {
+    if let Error::Content(diagnostics) = error {
+        let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.iter().partition(|d| d.is_error());
+        for warning in warnings {
+            eprint!("{warning}");
+        }
+        for (number, diagnostic) in errors.iter().enumerate() {
+            eprint!("{}. {diagnostic}", number + 1);
+        }
+    }
+    eprintln!("error: {error}");
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        eprintln!("caused by: {inner}");
+        cause = inner.source();
+    }
+}

@@ -1,0 +1,214 @@
+//! Writing the site: the only stage that touches the output folder.
+//!
+//! The site is written into a fresh staging folder beside the output and moved
+//! into place at the end, so a build that fails at any point leaves the
+//! previous site exactly as it was. The output folder is only ever replaced
+//! if it is empty or carries the marker of an earlier dossier build: never
+//! someone's other files.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{io_error, Error, Result};
+use crate::render::Page;
+
+/// File that marks a folder as dossier output, safe to replace.
+pub const MARKER_FILE: &str = ".dossier-output";
+
+/// Checks that `output` may be replaced by a build of the dossier at `root`
+/// whose content is in `content`.
+pub fn check_output_folder(output: &Path, root: &Path, content: &Path) -> Result<()> {
+    let resolved = absolute(output);
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing to write the site to {}: {why}\n  = help: choose another output folder with --output or [build] output",
+            output.display()
+        )))
+    };
+    if resolved.parent().is_none() {
+        return refuse("it is a filesystem root");
+    }
+    let root = absolute(root);
+    let content = absolute(content);
+    if resolved == root || root.starts_with(&resolved) {
+        return refuse("it is the dossier's root or contains it");
+    }
+    if resolved == content || content.starts_with(&resolved) || resolved.starts_with(&content) {
+        return refuse("it is, contains or lies inside the content folder");
+    }
+    if resolved.exists() {
+        if !resolved.is_dir() {
+            return refuse("it is a file, not a folder");
+        }
+        let empty = fs::read_dir(&resolved)
+            .map_err(io_error(&resolved))?
+            .next()
+            .is_none();
+        if !empty && !resolved.join(MARKER_FILE).is_file() {
+            return refuse(
+                "it holds files that dossier did not write, and a build replaces the whole folder",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes `pages` as the new content of `output`, atomically replacing what
+/// was there. Returns the number of files written.
+pub fn write_site(output: &Path, pages: &[Page]) -> Result<usize> {
+    let output = absolute(output);
+    let parent = output
+        .parent()
+        .ok_or_else(|| Error::other("the output folder has no parent"))?;
+    let name = output
+        .file_name()
+        .ok_or_else(|| Error::other("the output folder has no name"))?
+        .to_string_lossy()
+        .into_owned();
+    fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    let result = write_pages(&staging, pages).and_then(|()| swap_into_place(&staging, &output));
+    if result.is_err() && staging.exists() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result.map(|()| pages.len())
+}
+
+fn write_pages(staging: &Path, pages: &[Page]) -> Result<()> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(io_error(staging))?;
+    }
+    fs::create_dir_all(staging).map_err(io_error(staging))?;
+    let marker = staging.join(MARKER_FILE);
+    fs::write(
+        &marker,
+        "This folder is written by `dossier build` and replaced on every build.\n",
+    )
+    .map_err(io_error(&marker))?;
+    for page in pages {
+        let relative = safe_relative_path(&page.path)?;
+        let path = staging.join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_error(dir))?;
+        }
+        fs::write(&path, &page.bytes).map_err(io_error(&path))?;
+    }
+    Ok(())
+}
+
+/// Moves the finished staging folder to `output`, keeping the old site until
+/// the new one is in place.
+fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
+    if !output.exists() {
+        return fs::rename(staging, output).map_err(io_error(output));
+    }
+    let old = output.with_file_name(format!(
+        ".{}.old-{}",
+        output.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    fs::rename(output, &old).map_err(io_error(output))?;
+    if let Err(error) = fs::rename(staging, output) {
+        let _ = fs::rename(&old, output);
+        return Err(Error::Io {
+            path: output.to_owned(),
+            source: error,
+        });
+    }
+    fs::remove_dir_all(&old).map_err(io_error(&old))
+}
+
+/// A page path may only name a file inside the output folder.
+fn safe_relative_path(path: &str) -> Result<PathBuf> {
+    let relative = Path::new(path);
+    let safe = !path.is_empty()
+        && relative
+            .components()
+            .all(|component| matches!(component, Component::Normal(_)));
+    if safe {
+        Ok(relative.to_owned())
+    } else {
+        Err(Error::other(format!(
+            "refusing to write `{path}`: it would land outside the output folder"
+        )))
+    }
+}
+
+/// `path` made absolute against the current directory, without touching the
+/// filesystem (the folder may not exist yet), `..` resolved lexically.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_owned()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut clean = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, text: &str) -> Page {
+        Page {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn paths_outside_the_output_are_refused() {
+        assert!(safe_relative_path("../x.html").is_err());
+        assert!(safe_relative_path("/etc/passwd").is_err());
+        assert!(safe_relative_path("a/../../x").is_err());
+        assert!(safe_relative_path("sources/a.html").is_ok());
+    }
+
+    #[test]
+    fn replaces_the_previous_site_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        write_site(&output, &[page("a.html", "1"), page("sub/b.html", "2")]).unwrap();
+        write_site(&output, &[page("c.html", "3")]).unwrap();
+        assert!(!output.join("a.html").exists());
+        assert_eq!(fs::read_to_string(output.join("c.html")).unwrap(), "3");
+        assert!(output.join(MARKER_FILE).is_file());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        write_site(&output, &[page("a.html", "1")]).unwrap();
+        assert!(write_site(&output, &[page("b.html", "2"), page("../evil", "x")]).is_err());
+        assert_eq!(fs::read_to_string(output.join("a.html")).unwrap(), "1");
+        assert!(!dir.path().join("evil").exists());
+    }
+
+    #[test]
+    fn refuses_folders_that_are_not_dossier_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let content = root.join("content");
+        fs::create_dir_all(&content).unwrap();
+        assert!(check_output_folder(root, root, &content).is_err());
+        assert!(check_output_folder(&content, root, &content).is_err());
+        let other = root.join("documents");
+        fs::create_dir_all(&other).unwrap();
+        fs::write(other.join("thesis.doc"), "x").unwrap();
+        assert!(check_output_folder(&other, root, &content).is_err());
+        assert!(check_output_folder(&root.join("public"), root, &content).is_ok());
+    }
+}

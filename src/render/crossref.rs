@@ -1,0 +1,269 @@
+//! The cross-reference index: an A–Z index of entities with every paragraph
+//! that mentions them, as at the back of a book, and the entity × source
+//! matrix of mention counts.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::content::EntityKind;
+use crate::site::Site;
+
+use super::views::{entity_path, source_path};
+
+#[derive(Debug, Serialize)]
+pub struct CrossrefPage {
+    pub letters: Vec<Letter>,
+    pub matrix: Matrix,
+    /// Entities of the catalogue no source mentions.
+    pub unmentioned: Vec<Reference>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Letter {
+    pub letter: String,
+    pub entries: Vec<IndexEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndexEntry {
+    /// The entry as a book index writes it: `Assad, Bashar al-`.
+    pub label: String,
+    pub name: String,
+    pub kind: EntityKind,
+    pub path: String,
+    pub mentions: usize,
+    pub sources: Vec<SourceRefs>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceRefs {
+    pub title: String,
+    pub path: String,
+    pub paragraphs: Vec<Reference>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Reference {
+    pub label: String,
+    pub path: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Matrix {
+    pub columns: Vec<MatrixColumn>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatrixColumn {
+    /// Short column label, `S1`, `S2`...
+    pub code: String,
+    pub title: String,
+    pub path: String,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatrixRow {
+    pub name: String,
+    pub kind: EntityKind,
+    pub path: String,
+    pub total: usize,
+    /// One cell per column; `count` 0 for no mention.
+    pub cells: Vec<MatrixCell>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatrixCell {
+    pub count: usize,
+    /// The first paragraph mentioning the entity in that source.
+    pub path: Option<String>,
+}
+
+impl CrossrefPage {
+    pub fn new(site: &Site) -> Self {
+        let by_date = site.sources_by_date();
+        let mut letters: BTreeMap<String, Vec<(String, IndexEntry)>> = BTreeMap::new();
+        let mut unmentioned = Vec::new();
+        for entity in &site.entities {
+            if entity.mention_count == 0 {
+                unmentioned.push(Reference {
+                    label: entity.entity.name.clone(),
+                    path: entity_path(entity),
+                });
+                continue;
+            }
+            let label = index_label(&entity.entity.name, entity.entity.kind);
+            let sort_key = crate::slug::slugify(&label);
+            let letter = sort_key
+                .chars()
+                .next()
+                .filter(char::is_ascii_alphabetic)
+                .map_or("#".to_owned(), |c| c.to_ascii_uppercase().to_string());
+            let sources = by_date
+                .iter()
+                .filter_map(|&index| {
+                    let mentions = entity.mentions_by_source.get(&index)?;
+                    let source = &site.sources[index];
+                    let path = source_path(source);
+                    let mut numbers: Vec<usize> =
+                        mentions.iter().map(|m| m.paragraph + 1).collect();
+                    numbers.dedup();
+                    Some(SourceRefs {
+                        title: source.source.title.value.clone(),
+                        paragraphs: numbers
+                            .into_iter()
+                            .map(|n| Reference {
+                                label: format!("¶{n}"),
+                                path: format!("{path}#p{n}"),
+                            })
+                            .collect(),
+                        path,
+                    })
+                })
+                .collect();
+            letters.entry(letter).or_default().push((
+                sort_key,
+                IndexEntry {
+                    label,
+                    name: entity.entity.name.clone(),
+                    kind: entity.entity.kind,
+                    path: entity_path(entity),
+                    mentions: entity.mention_count,
+                    sources,
+                },
+            ));
+        }
+        let letters = letters
+            .into_iter()
+            .map(|(letter, mut entries)| {
+                entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.path.cmp(&b.1.path)));
+                Letter {
+                    letter,
+                    entries: entries.into_iter().map(|(_, entry)| entry).collect(),
+                }
+            })
+            .collect();
+        CrossrefPage {
+            letters,
+            matrix: matrix(site, &by_date),
+            unmentioned,
+        }
+    }
+}
+
+fn matrix(site: &Site, by_date: &[usize]) -> Matrix {
+    let columns = by_date
+        .iter()
+        .enumerate()
+        .map(|(n, &index)| {
+            let source = &site.sources[index];
+            MatrixColumn {
+                code: format!("S{}", n + 1),
+                title: source.source.title.value.clone(),
+                path: source_path(source),
+                date: source
+                    .source
+                    .date
+                    .as_ref()
+                    .map(|d| d.value.format("%Y-%m-%d").to_string()),
+            }
+        })
+        .collect();
+    let rows = site
+        .entities_by_prominence()
+        .into_iter()
+        .map(|i| &site.entities[i])
+        .filter(|entity| entity.mention_count > 0)
+        .map(|entity| MatrixRow {
+            name: entity.entity.name.clone(),
+            kind: entity.entity.kind,
+            path: entity_path(entity),
+            total: entity.mention_count,
+            cells: by_date
+                .iter()
+                .map(|&index| match entity.mentions_by_source.get(&index) {
+                    Some(mentions) => MatrixCell {
+                        count: mentions.len(),
+                        path: mentions.first().map(|m| {
+                            format!("{}#p{}", source_path(&site.sources[index]), m.paragraph + 1)
+                        }),
+                    },
+                    None => MatrixCell {
+                        count: 0,
+                        path: None,
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    Matrix { columns, rows }
+}
+
+/// Name particles that stay with the given name in an inverted entry.
+const PARTICLES: &[&str] = &[
+    "al", "el", "bin", "ibn", "von", "van", "de", "der", "la", "le", "du", "di",
+];
+
+/// How a book index writes a name: people by surname (`Assad, Bashar al-`,
+/// `Peskov, Dmitry`); everything else as it is, without a leading `the`.
+pub fn index_label(name: &str, kind: EntityKind) -> String {
+    if kind != EntityKind::Person {
+        let trimmed = name
+            .strip_prefix("the ")
+            .or_else(|| name.strip_prefix("The "))
+            .unwrap_or(name);
+        return trimmed.to_owned();
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let Some((last, given)) = words.split_last() else {
+        return name.to_owned();
+    };
+    if given.is_empty() {
+        return name.to_owned();
+    }
+    // `al-Assad` → surname `Assad`, particle `al-` moves to the given names.
+    let (particle, surname) = match last.split_once('-') {
+        Some((p, s)) if PARTICLES.contains(&p.to_ascii_lowercase().as_str()) && !s.is_empty() => {
+            (Some(format!("{p}-")), s)
+        }
+        _ => (None, *last),
+    };
+    let mut given = given.join(" ");
+    if let Some(particle) = particle {
+        given = format!("{given} {particle}");
+    }
+    format!("{surname}, {given}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_are_indexed_by_surname() {
+        assert_eq!(
+            index_label("Bashar al-Assad", EntityKind::Person),
+            "Assad, Bashar al-"
+        );
+        assert_eq!(
+            index_label("Dmitry Peskov", EntityKind::Person),
+            "Peskov, Dmitry"
+        );
+        assert_eq!(index_label("Peskov", EntityKind::Person), "Peskov");
+        assert_eq!(
+            index_label("Abu Mohammed al-Jolani", EntityKind::Person),
+            "Jolani, Abu Mohammed al-"
+        );
+    }
+
+    #[test]
+    fn other_entities_keep_their_name_without_the() {
+        assert_eq!(
+            index_label("the Kremlin", EntityKind::Organization),
+            "Kremlin"
+        );
+        assert_eq!(index_label("Al-Qusayr", EntityKind::Place), "Al-Qusayr");
+    }
+}

@@ -1,0 +1,206 @@
+//! Rendering: the linked site turned into pages with Tera templates, in
+//! parallel. Pure: pages are returned as bytes; only `output` writes them.
+
+pub mod crossref;
+pub mod paragraph;
+pub mod theme;
+pub mod views;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::error::{Error, Result};
+use crate::site::Site;
+
+use crossref::CrossrefPage;
+pub use theme::{load_theme, Theme};
+use views::{entities_by_kind, EntityPage, EntitySummary, SiteView, SourcePage, SourceSummary};
+
+/// A file of the built site: its path under the output folder and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Entities shown on the front page.
+const FRONT_PAGE_ENTITIES: usize = 12;
+
+/// Compiles the theme's templates. A template with a syntax error is named
+/// with its file.
+pub fn compile_templates(theme: &Theme) -> Result<Tera> {
+    let mut tera = Tera::default();
+    let mut templates = Vec::new();
+    for (name, file) in &theme.templates {
+        let text = String::from_utf8(file.bytes.clone()).map_err(|_| {
+            Error::other(format!(
+                "template {} is not UTF-8 text",
+                file.origin.display()
+            ))
+        })?;
+        templates.push((name.clone(), text));
+    }
+    tera.add_raw_templates(templates).map_err(|error| {
+        Error::with_cause("a template of the theme could not be compiled", error)
+    })?;
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    Ok(tera)
+}
+
+/// Renders every page of the site, plus the theme's static files.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
+    let tera = compile_templates(theme)?;
+    let site_view = SiteView::new(site);
+    let renderer = Renderer {
+        tera: &tera,
+        site_view: &site_view,
+    };
+
+    let mut pages = vec![
+        renderer.front_page(site)?,
+        renderer.page(
+            "sources.html",
+            "sources.html",
+            "",
+            "sources",
+            &SourcesList {
+                sources: site
+                    .sources_by_date()
+                    .into_iter()
+                    .map(|i| SourceSummary::new(&site.sources[i]))
+                    .collect(),
+            },
+        )?,
+        renderer.page(
+            "entities.html",
+            "entities.html",
+            "",
+            "entities",
+            &EntitiesList {
+                groups: entities_by_kind(site),
+            },
+        )?,
+        renderer.page(
+            "crossref.html",
+            "crossref.html",
+            "",
+            "crossref",
+            &CrossrefPage::new(site),
+        )?,
+        renderer.page("404.html", "404.html", "", "", &Empty {})?,
+    ];
+
+    let order = site.sources_by_date();
+    let source_pages: Vec<Page> = order
+        .par_iter()
+        .enumerate()
+        .map(|(position, &index)| {
+            // Previous and next follow the list order: newest first.
+            let previous = position.checked_sub(1).map(|p| order[p]);
+            let next = order.get(position + 1).copied();
+            let view = SourcePage::new(site, index, previous, next);
+            let path = views::source_path(&site.sources[index]);
+            renderer.page(&path, "source.html", "../", "sources", &view)
+        })
+        .collect::<Result<_>>()?;
+    let entity_pages: Vec<Page> = (0..site.entities.len())
+        .into_par_iter()
+        .map(|index| {
+            let view = EntityPage::new(site, index);
+            let path = views::entity_path(&site.entities[index]);
+            renderer.page(&path, "entity.html", "../", "entities", &view)
+        })
+        .collect::<Result<_>>()?;
+    pages.extend(source_pages);
+    pages.extend(entity_pages);
+
+    for (path, file) in &theme.statics {
+        pages.push(Page {
+            path: path.clone(),
+            bytes: file.bytes.clone(),
+        });
+    }
+    // GitHub Pages would otherwise run Jekyll, which hides some files.
+    pages.push(Page {
+        path: ".nojekyll".to_owned(),
+        bytes: Vec::new(),
+    });
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+struct Renderer<'a> {
+    tera: &'a Tera,
+    site_view: &'a SiteView,
+}
+
+#[derive(Serialize)]
+struct Empty {}
+
+#[derive(Serialize)]
+struct SourcesList {
+    sources: Vec<SourceSummary>,
+}
+
+#[derive(Serialize)]
+struct EntitiesList {
+    groups: Vec<views::KindGroup>,
+}
+
+#[derive(Serialize)]
+struct FrontPage {
+    sources: Vec<SourceSummary>,
+    main_entities: Vec<EntitySummary>,
+    groups: Vec<views::KindGroup>,
+}
+
+impl Renderer<'_> {
+    fn front_page(&self, site: &Site) -> Result<Page> {
+        let view = FrontPage {
+            sources: site
+                .sources_by_date()
+                .into_iter()
+                .map(|i| SourceSummary::new(&site.sources[i]))
+                .collect(),
+            main_entities: site
+                .entities_by_prominence()
+                .into_iter()
+                .map(|i| &site.entities[i])
+                .filter(|e| e.mention_count > 0)
+                .take(FRONT_PAGE_ENTITIES)
+                .map(EntitySummary::new)
+                .collect(),
+            groups: entities_by_kind(site),
+        };
+        self.page("index.html", "index.html", "", "home", &view)
+    }
+
+    /// Renders `template` for the page at `path`. `root` leads from the page
+    /// to the site root; `section` marks the current navigation item.
+    fn page(
+        &self,
+        path: &str,
+        template: &str,
+        root: &str,
+        section: &str,
+        view: &impl Serialize,
+    ) -> Result<Page> {
+        let mut context = Context::new();
+        context.insert("site", self.site_view);
+        context.insert("root", root);
+        context.insert("section", section);
+        context.insert("page_path", path);
+        context.insert("page", view);
+        let html = self.tera.render(template, &context).map_err(|error| {
+            Error::with_cause(
+                format!("failed to render `{path}` with template `{template}`"),
+                error,
+            )
+        })?;
+        Ok(Page {
+            path: path.to_owned(),
+            bytes: html.into_bytes(),
+        })
+    }
+}

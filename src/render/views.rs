@@ -1,0 +1,422 @@
+//! View structs: what templates see. Templates get plain, documented data
+//! rather than the pipeline's own types (Zola's lesson), so the pipeline can
+//! change without breaking themes. Every `path` is relative to the site root;
+//! templates put `{{ root }}` in front of it.
+
+use serde::Serialize;
+
+use crate::analysis::Mention;
+use crate::content::{EntityKind, ParagraphKind};
+use crate::site::{Site, SiteEntity, SiteSource};
+
+use super::paragraph::paragraph_html;
+
+/// The dossier as a whole, on every page as `site`.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: Option<String>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Counts {
+    pub sources: usize,
+    pub entities: usize,
+    pub mentioned_entities: usize,
+    pub mentions: usize,
+    pub paragraphs: usize,
+}
+
+impl SiteView {
+    pub fn new(site: &Site) -> Self {
+        let config = &site.config.dossier;
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            base_url: site.config.base_url(),
+            counts: Counts {
+                sources: site.sources.len(),
+                entities: site.entities.len(),
+                mentioned_entities: site.entities.iter().filter(|e| e.mention_count > 0).count(),
+                mentions: site.mention_count(),
+                paragraphs: site.paragraph_count(),
+            },
+        }
+    }
+}
+
+/// A source in a list.
+#[derive(Debug, Serialize)]
+pub struct SourceSummary {
+    pub title: String,
+    pub title_inferred: bool,
+    pub path: String,
+    /// ISO date (`2024-12-09`) for `<time datetime>`.
+    pub date: Option<String>,
+    /// Readable date (`9 December 2024`).
+    pub date_display: Option<String>,
+    pub date_inferred: bool,
+    pub outlet: Option<String>,
+    pub outlet_inferred: bool,
+    pub mentions: usize,
+    pub paragraphs: usize,
+}
+
+impl SourceSummary {
+    pub fn new(source: &SiteSource) -> Self {
+        let s = &source.source;
+        SourceSummary {
+            title: s.title.value.clone(),
+            title_inferred: s.title.inferred,
+            path: source_path(source),
+            date: s
+                .date
+                .as_ref()
+                .map(|d| d.value.format("%Y-%m-%d").to_string()),
+            date_display: s
+                .date
+                .as_ref()
+                .map(|d| d.value.format("%-d %B %Y").to_string()),
+            date_inferred: s.date.as_ref().is_some_and(|d| d.inferred),
+            outlet: s.outlet.as_ref().map(|o| o.value.clone()),
+            outlet_inferred: s.outlet.as_ref().is_some_and(|o| o.inferred),
+            mentions: source.analysis.mentions.len(),
+            paragraphs: s.paragraphs.len(),
+        }
+    }
+}
+
+pub fn source_path(source: &SiteSource) -> String {
+    format!("sources/{}.html", source.slug)
+}
+
+pub fn entity_path(entity: &SiteEntity) -> String {
+    format!("entities/{}.html", entity.entity.slug)
+}
+
+/// An entity in a list.
+#[derive(Debug, Serialize)]
+pub struct EntitySummary {
+    pub name: String,
+    pub kind: EntityKind,
+    pub path: String,
+    pub description: Option<String>,
+    pub mentions: usize,
+    pub sources: usize,
+}
+
+impl EntitySummary {
+    pub fn new(entity: &SiteEntity) -> Self {
+        EntitySummary {
+            name: entity.entity.name.clone(),
+            kind: entity.entity.kind,
+            path: entity_path(entity),
+            description: entity.entity.description.clone(),
+            mentions: entity.mention_count,
+            sources: entity.mentions_by_source.len(),
+        }
+    }
+}
+
+/// A group of entities of one kind.
+#[derive(Debug, Serialize)]
+pub struct KindGroup {
+    pub kind: EntityKind,
+    pub label: &'static str,
+    pub entities: Vec<EntitySummary>,
+}
+
+/// Entities grouped by kind, each group by prominence.
+pub fn entities_by_kind(site: &Site) -> Vec<KindGroup> {
+    let order = site.entities_by_prominence();
+    EntityKind::ALL
+        .iter()
+        .map(|&kind| KindGroup {
+            kind,
+            label: kind.plural_label(),
+            entities: order
+                .iter()
+                .map(|&i| &site.entities[i])
+                .filter(|e| e.entity.kind == kind)
+                .map(EntitySummary::new)
+                .collect(),
+        })
+        .filter(|group| !group.entities.is_empty())
+        .collect()
+}
+
+/// One block of a source's text.
+#[derive(Debug, Serialize)]
+pub struct BlockView {
+    /// `headline`, `heading`, `text`, `list` or `markdown`.
+    pub kind: &'static str,
+    /// Paragraph number, 1-based (the first item's, for a list).
+    pub number: usize,
+    /// The anchor, `p<number>`.
+    pub anchor: String,
+    /// Sanitised HTML with mentions linked; empty for a list.
+    pub html: String,
+    /// A list's items.
+    pub items: Vec<BlockView>,
+}
+
+/// A source page.
+#[derive(Debug, Serialize)]
+pub struct SourcePage {
+    #[serde(flatten)]
+    pub summary: SourceSummary,
+    pub format: &'static str,
+    pub file: String,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub language: Option<String>,
+    /// The headline paragraph, shown as the page's heading, if the clipping
+    /// starts with one.
+    pub headline: Option<BlockView>,
+    pub blocks: Vec<BlockView>,
+    /// Entities this source mentions, most mentioned first.
+    pub entities: Vec<EntityCount>,
+    pub previous: Option<SourceSummary>,
+    pub next: Option<SourceSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntityCount {
+    #[serde(flatten)]
+    pub entity: EntitySummary,
+    pub count: usize,
+    /// Anchor of the first paragraph that mentions it here.
+    pub first_anchor: String,
+}
+
+impl SourcePage {
+    pub fn new(site: &Site, index: usize, previous: Option<usize>, next: Option<usize>) -> Self {
+        let source = &site.sources[index];
+        let entities: Vec<&crate::content::Entity> =
+            site.entities.iter().map(|e| &e.entity).collect();
+        let mentions = &source.analysis.mentions;
+        let mut blocks: Vec<BlockView> = Vec::new();
+        let mut headline = None;
+        for (i, paragraph) in source.source.paragraphs.iter().enumerate() {
+            let here = paragraph_mentions(mentions, i);
+            let block = BlockView {
+                kind: match paragraph.kind {
+                    ParagraphKind::Headline => "headline",
+                    ParagraphKind::Heading if paragraph.markup.is_none() => "heading",
+                    ParagraphKind::Item => "item",
+                    ParagraphKind::Text => "text",
+                    ParagraphKind::Heading | ParagraphKind::Block => "markdown",
+                },
+                number: i + 1,
+                anchor: format!("p{}", i + 1),
+                html: paragraph_html(paragraph, here, &entities, "../"),
+                items: Vec::new(),
+            };
+            match block.kind {
+                "headline" if i == 0 => headline = Some(block),
+                "item" => match blocks.last_mut() {
+                    Some(list) if list.kind == "list" => list.items.push(block),
+                    _ => blocks.push(BlockView {
+                        kind: "list",
+                        number: block.number,
+                        anchor: block.anchor.clone(),
+                        html: String::new(),
+                        items: vec![block],
+                    }),
+                },
+                _ => blocks.push(block),
+            }
+        }
+        let mut counted: Vec<EntityCount> = source
+            .entity_counts
+            .iter()
+            .map(|(&entity, &count)| EntityCount {
+                entity: EntitySummary::new(&site.entities[entity]),
+                count,
+                first_anchor: mentions
+                    .iter()
+                    .find(|m| m.entity == entity)
+                    .map(|m| format!("p{}", m.paragraph + 1))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        counted.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.entity.name.cmp(&b.entity.name))
+        });
+        let s = &source.source;
+        SourcePage {
+            summary: SourceSummary::new(source),
+            format: match s.format {
+                crate::content::SourceFormat::Clipping => "clipping",
+                crate::content::SourceFormat::Markdown => "markdown",
+            },
+            file: s.path.to_string_lossy().replace('\\', "/"),
+            url: s.url.clone(),
+            author: s.author.clone(),
+            language: s.language.clone(),
+            headline,
+            blocks,
+            entities: counted,
+            previous: previous.map(|i| SourceSummary::new(&site.sources[i])),
+            next: next.map(|i| SourceSummary::new(&site.sources[i])),
+        }
+    }
+}
+
+/// The slice of `mentions` (sorted by paragraph) in paragraph `index`.
+fn paragraph_mentions(mentions: &[Mention], index: usize) -> &[Mention] {
+    let start = mentions.partition_point(|m| m.paragraph < index);
+    let end = mentions.partition_point(|m| m.paragraph <= index);
+    &mentions[start..end]
+}
+
+/// A mention in context: the words around it, for keyword-in-context lists.
+#[derive(Debug, Serialize)]
+pub struct Snippet {
+    pub before: String,
+    pub matched: String,
+    pub after: String,
+    pub paragraph: usize,
+    /// Path of the paragraph: `sources/<slug>.html#p<N>`.
+    pub path: String,
+}
+
+/// Characters of context on each side of a mention.
+const CONTEXT_CHARS: usize = 70;
+
+pub fn snippet(text: &str, start: usize, end: usize) -> (String, String, String) {
+    let before = &text[..start];
+    let after = &text[end..];
+    let mut before_start = before
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS)
+        .map_or(0, |(i, _)| i);
+    if before_start > 0 {
+        before_start = before[before_start..]
+            .find(' ')
+            .map_or(before_start, |space| before_start + space + 1);
+    }
+    let after_end = after
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(after.len(), |(i, _)| i);
+    let after_end = if after_end < after.len() {
+        after[..after_end].rfind(' ').unwrap_or(after_end)
+    } else {
+        after_end
+    };
+    let lead = if before_start > 0 { "…" } else { "" };
+    let tail = if after_end < after.len() { "…" } else { "" };
+    (
+        format!("{lead}{}", &before[before_start..]),
+        text[start..end].to_owned(),
+        format!("{}{tail}", &after[..after_end]),
+    )
+}
+
+/// One source's mentions of an entity.
+#[derive(Debug, Serialize)]
+pub struct SourceMentions {
+    pub source: SourceSummary,
+    pub count: usize,
+    pub snippets: Vec<Snippet>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CooccurrenceView {
+    #[serde(flatten)]
+    pub entity: EntitySummary,
+    /// Sources mentioning both.
+    pub sources: usize,
+    /// Paragraphs mentioning both.
+    pub paragraphs: usize,
+}
+
+/// An entity page.
+#[derive(Debug, Serialize)]
+pub struct EntityPage {
+    #[serde(flatten)]
+    pub summary: EntitySummary,
+    pub aliases: Vec<String>,
+    pub body_html: String,
+    pub links: Vec<String>,
+    pub file: String,
+    /// Sources that mention it, newest first.
+    pub mentioned_in: Vec<SourceMentions>,
+    pub cooccurring: Vec<CooccurrenceView>,
+}
+
+impl EntityPage {
+    pub fn new(site: &Site, index: usize) -> Self {
+        let entity = &site.entities[index];
+        let mentioned_in = site
+            .sources_by_date()
+            .into_iter()
+            .filter_map(|source_index| {
+                let mentions = entity.mentions_by_source.get(&source_index)?;
+                let source = &site.sources[source_index];
+                let path = source_path(source);
+                let snippets = mentions
+                    .iter()
+                    .map(|m| {
+                        let text = &source.source.paragraphs[m.paragraph].text;
+                        let (before, matched, after) = snippet(text, m.start, m.end);
+                        Snippet {
+                            before,
+                            matched,
+                            after,
+                            paragraph: m.paragraph + 1,
+                            path: format!("{path}#p{}", m.paragraph + 1),
+                        }
+                    })
+                    .collect();
+                Some(SourceMentions {
+                    source: SourceSummary::new(source),
+                    count: mentions.len(),
+                    snippets,
+                })
+            })
+            .collect();
+        EntityPage {
+            summary: EntitySummary::new(entity),
+            aliases: entity.entity.aliases.clone(),
+            body_html: entity.entity.body_html.clone(),
+            links: entity.entity.links.clone(),
+            file: entity.entity.path.to_string_lossy().replace('\\', "/"),
+            mentioned_in,
+            cooccurring: entity
+                .cooccurring
+                .iter()
+                .map(|c| CooccurrenceView {
+                    entity: EntitySummary::new(&site.entities[c.entity]),
+                    sources: c.sources,
+                    paragraphs: c.paragraphs,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_cut_on_words_with_ellipses() {
+        let text = "one two three four five six seven eight nine ten eleven twelve thirteen \
+                    fourteen fifteen Assad sixteen seventeen";
+        let start = text.find("Assad").unwrap();
+        let (before, matched, after) = snippet(text, start, start + 5);
+        assert_eq!(matched, "Assad");
+        assert!(before.starts_with('…'), "{before}");
+        assert!(!before.starts_with("…hree"), "{before}");
+        assert_eq!(after, " sixteen seventeen");
+    }
+}

@@ -1,0 +1,192 @@
+//! Linking: the cross-source picture, built from every source's analysis.
+//!
+//! Parsing and analysis look at one file at a time; this pass is the first to
+//! see all of them, so it is where mentions are gathered per entity, the
+//! entity × source matrix is counted and co-occurrence is measured. It is
+//! cheap (linear in the number of mentions) and never reads text again.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::analysis::{Mention, SourceAnalysis};
+use crate::config::Config;
+use crate::content::{Content, Entity, Source};
+
+/// A source with its slug and what was found in it.
+#[derive(Debug, Clone)]
+pub struct SiteSource {
+    pub source: Source,
+    pub slug: String,
+    pub analysis: SourceAnalysis,
+    /// Mentions per entity index, in this source.
+    pub entity_counts: BTreeMap<usize, usize>,
+}
+
+/// An entity with everything the sources say of it.
+#[derive(Debug, Clone)]
+pub struct SiteEntity {
+    pub entity: Entity,
+    /// Mentions per source index, each list in paragraph order.
+    pub mentions_by_source: BTreeMap<usize, Vec<Mention>>,
+    pub mention_count: usize,
+    /// Entities mentioned in the same sources: (entity index, shared sources,
+    /// shared paragraphs), most shared first.
+    pub cooccurring: Vec<Cooccurrence>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cooccurrence {
+    pub entity: usize,
+    pub sources: usize,
+    pub paragraphs: usize,
+}
+
+/// The whole dossier, linked: the input of rendering.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// In path order: a source's index is stable within a build.
+    pub sources: Vec<SiteSource>,
+    /// In catalogue order (by file name).
+    pub entities: Vec<SiteEntity>,
+}
+
+impl Site {
+    pub fn mention_count(&self) -> usize {
+        self.sources.iter().map(|s| s.analysis.mentions.len()).sum()
+    }
+
+    pub fn paragraph_count(&self) -> usize {
+        self.sources.iter().map(|s| s.source.paragraphs.len()).sum()
+    }
+
+    /// Source indices, newest first; undated sources last; ties by title,
+    /// then slug, so the order never depends on anything but the content.
+    pub fn sources_by_date(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.sources.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.sources[a], &self.sources[b]);
+            let date = |s: &SiteSource| s.source.date.as_ref().map(|d| d.value);
+            date(b)
+                .cmp(&date(a))
+                .then_with(|| a.source.title.value.cmp(&b.source.title.value))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        order
+    }
+
+    /// Entity indices by how many sources mention them, then mentions, then
+    /// name.
+    pub fn entities_by_prominence(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.entities.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.entities[a], &self.entities[b]);
+            b.mentions_by_source
+                .len()
+                .cmp(&a.mentions_by_source.len())
+                .then(b.mention_count.cmp(&a.mention_count))
+                .then_with(|| a.entity.name.cmp(&b.entity.name))
+        });
+        order
+    }
+}
+
+/// Links content and per-source analyses (in the same order) into a site.
+pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> Site {
+    let mut entities: Vec<SiteEntity> = content
+        .entities
+        .into_iter()
+        .map(|entity| SiteEntity {
+            entity,
+            mentions_by_source: BTreeMap::new(),
+            mention_count: 0,
+            cooccurring: Vec::new(),
+        })
+        .collect();
+
+    let mut source_pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut paragraph_pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut sources = Vec::with_capacity(content.sources.len());
+    for (index, ((source, slug), analysis)) in content
+        .sources
+        .into_iter()
+        .zip(content.source_slugs)
+        .zip(analyses)
+        .enumerate()
+    {
+        let mut entity_counts = BTreeMap::new();
+        let mut by_paragraph: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+        for mention in &analysis.mentions {
+            *entity_counts.entry(mention.entity).or_insert(0) += 1;
+            by_paragraph
+                .entry(mention.paragraph)
+                .or_default()
+                .insert(mention.entity);
+            let entity = &mut entities[mention.entity];
+            entity
+                .mentions_by_source
+                .entry(index)
+                .or_default()
+                .push(*mention);
+            entity.mention_count += 1;
+        }
+        count_pairs(entity_counts.keys().copied(), &mut source_pairs);
+        for in_paragraph in by_paragraph.values() {
+            count_pairs(in_paragraph.iter().copied(), &mut paragraph_pairs);
+        }
+        sources.push(SiteSource {
+            source,
+            slug,
+            analysis,
+            entity_counts,
+        });
+    }
+
+    for ((a, b), shared_sources) in source_pairs {
+        let paragraphs = paragraph_pairs.get(&(a, b)).copied().unwrap_or(0);
+        for (this, other) in [(a, b), (b, a)] {
+            entities[this].cooccurring.push(Cooccurrence {
+                entity: other,
+                sources: shared_sources,
+                paragraphs,
+            });
+        }
+    }
+    for entity in &mut entities {
+        entity.cooccurring.sort_by(|x, y| {
+            y.sources
+                .cmp(&x.sources)
+                .then(y.paragraphs.cmp(&x.paragraphs))
+                .then(x.entity.cmp(&y.entity))
+        });
+    }
+    Site {
+        config,
+        sources,
+        entities,
+    }
+}
+
+/// Counts every unordered pair of distinct items (given sorted and unique).
+fn count_pairs(items: impl Iterator<Item = usize>, pairs: &mut BTreeMap<(usize, usize), usize>) {
+    let items: Vec<usize> = items.collect();
+    for (i, &a) in items.iter().enumerate() {
+        for &b in &items[i + 1..] {
+            *pairs.entry((a, b)).or_insert(0) += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_are_counted_once_each() {
+        let mut pairs = BTreeMap::new();
+        count_pairs([1, 2, 3].into_iter(), &mut pairs);
+        count_pairs([1, 3].into_iter(), &mut pairs);
+        assert_eq!(pairs[&(1, 3)], 2);
+        assert_eq!(pairs[&(1, 2)], 1);
+        assert_eq!(pairs.len(), 3);
+    }
+}
