@@ -21,10 +21,10 @@ pub struct Mention {
     pub entity: usize,
 }
 
-/// A pattern of the automaton: which entity it names, and whether it is an
+/// One way of writing a name: which entity it names, and whether it is an
 /// acronym that must match in capitals (`US` is not `us`).
 #[derive(Debug, Clone)]
-struct Pattern {
+struct Variant {
     entity: usize,
     folded: String,
     case_sensitive: bool,
@@ -33,15 +33,18 @@ struct Pattern {
 /// The compiled catalogue: built once per build, shared by every source.
 pub struct Matcher {
     automaton: Option<AhoCorasick>,
-    patterns: Vec<Pattern>,
+    /// For each pattern of the (case-insensitive) automaton, the variants
+    /// that share its letters, tried in order: `TASS` and `Tass` are one
+    /// pattern with two variants.
+    patterns: Vec<Vec<Variant>>,
 }
 
 impl Matcher {
     /// Compiles the names of `entities`. A name claimed by two entities goes
     /// to the first and a warning names both files.
     pub fn new(entities: &[Entity]) -> (Matcher, Vec<Diagnostic>) {
-        let mut patterns: Vec<Pattern> = Vec::new();
-        let mut owner: std::collections::HashMap<String, usize> = Default::default();
+        let mut patterns: Vec<Vec<Variant>> = Vec::new();
+        let mut by_key: std::collections::HashMap<String, usize> = Default::default();
         let mut warnings = Vec::new();
         for (index, entity) in entities.iter().enumerate() {
             for name in entity.names() {
@@ -49,41 +52,50 @@ impl Matcher {
                 if folded.is_empty() {
                     continue;
                 }
-                let case_sensitive = is_acronym(&folded);
-                let key = if case_sensitive {
-                    folded.clone()
-                } else {
-                    folded.to_ascii_lowercase()
+                let variant = Variant {
+                    entity: index,
+                    case_sensitive: is_acronym(&folded),
+                    folded,
                 };
-                match owner.get(&key) {
-                    Some(&first) if first != index => warnings.push(
+                let key = variant.folded.to_ascii_lowercase();
+                let Some(&slot) = by_key.get(&key) else {
+                    by_key.insert(key, patterns.len());
+                    patterns.push(vec![variant]);
+                    continue;
+                };
+                let clash = patterns[slot].iter().find(|other| {
+                    // Exact and loose variants can share letters (`US`, `us`):
+                    // the exact one wins where it fits. Two of a kind clash.
+                    other.entity != index
+                        && other.case_sensitive == variant.case_sensitive
+                        && (!variant.case_sensitive || other.folded == variant.folded)
+                });
+                if let Some(other) = clash {
+                    let first = &entities[other.entity];
+                    warnings.push(
                         Diagnostic::warning(
                             &entity.path,
                             format!(
                                 "the name `{name}` is also a name of {} ({}); mentions go to the first",
-                                entities[first].name,
-                                entities[first].path.display()
+                                first.name,
+                                first.path.display()
                             ),
                         )
                         .with_help("remove the alias from one of the two entities"),
-                    ),
-                    Some(_) => {}
-                    None => {
-                        owner.insert(key, index);
-                        patterns.push(Pattern {
-                            entity: index,
-                            folded,
-                            case_sensitive,
-                        });
-                    }
+                    );
+                    continue;
                 }
+                // Exact (case-sensitive) variants are tried before loose ones.
+                let variants = &mut patterns[slot];
+                variants.push(variant);
+                variants.sort_by_key(|v| !v.case_sensitive);
             }
         }
         let automaton = (!patterns.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .ascii_case_insensitive(true)
-                .build(patterns.iter().map(|p| p.folded.as_str()))
+                .build(patterns.iter().map(|variants| variants[0].folded.as_str()))
                 .expect("patterns of folded names always build")
         });
         (
@@ -103,11 +115,14 @@ impl Matcher {
         let folded = fold(text);
         let mut mentions = Vec::new();
         for found in automaton.find_iter(&folded.text) {
-            let pattern = &self.patterns[found.pattern().as_usize()];
             let matched = &folded.text[found.start()..found.end()];
-            if pattern.case_sensitive && matched != pattern.folded {
+            let variants = &self.patterns[found.pattern().as_usize()];
+            let Some(variant) = variants
+                .iter()
+                .find(|v| !v.case_sensitive || matched == v.folded)
+            else {
                 continue;
-            }
+            };
             let (start, end) = folded.original_range(found.start(), found.end());
             if !on_word_boundaries(text, start, end) {
                 continue;
@@ -116,7 +131,7 @@ impl Matcher {
                 paragraph,
                 start,
                 end,
-                entity: pattern.entity,
+                entity: variant.entity,
             });
         }
         mentions
@@ -234,6 +249,29 @@ mod tests {
         assert_eq!(found[0].paragraph, 4);
         assert_eq!(&text[found[0].start..found[0].end], "Türkiye");
         assert_eq!(&text[found[1].start..found[1].end], "Assad");
+    }
+
+    #[test]
+    fn an_acronym_and_its_spelled_out_variant_both_match() {
+        let (m, warnings) = Matcher::new(&[entity("TASS", &["Tass"])]);
+        assert!(warnings.is_empty());
+        assert_eq!(
+            names(&m, "TASS and Tass"),
+            [(0, "TASS".into()), (0, "Tass".into())]
+        );
+    }
+
+    #[test]
+    fn one_acronym_and_another_entitys_word_do_not_clash() {
+        let (m, warnings) = Matcher::new(&[
+            entity("United States", &["US"]),
+            entity("Us Weekly", &["us"]),
+        ]);
+        assert!(warnings.is_empty());
+        assert_eq!(
+            names(&m, "the US and us"),
+            [(0, "US".into()), (1, "us".into())]
+        );
     }
 
     #[test]

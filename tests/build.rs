@@ -1,0 +1,295 @@
+//! Building real dossiers and reading the pages back: links resolve, entity
+//! pages list exactly the sources that name them, content cannot inject
+//! markup, builds are reproducible.
+
+mod common;
+
+use common::{select_texts, BuiltSite, TestDossier};
+use scraper::Selector;
+
+fn seeds_site() -> (TestDossier, BuiltSite) {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let site = dossier.site();
+    (dossier, site)
+}
+
+/// The source pages an entity page links to in its mentions section.
+fn sources_listed_on(site: &BuiltSite, entity_page: &str) -> Vec<String> {
+    let mut sources: Vec<String> = site
+        .links(entity_page, ".mention-group h3 a")
+        .into_iter()
+        .map(|(file, _)| file)
+        .collect();
+    sources.sort();
+    sources
+}
+
+/// The seed file (e.g. `003`) a source page was built from.
+fn seed_of(site: &BuiltSite, source_page: &str) -> String {
+    let html = site.page(source_page);
+    let file = select_texts(&html, ".source-meta code");
+    let file = file.first().expect("source page names its file");
+    file.rsplit('/').next().unwrap()[..3].to_owned()
+}
+
+fn seeds_listed_on(site: &BuiltSite, entity_page: &str) -> Vec<String> {
+    let mut seeds: Vec<String> = sources_listed_on(site, entity_page)
+        .iter()
+        .map(|page| seed_of(site, page))
+        .collect();
+    seeds.sort();
+    seeds
+}
+
+#[test]
+fn seeds_dossier_has_a_page_per_source_and_entity() {
+    let (dossier, site) = seeds_site();
+    let files = site.files();
+    let sources = files.iter().filter(|f| f.starts_with("sources/")).count();
+    let entity_files = std::fs::read_dir(dossier.root().join("content/entities"))
+        .unwrap()
+        .count();
+    let entities = files.iter().filter(|f| f.starts_with("entities/")).count();
+    assert_eq!(sources, 5);
+    assert_eq!(entities, entity_files);
+    for page in [
+        "index.html",
+        "sources.html",
+        "entities.html",
+        "crossref.html",
+        "404.html",
+        ".nojekyll",
+    ] {
+        assert!(files.contains(page), "missing {page}");
+    }
+}
+
+#[test]
+fn seeds_dossier_has_no_broken_links() {
+    let (_dossier, site) = seeds_site();
+    let broken = site.broken_links();
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn entity_pages_list_exactly_the_seeds_that_name_them() {
+    let (_dossier, site) = seeds_site();
+    let expected: &[(&str, &[&str])] = &[
+        ("dmitry-peskov", &["003"]),
+        ("mikhail-ulyanov", &["002"]),
+        ("hayat-tahrir-al-sham", &["001", "002", "004"]),
+        ("bashar-al-assad", &["000", "001", "002", "003", "004"]),
+        ("abu-mohammed-al-jolani", &["001", "004"]),
+        ("tass", &["000", "001", "002", "003"]),
+        ("turkiye", &["003", "004"]),
+        ("interfax", &["004"]),
+        ("sergey-lavrov", &["002"]),
+        ("vladimir-putin", &["003"]),
+        ("hadi-al-bahra", &["000"]),
+        ("mohammad-jalali", &["001"]),
+        ("un-security-council", &["000"]),
+        ("syria", &["000", "001", "002", "003", "004"]),
+        ("russian-foreign-ministry", &["000", "004"]),
+        ("khmeimim", &["003"]),
+        ("tartus", &["003"]),
+        ("idlib", &["002"]),
+        ("daraa", &["000"]),
+    ];
+    for (entity, seeds) in expected {
+        let page = format!("entities/{entity}.html");
+        assert_eq!(
+            seeds_listed_on(&site, &page),
+            *seeds,
+            "sources listed on {page}"
+        );
+    }
+}
+
+#[test]
+fn mentions_link_to_the_exact_paragraph() {
+    let (_dossier, site) = seeds_site();
+    let links = site.links("entities/dmitry-peskov.html", ".kwic a.para-ref");
+    assert_eq!(links.len(), 3, "Peskov is named three times in 003");
+    for (file, fragment) in links {
+        let fragment = fragment.expect("a paragraph anchor");
+        let page = site.page(&file);
+        let selector = Selector::parse(&format!("#{fragment}")).unwrap();
+        let paragraph = page.select(&selector).next().expect("the anchor exists");
+        let text: String = paragraph.text().collect();
+        assert!(
+            text.contains("Peskov"),
+            "#{fragment} in {file} does not name Peskov: {text}"
+        );
+    }
+}
+
+#[test]
+fn source_pages_link_mentions_to_entity_pages() {
+    let (_dossier, site) = seeds_site();
+    let page = site
+        .html_files()
+        .into_iter()
+        .find(|p| p.starts_with("sources/kremlin-confirms"))
+        .expect("the Anadolu source");
+    let targets: Vec<String> = site
+        .links(&page, "a.mention")
+        .into_iter()
+        .map(|(file, _)| file)
+        .collect();
+    assert!(targets.contains(&"entities/dmitry-peskov.html".to_owned()));
+    assert!(targets.contains(&"entities/turkiye.html".to_owned()));
+    assert!(
+        targets.contains(&"entities/tass.html".to_owned()),
+        "`Tass` is TASS"
+    );
+    let html = site.page(&page);
+    let paragraphs = Selector::parse(".source-text [id^=p]").unwrap();
+    assert!(
+        html.select(&paragraphs).count() >= 15,
+        "every paragraph has an anchor"
+    );
+}
+
+#[test]
+fn inferred_metadata_is_marked_as_inferred() {
+    let (_dossier, site) = seeds_site();
+    let page = site
+        .html_files()
+        .into_iter()
+        .find(|p| p.starts_with("sources/kremlin-confirms"))
+        .unwrap();
+    let html = site.page(&page);
+    let meta = select_texts(&html, ".source-meta div");
+    assert!(
+        meta.iter()
+            .any(|m| m.contains("9 December 2024") && m.contains("inferred")),
+        "{meta:?}"
+    );
+    assert!(
+        meta.iter()
+            .any(|m| m.contains("Anadolu Agency") && m.contains("inferred")),
+        "{meta:?}"
+    );
+}
+
+#[test]
+fn crossref_index_lists_paragraphs_and_the_matrix() {
+    let (_dossier, site) = seeds_site();
+    let html = site.page("crossref.html");
+    let entries = select_texts(&html, ".index-entries dt a");
+    assert!(
+        entries.contains(&"Assad, Bashar al-".to_owned()),
+        "{entries:?}"
+    );
+    assert!(entries.contains(&"Peskov, Dmitry".to_owned()));
+    let peskov_refs = site
+        .links("crossref.html", ".index-entries dd a.para-ref")
+        .into_iter()
+        .filter(|(file, _)| file.starts_with("sources/kremlin-confirms"))
+        .count();
+    assert!(peskov_refs > 0);
+    let columns = select_texts(&html, ".matrix thead th");
+    assert_eq!(
+        columns.len(),
+        5 + 2,
+        "entity, five sources, total: {columns:?}"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let first = dossier.site().snapshot();
+    dossier.build();
+    let second = dossier.site().snapshot();
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(bytes == &second[path], "{path} differs between builds");
+    }
+}
+
+#[test]
+fn fixture_with_markdown_and_clipping_builds() {
+    let dossier = TestDossier::from_fixture("basic");
+    let report = dossier.build();
+    assert_eq!(report.sources, 2);
+    assert_eq!(report.entities, 3);
+    let site = dossier.site();
+    assert!(site.broken_links().is_empty(), "{:?}", site.broken_links());
+    // `Assadollah` is a different word; the clipping's byline gives the outlet.
+    let clip = site.page("sources/talks-resume-in-vienna.html");
+    let meta = select_texts(&clip, ".source-meta div");
+    assert!(
+        meta.iter()
+            .any(|m| m.contains("Reuters") && m.contains("inferred")),
+        "{meta:?}"
+    );
+    assert!(meta.iter().any(|m| m.contains("3 March 2025")), "{meta:?}");
+    // Markdown tables and emphasis survive; mentions in them are linked,
+    // but not inside an existing link.
+    let md = site.page("sources/an-analysis-of-the-talks.html");
+    assert_eq!(select_texts(&md, "table a.mention"), ["Peskov", "Vienna"]);
+    assert_eq!(
+        select_texts(&md, "a.mention"),
+        ["Peskov", "Peskov", "Vienna"]
+    );
+    let peskov = site.page("entities/dmitry-peskov.html");
+    assert_eq!(select_texts(&peskov, ".kwic mark").len(), 4);
+}
+
+#[test]
+fn content_cannot_inject_markup_or_script() {
+    let dossier = TestDossier::from_fixture("hostile");
+    dossier.build();
+    let site = dossier.site();
+    let any = Selector::parse("*").unwrap();
+    for page in site.html_files() {
+        let html = site.page(&page);
+        for element in html.select(&any) {
+            let value = element.value();
+            let name = value.name();
+            assert!(
+                !["iframe", "style", "object", "embed"].contains(&name),
+                "<{name}> in {page}"
+            );
+            if name == "script" {
+                let text: String = element.text().collect();
+                assert!(!text.contains("alert"), "script from content in {page}");
+            }
+            if name == "svg" {
+                panic!("<svg> from content in {page}");
+            }
+            for (attribute, val) in value.attrs() {
+                assert!(!attribute.starts_with("on"), "{attribute}= in {page}");
+                let lower = val.trim().to_ascii_lowercase();
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(
+                        !lower.starts_with(scheme),
+                        "{attribute}=\"{val}\" in {page}"
+                    );
+                }
+            }
+        }
+    }
+    // Tera syntax in content is shown, not evaluated.
+    let attack = site
+        .html_files()
+        .into_iter()
+        .find(|p| p.starts_with("sources/script-alert-front-script-attack"))
+        .expect("the attack page");
+    let text: String = site.page(&attack).root_element().text().collect();
+    assert!(
+        text.contains("{{ site.title }}"),
+        "Tera syntax is kept as text"
+    );
+    assert!(text.contains("{% if true %}"));
+    assert!(
+        text.contains("<script>alert('front')</script> Attack"),
+        "the title reads as text"
+    );
+}

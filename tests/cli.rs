@@ -1,0 +1,161 @@
+//! The `dossier` binary as a user runs it: exit codes, messages, `init`.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::TestDossier;
+
+fn dossier(args: &[&str], dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn build_prints_a_summary_and_exits_zero() {
+    let dossier_dir = TestDossier::from_fixture("basic");
+    let output = dossier(&["build"], dossier_dir.root());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("2 sources, 3 entities"), "{stdout}");
+    assert!(dossier_dir.output().join("index.html").is_file());
+}
+
+#[test]
+fn root_is_found_from_a_subfolder() {
+    let dossier_dir = TestDossier::from_fixture("basic");
+    let output = dossier(&["build"], &dossier_dir.root().join("content/sources"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(dossier_dir.output().join("index.html").is_file());
+}
+
+#[test]
+fn output_and_base_url_options() {
+    let dossier_dir = TestDossier::from_fixture("basic");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("site");
+    let output = dossier(
+        &[
+            "build",
+            "--output",
+            target.to_str().unwrap(),
+            "--base-url",
+            "https://example.org/repo/",
+        ],
+        dossier_dir.root(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(target.join("index.html").is_file());
+    assert!(!dossier_dir.output().exists());
+
+    let output = dossier(&["build", "--base-url", "example.org"], dossier_dir.root());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--base-url"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn no_book_toml_is_a_usage_error_suggesting_init() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = dossier(&["build"], empty.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("dossier init"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let empty = tempfile::tempdir().unwrap();
+    assert_eq!(dossier(&["bulid"], empty.path()).status.code(), Some(2));
+    assert_eq!(
+        dossier(&["build", "--nope"], empty.path()).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn content_errors_exit_one_with_file_line_and_column() {
+    let dossier_dir = TestDossier::from_fixture("basic");
+    dossier_dir.write(
+        "content/sources/bad.md",
+        "+++\ntitle = \"x\"\ndate = \"2024-02-30\"\n+++\nText\n",
+    );
+    dossier_dir.write(
+        "content/entities/bad.md",
+        "+++\nname = \"X\"\nkind = \"planet\"\n+++\n",
+    );
+    let output = dossier(&["build"], dossier_dir.root());
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("content/sources/bad.md:3:1"), "{message}");
+    assert!(message.contains("content/entities/bad.md:3:1"), "{message}");
+    assert!(message.contains("the content has 2 errors"), "{message}");
+    assert!(!dossier_dir.output().exists(), "nothing written on failure");
+}
+
+#[test]
+fn failed_build_leaves_the_previous_site() {
+    let dossier_dir = TestDossier::from_fixture("basic");
+    assert_eq!(
+        dossier(&["build"], dossier_dir.root()).status.code(),
+        Some(0)
+    );
+    let before = dossier_dir.site().snapshot();
+    dossier_dir.write("content/sources/bad.md", "+++\ntitle = \"x\"\n");
+    assert_eq!(
+        dossier(&["build"], dossier_dir.root()).status.code(),
+        Some(1)
+    );
+    assert_eq!(dossier_dir.site().snapshot(), before);
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dossier_dir = TestDossier::from_fixture("basic");
+    let output = dossier(&["check"], dossier_dir.root());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!dossier_dir.output().exists());
+}
+
+#[test]
+fn init_then_build_works_outside_the_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dossier(&["init", "story"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let story = dir.path().join("story");
+    let output = dossier(&["build"], &story);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let index = std::fs::read_to_string(story.join("public/index.html")).unwrap();
+    assert!(index.contains("Example Person"));
+    assert!(
+        story.join("public/static/style.css").is_file(),
+        "the built-in theme is used"
+    );
+    assert_eq!(
+        dossier(&["init", "story"], dir.path()).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let dossier_dir = TestDossier::from_fixture("basic");
+    dossier_dir.write("public/thesis.txt", "my only copy");
+    let output = dossier(&["build"], dossier_dir.root());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("refusing"), "{}", stderr(&output));
+    assert!(dossier_dir.root().join("public/thesis.txt").is_file());
+}
