@@ -15,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod export;
 pub mod init;
 pub mod output;
 pub mod render;

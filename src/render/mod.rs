@@ -115,6 +115,8 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
     pages.extend(source_pages);
     pages.extend(entity_pages);
 
+    pages.extend(crate::export::export_site(site)?);
+
     for (path, file) in &theme.statics {
         pages.push(Page {
             path: path.clone(),

@@ -1,0 +1,96 @@
+//! The machine-readable export: `data/dossier.json`, `data/mentions.csv` and
+//! the FollowTheMoney lines agree with each other and with the pages.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::TestDossier;
+use serde_json::Value;
+
+fn seeds_export() -> (TestDossier, Value) {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let json = dossier.site().read("data/dossier.json");
+    let value = serde_json::from_str(&json).expect("dossier.json is JSON");
+    (dossier, value)
+}
+
+#[test]
+fn dossier_json_has_the_documented_top_level_fields() {
+    let (_dossier, export) = seeds_export();
+    assert_eq!(export["version"], 1);
+    assert_eq!(export["sources"].as_array().unwrap().len(), 5);
+    let first = &export["sources"][0];
+    assert_eq!(first["path"], "content/sources/000_27799a9e89bbcff3.txt");
+    assert_eq!(first["date"], "2024-12-09");
+    assert_eq!(first["date_inferred"], true);
+    let peskov = export["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "dmitry-peskov")
+        .expect("Peskov is exported");
+    assert_eq!(peskov["kind"], "person");
+    assert_eq!(peskov["aliases"][0], "Peskov");
+}
+
+#[test]
+fn every_mention_points_at_its_words() {
+    let (_dossier, export) = seeds_export();
+    let sources = export["sources"].as_array().unwrap();
+    let mentions = export["mentions"].as_array().unwrap();
+    assert!(mentions.len() > 100);
+    for mention in mentions {
+        let source = sources
+            .iter()
+            .find(|s| s["id"] == mention["source"])
+            .unwrap();
+        let paragraph = mention["paragraph"].as_u64().unwrap() as usize;
+        let text = source["paragraphs"][paragraph - 1]["text"]
+            .as_str()
+            .unwrap();
+        let (start, end) = (
+            mention["start"].as_u64().unwrap() as usize,
+            mention["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[start..end], mention["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn mentions_csv_has_a_row_per_mention() {
+    let (dossier, export) = seeds_export();
+    let csv = dossier.site().read("data/mentions.csv");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("source,entity,paragraph,start,end,text"));
+    assert_eq!(lines.count(), export["mentions"].as_array().unwrap().len());
+}
+
+#[test]
+fn followthemoney_lines_reference_known_entities() {
+    let (dossier, _export) = seeds_export();
+    let text = dossier.site().read("data/followthemoney.json");
+    let entities: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: BTreeSet<&str> = entities.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), entities.len(), "ids are unique");
+    let articles = entities.iter().filter(|e| e["schema"] == "Article").count();
+    assert_eq!(articles, 5);
+    let mentions: Vec<&Value> = entities
+        .iter()
+        .filter(|e| e["schema"] == "Mention")
+        .collect();
+    assert!(!mentions.is_empty());
+    for mention in mentions {
+        for key in ["document", "resolved"] {
+            let target = mention["properties"][key][0].as_str().unwrap();
+            assert!(ids.contains(target), "{key} {target} is exported");
+        }
+    }
+    assert!(entities
+        .iter()
+        .any(|e| e["schema"] == "Person" && e["properties"]["name"][0] == "Dmitry Peskov"));
+}
