@@ -2,7 +2,10 @@
 //! parallel. Pure: pages are returned as bytes; only `output` writes them.
 
 pub mod crossref;
+pub mod feeds;
+pub mod hosting;
 pub mod paragraph;
+pub mod print;
 pub mod theme;
 pub mod views;
 
@@ -88,7 +91,8 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
             "crossref",
             &CrossrefPage::new(site),
         )?,
-        renderer.page("404.html", "404.html", "", "", &Empty {})?,
+        renderer.not_found(site)?,
+        renderer.print_page(site)?,
     ];
 
     let order = site.sources_by_date();
@@ -126,6 +130,9 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         path: ".nojekyll".to_owned(),
         bytes: Vec::new(),
     });
+    pages.extend(hosting::custom_domain(site));
+    let feeds = feeds::feed_pages(site, &pages);
+    pages.extend(feeds);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }
@@ -186,13 +193,23 @@ impl Renderer<'_> {
         section: &str,
         view: &impl Serialize,
     ) -> Result<Page> {
+        self.render(path, template, &self.context(path, root, section, view))
+    }
+
+    /// What every template sees: `site`, `root`, `section`, `page_path` and
+    /// `page`.
+    fn context(&self, path: &str, root: &str, section: &str, view: &impl Serialize) -> Context {
         let mut context = Context::new();
         context.insert("site", self.site_view);
         context.insert("root", root);
         context.insert("section", section);
         context.insert("page_path", path);
         context.insert("page", view);
-        let html = self.tera.render(template, &context).map_err(|error| {
+        context
+    }
+
+    fn render(&self, path: &str, template: &str, context: &Context) -> Result<Page> {
+        let html = self.tera.render(template, context).map_err(|error| {
             Error::with_cause(
                 format!("failed to render `{path}` with template `{template}`"),
                 error,
