@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod hosting;
 pub mod paragraph;
 pub mod print;
+pub mod template_error;
 pub mod theme;
 pub mod views;
 
@@ -44,9 +45,8 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
         })?;
         templates.push((name.clone(), text));
     }
-    tera.add_raw_templates(templates).map_err(|error| {
-        Error::with_cause("a template of the theme could not be compiled", error)
-    })?;
+    tera.add_raw_templates(templates)
+        .map_err(|error| template_error::compile_error(&error, theme))?;
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     Ok(tera)
 }
@@ -58,6 +58,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
     let renderer = Renderer {
         tera: &tera,
         site_view: &site_view,
+        theme,
     };
 
     let mut pages = vec![
@@ -140,6 +141,8 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
 struct Renderer<'a> {
     tera: &'a Tera,
     site_view: &'a SiteView,
+    /// Where each template came from, to name its file in errors.
+    theme: &'a Theme,
 }
 
 #[derive(Serialize)]
@@ -210,10 +213,8 @@ impl Renderer<'_> {
 
     fn render(&self, path: &str, template: &str, context: &Context) -> Result<Page> {
         let html = self.tera.render(template, context).map_err(|error| {
-            Error::with_cause(
-                format!("failed to render `{path}` with template `{template}`"),
-                error,
-            )
+            let given = context.clone().into_json();
+            template_error::render_error(&error, self.theme, template, path, &given)
         })?;
         Ok(Page {
             path: path.to_owned(),
