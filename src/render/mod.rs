@@ -120,6 +120,15 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
     pages.extend(source_pages);
     pages.extend(entity_pages);
 
+    for (path, css) in crate::content::highlight::stylesheets() {
+        // A theme may ship its own syntax colours.
+        if !theme.statics.contains_key(path) {
+            pages.push(Page {
+                path: path.to_owned(),
+                bytes: css.into_bytes(),
+            });
+        }
+    }
     for (path, file) in &theme.statics {
         pages.push(Page {
             path: path.clone(),
