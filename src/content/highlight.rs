@@ -126,11 +126,12 @@ fn ensure_contrast(theme: &mut Theme) {
     } else {
         Color::WHITE
     };
-    let colours = theme
-        .settings
-        .foreground
-        .iter_mut()
-        .chain(theme.scopes.iter_mut().filter_map(|s| s.style.foreground.as_mut()));
+    let colours = theme.settings.foreground.iter_mut().chain(
+        theme
+            .scopes
+            .iter_mut()
+            .filter_map(|s| s.style.foreground.as_mut()),
+    );
     for colour in colours {
         let mut steps = 0;
         while contrast(*colour, background) < MIN_CONTRAST && steps < 20 {
@@ -141,7 +142,8 @@ fn ensure_contrast(theme: &mut Theme) {
 }
 
 fn mix(from: Color, to: Color, amount: f64) -> Color {
-    let channel = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * amount).round() as u8;
+    let channel =
+        |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * amount).round() as u8;
     Color {
         r: channel(from.r, to.r),
         g: channel(from.g, to.g),
@@ -185,7 +187,10 @@ mod tests {
     #[test]
     fn known_languages_get_classed_spans() {
         let out = html("```json\n{\"a\": 1}\n```\n");
-        assert!(out.starts_with("<pre class=\"hl-code\"><code class=\"language-json\">"), "{out}");
+        assert!(
+            out.starts_with("<pre class=\"hl-code\"><code class=\"language-json\">"),
+            "{out}"
+        );
         assert!(out.contains("<span class=\"hl-"), "{out}");
         assert!(!out.contains("style="), "{out}");
     }
@@ -193,7 +198,10 @@ mod tests {
     #[test]
     fn unknown_languages_and_indented_blocks_stay_plain() {
         let out = html("```nolanguage\n<b>x</b>\n```\n\n    indented\n");
-        assert!(out.contains("<pre><code class=\"language-nolanguage\">&lt;b&gt;"), "{out}");
+        assert!(
+            out.contains("<pre><code class=\"language-nolanguage\">&lt;b&gt;"),
+            "{out}"
+        );
         assert!(out.contains("<pre><code>indented"), "{out}");
     }
 
