@@ -11,6 +11,7 @@
 use chrono::NaiveDate;
 
 use crate::config::{Config, CONFIG_FILE};
+use crate::content::{ParagraphKind, Source};
 use crate::error::Diagnostic;
 use crate::site::{Site, SiteSource};
 
@@ -18,8 +19,11 @@ use super::paragraph::escape;
 use super::views::source_path;
 use super::Page;
 
-/// Characters of a source's opening kept as the entry's summary.
+/// Characters of a source's lead kept as the entry's summary.
 const SUMMARY_CHARS: usize = 300;
+
+/// Shorter paragraphs are bylines, datelines or captions, not a lead.
+const MIN_LEAD_CHARS: usize = 80;
 
 /// The warning given when `base_url` is missing, since the feed, sitemap and
 /// canonical links are then left out.
@@ -132,7 +136,7 @@ fn entry(source: &SiteSource, base: &str, newest: NaiveDate) -> String {
             escape(&name)
         ));
     }
-    if let Some(summary) = summary(source) {
+    if let Some(summary) = lead_paragraph(s, SUMMARY_CHARS) {
         xml.push_str(&format!(
             "    <summary type=\"text\">{}</summary>\n",
             escape(&summary)
@@ -142,28 +146,34 @@ fn entry(source: &SiteSource, base: &str, newest: NaiveDate) -> String {
     xml
 }
 
-/// The source's first paragraphs after its headline, cut on a word boundary.
-fn summary(source: &SiteSource) -> Option<String> {
-    let text: Vec<&str> = source
-        .source
+/// The source's lead: its first paragraph of running text, long enough not
+/// to be a byline or a dateline, cut to `max_chars` on a word boundary. Used
+/// as the feed entry's summary and the page's OpenGraph description.
+pub fn lead_paragraph(source: &Source, max_chars: usize) -> Option<String> {
+    let text = &source
         .paragraphs
         .iter()
-        .filter(|p| p.text != source.source.title.value)
-        .map(|p| p.text.as_str())
-        .collect();
-    let text = text.join(" ");
-    if text.is_empty() {
-        return None;
-    }
-    if text.chars().count() <= SUMMARY_CHARS {
-        return Some(text);
+        .find(|p| {
+            let prose = match p.kind {
+                ParagraphKind::Text => true,
+                ParagraphKind::Block => p.markup.as_deref().is_some_and(|m| m.starts_with("<p>")),
+                _ => false,
+            };
+            prose && p.text.chars().count() >= MIN_LEAD_CHARS
+        })?
+        .text;
+    if text.chars().count() <= max_chars {
+        return Some(text.clone());
     }
     let cut = text
         .char_indices()
-        .nth(SUMMARY_CHARS)
+        .nth(max_chars)
         .map_or(text.len(), |(i, _)| i);
     let cut = text[..cut].rfind(' ').unwrap_or(cut);
-    Some(format!("{}…", &text[..cut]))
+    Some(format!(
+        "{}…",
+        text[..cut].trim_end_matches([',', ';', ':'])
+    ))
 }
 
 /// A date as an RFC 3339 timestamp at midnight UTC.
