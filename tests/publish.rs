@@ -470,6 +470,29 @@ fn a_syntax_error_names_the_template_file_and_line() {
 }
 
 #[test]
+fn a_fault_in_an_extended_template_names_that_template() {
+    let dossier = TestDossier::from_fixture("basic");
+    let base =
+        std::fs::read_to_string(common::repo_root().join("themes/default/templates/base.html"))
+            .unwrap();
+    let base = base.replace(
+        "<footer class=\"site-footer\">",
+        "<footer class=\"site-footer\">\n{{ site.owner }}",
+    );
+    dossier.write("templates/base.html", &base);
+    let Err(Error::Content(diagnostics)) = dossier.try_build() else {
+        panic!("the build should fail");
+    };
+    let shown = diagnostics[0].to_string();
+    let line = base.lines().position(|l| l.contains("site.owner")).unwrap() + 1;
+    assert!(
+        shown.contains(&format!("templates/base.html:{line}:4")),
+        "{shown}"
+    );
+    assert!(shown.contains("`site` has here:"), "{shown}");
+}
+
+#[test]
 fn an_unknown_filter_names_the_template_file_and_line() {
     let diagnostic = template_error(
         "{% extends \"base.html\" %}\n{% block content %}{{ page.title | shout }}{% endblock content %}\n",

@@ -97,24 +97,51 @@ fn fault(error: &tera::Error, rendering: &str) -> Fault {
 }
 
 fn diagnostic(fault: &Fault, theme: &Theme, message: String, help: Option<String>) -> Diagnostic {
-    let file = theme.templates.get(&fault.template);
+    // Tera names the page's own template even when the fault is in the
+    // template it extends or includes: look there too.
+    let located = match (fault.position, fault.name.as_deref()) {
+        (Some(position), _) => Some((fault.template.clone(), position)),
+        (None, Some(name)) => locate(theme, &fault.template, name),
+        (None, None) => None,
+    };
+    let template = located.as_ref().map_or(&fault.template, |(t, _)| t);
+    let file = theme.templates.get(template);
     let path = file.map_or_else(
-        || format!("templates/{}", fault.template).into(),
+        || format!("templates/{template}").into(),
         |f| f.origin.clone(),
     );
-    let text = file.map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
     let mut diagnostic = Diagnostic::error(path, format!("{message}: {}", fault.message));
-    let position = fault.position.or_else(|| {
-        let (text, name) = (text.as_deref()?, fault.name.as_deref()?);
-        find_in_tags(text, name)
-    });
-    if let (Some((line, column)), Some(text)) = (position, &text) {
-        diagnostic = diagnostic.at_line(text, line, column);
+    if let (Some((_, (line, column))), Some(file)) = (&located, file) {
+        let text = String::from_utf8_lossy(&file.bytes);
+        diagnostic = diagnostic.at_line(&text, *line, *column);
     }
     match help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
     }
+}
+
+/// Where `name` is used: in `template`, else in the templates it extends or
+/// includes, nearest first.
+fn locate(theme: &Theme, template: &str, name: &str) -> Option<(String, (usize, usize))> {
+    let reference =
+        Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+"([^"]+)""#).expect("valid regex");
+    let mut queue = std::collections::VecDeque::from([template.to_owned()]);
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(current) = queue.pop_front() {
+        if !seen.insert(current.clone()) {
+            continue;
+        }
+        let Some(file) = theme.templates.get(&current) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&file.bytes);
+        if let Some(position) = find_in_tags(&text, name) {
+            return Some((current, position));
+        }
+        queue.extend(reference.captures_iter(&text).map(|c| c[1].to_owned()));
+    }
+    None
 }
 
 /// The first place `name` appears as a whole word inside a `{{ }}` or
