@@ -527,6 +527,7 @@ fn code_blocks_in_markdown_sources_are_highlighted() {
 #[test]
 fn published_builds_are_byte_identical() {
     let (dossier, site) = published_seeds();
+    assert!(site.broken_links().is_empty(), "{:?}", site.broken_links());
     let first = site.snapshot();
     dossier.build();
     assert_eq!(first, dossier.site().snapshot());
