@@ -39,6 +39,9 @@ pub struct DossierConfig {
     pub base_url: Option<String>,
     /// Theme under `themes/NAME/`, or a built-in theme. Default: "default".
     pub theme: String,
+    /// Custom domain for GitHub Pages, e.g. `dossier.example.org`, written
+    /// to the site as `CNAME`. Default: none.
+    pub cname: Option<String>,
 }
 
 impl Default for DossierConfig {
@@ -49,6 +52,7 @@ impl Default for DossierConfig {
             language: "en".to_owned(),
             base_url: None,
             theme: "default".to_owned(),
+            cname: None,
         }
     }
 }
@@ -83,7 +87,7 @@ impl Config {
             }
             if error.message().contains("unknown field") {
                 diagnostic = diagnostic.with_help(
-                    "known keys are title, description, language, base_url and theme \
+                    "known keys are title, description, language, base_url, theme and cname \
                      under [dossier], content and output under [build]",
                 );
             }
@@ -120,6 +124,17 @@ impl Config {
                 )]));
             }
         }
+        if let Some(cname) = &self.dossier.cname {
+            if !is_domain_name(cname) {
+                return Err(Error::Content(vec![Diagnostic::error(
+                    path,
+                    format!("cname `{cname}` is not a domain name"),
+                )
+                .with_help(
+                    "write the bare domain, e.g. cname = \"dossier.example.org\"",
+                )]));
+            }
+        }
         for (key, folder) in [
             ("content", &self.build.content),
             ("output", &self.build.output),
@@ -141,6 +156,20 @@ impl Config {
             .as_ref()
             .map(|url| format!("{}/", url.trim_end_matches('/')))
     }
+}
+
+/// A bare domain name such as `dossier.example.org`: no scheme, path or
+/// port, which GitHub Pages would reject in a `CNAME` file.
+fn is_domain_name(name: &str) -> bool {
+    name.contains('.')
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 #[cfg(test)]
@@ -192,6 +221,14 @@ mod tests {
             panic!("expected a content error");
         };
         assert_eq!(diagnostics[0].position.map(|p| p.0), Some(3));
+    }
+
+    #[test]
+    fn reads_a_custom_domain_and_refuses_a_url_there() {
+        let config = parse("[dossier]\ncname = \"dossier.example.org\"\n").unwrap();
+        assert_eq!(config.dossier.cname.as_deref(), Some("dossier.example.org"));
+        assert!(parse("[dossier]\ncname = \"https://dossier.example.org/\"\n").is_err());
+        assert!(parse("[dossier]\ncname = \"localhost\"\n").is_err());
     }
 
     #[test]

@@ -85,6 +85,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         .map(|source| analysis::analyse(source, &matcher))
         .collect();
     let site = site::link(config, content, analyses);
+    warnings.extend(render::feeds::missing_base_url_warning(&site.config));
     let pages = render::render_site(&site, &theme)?;
 
     let content_dir = root.join(&site.config.build.content);

@@ -8,6 +8,7 @@
 
 pub mod entity;
 pub mod front_matter;
+pub mod highlight;
 pub mod infer;
 pub mod paragraphs;
 pub mod source;

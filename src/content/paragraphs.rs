@@ -9,6 +9,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
+use super::highlight::highlight_code_blocks;
 use super::text::{PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN};
 
 /// What a paragraph is, which decides how it is shown.
@@ -209,6 +210,7 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
             other => out.push(other),
         }
     }
+    let out = highlight_code_blocks(out);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     let markup = sanitise(&html);
@@ -230,7 +232,8 @@ pub fn render_markdown(body: &str) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(body, options));
+    let events = highlight_code_blocks(Parser::new_ext(body, options).collect());
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitise(&html)
 }
 
@@ -297,6 +300,14 @@ mod tests {
             assert!(!markup.contains("javascript:"), "{markup}");
             assert!(!markup.contains("<iframe"), "{markup}");
         }
+    }
+
+    #[test]
+    fn highlighted_code_keeps_its_classes_through_the_sanitiser() {
+        let paragraphs = split_markdown("```json\n{\"asylum\": true}\n```\n");
+        let markup = paragraphs[0].markup.as_deref().unwrap();
+        assert!(markup.contains("<pre class=\"hl-code\">"), "{markup}");
+        assert!(markup.contains("<span class=\"hl-"), "{markup}");
     }
 
     #[test]

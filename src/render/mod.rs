@@ -2,7 +2,11 @@
 //! parallel. Pure: pages are returned as bytes; only `output` writes them.
 
 pub mod crossref;
+pub mod feeds;
+pub mod hosting;
 pub mod paragraph;
+pub mod print;
+pub mod template_error;
 pub mod theme;
 pub mod views;
 
@@ -41,9 +45,8 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
         })?;
         templates.push((name.clone(), text));
     }
-    tera.add_raw_templates(templates).map_err(|error| {
-        Error::with_cause("a template of the theme could not be compiled", error)
-    })?;
+    tera.add_raw_templates(templates)
+        .map_err(|error| template_error::compile_error(&error, theme))?;
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     Ok(tera)
 }
@@ -55,6 +58,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
     let renderer = Renderer {
         tera: &tera,
         site_view: &site_view,
+        theme,
     };
 
     let mut pages = vec![
@@ -88,7 +92,8 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
             "crossref",
             &CrossrefPage::new(site),
         )?,
-        renderer.page("404.html", "404.html", "", "", &Empty {})?,
+        renderer.not_found(site)?,
+        renderer.print_page(site)?,
     ];
 
     let order = site.sources_by_date();
@@ -117,6 +122,15 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
 
     pages.extend(crate::export::export_site(site)?);
 
+    for (path, css) in crate::content::highlight::stylesheets() {
+        // A theme may ship its own syntax colours.
+        if !theme.statics.contains_key(path) {
+            pages.push(Page {
+                path: path.to_owned(),
+                bytes: css.into_bytes(),
+            });
+        }
+    }
     for (path, file) in &theme.statics {
         pages.push(Page {
             path: path.clone(),
@@ -128,6 +142,9 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         path: ".nojekyll".to_owned(),
         bytes: Vec::new(),
     });
+    pages.extend(hosting::custom_domain(site));
+    let feeds = feeds::feed_pages(site, &pages);
+    pages.extend(feeds);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }
@@ -135,6 +152,8 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
 struct Renderer<'a> {
     tera: &'a Tera,
     site_view: &'a SiteView,
+    /// Where each template came from, to name its file in errors.
+    theme: &'a Theme,
 }
 
 #[derive(Serialize)]
@@ -188,17 +207,25 @@ impl Renderer<'_> {
         section: &str,
         view: &impl Serialize,
     ) -> Result<Page> {
+        self.render(path, template, &self.context(path, root, section, view))
+    }
+
+    /// What every template sees: `site`, `root`, `section`, `page_path` and
+    /// `page`.
+    fn context(&self, path: &str, root: &str, section: &str, view: &impl Serialize) -> Context {
         let mut context = Context::new();
         context.insert("site", self.site_view);
         context.insert("root", root);
         context.insert("section", section);
         context.insert("page_path", path);
         context.insert("page", view);
-        let html = self.tera.render(template, &context).map_err(|error| {
-            Error::with_cause(
-                format!("failed to render `{path}` with template `{template}`"),
-                error,
-            )
+        context
+    }
+
+    fn render(&self, path: &str, template: &str, context: &Context) -> Result<Page> {
+        let html = self.tera.render(template, context).map_err(|error| {
+            let given = context.clone().into_json();
+            template_error::render_error(&error, self.theme, template, path, &given)
         })?;
         Ok(Page {
             path: path.to_owned(),

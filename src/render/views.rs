@@ -164,6 +164,9 @@ pub struct BlockView {
     pub items: Vec<BlockView>,
 }
 
+/// Characters of a source's lead kept as its page's description.
+const EXCERPT_CHARS: usize = 200;
+
 /// A source page.
 #[derive(Debug, Serialize)]
 pub struct SourcePage {
@@ -182,6 +185,8 @@ pub struct SourcePage {
     pub entities: Vec<EntityCount>,
     pub previous: Option<SourceSummary>,
     pub next: Option<SourceSummary>,
+    /// The lead paragraph as plain text, shortened, for page metadata.
+    pub excerpt: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -265,6 +270,7 @@ impl SourcePage {
             entities: counted,
             previous: previous.map(|i| SourceSummary::new(&site.sources[i])),
             next: next.map(|i| SourceSummary::new(&site.sources[i])),
+            excerpt: super::feeds::lead_paragraph(s, EXCERPT_CHARS),
         }
     }
 }

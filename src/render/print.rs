@@ -1,0 +1,206 @@
+//! `print.html`: the whole dossier on one page, to print or save as PDF and
+//! hand to an editor. A cover with the counts, a table of contents, every
+//! source with its text and mentions marked, oldest first so the dossier
+//! reads as the story unfolded, then the entity catalogue A–Z with the
+//! sources naming each entity. Anchors are prefixed (`source-`, `entity-`)
+//! so they never collide with paragraph anchors.
+
+use serde::Serialize;
+
+use crate::content::{Entity, EntityKind, ParagraphKind};
+use crate::error::Result;
+use crate::site::Site;
+
+use super::paragraph::paragraph_html;
+use super::views::{entity_path, SourceSummary};
+use super::{Page, Renderer};
+
+#[derive(Debug, Serialize)]
+pub struct PrintPage {
+    /// First and last dates of the dated sources, readable.
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub sources: Vec<PrintSource>,
+    pub entities: Vec<PrintEntity>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintSource {
+    #[serde(flatten)]
+    pub summary: SourceSummary,
+    /// 1-based position in the printed dossier.
+    pub number: usize,
+    /// `source-<slug>`.
+    pub anchor: String,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub paragraphs: Vec<PrintParagraph>,
+    /// Names of the entities it mentions, A–Z.
+    pub entities: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintParagraph {
+    /// `headline`, `heading`, `item`, `text` or `markdown`.
+    pub kind: &'static str,
+    pub number: usize,
+    /// Sanitised HTML, mentions marked and linked.
+    pub html: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintEntity {
+    pub name: String,
+    pub kind_label: &'static str,
+    /// `entity-<slug>`.
+    pub anchor: String,
+    pub path: String,
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    pub body_html: String,
+    pub mentions: usize,
+    /// The sources naming it, in printed order.
+    pub sources: Vec<PrintReference>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintReference {
+    pub number: usize,
+    pub title: String,
+    pub anchor: String,
+    pub count: usize,
+}
+
+impl PrintPage {
+    pub fn new(site: &Site) -> Self {
+        let order = chronological(site);
+        let entities: Vec<&Entity> = site.entities.iter().map(|e| &e.entity).collect();
+        let sources: Vec<PrintSource> = order
+            .iter()
+            .enumerate()
+            .map(|(position, &index)| print_source(site, index, position + 1, &entities))
+            .collect();
+        let dates: Vec<&String> = sources
+            .iter()
+            .filter_map(|s| s.summary.date_display.as_ref())
+            .collect();
+        PrintPage {
+            first_date: dates.first().map(|d| (*d).clone()),
+            last_date: dates.last().map(|d| (*d).clone()),
+            entities: catalogue(site, &order),
+            sources,
+        }
+    }
+}
+
+/// Source indices oldest first, undated last: the reverse of the site's
+/// newest-first order for dated sources, with the same tie-breaks.
+fn chronological(site: &Site) -> Vec<usize> {
+    let newest_first = site.sources_by_date();
+    let (dated, undated): (Vec<usize>, Vec<usize>) = newest_first
+        .into_iter()
+        .partition(|&i| site.sources[i].source.date.is_some());
+    dated.into_iter().rev().chain(undated).collect()
+}
+
+fn print_source(site: &Site, index: usize, number: usize, entities: &[&Entity]) -> PrintSource {
+    let source = &site.sources[index];
+    let mentions = &source.analysis.mentions;
+    let paragraphs = source
+        .source
+        .paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, paragraph)| {
+            let start = mentions.partition_point(|m| m.paragraph < i);
+            let end = mentions.partition_point(|m| m.paragraph <= i);
+            PrintParagraph {
+                kind: match paragraph.kind {
+                    ParagraphKind::Headline => "headline",
+                    ParagraphKind::Heading if paragraph.markup.is_none() => "heading",
+                    ParagraphKind::Item => "item",
+                    ParagraphKind::Text => "text",
+                    ParagraphKind::Heading | ParagraphKind::Block => "markdown",
+                },
+                number: i + 1,
+                html: paragraph_html(paragraph, &mentions[start..end], entities, ""),
+            }
+        })
+        .collect();
+    let mut names: Vec<String> = source
+        .entity_counts
+        .keys()
+        .map(|&e| site.entities[e].entity.name.clone())
+        .collect();
+    names.sort();
+    PrintSource {
+        summary: SourceSummary::new(source),
+        number,
+        anchor: format!("source-{}", source.slug),
+        author: source.source.author.clone(),
+        url: source.source.url.clone(),
+        paragraphs,
+        entities: names,
+    }
+}
+
+/// Every entity of the catalogue, A–Z by name, then by slug.
+fn catalogue(site: &Site, order: &[usize]) -> Vec<PrintEntity> {
+    let mut entities: Vec<PrintEntity> = site
+        .entities
+        .iter()
+        .map(|entity| PrintEntity {
+            name: entity.entity.name.clone(),
+            kind_label: kind_label(entity.entity.kind),
+            anchor: format!("entity-{}", entity.entity.slug),
+            path: entity_path(entity),
+            aliases: entity.entity.aliases.clone(),
+            description: entity.entity.description.clone(),
+            body_html: entity.entity.body_html.clone(),
+            mentions: entity.mention_count,
+            sources: order
+                .iter()
+                .enumerate()
+                .filter_map(|(position, index)| {
+                    let count = entity.mentions_by_source.get(index)?.len();
+                    let source = &site.sources[*index];
+                    Some(PrintReference {
+                        number: position + 1,
+                        title: source.source.title.value.clone(),
+                        anchor: format!("source-{}", source.slug),
+                        count,
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    entities.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.anchor.cmp(&b.anchor))
+    });
+    entities
+}
+
+fn kind_label(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "Person",
+        EntityKind::Organization => "Organisation",
+        EntityKind::Place => "Place",
+        EntityKind::Outlet => "Outlet",
+        EntityKind::Other => "Other",
+    }
+}
+
+impl Renderer<'_> {
+    pub(super) fn print_page(&self, site: &Site) -> Result<Page> {
+        self.page(
+            "print.html",
+            "print.html",
+            "",
+            "print",
+            &PrintPage::new(site),
+        )
+    }
+}
