@@ -6,10 +6,12 @@
 
 pub mod fold;
 pub mod mentions;
+pub mod quotes;
 
 use serde::{Deserialize, Serialize};
 
 pub use mentions::{Matcher, Mention};
+pub use quotes::{AttributedBy, Attribution, Quote};
 
 use crate::content::Source;
 
@@ -18,6 +20,9 @@ use crate::content::Source;
 pub struct SourceAnalysis {
     /// Entity mentions in paragraph order.
     pub mentions: Vec<Mention>,
+    /// Quoted passages with their speakers, in paragraph order.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
 }
 
 /// Analyses one source against the compiled catalogue.
@@ -28,5 +33,6 @@ pub fn analyse(source: &Source, matcher: &Matcher) -> SourceAnalysis {
         .enumerate()
         .flat_map(|(index, paragraph)| matcher.find(index, &paragraph.text))
         .collect();
-    SourceAnalysis { mentions }
+    let quotes = quotes::find_quotes(&source.paragraphs, matcher);
+    SourceAnalysis { mentions, quotes }
 }

@@ -1,0 +1,718 @@
+//! Quoted speech and who said it.
+//!
+//! A quote is any span between quotation marks (“…”, "…", ‘…’, «…») of at
+//! least two words in a body paragraph, whether it stands as a sentence of
+//! its own or is a fragment inside one. Its speaker is taken only from what
+//! the text itself says around the marks: the reporting verb next to it
+//! (`said Jolani`, `Peskov told reporters`, `the source added`), a pronoun
+//! (`he said`) resolved to the last person named in this paragraph or the one
+//! before, a definite noun (`the source`, `the statement`) resolved to the
+//! source or body named earlier, or a description (`a source`, `the armed
+//! opposition`) kept as written. The agency that relays the words (`a source
+//! told TASS`, `according to Reuters`) is the channel, not the speaker. When
+//! the text says nothing, the quote stays unattributed: no guess is made.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::mentions::{Matcher, Mention};
+use crate::content::{EntityKind, Paragraph, ParagraphKind};
+
+/// One quoted passage of a source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Index of the paragraph in its source (0-based).
+    pub paragraph: usize,
+    /// Byte range in the paragraph's text, quotation marks included.
+    pub start: usize,
+    pub end: usize,
+    /// The quoted words, without the marks.
+    pub text: String,
+    /// Whether the quote is a fragment inside a sentence of the reporter's
+    /// own (`Damascus is now “without Bashar al-Assad”`).
+    pub fragment: bool,
+    /// Who said it, when the text says so.
+    pub attribution: Option<Attribution>,
+}
+
+/// Who a quote is attributed to, and through whom it is reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// The speaker, when it is an entity of the catalogue.
+    pub speaker: Option<usize>,
+    /// The speaker as the text describes it when it names no entity (`a
+    /// Kremlin source`, `the armed opposition`).
+    pub description: Option<String>,
+    /// The outlet that relays the words (`TASS`, `Reuters`).
+    pub channel: Option<usize>,
+    /// The words of the text that attribute the quote (`said Jolani`, `he
+    /// said`), so a reader can check the attribution.
+    pub cue: String,
+    /// How the speaker was found.
+    pub by: AttributedBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttributedBy {
+    /// The speaker is named next to the quote.
+    Name,
+    /// A pronoun (`he said`) resolved to the last person named.
+    Pronoun,
+    /// A definite noun (`the source`, `the statement`) resolved to the source
+    /// or body named earlier.
+    Reference,
+    /// The text describes the speaker without naming it.
+    Description,
+    /// Only the relaying outlet is known (`according to Interfax`).
+    Channel,
+}
+
+/// Verbs that report speech, as they stand next to a quote.
+const REPORTING_VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|declared|declares|\
+confirmed|confirms|stressed|stresses|noted|notes|insisted|insists|warned|warns|wrote|writes|\
+announced|announces|asserted|argued|explained|claimed|claims|proclaimed|continued|replied|\
+urged|pointed out|went on to say|goes on to say|quoted|reported|reports|recalled|emphasized|\
+emphasised|acknowledged|admitted|affirmed|vowed|promised|remarked|commented|described|\
+tweeted|posted|issued a statement|said in a statement|saying|adding|stressing|proclaiming|\
+declaring|noting|stating|insisting|warning|emphasizing|emphasising";
+
+static VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\b(?:{REPORTING_VERBS})\b")).expect("verb pattern")
+});
+static QUOTED_AS_SAYING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bquot(?:ed|es|ing)\s+(.{1,80}?)\s+as\s+saying\b").expect("pattern")
+});
+static CITING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:citing|quoting)\s+([^,.;:]{1,60})").expect("citing pattern")
+});
+static ACCORDING_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\baccording\s+to\s+([^,.;:]{1,80})").expect("according pattern")
+});
+static PRONOUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:he|she|they)$").expect("pronoun pattern"));
+/// A phrase that speaks of a speaker without naming it: `a source`, `the
+/// armed opposition`, `an unnamed Kremlin source`.
+static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:an?|the|one|some|several|multiple)\s+[\p{L}’'\- ]{1,60}$")
+        .expect("description pattern")
+});
+/// An unnamed source the text will later call `the source`.
+static SOURCE_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:sources?|officials?|insiders?)\b").expect("pattern"));
+/// A noun that points back at a body named before (`the statement added`).
+static BODY_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^the\s+(?:statement|ministry|spokesman|spokeswoman|spokesperson|office|government|group|movement)$")
+        .expect("pattern")
+});
+static AGENCY_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:agency|agencies|news\s+agency|newspaper|broadcaster)\b").expect("pattern")
+});
+
+/// Quotes of at least this many words are kept; a single quoted word is
+/// usually a term held at a distance, not speech.
+const MIN_WORDS: usize = 2;
+/// An attribution after a quote is looked for within this many words.
+const MAX_CUE_WORDS: usize = 12;
+
+/// What the reader knows from earlier paragraphs when a quote comes.
+#[derive(Debug, Default)]
+struct Memory {
+    /// Last person named outside quotes, and the paragraph where it was last
+    /// named or referred to by a pronoun.
+    person: Option<(usize, usize)>,
+    /// Last organisation named outside quotes, with its paragraph.
+    body: Option<(usize, usize)>,
+    /// Last outlet named outside quotes.
+    outlet: Option<usize>,
+    /// The last unnamed source introduced (`citing a Kremlin source`), with
+    /// the outlet that cited it.
+    unnamed: Option<(String, Option<usize>)>,
+    /// The last attribution made, with its paragraph, for `they said`.
+    last: Option<(Attribution, usize)>,
+}
+
+/// Finds every quote of a source with its attribution.
+pub fn find_quotes(paragraphs: &[Paragraph], matcher: &Matcher) -> Vec<Quote> {
+    let mut memory = Memory::default();
+    let mut quotes = Vec::new();
+    for (index, paragraph) in paragraphs.iter().enumerate() {
+        if !matches!(paragraph.kind, ParagraphKind::Text | ParagraphKind::Block) {
+            continue;
+        }
+        let mentions = matcher.find(index, &paragraph.text);
+        let found = paragraph_quotes(index, &paragraph.text, &mentions, matcher, &mut memory);
+        quotes.extend(found);
+    }
+    quotes
+}
+
+/// The quotes of one paragraph, in order.
+fn paragraph_quotes(
+    index: usize,
+    text: &str,
+    mentions: &[Mention],
+    matcher: &Matcher,
+    memory: &mut Memory,
+) -> Vec<Quote> {
+    let spans = quote_spans(text);
+    let context = Context {
+        text,
+        spans: &spans,
+        mentions,
+        matcher,
+        paragraph: index,
+    };
+    // A paragraph opening with a pronoun keeps the last person in view.
+    let opening = text.split_whitespace().next().unwrap_or("");
+    if PRONOUN.is_match(opening) {
+        if let Some((_, seen)) = &mut memory.person {
+            if *seen + 1 >= index {
+                *seen = index;
+            }
+        }
+    }
+    let mut quotes = Vec::new();
+    let mut remembered_to = 0;
+    for (i, span) in spans.iter().enumerate() {
+        let inner = &text[span.inner.0..span.inner.1];
+        let before = context.before(i);
+        remember(&context, remembered_to..span.outer.0, memory);
+        remembered_to = span.outer.1;
+        if inner.split_whitespace().count() < MIN_WORDS {
+            continue;
+        }
+        let attribution = context.attribute(i, memory);
+        if attribution.is_none() && is_title_case(text) {
+            continue;
+        }
+        if let Some(found) = &attribution {
+            if let Some(speaker) = found.speaker {
+                if matcher.kind(speaker) == Some(EntityKind::Person) {
+                    memory.person = Some((speaker, index));
+                }
+            }
+            memory.last = Some((found.clone(), index));
+        }
+        let lead = text[before.0..before.1].trim();
+        quotes.push(Quote {
+            paragraph: index,
+            start: span.outer.0,
+            end: span.outer.1,
+            text: inner.trim().trim_end_matches([',', ';', ':']).to_owned(),
+            fragment: !lead.is_empty() && !lead.ends_with(':'),
+            attribution,
+        });
+    }
+    remember(&context, remembered_to..text.len(), memory);
+    quotes
+}
+
+/// Notes the entities and unnamed sources named in `range` outside quotes.
+fn remember(context: &Context, range: std::ops::Range<usize>, memory: &mut Memory) {
+    if range.start >= range.end {
+        return;
+    }
+    for mention in context.mentions_in(range.start, range.end) {
+        match context.matcher.kind(mention.entity) {
+            Some(EntityKind::Person) if !context.is_possessive(mention) => {
+                memory.person = Some((mention.entity, context.paragraph))
+            }
+            Some(EntityKind::Organization) => {
+                memory.body = Some((mention.entity, context.paragraph))
+            }
+            Some(EntityKind::Outlet) => memory.outlet = Some(mention.entity),
+            _ => {}
+        }
+    }
+    let text = &context.text[range.clone()];
+    for cited in CITING
+        .captures_iter(text)
+        .chain(QUOTED_AS_SAYING.captures_iter(text))
+    {
+        let phrase = cut_clause(cited.get(1).expect("group").as_str());
+        if SOURCE_WORD.is_match(phrase) && !phrase.to_lowercase().starts_with("the ") {
+            let at = range.start + cited.get(0).expect("match").start();
+            let channel = context
+                .mentions_in(range.start, at)
+                .rev()
+                .find(|m| context.matcher.kind(m.entity) == Some(EntityKind::Outlet))
+                .map(|m| m.entity)
+                .or(memory.outlet);
+            memory.unnamed = Some((phrase.to_owned(), channel));
+        }
+    }
+}
+
+/// A quoted span: the outer range includes the marks, the inner excludes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    outer: (usize, usize),
+    inner: (usize, usize),
+}
+
+/// Finds the quoted spans of a paragraph. Curly, guillemet and straight
+/// double quotes pair up; `‘…’` pairs only where `‘` opens a word and `’`
+/// closes one, so apostrophes (`Assad’s`) are never taken for quotes. A quote
+/// left open runs to the end of the paragraph, as a quote continued in the
+/// next paragraph is written in print.
+fn quote_spans(text: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        let previous = i.checked_sub(1).map(|p| chars[p].1);
+        let closer = match c {
+            '“' => Some('”'),
+            '«' => Some('»'),
+            '"' => Some('"'),
+            '‘' if previous.is_none_or(|p| !p.is_alphanumeric()) => Some('’'),
+            _ => None,
+        };
+        let Some(closer) = closer else {
+            i += 1;
+            continue;
+        };
+        let start = at + c.len_utf8();
+        let close = (i + 1..chars.len()).find(|&j| {
+            let (_, d) = chars[j];
+            let next = chars.get(j + 1).map(|&(_, n)| n);
+            d == closer && (closer != '’' || next.is_none_or(|n| !n.is_alphanumeric()))
+        });
+        match close {
+            Some(j) => {
+                let (end, d) = chars[j];
+                spans.push(Span {
+                    outer: (at, end + d.len_utf8()),
+                    inner: (start, end),
+                });
+                i = j + 1;
+            }
+            None => {
+                spans.push(Span {
+                    outer: (at, text.len()),
+                    inner: (start, text.len()),
+                });
+                break;
+            }
+        }
+    }
+    spans
+}
+
+/// Words that end with a full stop without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "gen", "col", "lt", "sen", "rep", "gov", "pres", "prof", "no", "vs",
+];
+
+/// Whether a sentence ends at byte `at` (a `.`, `!` or `?`) of `text`.
+pub(crate) fn ends_sentence(text: &str, at: usize) -> bool {
+    let mark = text[at..].chars().next();
+    if !matches!(mark, Some('.' | '!' | '?')) {
+        return false;
+    }
+    let rest = &text[at + 1..];
+    let Some(next) = rest.trim_start().chars().next() else {
+        return true;
+    };
+    if !rest.starts_with(char::is_whitespace) {
+        return false;
+    }
+    if mark == Some('.') {
+        let word: String = text[..at]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric() || *c == '.')
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect();
+        let lower = word.to_lowercase();
+        if ABBREVIATIONS.contains(&lower.as_str()) || lower.contains('.') || word.len() == 1 {
+            return false;
+        }
+    }
+    next.is_uppercase() || next.is_ascii_digit() || "“\"‘«".contains(next)
+}
+
+/// A paragraph under analysis.
+struct Context<'a> {
+    text: &'a str,
+    spans: &'a [Span],
+    mentions: &'a [Mention],
+    matcher: &'a Matcher,
+    paragraph: usize,
+}
+
+/// A reporting clause found near a quote: who, as written, and the verb.
+struct Clause {
+    /// Byte range of the subject (or of the object of an inverted verb).
+    who: (usize, usize),
+    /// Byte range of the whole cue (subject and verb).
+    cue: (usize, usize),
+    verb: String,
+}
+
+impl Context<'_> {
+    fn inside_quote(&self, at: usize) -> bool {
+        self.spans
+            .iter()
+            .any(|s| s.outer.0 <= at && at < s.outer.1)
+    }
+
+    /// The text before quote `i` in its sentence, from the sentence start or
+    /// the end of the previous quote.
+    fn before(&self, i: usize) -> (usize, usize) {
+        let start = self.spans[i].outer.0;
+        let floor = i.checked_sub(1).map_or(0, |p| self.spans[p].outer.1);
+        let from = self.text[floor..start]
+            .char_indices()
+            .rev()
+            .find(|&(at, _)| ends_sentence(self.text, floor + at) && !self.inside_quote(floor + at))
+            .map_or(floor, |(at, c)| floor + at + c.len_utf8());
+        (from, start)
+    }
+
+    /// The text after quote `i` up to the end of its sentence or the next
+    /// quote. Empty when the quote itself ends the sentence.
+    fn after(&self, i: usize) -> (usize, usize) {
+        let span = self.spans[i];
+        let inner = self.text[span.inner.0..span.inner.1].trim_end();
+        if inner.ends_with('.') && !inner.ends_with("..") {
+            let rest = self.text[span.outer.1..].trim_start();
+            if rest.chars().next().is_none_or(|c| c.is_uppercase()) {
+                return (span.outer.1, span.outer.1);
+            }
+        }
+        let ceiling = self.spans.get(i + 1).map_or(self.text.len(), |s| s.outer.0);
+        let to = self.text[span.outer.1..ceiling]
+            .char_indices()
+            .find(|&(at, _)| ends_sentence(self.text, span.outer.1 + at))
+            .map_or(ceiling, |(at, _)| span.outer.1 + at);
+        (span.outer.1, to)
+    }
+
+    fn mentions_in(&self, start: usize, end: usize) -> impl DoubleEndedIterator<Item = &Mention> {
+        self.mentions
+            .iter()
+            .filter(move |m| m.start >= start && m.end <= end && !self.inside_quote(m.start))
+    }
+
+    /// Whether a mention is a possessor (`Assad’s spokesman`): then it is
+    /// not the speaker.
+    fn is_possessive(&self, mention: &Mention) -> bool {
+        let rest = &self.text[mention.end..];
+        rest.starts_with("’s ") || rest.starts_with("'s ")
+    }
+
+    /// The attribution of quote `i`.
+    fn attribute(&self, i: usize, memory: &Memory) -> Option<Attribution> {
+        let before = self.before(i);
+        let after = self.after(i);
+        let lead = self.text[before.0..before.1].trim();
+        // A quote that opens its sentence is attributed after it; a quote
+        // inside a sentence by the clause that leads to it.
+        let mut found = if lead.is_empty() {
+            self.clause_after(after)
+                .and_then(|c| self.resolve(&c, after, memory))
+        } else {
+            self.clause_before(before)
+                .and_then(|c| self.resolve(&c, before, memory))
+                .or_else(|| {
+                    self.clause_after(after)
+                        .and_then(|c| self.resolve(&c, after, memory))
+                })
+        };
+        for range in [before, after] {
+            found = self.according_to(range, found, memory);
+        }
+        if let Some(found) = &mut found {
+            if found.channel.is_none() {
+                found.channel = self.channel_near(before, after, found.speaker);
+            }
+        }
+        found.filter(|f| f.speaker.is_some() || f.description.is_some() || f.channel.is_some())
+    }
+
+    /// `“…,” said Jolani`, `“…,” he said`, `“…,” TASS quoted the source as
+    /// saying`.
+    fn clause_after(&self, (start, end): (usize, usize)) -> Option<Clause> {
+        let text = &self.text[start..end];
+        let lead = text.len() - text.trim_start_matches([',', ' ', '—', '–']).len();
+        let verb = VERB.find(text)?;
+        let words_before = text[..verb.start()].split_whitespace().count();
+        if words_before > MAX_CUE_WORDS / 2 || verb.start() < lead {
+            return None;
+        }
+        if words_before == 0 {
+            // Inverted: `said Jolani`, `said the source further`.
+            let object = &text[verb.end()..];
+            let stop = object.find([',', '.', ';', ':']).unwrap_or(object.len());
+            let who = (start + verb.end(), start + verb.end() + stop);
+            return Some(Clause {
+                who,
+                cue: (start + lead, who.1),
+                verb: verb.as_str().to_owned(),
+            });
+        }
+        let cue_end = text[verb.end()..]
+            .find([',', '.', ';'])
+            .map_or(end, |at| start + verb.end() + at);
+        Some(Clause {
+            who: (start + lead, start + verb.start()),
+            cue: (start + lead, cue_end),
+            verb: verb.as_str().to_owned(),
+        })
+    }
+
+    /// `Peskov said there is also “nothing to tell”`: the subject of the
+    /// first reporting verb of the sentence that has one.
+    fn clause_before(&self, (start, end): (usize, usize)) -> Option<Clause> {
+        let text = &self.text[start..end];
+        for verb in VERB.find_iter(text) {
+            let subject = text[..verb.start()].trim();
+            if subject.is_empty() {
+                continue;
+            }
+            return Some(Clause {
+                who: (start, start + verb.start()),
+                cue: (start, start + verb.end()),
+                verb: verb.as_str().to_owned(),
+            });
+        }
+        None
+    }
+
+    /// Turns a reporting clause into an attribution.
+    fn resolve(&self, clause: &Clause, range: (usize, usize), memory: &Memory) -> Option<Attribution> {
+        let cue_text = collapse(&self.text[clause.cue.0..clause.cue.1]);
+        let whole = &self.text[range.0..range.1];
+        // `TASS quoted the source as saying`: the quoted is the speaker.
+        if let Some(quoted) = QUOTED_AS_SAYING.captures(whole) {
+            let group = quoted.get(1).expect("group");
+            let who = (range.0 + group.start(), range.0 + group.end());
+            let channel = self
+                .mentions_in(range.0, who.0)
+                .find(|m| self.matcher.kind(m.entity) == Some(EntityKind::Outlet))
+                .map(|m| m.entity);
+            let mut found = self.speaker_of(who, memory, &cue_text)?;
+            found.channel = channel.or(found.channel);
+            found.cue = collapse(&whole[..quoted.get(0).expect("match").end()]);
+            return Some(found);
+        }
+        let (mut who_start, who_end) = clause.who;
+        let mut channel = None;
+        // `Tass, citing a Kremlin source, reported`: the cited is the speaker.
+        if let Some(cited) = CITING.captures(&self.text[who_start..who_end]) {
+            let group = cited.get(1).expect("group");
+            channel = self
+                .mentions_in(who_start, who_start + group.start())
+                .find(|m| self.matcher.kind(m.entity) == Some(EntityKind::Outlet))
+                .map(|m| m.entity);
+            let phrase = (who_start + group.start(), who_start + group.end());
+            let mut found = self.speaker_of(phrase, memory, &cue_text)?;
+            found.channel = channel.or(found.channel);
+            return Some(found);
+        }
+        // The subject of a leading clause starts after its last comma-free
+        // run when it names nobody itself (`In a speech, Jolani declared`).
+        if self.mentions_in(who_start, who_end).next().is_none() {
+            if let Some(comma) = self.text[who_start..who_end].rfind(',') {
+                who_start += comma + 1;
+            }
+        }
+        let mut found = self.speaker_of((who_start, who_end), memory, &cue_text)?;
+        if clause.verb.eq_ignore_ascii_case("told") {
+            // `a source told TASS`: the outlet told is the channel.
+            let told = &self.text[clause.cue.1..range.1];
+            let upto = told.find([',', '.', ';']).unwrap_or(told.len());
+            channel = self
+                .mentions_in(clause.cue.1, clause.cue.1 + upto)
+                .find(|m| self.matcher.kind(m.entity) == Some(EntityKind::Outlet))
+                .map(|m| m.entity);
+        }
+        found.channel = channel.or(found.channel);
+        Some(found)
+    }
+
+    /// The speaker named by the words in `who`.
+    fn speaker_of(&self, who: (usize, usize), memory: &Memory, cue: &str) -> Option<Attribution> {
+        let phrase = self.text[who.0..who.1]
+            .trim()
+            .trim_matches([',', ' ', '—', '–'])
+            .trim();
+        let attribution = |speaker, description: Option<String>, channel, by| Attribution {
+            speaker,
+            description,
+            channel,
+            cue: cue.to_owned(),
+            by,
+        };
+        if phrase.is_empty() {
+            return None;
+        }
+        // Named: the last person in the subject, else its last body.
+        let named: Vec<&Mention> = self
+            .mentions_in(who.0, who.1)
+            .filter(|m| !self.is_possessive(m))
+            .collect();
+        let of_kind = |kind| {
+            named
+                .iter()
+                .rev()
+                .find(|m| self.matcher.kind(m.entity) == Some(kind))
+                .map(|m| m.entity)
+        };
+        let is_source = SOURCE_WORD.is_match(phrase);
+        if let Some(person) = of_kind(EntityKind::Person) {
+            return Some(attribution(Some(person), None, None, AttributedBy::Name));
+        }
+        if !is_source {
+            if let Some(body) = of_kind(EntityKind::Organization) {
+                return Some(attribution(Some(body), None, None, AttributedBy::Name));
+            }
+            if let Some(outlet) = of_kind(EntityKind::Outlet) {
+                return Some(attribution(None, None, Some(outlet), AttributedBy::Channel));
+            }
+        }
+        let lower = phrase.to_lowercase();
+        if PRONOUN.is_match(&lower) {
+            return self.pronoun(&lower, memory, cue);
+        }
+        if BODY_WORD.is_match(&lower) {
+            let (body, seen) = memory.body?;
+            return (seen + 1 >= self.paragraph)
+                .then(|| attribution(Some(body), None, None, AttributedBy::Reference));
+        }
+        if lower.starts_with("the ") && is_source {
+            // `the source`: the unnamed source introduced earlier.
+            let (description, channel) = memory.unnamed.clone()?;
+            return Some(attribution(
+                None,
+                Some(description),
+                channel,
+                AttributedBy::Reference,
+            ));
+        }
+        if lower.starts_with("the ") && AGENCY_WORD.is_match(&lower) {
+            return memory
+                .outlet
+                .map(|outlet| attribution(None, None, Some(outlet), AttributedBy::Reference));
+        }
+        let description = DESCRIPTION
+            .find(phrase)
+            .map(|m| m.as_str())
+            .or_else(|| (phrase.split_whitespace().count() <= 4).then_some(phrase))?;
+        let description = lowercase_article(&collapse(description));
+        if description.split_whitespace().count() < 2 && !is_source {
+            return None;
+        }
+        Some(attribution(None, Some(description), None, AttributedBy::Description))
+    }
+
+    /// `he said`, `they said`: the last person named in this paragraph or the
+    /// one before; `they`, the last speaker there.
+    fn pronoun(&self, pronoun: &str, memory: &Memory, cue: &str) -> Option<Attribution> {
+        if pronoun == "they" {
+            let (last, seen) = memory.last.clone()?;
+            return (seen + 1 >= self.paragraph).then(|| Attribution {
+                cue: cue.to_owned(),
+                by: AttributedBy::Pronoun,
+                ..last
+            });
+        }
+        let (person, seen) = memory.person?;
+        (seen + 1 >= self.paragraph).then(|| Attribution {
+            speaker: Some(person),
+            description: None,
+            channel: None,
+            cue: cue.to_owned(),
+            by: AttributedBy::Pronoun,
+        })
+    }
+
+    /// `according to Reuters`: a channel when an outlet, else the speaker
+    /// when none was found.
+    fn according_to(
+        &self,
+        (start, end): (usize, usize),
+        found: Option<Attribution>,
+        memory: &Memory,
+    ) -> Option<Attribution> {
+        let Some(according) = ACCORDING_TO.captures(&self.text[start..end]) else {
+            return found;
+        };
+        let group = according.get(1).expect("group");
+        let phrase = (start + group.start(), start + group.end());
+        let cue = collapse(according.get(0).expect("match").as_str());
+        let outlet = self
+            .mentions_in(phrase.0, phrase.1)
+            .find(|m| self.matcher.kind(m.entity) == Some(EntityKind::Outlet))
+            .map(|m| m.entity);
+        match found {
+            Some(mut found) => {
+                if found.channel.is_none() {
+                    found.channel = outlet;
+                }
+                Some(found)
+            }
+            None => self.speaker_of(phrase, memory, &cue),
+        }
+    }
+
+    /// An outlet named in the reporting text around a quote (`, TASS
+    /// reported`), other than the speaker.
+    fn channel_near(
+        &self,
+        before: (usize, usize),
+        after: (usize, usize),
+        speaker: Option<usize>,
+    ) -> Option<usize> {
+        self.mentions_in(before.0, before.1)
+            .chain(self.mentions_in(after.0, after.1))
+            .find(|m| {
+                self.matcher.kind(m.entity) == Some(EntityKind::Outlet) && Some(m.entity) != speaker
+            })
+            .map(|m| m.entity)
+    }
+}
+
+/// A cited phrase up to the clause that follows it: `Kremlin sources that
+/// Assad…` is `Kremlin sources`.
+fn cut_clause(phrase: &str) -> &str {
+    static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s(?:that|who|which|as|and|on|in|to)\s").expect("clause pattern")
+    });
+    let end = CLAUSE.find(phrase).map_or(phrase.len(), |m| m.start());
+    phrase[..end].trim()
+}
+
+/// A line in title case (`Iran Praises Turkiye’s ‘Key Role’`): the headline
+/// of a related story, whose quotation marks hold no one's speech.
+fn is_title_case(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+        .count();
+    words.len() >= 3 && !text.trim_end().ends_with('.') && capitalised * 4 >= words.len() * 3
+}
+
+/// `A coalition` as `a coalition`, so a description reads well anywhere.
+fn lowercase_article(description: &str) -> String {
+    for article in ["A ", "An ", "The ", "One ", "Some ", "Several ", "Multiple "] {
+        if let Some(rest) = description.strip_prefix(article) {
+            return format!("{}{rest}", article.to_lowercase());
+        }
+    }
+    description.to_owned()
+}
+
+/// Whitespace collapsed to single spaces, trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
