@@ -4,12 +4,14 @@
 //! so sources are analysed in parallel and the results can be cached by the
 //! source's content. Cross-source work belongs to `site`.
 
+pub mod dates;
 pub mod fold;
 pub mod mentions;
 pub mod quotes;
 
 use serde::{Deserialize, Serialize};
 
+pub use dates::{Confidence, DateKind, DateMention, Precision};
 pub use mentions::{Matcher, Mention};
 pub use quotes::{AttributedBy, Attribution, Quote};
 
@@ -23,6 +25,9 @@ pub struct SourceAnalysis {
     /// Quoted passages with their speakers, in paragraph order.
     #[serde(default)]
     pub quotes: Vec<Quote>,
+    /// Dates in the text, resolved against the source's date where it can.
+    #[serde(default)]
+    pub dates: Vec<DateMention>,
 }
 
 /// Analyses one source against the compiled catalogue.
@@ -34,5 +39,11 @@ pub fn analyse(source: &Source, matcher: &Matcher) -> SourceAnalysis {
         .flat_map(|(index, paragraph)| matcher.find(index, &paragraph.text))
         .collect();
     let quotes = quotes::find_quotes(&source.paragraphs, matcher);
-    SourceAnalysis { mentions, quotes }
+    let published = source.date.as_ref().map(|d| d.value);
+    let dates = dates::find_dates(&source.paragraphs, published);
+    SourceAnalysis {
+        mentions,
+        quotes,
+        dates,
+    }
 }

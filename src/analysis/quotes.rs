@@ -248,9 +248,9 @@ fn remember(context: &Context, range: std::ops::Range<usize>, memory: &mut Memor
 
 /// A quoted span: the outer range includes the marks, the inner excludes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Span {
-    outer: (usize, usize),
-    inner: (usize, usize),
+pub(crate) struct Span {
+    pub(crate) outer: (usize, usize),
+    pub(crate) inner: (usize, usize),
 }
 
 /// Finds the quoted spans of a paragraph. Curly, guillemet and straight
@@ -258,7 +258,7 @@ struct Span {
 /// closes one, so apostrophes (`Assad’s`) are never taken for quotes. A quote
 /// left open runs to the end of the paragraph, as a quote continued in the
 /// next paragraph is written in print.
-fn quote_spans(text: &str) -> Vec<Span> {
+pub(crate) fn quote_spans(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;

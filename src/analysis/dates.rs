@@ -1,0 +1,387 @@
+//! Dates in a source's text, resolved to days where the text allows.
+//!
+//! Explicit dates (`December 8`, `Nov. 27`, `09 December 2024`) and relative
+//! ones (`on Sunday`, `early Monday morning`, `last week`, `yesterday`) are
+//! found in body paragraphs, each with the sentence it dates. A relative date
+//! is counted from the source's publication date with chrono; a date without
+//! a year takes the publication year. Without a publication date neither can
+//! be placed on a calendar, and the finding says so rather than guess: it
+//! keeps what the text gives (the month and day, the weekday) and is marked
+//! unresolved.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::quotes::{ends_sentence, quote_spans};
+use crate::content::{Paragraph, ParagraphKind};
+
+/// One date expression of a source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateMention {
+    /// Index of the paragraph in its source (0-based).
+    pub paragraph: usize,
+    /// Byte range of the expression in the paragraph's text.
+    pub start: usize,
+    pub end: usize,
+    /// Byte range of the sentence it dates.
+    pub sentence_start: usize,
+    pub sentence_end: usize,
+    pub kind: DateKind,
+    /// The first day it names, when it can be placed on a calendar.
+    pub day: Option<NaiveDate>,
+    /// Whether it names a day or a whole week.
+    pub precision: Precision,
+    /// Month and day as written, for an explicit date without a year.
+    pub month_day: Option<(u32, u32)>,
+    /// The weekday the text gives (`Sunday`, `on Sunday (December 8)`).
+    pub weekday: Option<Weekday>,
+    pub confidence: Confidence,
+    /// How the day was found, in words, for the reader.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateKind {
+    /// A calendar date (`December 8`).
+    Explicit,
+    /// A date counted from another (`on Sunday`, `last week`).
+    Relative,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Day,
+    /// `day` is the Monday of the week.
+    Week,
+}
+
+/// How sure the day is, from most to least.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Day, month and year as written.
+    Stated,
+    /// Counted from the publication date, or its year supplied by it.
+    Inferred,
+    /// The year comes from the dates of other sources in the dossier: a
+    /// plausible reading, not a certain one. Only the timeline sets it.
+    Low,
+    /// No calendar day can be given.
+    Unresolved,
+}
+
+const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|\
+November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|\
+Nov\\.?|Dec\\.?";
+const WEEKDAYS: &str = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
+
+/// `December 8`, `Nov. 27`, `December 8, 2024`.
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<month>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
+    ))
+    .expect("month-day pattern")
+});
+/// `09 December 2024`, `8 December`.
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{MONTHS})(?:,?\s+(?P<year>\d{{4}})\b)?"
+    ))
+    .expect("day-month pattern")
+});
+/// `2024-12-09`.
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b").expect("iso pattern")
+});
+/// `on Sunday`, `early Monday morning`, `last Friday`, `Sunday night`.
+static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:(?i:early|late|earlier|later)\s+(?i:on\s+)?)?(?:(?P<which>(?i:last|next|this))\s+)?(?P<weekday>{WEEKDAYS})(?:\s+(?i:morning|afternoon|evening|night))?\b"
+    ))
+    .expect("weekday pattern")
+});
+/// `yesterday`, `today`, `last week`, `this week`, `three days ago`.
+static NEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?P<word>yesterday|today|tonight|(?:last|this|next)\s+week|(?P<count>\d+|two|three|four|five|six|seven)\s+days\s+ago)\b",
+    )
+    .expect("near pattern")
+});
+/// Words that mark a publication date rather than an event's.
+static PUBLICATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:date|published|modified|updated|posted)\W*(?:date\W*)?(?:[\d:]+\s*\|?\s*)?$")
+        .expect("publication pattern")
+});
+
+/// Finds and resolves the dates of a source published on `published`.
+pub fn find_dates(paragraphs: &[Paragraph], published: Option<NaiveDate>) -> Vec<DateMention> {
+    let mut found = Vec::new();
+    for (index, paragraph) in paragraphs.iter().enumerate() {
+        if matches!(paragraph.kind, ParagraphKind::Text | ParagraphKind::Block) {
+            found.extend(paragraph_dates(index, &paragraph.text, published));
+        }
+    }
+    found
+}
+
+/// The dates of one paragraph, in order.
+fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Vec<DateMention> {
+    let mut found: Vec<DateMention> = Vec::new();
+    for pattern in [&*MONTH_DAY, &*DAY_MONTH, &*ISO] {
+        for caps in pattern.captures_iter(text) {
+            let whole = caps.get(0).expect("match");
+            if PUBLICATION.is_match(&text[..whole.start()])
+                || overlaps(&found, whole.start(), whole.end())
+            {
+                continue;
+            }
+            let number = |name| caps.name(name).map(|m| m.as_str());
+            let Some(month) = number("month").and_then(month_number) else {
+                continue;
+            };
+            let Some(day) = number("day").and_then(|d| d.parse().ok()) else {
+                continue;
+            };
+            let year = number("year").and_then(|y| y.parse().ok());
+            if let Some(date) = explicit(index, text, whole.range(), (year, month, day), published) {
+                found.push(date);
+            }
+        }
+    }
+    // A relative date inside a quote counts from the day the words were
+    // spoken, which the text rarely gives: it is left out.
+    let quoted = quote_spans(text);
+    let in_quote = |at: usize| quoted.iter().any(|s| s.outer.0 <= at && at < s.outer.1);
+    for caps in WEEKDAY.captures_iter(text) {
+        let whole = caps.get(0).expect("match");
+        if in_quote(whole.start()) {
+            continue;
+        }
+        let weekday = caps["weekday"].parse::<Weekday>().expect("weekday name");
+        // `on Sunday (December 8)`: the weekday confirms the explicit date.
+        if let Some(date) = found.iter_mut().find(|d| {
+            d.kind == DateKind::Explicit
+                && text[whole.end()..d.start.max(whole.end())]
+                    .chars()
+                    .all(|c| " ,(".contains(c))
+                && d.start >= whole.end()
+                && d.start <= whole.end() + 3
+        }) {
+            date.weekday = Some(weekday);
+            continue;
+        }
+        let which = caps.name("which").map(|m| m.as_str().to_lowercase());
+        found.push(relative(index, text, whole.range(), published, |from| {
+            weekday_from(from, weekday, which.as_deref())
+        }));
+    }
+    for caps in NEAR.captures_iter(text) {
+        let whole = caps.get(0).expect("match");
+        if in_quote(whole.start()) {
+            continue;
+        }
+        let word = caps["word"].to_lowercase();
+        let count = caps.name("count").and_then(|c| count_of(c.as_str()));
+        let mut date = relative(index, text, whole.range(), published, |from| {
+            near_day(from, &word, count)
+        });
+        if word.ends_with("week") {
+            date.precision = Precision::Week;
+        }
+        found.push(date);
+    }
+    found.sort_by_key(|d| d.start);
+    found
+}
+
+fn overlaps(found: &[DateMention], start: usize, end: usize) -> bool {
+    found.iter().any(|d| d.start < end && start < d.end)
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    let key: String = name.chars().take(3).collect::<String>().to_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    if let Ok(number) = name.parse::<u32>() {
+        return (1..=12).contains(&number).then_some(number);
+    }
+    months.iter().position(|m| *m == key).map(|i| i as u32 + 1)
+}
+
+fn count_of(word: &str) -> Option<u64> {
+    word.parse().ok().or(match word.to_lowercase().as_str() {
+        "two" => Some(2),
+        "three" => Some(3),
+        "four" => Some(4),
+        "five" => Some(5),
+        "six" => Some(6),
+        "seven" => Some(7),
+        _ => None,
+    })
+}
+
+/// The sentence of `text` around byte range `at`.
+fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .find(|&(i, _)| ends_sentence(text, i))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let to = text[end..]
+        .char_indices()
+        .find(|&(i, _)| ends_sentence(text, end + i))
+        .map_or(text.len(), |(i, c)| end + i + c.len_utf8());
+    let skipped = text[from..].len() - text[from..].trim_start().len();
+    (from + skipped, to)
+}
+
+/// A calendar date: as written when it has its year; with the publication
+/// year when not (the year before when that would put it months ahead of
+/// publication, as `December 30` in a January article).
+fn explicit(
+    index: usize,
+    text: &str,
+    range: std::ops::Range<usize>,
+    (year, month, day): (Option<i32>, u32, u32),
+    published: Option<NaiveDate>,
+) -> Option<DateMention> {
+    // A day that exists in no year (`February 30`) is not a date.
+    NaiveDate::from_ymd_opt(2024, month, day)?;
+    let (day_found, confidence, basis) = match (year, published) {
+        (Some(year), _) => (
+            NaiveDate::from_ymd_opt(year, month, day),
+            Confidence::Stated,
+            "day, month and year as written".to_owned(),
+        ),
+        (None, Some(published)) => {
+            let mut date = NaiveDate::from_ymd_opt(published.year(), month, day);
+            if date.is_some_and(|d| d > published + Days::new(62)) {
+                date = NaiveDate::from_ymd_opt(published.year() - 1, month, day);
+            }
+            (
+                date,
+                Confidence::Inferred,
+                format!("year from the source's date, {published}"),
+            )
+        }
+        (None, None) => (
+            None,
+            Confidence::Unresolved,
+            "no year in the text and the source has no date".to_owned(),
+        ),
+    };
+    let (sentence_start, sentence_end) = sentence_around(text, range.start, range.end);
+    Some(DateMention {
+        paragraph: index,
+        start: range.start,
+        end: range.end,
+        sentence_start,
+        sentence_end,
+        kind: DateKind::Explicit,
+        day: day_found,
+        precision: Precision::Day,
+        month_day: Some((month, day)),
+        weekday: None,
+        confidence: if day_found.is_some() {
+            confidence
+        } else {
+            Confidence::Unresolved
+        },
+        basis,
+    })
+}
+
+/// A relative date, counted from the publication date by `count`.
+fn relative(
+    index: usize,
+    text: &str,
+    range: std::ops::Range<usize>,
+    published: Option<NaiveDate>,
+    count: impl Fn(NaiveDate) -> Option<NaiveDate>,
+) -> DateMention {
+    let day = published.and_then(&count);
+    let (sentence_start, sentence_end) = sentence_around(text, range.start, range.end);
+    let weekday = WEEKDAYS
+        .split('|')
+        .find(|w| text[range.clone()].contains(w))
+        .and_then(|w| w.parse().ok());
+    DateMention {
+        paragraph: index,
+        start: range.start,
+        end: range.end,
+        sentence_start,
+        sentence_end,
+        kind: DateKind::Relative,
+        day,
+        precision: Precision::Day,
+        month_day: None,
+        weekday,
+        confidence: if day.is_some() {
+            Confidence::Inferred
+        } else {
+            Confidence::Unresolved
+        },
+        basis: match published {
+            Some(published) => format!("counted from the source's date, {published}"),
+            None => "relative to a publication date the source does not give".to_owned(),
+        },
+    }
+}
+
+/// The day a weekday names, seen from `from`: news speak of the past, so a
+/// bare `Sunday` is the last Sunday on or before publication; `last Sunday`
+/// is strictly before it, `next Sunday` strictly after.
+fn weekday_from(from: NaiveDate, weekday: Weekday, which: Option<&str>) -> Option<NaiveDate> {
+    let back = (from.weekday().num_days_from_monday() + 7 - weekday.num_days_from_monday()) % 7;
+    match which {
+        Some("next") => {
+            let ahead = (weekday.num_days_from_monday() + 7 - from.weekday().num_days_from_monday())
+                % 7;
+            from.checked_add_days(Days::new(if ahead == 0 { 7 } else { ahead.into() }))
+        }
+        Some("last") => from.checked_sub_days(Days::new(if back == 0 { 7 } else { back.into() })),
+        _ => from.checked_sub_days(Days::new(back.into())),
+    }
+}
+
+/// `yesterday`, `last week` and the like, seen from `from`. A week is given
+/// by its Monday.
+fn near_day(from: NaiveDate, word: &str, count: Option<u64>) -> Option<NaiveDate> {
+    let monday = from.checked_sub_days(Days::new(from.weekday().num_days_from_monday().into()))?;
+    match word.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["yesterday"] => from.checked_sub_days(Days::new(1)),
+        ["today"] | ["tonight"] => Some(from),
+        ["last", "week"] => monday.checked_sub_days(Days::new(7)),
+        ["this", "week"] => Some(monday),
+        ["next", "week"] => monday.checked_add_days(Days::new(7)),
+        [_, "days", "ago"] => from.checked_sub_days(Days::new(count?)),
+        _ => None,
+    }
+}
+
+/// The year for a month and day from the dated sources of a dossier: the
+/// year of the nearest publication date that the day does not follow by
+/// more than two months. Used only across sources, and marked as such.
+pub fn year_from_context(month: u32, day: u32, dated: &[NaiveDate]) -> Option<NaiveDate> {
+    let mut candidates: Vec<NaiveDate> = dated
+        .iter()
+        .filter_map(|published| {
+            let date = NaiveDate::from_ymd_opt(published.year(), month, day)?;
+            if date > *published + Months::new(2) {
+                NaiveDate::from_ymd_opt(published.year() - 1, month, day)
+            } else {
+                Some(date)
+            }
+        })
+        .collect();
+    candidates.sort();
+    candidates.dedup();
+    // Two different readings: the context does not settle the year.
+    (candidates.len() == 1).then(|| candidates[0])
+}
