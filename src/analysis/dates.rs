@@ -385,3 +385,127 @@ pub fn year_from_context(month: u32, day: u32, dated: &[NaiveDate]) -> Option<Na
     // Two different readings: the context does not settle the year.
     (candidates.len() == 1).then(|| candidates[0])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::paragraphs::split_clipping;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn dates(text: &str, published: Option<&str>) -> Vec<DateMention> {
+        find_dates(&split_clipping(text, false), published.map(day))
+    }
+
+    fn expression<'a>(text: &'a str, date: &DateMention) -> &'a str {
+        &text[date.start..date.end]
+    }
+
+    #[test]
+    fn on_sunday_in_a_monday_article_is_the_day_before() {
+        let text = "The situation remains tense after Syrian rebels on Sunday entered the capital.";
+        let found = dates(text, Some("2024-12-09"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(expression(text, &found[0]), "Sunday");
+        assert_eq!(found[0].day, Some(day("2024-12-08")));
+        assert_eq!(found[0].confidence, Confidence::Inferred);
+        assert_eq!(found[0].kind, DateKind::Relative);
+        assert_eq!(&text[found[0].sentence_start..found[0].sentence_end], text);
+    }
+
+    #[test]
+    fn the_weekday_of_publication_is_the_same_day() {
+        let found = dates("The Kremlin confirmed Monday that Assad was in Moscow.", Some("2024-12-09"));
+        assert_eq!(found[0].day, Some(day("2024-12-09")));
+    }
+
+    #[test]
+    fn early_monday_morning_is_one_expression() {
+        let text = "Ulyanov said early Monday morning that the family had arrived.";
+        let found = dates(text, Some("2024-12-10"));
+        assert_eq!(expression(text, &found[0]), "early Monday morning");
+        assert_eq!(found[0].day, Some(day("2024-12-09")));
+    }
+
+    #[test]
+    fn last_and_next_weekdays() {
+        let from = day("2024-12-09");
+        assert_eq!(weekday_from(from, Weekday::Mon, Some("last")), Some(day("2024-12-02")));
+        assert_eq!(weekday_from(from, Weekday::Fri, Some("next")), Some(day("2024-12-13")));
+        assert_eq!(weekday_from(from, Weekday::Fri, None), Some(day("2024-12-06")));
+    }
+
+    #[test]
+    fn last_week_is_a_week() {
+        let text = "The group initiated a surprise offensive from Idlib last week.";
+        let found = dates(text, Some("2024-12-09"));
+        assert_eq!(found[0].precision, Precision::Week);
+        assert_eq!(found[0].day, Some(day("2024-12-02")));
+    }
+
+    #[test]
+    fn yesterday_and_days_ago() {
+        let text = "He left yesterday. The talks ended three days ago.";
+        let found = dates(text, Some("2024-12-09"));
+        assert_eq!(found[0].day, Some(day("2024-12-08")));
+        assert_eq!(found[1].day, Some(day("2024-12-06")));
+        assert_eq!(&text[found[1].sentence_start..found[1].sentence_end], "The talks ended three days ago.");
+    }
+
+    #[test]
+    fn explicit_dates_in_their_forms() {
+        let text = "Clashes reignited on Nov. 27 west of Aleppo. The city fell on 09 December 2024, \
+                    and on December 8, 2024 the capital.";
+        let found = dates(text, Some("2024-12-09"));
+        let days: Vec<_> = found.iter().map(|d| (expression(text, d), d.day, d.confidence)).collect();
+        assert_eq!(
+            days,
+            [
+                ("Nov. 27", Some(day("2024-11-27")), Confidence::Inferred),
+                ("09 December 2024", Some(day("2024-12-09")), Confidence::Stated),
+                ("December 8, 2024", Some(day("2024-12-08")), Confidence::Stated),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_december_date_in_a_january_article_is_of_the_year_before() {
+        let found = dates("The offensive began on December 30.", Some("2025-01-03"));
+        assert_eq!(found[0].day, Some(day("2024-12-30")));
+    }
+
+    #[test]
+    fn an_undated_source_keeps_its_dates_unresolved() {
+        let text = "Assad fled Syria on Sunday (December 8) after rebels entered Damascus. \
+                    The government fell on Sunday.";
+        let found = dates(text, None);
+        assert_eq!(found.len(), 2, "the weekday before a date is part of it: {found:#?}");
+        assert_eq!(found[0].day, None);
+        assert_eq!(found[0].month_day, Some((12, 8)));
+        assert_eq!(found[0].weekday, Some(Weekday::Sun));
+        assert_eq!(found[0].confidence, Confidence::Unresolved);
+        assert_eq!(found[1].day, None);
+        assert_eq!(found[1].confidence, Confidence::Unresolved);
+    }
+
+    #[test]
+    fn publication_markers_and_quoted_days_are_not_events() {
+        let text = "date 2024-12-09 Russia has granted asylum. “Today, Syria is being purified,” he said.";
+        assert!(dates(text, Some("2024-12-09")).is_empty());
+    }
+
+    #[test]
+    fn impossible_dates_and_lowercase_months_are_ignored() {
+        assert!(dates("It happened on February 30 and the may 3 meeting.", Some("2024-12-09")).is_empty());
+    }
+
+    #[test]
+    fn the_year_from_context_needs_one_reading() {
+        let dated = [day("2024-12-09"), day("2024-12-10")];
+        assert_eq!(year_from_context(12, 8, &dated), Some(day("2024-12-08")));
+        assert_eq!(year_from_context(12, 8, &[day("2023-12-09"), day("2024-12-09")]), None);
+        assert_eq!(year_from_context(12, 8, &[]), None);
+    }
+}

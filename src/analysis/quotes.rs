@@ -74,7 +74,7 @@ pub enum AttributedBy {
 const REPORTING_VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|declared|declares|\
 confirmed|confirms|stressed|stresses|noted|notes|insisted|insists|warned|warns|wrote|writes|\
 announced|announces|asserted|argued|explained|claimed|claims|proclaimed|continued|replied|\
-urged|pointed out|went on to say|goes on to say|quoted|reported|reports|recalled|emphasized|\
+urged|called|pointed out|went on to say|goes on to say|quoted|reported|reports|recalled|emphasized|\
 emphasised|acknowledged|admitted|affirmed|vowed|promised|remarked|commented|described|\
 tweeted|posted|issued a statement|said in a statement|saying|adding|stressing|proclaiming|\
 declaring|noting|stating|insisting|warning|emphasizing|emphasising";
@@ -715,4 +715,346 @@ fn lowercase_article(description: &str) -> String {
 /// Whitespace collapsed to single spaces, trimmed.
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::paragraphs::split_clipping;
+    use crate::content::Entity;
+
+    fn entity(name: &str, kind: EntityKind, aliases: &[&str]) -> Entity {
+        Entity {
+            path: format!("content/entities/{name}.md").into(),
+            slug: crate::slug::slugify(name),
+            name: name.into(),
+            kind,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            description: None,
+            links: Vec::new(),
+            body_html: String::new(),
+        }
+    }
+
+    const JOLANI: usize = 0;
+    const PESKOV: usize = 1;
+    const ULYANOV: usize = 2;
+    const MINISTRY: usize = 3;
+    const TASS: usize = 4;
+    const REUTERS: usize = 5;
+    const BAHRA: usize = 6;
+    const INTERFAX: usize = 7;
+    const KREMLIN: usize = 8;
+    const SYRIA: usize = 9;
+    const ASSAD: usize = 10;
+
+    fn matcher() -> Matcher {
+        use EntityKind::*;
+        Matcher::new(&[
+            entity("Abu Mohammed al-Jolani", Person, &["Jolani", "al-Jolani"]),
+            entity("Dmitry Peskov", Person, &["Peskov"]),
+            entity("Mikhail Ulyanov", Person, &["Ulyanov"]),
+            entity("Russian Foreign Ministry", Organization, &[]),
+            entity("TASS", Outlet, &["Tass"]),
+            entity("Reuters", Outlet, &[]),
+            entity("Hadi al-Bahra", Person, &[]),
+            entity("Interfax", Outlet, &[]),
+            entity("Kremlin", Organization, &[]),
+            entity("Syria", Place, &[]),
+            entity("Bashar al-Assad", Person, &["Assad"]),
+        ])
+        .0
+    }
+
+    /// The quotes of a clipping, one paragraph per line.
+    fn quotes(text: &str) -> Vec<Quote> {
+        find_quotes(&split_clipping(text, false), &matcher())
+    }
+
+    fn only(text: &str) -> Quote {
+        let found = quotes(text);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        found.into_iter().next().unwrap()
+    }
+
+    fn speaker(quote: &Quote) -> Option<usize> {
+        quote.attribution.as_ref().and_then(|a| a.speaker)
+    }
+
+    fn channel(quote: &Quote) -> Option<usize> {
+        quote.attribution.as_ref().and_then(|a| a.channel)
+    }
+
+    fn description(quote: &Quote) -> Option<&str> {
+        quote.attribution.as_ref().and_then(|a| a.description.as_deref())
+    }
+
+    #[test]
+    fn said_then_name() {
+        let q = only("“This victory, my brothers, is historic for the region,” said Jolani.");
+        assert_eq!(q.text, "This victory, my brothers, is historic for the region");
+        assert_eq!(speaker(&q), Some(JOLANI));
+        assert_eq!(q.attribution.unwrap().cue, "said Jolani");
+        assert!(!q.fragment);
+    }
+
+    #[test]
+    fn name_then_said() {
+        let q = only("“We will not leave,” Peskov said on Monday.");
+        assert_eq!(speaker(&q), Some(PESKOV));
+        assert_eq!(q.attribution.unwrap().by, AttributedBy::Name);
+    }
+
+    #[test]
+    fn title_and_name_told_reporters() {
+        let q = only(
+            "\"Of course, such decisions cannot be made without the head of state. It is his \
+             (Russian President Vladimir Putin) decision,\" Kremlin spokesman Dmitry Peskov told \
+             reporters in Moscow.",
+        );
+        assert_eq!(speaker(&q), Some(PESKOV));
+        assert!(q.text.starts_with("Of course, such decisions"));
+        assert_eq!(channel(&q), None);
+    }
+
+    #[test]
+    fn he_said_is_the_last_person_of_the_paragraph_before() {
+        let found = quotes(
+            "“This victory, my brothers, is historic for the region,” said Jolani.\n\
+             “Today, Syria is being purified,” he said, adding that “this victory is born from \
+             the people who have languished in prison”.",
+        );
+        assert_eq!(found.len(), 3);
+        for q in &found {
+            assert_eq!(speaker(q), Some(JOLANI), "{q:?}");
+        }
+        assert_eq!(found[1].attribution.as_ref().unwrap().by, AttributedBy::Pronoun);
+        assert!(found[2].fragment);
+    }
+
+    #[test]
+    fn a_pronoun_chain_carries_the_person_over_paragraphs() {
+        let found = quotes(
+            "Peskov said that Moscow is working to contact those who can ensure security.\n\
+             He further said that it is too early to talk about the status of the bases.\n\
+             \"This is all a subject for discussion with those who will be in power,\" he went \
+             on to say.",
+        );
+        assert_eq!(speaker(&found[0]), Some(PESKOV));
+    }
+
+    #[test]
+    fn a_pronoun_with_no_person_in_reach_stays_unattributed() {
+        let found = quotes(
+            "Peskov spoke on Monday.\nThe weather was cold.\nNobody expected it.\n\
+             “We are ready for talks,” he said.",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].attribution, None);
+    }
+
+    #[test]
+    fn a_source_told_tass_is_unnamed_with_a_channel() {
+        let q = only(
+            "“Assad, along with members of his family, has arrived in Moscow. Russia granted \
+             them asylum on humanitarian grounds,” a source told TASS.",
+        );
+        assert_eq!(speaker(&q), None);
+        assert_eq!(description(&q), Some("a source"));
+        assert_eq!(channel(&q), Some(TASS));
+    }
+
+    #[test]
+    fn the_source_is_the_kremlin_source_introduced_before() {
+        let found = quotes(
+            "Russia has granted asylum to Bashar al-Assad, TASS reported citing a Kremlin source.\n\
+             The source confirmed that Assad and his family have arrived in Moscow, being driven \
+             by “humanitarian considerations.”\n\
+             “Russia has always spoken in favour of a political settlement of the Syrian crisis. \
+             We insist that the UN-mediated talks be resumed,” the source said, reported the \
+             Russian news agency.",
+        );
+        assert_eq!(found.len(), 2);
+        for q in &found {
+            assert_eq!(speaker(q), None);
+            assert_eq!(description(q), Some("a Kremlin source"));
+            assert_eq!(channel(q), Some(TASS));
+        }
+        assert!(found[0].fragment);
+        assert!(found[1].text.contains("We insist"), "a quote spans sentences");
+    }
+
+    #[test]
+    fn the_source_with_no_source_introduced_stays_unattributed() {
+        let q = only("“Nothing is decided,” the source said.");
+        assert_eq!(q.attribution, None);
+    }
+
+    #[test]
+    fn outlet_quoted_someone_as_saying() {
+        let q = only(
+            "The Interfax news agency quoted an unnamed Kremlin source as saying: “President \
+             Assad of Syria has arrived in Moscow.”",
+        );
+        assert_eq!(speaker(&q), None);
+        assert_eq!(description(&q), Some("an unnamed Kremlin source"));
+        assert_eq!(channel(&q), Some(INTERFAX));
+    }
+
+    #[test]
+    fn tass_quoted_the_source_as_saying() {
+        let found = quotes(
+            "TASS has reported citing Kremlin sources that Assad has been granted asylum.\n\
+             “We insist that the UN-mediated talks be resumed,” TASS quoted the source as saying.",
+        );
+        assert_eq!(description(&found[0]), Some("Kremlin sources"));
+        assert_eq!(channel(&found[0]), Some(TASS));
+    }
+
+    #[test]
+    fn the_statement_added_is_the_body_named_before() {
+        let found = quotes(
+            "“We are following the dramatic events in Syria with extreme concern,” Russian \
+             Foreign Ministry said.\n\
+             “In this regard, the Russian Federation is in contact with all groups,” the \
+             statement added.",
+        );
+        assert_eq!(speaker(&found[0]), Some(MINISTRY));
+        assert_eq!(speaker(&found[1]), Some(MINISTRY));
+        assert_eq!(found[1].attribution.as_ref().unwrap().by, AttributedBy::Reference);
+    }
+
+    #[test]
+    fn a_fragment_inside_a_sentence_with_according_to() {
+        let q = only(
+            "The head of Syria’s main opposition group abroad Hadi al-Bahra Syrian said that \
+             Damascus is now “without Bashar al-Assad,” according to Reuters.",
+        );
+        assert!(q.fragment);
+        assert_eq!(q.text, "without Bashar al-Assad");
+        assert_eq!(speaker(&q), Some(BAHRA));
+        assert_eq!(channel(&q), Some(REUTERS));
+    }
+
+    #[test]
+    fn according_to_an_outlet_alone_names_only_the_channel() {
+        let q = only("“The talks will resume next week,” according to Interfax.");
+        assert_eq!(speaker(&q), None);
+        assert_eq!(description(&q), None);
+        assert_eq!(channel(&q), Some(INTERFAX));
+    }
+
+    #[test]
+    fn a_subject_with_a_relative_clause() {
+        let q = only(
+            "Ulyanov, who leads Moscow’s delegation to international organizations \
+             headquartered in Vienna, said the presence of Al-Assads in Moscow shows that \
+             “Russia does not betray its friends in difficult situations… unlike the US.”",
+        );
+        assert_eq!(speaker(&q), Some(ULYANOV));
+        assert!(q.fragment);
+    }
+
+    #[test]
+    fn a_leading_clause_names_others_before_the_speaker() {
+        let q = only(
+            "Noting that Putin's official schedule does not include a meeting with Assad, \
+             Peskov said there is also \"nothing to tell\" about his current whereabouts.",
+        );
+        assert_eq!(speaker(&q), Some(PESKOV));
+    }
+
+    #[test]
+    fn a_possessor_is_not_the_speaker() {
+        let q = only("Assad’s spokesman said the family was “safe and well in Moscow”.");
+        assert_ne!(speaker(&q), Some(ASSAD));
+        assert_eq!(description(&q), Some("Assad’s spokesman"));
+    }
+
+    #[test]
+    fn a_described_speaker_is_kept_as_written() {
+        let q = only("“The tyrant Bashar al-Assad has fled,” the armed opposition said in a statement.");
+        assert_eq!(speaker(&q), None);
+        assert_eq!(description(&q), Some("the armed opposition"));
+        assert_eq!(q.text, "The tyrant Bashar al-Assad has fled");
+    }
+
+    #[test]
+    fn citing_a_source_makes_the_outlet_the_channel() {
+        let q = only(
+            "Earlier, Russian state news agency Tass, citing a Kremlin source, reported that \
+             Assad and his family arrived in Moscow \"guided by humanitarian considerations.\"",
+        );
+        assert_eq!(speaker(&q), None);
+        assert_eq!(description(&q), Some("a Kremlin source"));
+        assert_eq!(channel(&q), Some(TASS));
+    }
+
+    #[test]
+    fn unattributed_quotes_stay_unattributed() {
+        let found = quotes(
+            "Crowds in Syria chanted “the people want the fall of the regime” in the streets.\n\
+             “Freedom at last.” The square filled with people.",
+        );
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|q| q.attribution.is_none()), "{found:#?}");
+    }
+
+    #[test]
+    fn the_next_sentence_does_not_attribute_a_closed_quote() {
+        let found = quotes("“We are leaving.” Jolani said nothing more.");
+        assert_eq!(found[0].attribution, None);
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes_and_single_quotes_are() {
+        let found = quotes("Syria’s rebels and Assad’s army met. Jolani called it ‘a historic day’ for all.");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].text, "a historic day");
+        assert_eq!(speaker(&found[0]), Some(JOLANI));
+    }
+
+    #[test]
+    fn guillemets_are_quotes() {
+        let q = only("«Nous ne partirons pas», a déclaré Peskov.");
+        assert_eq!(q.text, "Nous ne partirons pas");
+    }
+
+    #[test]
+    fn a_single_quoted_word_is_not_a_quote() {
+        assert!(quotes("The so-called “terrorists” left.").is_empty());
+    }
+
+    #[test]
+    fn headlines_of_related_stories_are_not_quotes() {
+        let found = quotes("Iran Praises Turkiye’s ‘Key Role’ in Astana Process to Ease Tensions In Syria");
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn an_unclosed_quote_runs_to_the_end_of_the_paragraph() {
+        let q = only("Jolani said: “We will rebuild the country and");
+        assert_eq!(q.text, "We will rebuild the country and");
+        assert_eq!(speaker(&q), Some(JOLANI));
+    }
+
+    #[test]
+    fn a_person_named_only_inside_a_quote_is_not_the_speaker() {
+        let found = quotes(
+            "The crowd gathered.\n“Peskov has nothing to tell us,” they said.",
+        );
+        assert_eq!(speaker(&found[0]), None);
+        let _ = (KREMLIN, SYRIA);
+    }
+
+    #[test]
+    fn sentences_end_at_full_stops_but_not_abbreviations() {
+        let text = "Clashes began on Nov. 27 in Aleppo. Then Homs fell.";
+        let ends: Vec<usize> = text
+            .char_indices()
+            .filter(|&(i, _)| ends_sentence(text, i))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(ends, [text.find("Aleppo.").unwrap() + 6, text.len() - 1]);
+    }
 }
