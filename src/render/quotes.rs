@@ -337,3 +337,71 @@ fn note(view: &QuoteView) -> String {
         view.number
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(number: usize, who: &str) -> QuoteView {
+        QuoteView {
+            anchor: format!("quote-{number}"),
+            number,
+            text: String::new(),
+            fragment: false,
+            path: String::new(),
+            paragraph: 1,
+            source_title: String::new(),
+            source_path: String::new(),
+            speaker: None,
+            description: None,
+            channel: None,
+            cue: None,
+            attributed_by: "none",
+            who: who.to_owned(),
+            carried_by: Vec::new(),
+        }
+    }
+
+    fn quote(start: usize, end: usize) -> Quote {
+        Quote {
+            paragraph: 0,
+            start,
+            end,
+            text: String::new(),
+            fragment: false,
+            attribution: None,
+        }
+    }
+
+    #[test]
+    fn quotes_are_wrapped_around_links_without_breaking_nesting() {
+        let text = "“Today, Syria is pure,” he said & left.";
+        let html = "“Today, <a class=\"mention\" href=\"x\">Syria</a> is pure,” he said &amp; left.";
+        let end = text.find(" he").unwrap();
+        let q = quote(0, end);
+        let v = view(1, "A <b>");
+        let marked = mark_quotes(html, text, &[(&q, &v)]);
+        assert_eq!(
+            marked,
+            "<span class=\"quote\" id=\"quote-1-text\" title=\"A &lt;b&gt;\">“Today, </span>\
+             <a class=\"mention\" href=\"x\"><span class=\"quote\">Syria</span></a>\
+             <span class=\"quote\"> is pure,”</span><a class=\"quote-note\" href=\"#quote-1\" \
+             title=\"A &lt;b&gt;\">q1</a> he said &amp; left."
+        );
+    }
+
+    #[test]
+    fn escaped_characters_count_as_one() {
+        let text = "a & b “x & y” z";
+        let html = "a &amp; b “x &amp; y” z";
+        let start = text.find('“').unwrap();
+        let end = text.find(" z").unwrap();
+        let q = quote(start, end);
+        let v = view(2, "unattributed");
+        let marked = mark_quotes(html, text, &[(&q, &v)]);
+        assert!(
+            marked.starts_with("a &amp; b <span class=\"quote\" id=\"quote-2-text\" title=\"unattributed\">“x &amp; y”</span>"),
+            "{marked}"
+        );
+    }
+}

@@ -290,3 +290,105 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     }
     a.intersection(b).count() as f64 / union as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyse, Matcher};
+    use crate::content::source::parse_source;
+    use crate::content::{Entity, EntityKind};
+
+    fn entity(name: &str) -> Entity {
+        Entity {
+            path: format!("content/entities/{name}.md").into(),
+            slug: crate::slug::slugify(name),
+            name: name.into(),
+            kind: EntityKind::Place,
+            aliases: Vec::new(),
+            description: None,
+            links: Vec::new(),
+            body_html: String::new(),
+        }
+    }
+
+    /// Sources from `(front matter date, text)` pairs, and their timeline.
+    fn timeline(sources: &[(Option<&str>, &str)]) -> Timeline {
+        let (matcher, _) = Matcher::new(&[entity("Damascus"), entity("Homs"), entity("Aleppo")]);
+        let parsed: Vec<Source> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, (date, text))| {
+                let front = date.map_or(String::new(), |d| format!("+++\ndate = \"{d}\"\n+++\n"));
+                let path = std::path::PathBuf::from(format!("content/sources/{i}.txt"));
+                parse_source(&format!("{front}{text}\n"), &path).unwrap().0
+            })
+            .collect();
+        let analyses: Vec<SourceAnalysis> = parsed.iter().map(|s| analyse(s, &matcher)).collect();
+        link_timeline(&parsed.iter().collect::<Vec<_>>(), &analyses.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn events_of_several_sources_gather_by_day() {
+        let t = timeline(&[
+            (Some("2024-12-09"), "Rebels entered Damascus on Sunday, ending the war."),
+            (Some("2024-12-10"), "On December 8, rebels seized Damascus without a fight."),
+        ]);
+        assert_eq!(t.days.len(), 1);
+        assert_eq!(t.days[0].day.to_string(), "2024-12-08");
+        assert_eq!(t.days[0].sources, [0, 1]);
+        assert_eq!(t.events_of(0), [0, 1]);
+    }
+
+    #[test]
+    fn an_undated_source_borrows_the_year_with_low_confidence() {
+        let t = timeline(&[
+            (Some("2024-12-09"), "Rebels took Homs on Saturday after a long siege."),
+            (None, "Assad fled on Sunday (December 8) as rebels entered Damascus. Crowds gathered on Monday."),
+        ]);
+        let from_context: Vec<&Event> = t.events.iter().filter(|e| e.source == 1).collect();
+        assert_eq!(from_context[0].day.map(|d| d.to_string()).as_deref(), Some("2024-12-08"));
+        assert_eq!(from_context[0].confidence, Confidence::Low);
+        assert!(from_context[0].basis.contains("weekday"));
+        assert_eq!(from_context[1].day, None, "a bare weekday is never guessed");
+        assert_eq!(t.unresolved.len(), 1);
+    }
+
+    #[test]
+    fn a_weekday_that_contradicts_the_borrowed_year_leaves_it_unresolved() {
+        let t = timeline(&[
+            (Some("2024-12-09"), "Rebels took Homs on Saturday after a long siege."),
+            (None, "The city fell on Monday (December 8) to the rebels."),
+        ]);
+        let event = t.events.iter().find(|e| e.source == 1).unwrap();
+        assert_eq!(event.day, None);
+        assert_eq!(event.confidence, Confidence::Unresolved);
+    }
+
+    #[test]
+    fn two_sources_dating_one_event_differently_disagree() {
+        let t = timeline(&[
+            (Some("2024-12-09"), "Rebels captured Homs and Damascus on Sunday after a lightning offensive."),
+            (Some("2024-12-09"), "Rebels captured Homs and Damascus on Saturday in a lightning offensive."),
+            (Some("2024-12-09"), "Aleppo was quiet on Friday."),
+        ]);
+        assert_eq!(t.disagreements.len(), 1, "{:#?}", t.disagreements);
+        let d = &t.disagreements[0];
+        assert_eq!(d.kind, DisagreementKind::Date);
+        assert_eq!((t.events[d.first].source, t.events[d.second].source), (0, 1));
+    }
+
+    #[test]
+    fn two_sources_giving_different_figures_disagree() {
+        let t = timeline(&[
+            (Some("2024-12-09"), "On Sunday rebels took Damascus and Homs, ending a 24-year rule."),
+            (Some("2024-12-09"), "On Sunday rebels took Damascus and Homs, ending a 23-year rule."),
+        ]);
+        assert_eq!(
+            t.disagreements[0].kind,
+            DisagreementKind::Figure {
+                first: "24-year".into(),
+                second: "23-year".into()
+            }
+        );
+    }
+}
