@@ -114,8 +114,10 @@ static NEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Words that mark a publication date rather than an event's.
 static PUBLICATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:date|published|modified|updated|posted)\W*(?:date\W*)?(?:[\d:]+\s*\|?\s*)?$")
-        .expect("publication pattern")
+    Regex::new(
+        r"(?i)(?:date|published|modified|updated|posted)\W*(?:date\W*)?(?:[\d:]+\s*\|?\s*)?$",
+    )
+    .expect("publication pattern")
 });
 
 /// Finds and resolves the dates of a source published on `published`.
@@ -148,7 +150,8 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
                 continue;
             };
             let year = number("year").and_then(|y| y.parse().ok());
-            if let Some(date) = explicit(index, text, whole.range(), (year, month, day), published) {
+            if let Some(date) = explicit(index, text, whole.range(), (year, month, day), published)
+            {
                 found.push(date);
             }
         }
@@ -341,8 +344,8 @@ fn weekday_from(from: NaiveDate, weekday: Weekday, which: Option<&str>) -> Optio
     let back = (from.weekday().num_days_from_monday() + 7 - weekday.num_days_from_monday()) % 7;
     match which {
         Some("next") => {
-            let ahead = (weekday.num_days_from_monday() + 7 - from.weekday().num_days_from_monday())
-                % 7;
+            let ahead =
+                (weekday.num_days_from_monday() + 7 - from.weekday().num_days_from_monday()) % 7;
             from.checked_add_days(Days::new(if ahead == 0 { 7 } else { ahead.into() }))
         }
         Some("last") => from.checked_sub_days(Days::new(if back == 0 { 7 } else { back.into() })),
@@ -417,7 +420,10 @@ mod tests {
 
     #[test]
     fn the_weekday_of_publication_is_the_same_day() {
-        let found = dates("The Kremlin confirmed Monday that Assad was in Moscow.", Some("2024-12-09"));
+        let found = dates(
+            "The Kremlin confirmed Monday that Assad was in Moscow.",
+            Some("2024-12-09"),
+        );
         assert_eq!(found[0].day, Some(day("2024-12-09")));
     }
 
@@ -432,9 +438,18 @@ mod tests {
     #[test]
     fn last_and_next_weekdays() {
         let from = day("2024-12-09");
-        assert_eq!(weekday_from(from, Weekday::Mon, Some("last")), Some(day("2024-12-02")));
-        assert_eq!(weekday_from(from, Weekday::Fri, Some("next")), Some(day("2024-12-13")));
-        assert_eq!(weekday_from(from, Weekday::Fri, None), Some(day("2024-12-06")));
+        assert_eq!(
+            weekday_from(from, Weekday::Mon, Some("last")),
+            Some(day("2024-12-02"))
+        );
+        assert_eq!(
+            weekday_from(from, Weekday::Fri, Some("next")),
+            Some(day("2024-12-13"))
+        );
+        assert_eq!(
+            weekday_from(from, Weekday::Fri, None),
+            Some(day("2024-12-06"))
+        );
     }
 
     #[test]
@@ -451,21 +466,36 @@ mod tests {
         let found = dates(text, Some("2024-12-09"));
         assert_eq!(found[0].day, Some(day("2024-12-08")));
         assert_eq!(found[1].day, Some(day("2024-12-06")));
-        assert_eq!(&text[found[1].sentence_start..found[1].sentence_end], "The talks ended three days ago.");
+        assert_eq!(
+            &text[found[1].sentence_start..found[1].sentence_end],
+            "The talks ended three days ago."
+        );
     }
 
     #[test]
     fn explicit_dates_in_their_forms() {
-        let text = "Clashes reignited on Nov. 27 west of Aleppo. The city fell on 09 December 2024, \
+        let text =
+            "Clashes reignited on Nov. 27 west of Aleppo. The city fell on 09 December 2024, \
                     and on December 8, 2024 the capital.";
         let found = dates(text, Some("2024-12-09"));
-        let days: Vec<_> = found.iter().map(|d| (expression(text, d), d.day, d.confidence)).collect();
+        let days: Vec<_> = found
+            .iter()
+            .map(|d| (expression(text, d), d.day, d.confidence))
+            .collect();
         assert_eq!(
             days,
             [
                 ("Nov. 27", Some(day("2024-11-27")), Confidence::Inferred),
-                ("09 December 2024", Some(day("2024-12-09")), Confidence::Stated),
-                ("December 8, 2024", Some(day("2024-12-08")), Confidence::Stated),
+                (
+                    "09 December 2024",
+                    Some(day("2024-12-09")),
+                    Confidence::Stated
+                ),
+                (
+                    "December 8, 2024",
+                    Some(day("2024-12-08")),
+                    Confidence::Stated
+                ),
             ]
         );
     }
@@ -481,7 +511,11 @@ mod tests {
         let text = "Assad fled Syria on Sunday (December 8) after rebels entered Damascus. \
                     The government fell on Sunday.";
         let found = dates(text, None);
-        assert_eq!(found.len(), 2, "the weekday before a date is part of it: {found:#?}");
+        assert_eq!(
+            found.len(),
+            2,
+            "the weekday before a date is part of it: {found:#?}"
+        );
         assert_eq!(found[0].day, None);
         assert_eq!(found[0].month_day, Some((12, 8)));
         assert_eq!(found[0].weekday, Some(Weekday::Sun));
@@ -492,20 +526,28 @@ mod tests {
 
     #[test]
     fn publication_markers_and_quoted_days_are_not_events() {
-        let text = "date 2024-12-09 Russia has granted asylum. “Today, Syria is being purified,” he said.";
+        let text =
+            "date 2024-12-09 Russia has granted asylum. “Today, Syria is being purified,” he said.";
         assert!(dates(text, Some("2024-12-09")).is_empty());
     }
 
     #[test]
     fn impossible_dates_and_lowercase_months_are_ignored() {
-        assert!(dates("It happened on February 30 and the may 3 meeting.", Some("2024-12-09")).is_empty());
+        assert!(dates(
+            "It happened on February 30 and the may 3 meeting.",
+            Some("2024-12-09")
+        )
+        .is_empty());
     }
 
     #[test]
     fn the_year_from_context_needs_one_reading() {
         let dated = [day("2024-12-09"), day("2024-12-10")];
         assert_eq!(year_from_context(12, 8, &dated), Some(day("2024-12-08")));
-        assert_eq!(year_from_context(12, 8, &[day("2023-12-09"), day("2024-12-09")]), None);
+        assert_eq!(
+            year_from_context(12, 8, &[day("2023-12-09"), day("2024-12-09")]),
+            None
+        );
         assert_eq!(year_from_context(12, 8, &[]), None);
     }
 }

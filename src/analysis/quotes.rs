@@ -71,7 +71,8 @@ pub enum AttributedBy {
 }
 
 /// Verbs that report speech, as they stand next to a quote.
-const REPORTING_VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|declared|declares|\
+const REPORTING_VERBS: &str =
+    "said|says|say|told|tells|added|adds|stated|states|declared|declares|\
 confirmed|confirms|stressed|stresses|noted|notes|insisted|insists|warned|warns|wrote|writes|\
 announced|announces|asserted|argued|explained|claimed|claims|proclaimed|continued|replied|\
 urged|called|pointed out|went on to say|goes on to say|quoted|reported|reports|recalled|emphasized|\
@@ -79,9 +80,8 @@ emphasised|acknowledged|admitted|affirmed|vowed|promised|remarked|commented|desc
 tweeted|posted|issued a statement|said in a statement|saying|adding|stressing|proclaiming|\
 declaring|noting|stating|insisting|warning|emphasizing|emphasising";
 
-static VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{REPORTING_VERBS})\b")).expect("verb pattern")
-});
+static VERB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b(?:{REPORTING_VERBS})\b")).expect("verb pattern"));
 static QUOTED_AS_SAYING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bquot(?:ed|es|ing)\s+(.{1,80}?)\s+as\s+saying\b").expect("pattern")
 });
@@ -359,9 +359,7 @@ struct Clause {
 
 impl Context<'_> {
     fn inside_quote(&self, at: usize) -> bool {
-        self.spans
-            .iter()
-            .any(|s| s.outer.0 <= at && at < s.outer.1)
+        self.spans.iter().any(|s| s.outer.0 <= at && at < s.outer.1)
     }
 
     /// The text before quote `i` in its sentence, from the sentence start or
@@ -488,7 +486,12 @@ impl Context<'_> {
     }
 
     /// Turns a reporting clause into an attribution.
-    fn resolve(&self, clause: &Clause, range: (usize, usize), memory: &Memory) -> Option<Attribution> {
+    fn resolve(
+        &self,
+        clause: &Clause,
+        range: (usize, usize),
+        memory: &Memory,
+    ) -> Option<Attribution> {
         let cue_text = collapse(&self.text[clause.cue.0..clause.cue.1]);
         let whole = &self.text[range.0..range.1];
         // `TASS quoted the source as saying`: the quoted is the speaker.
@@ -611,7 +614,12 @@ impl Context<'_> {
         if description.split_whitespace().count() < 2 && !is_source {
             return None;
         }
-        Some(attribution(None, Some(description), None, AttributedBy::Description))
+        Some(attribution(
+            None,
+            Some(description),
+            None,
+            AttributedBy::Description,
+        ))
     }
 
     /// `he said`, `they said`: the last person named in this paragraph or the
@@ -697,14 +705,26 @@ fn is_title_case(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     let capitalised = words
         .iter()
-        .filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
         .count();
     words.len() >= 3 && !text.trim_end().ends_with('.') && capitalised * 4 >= words.len() * 3
 }
 
 /// `A coalition` as `a coalition`, so a description reads well anywhere.
 fn lowercase_article(description: &str) -> String {
-    for article in ["A ", "An ", "The ", "One ", "Some ", "Several ", "Multiple "] {
+    for article in [
+        "A ",
+        "An ",
+        "The ",
+        "One ",
+        "Some ",
+        "Several ",
+        "Multiple ",
+    ] {
         if let Some(rest) = description.strip_prefix(article) {
             return format!("{}{rest}", article.to_lowercase());
         }
@@ -786,13 +806,19 @@ mod tests {
     }
 
     fn description(quote: &Quote) -> Option<&str> {
-        quote.attribution.as_ref().and_then(|a| a.description.as_deref())
+        quote
+            .attribution
+            .as_ref()
+            .and_then(|a| a.description.as_deref())
     }
 
     #[test]
     fn said_then_name() {
         let q = only("“This victory, my brothers, is historic for the region,” said Jolani.");
-        assert_eq!(q.text, "This victory, my brothers, is historic for the region");
+        assert_eq!(
+            q.text,
+            "This victory, my brothers, is historic for the region"
+        );
         assert_eq!(speaker(&q), Some(JOLANI));
         assert_eq!(q.attribution.unwrap().cue, "said Jolani");
         assert!(!q.fragment);
@@ -828,7 +854,10 @@ mod tests {
         for q in &found {
             assert_eq!(speaker(q), Some(JOLANI), "{q:?}");
         }
-        assert_eq!(found[1].attribution.as_ref().unwrap().by, AttributedBy::Pronoun);
+        assert_eq!(
+            found[1].attribution.as_ref().unwrap().by,
+            AttributedBy::Pronoun
+        );
         assert!(found[2].fragment);
     }
 
@@ -881,7 +910,10 @@ mod tests {
             assert_eq!(channel(q), Some(TASS));
         }
         assert!(found[0].fragment);
-        assert!(found[1].text.contains("We insist"), "a quote spans sentences");
+        assert!(
+            found[1].text.contains("We insist"),
+            "a quote spans sentences"
+        );
     }
 
     #[test]
@@ -921,7 +953,10 @@ mod tests {
         );
         assert_eq!(speaker(&found[0]), Some(MINISTRY));
         assert_eq!(speaker(&found[1]), Some(MINISTRY));
-        assert_eq!(found[1].attribution.as_ref().unwrap().by, AttributedBy::Reference);
+        assert_eq!(
+            found[1].attribution.as_ref().unwrap().by,
+            AttributedBy::Reference
+        );
     }
 
     #[test]
@@ -973,7 +1008,9 @@ mod tests {
 
     #[test]
     fn a_described_speaker_is_kept_as_written() {
-        let q = only("“The tyrant Bashar al-Assad has fled,” the armed opposition said in a statement.");
+        let q = only(
+            "“The tyrant Bashar al-Assad has fled,” the armed opposition said in a statement.",
+        );
         assert_eq!(speaker(&q), None);
         assert_eq!(description(&q), Some("the armed opposition"));
         assert_eq!(q.text, "The tyrant Bashar al-Assad has fled");
@@ -1008,7 +1045,9 @@ mod tests {
 
     #[test]
     fn apostrophes_are_not_quotes_and_single_quotes_are() {
-        let found = quotes("Syria’s rebels and Assad’s army met. Jolani called it ‘a historic day’ for all.");
+        let found = quotes(
+            "Syria’s rebels and Assad’s army met. Jolani called it ‘a historic day’ for all.",
+        );
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].text, "a historic day");
         assert_eq!(speaker(&found[0]), Some(JOLANI));
@@ -1027,7 +1066,8 @@ mod tests {
 
     #[test]
     fn headlines_of_related_stories_are_not_quotes() {
-        let found = quotes("Iran Praises Turkiye’s ‘Key Role’ in Astana Process to Ease Tensions In Syria");
+        let found =
+            quotes("Iran Praises Turkiye’s ‘Key Role’ in Astana Process to Ease Tensions In Syria");
         assert!(found.is_empty(), "{found:#?}");
     }
 
@@ -1040,9 +1080,7 @@ mod tests {
 
     #[test]
     fn a_person_named_only_inside_a_quote_is_not_the_speaker() {
-        let found = quotes(
-            "The crowd gathered.\n“Peskov has nothing to tell us,” they said.",
-        );
+        let found = quotes("The crowd gathered.\n“Peskov has nothing to tell us,” they said.");
         assert_eq!(speaker(&found[0]), None);
         let _ = (KREMLIN, SYRIA);
     }

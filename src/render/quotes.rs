@@ -82,7 +82,11 @@ impl QuoteView {
                 continue;
             }
             // In its own source, the quote itself stands for the group.
-            let member = if member.source == at.source { &at } else { member };
+            let member = if member.source == at.source {
+                &at
+            } else {
+                member
+            };
             let other = &site.sources[member.source];
             let paragraph = other.analysis.quotes[member.quote].paragraph + 1;
             carried_by.push(Carrier {
@@ -182,7 +186,7 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
             quotes: refs.iter().map(|&r| QuoteView::new(site, r)).collect(),
         })
         .collect();
-    named.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    named.sort_by_key(|s| (s.name.to_lowercase(), s.name.clone()));
     let mut described: std::collections::BTreeMap<String, Vec<QuoteView>> = Default::default();
     let mut unattributed = Vec::new();
     for (source, s) in site.sources.iter().enumerate() {
@@ -376,7 +380,8 @@ mod tests {
     #[test]
     fn quotes_are_wrapped_around_links_without_breaking_nesting() {
         let text = "“Today, Syria is pure,” he said & left.";
-        let html = "“Today, <a class=\"mention\" href=\"x\">Syria</a> is pure,” he said &amp; left.";
+        let html =
+            "“Today, <a class=\"mention\" href=\"x\">Syria</a> is pure,” he said &amp; left.";
         let end = text.find(" he").unwrap();
         let q = quote(0, end);
         let v = view(1, "A <b>");

@@ -110,7 +110,11 @@ impl TimelinePage {
             .map(|day| DayView {
                 anchor: format!(
                     "{}{}",
-                    if day.precision == Precision::Week { "w" } else { "d" },
+                    if day.precision == Precision::Week {
+                        "w"
+                    } else {
+                        "d"
+                    },
                     day.day.format("%Y-%m-%d")
                 ),
                 date: day.day.format("%Y-%m-%d").to_string(),

@@ -206,8 +206,11 @@ mod tests {
 
     #[test]
     fn punctuation_an_ellipsis_and_a_dropped_word_are_allowed() {
-        let a = analysis(&["Russia does not betray its friends in difficult situations… unlike the US"]);
-        let b = analysis(&["Russia does not betray friends in difficult situations, unlike the US."]);
+        let a = analysis(&[
+            "Russia does not betray its friends in difficult situations… unlike the US",
+        ]);
+        let b =
+            analysis(&["Russia does not betray friends in difficult situations, unlike the US."]);
         let index = link_quotes(&[&a, &b]);
         assert_eq!(index.groups.len(), 1);
         assert_eq!(index.groups[0].sources, [0, 1]);

@@ -107,7 +107,8 @@ pub fn link_timeline(sources: &[&Source], analyses: &[&SourceAnalysis]) -> Timel
     let days = by_day
         .into_iter()
         .map(|((day, precision), events_of_day)| {
-            let sources: BTreeSet<usize> = events_of_day.iter().map(|&e| events[e].source).collect();
+            let sources: BTreeSet<usize> =
+                events_of_day.iter().map(|&e| events[e].source).collect();
             TimelineDay {
                 day,
                 precision,
@@ -236,9 +237,8 @@ fn find_disagreements(events: &[Event]) -> Vec<Disagreement> {
     found
 }
 
-static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d[\d,.]*)(?:-|\s+)([a-z]+)").expect("figure pattern")
-});
+static FIGURE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(\d[\d,.]*)(?:-|\s+)([a-z]+)").expect("figure pattern"));
 static CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)").expect("pattern")
 });
@@ -324,14 +324,23 @@ mod tests {
             })
             .collect();
         let analyses: Vec<SourceAnalysis> = parsed.iter().map(|s| analyse(s, &matcher)).collect();
-        link_timeline(&parsed.iter().collect::<Vec<_>>(), &analyses.iter().collect::<Vec<_>>())
+        link_timeline(
+            &parsed.iter().collect::<Vec<_>>(),
+            &analyses.iter().collect::<Vec<_>>(),
+        )
     }
 
     #[test]
     fn events_of_several_sources_gather_by_day() {
         let t = timeline(&[
-            (Some("2024-12-09"), "Rebels entered Damascus on Sunday, ending the war."),
-            (Some("2024-12-10"), "On December 8, rebels seized Damascus without a fight."),
+            (
+                Some("2024-12-09"),
+                "Rebels entered Damascus on Sunday, ending the war.",
+            ),
+            (
+                Some("2024-12-10"),
+                "On December 8, rebels seized Damascus without a fight.",
+            ),
         ]);
         assert_eq!(t.days.len(), 1);
         assert_eq!(t.days[0].day.to_string(), "2024-12-08");
@@ -346,7 +355,10 @@ mod tests {
             (None, "Assad fled on Sunday (December 8) as rebels entered Damascus. Crowds gathered on Monday."),
         ]);
         let from_context: Vec<&Event> = t.events.iter().filter(|e| e.source == 1).collect();
-        assert_eq!(from_context[0].day.map(|d| d.to_string()).as_deref(), Some("2024-12-08"));
+        assert_eq!(
+            from_context[0].day.map(|d| d.to_string()).as_deref(),
+            Some("2024-12-08")
+        );
         assert_eq!(from_context[0].confidence, Confidence::Low);
         assert!(from_context[0].basis.contains("weekday"));
         assert_eq!(from_context[1].day, None, "a bare weekday is never guessed");
@@ -356,7 +368,10 @@ mod tests {
     #[test]
     fn a_weekday_that_contradicts_the_borrowed_year_leaves_it_unresolved() {
         let t = timeline(&[
-            (Some("2024-12-09"), "Rebels took Homs on Saturday after a long siege."),
+            (
+                Some("2024-12-09"),
+                "Rebels took Homs on Saturday after a long siege.",
+            ),
             (None, "The city fell on Monday (December 8) to the rebels."),
         ]);
         let event = t.events.iter().find(|e| e.source == 1).unwrap();
@@ -367,21 +382,36 @@ mod tests {
     #[test]
     fn two_sources_dating_one_event_differently_disagree() {
         let t = timeline(&[
-            (Some("2024-12-09"), "Rebels captured Homs and Damascus on Sunday after a lightning offensive."),
-            (Some("2024-12-09"), "Rebels captured Homs and Damascus on Saturday in a lightning offensive."),
+            (
+                Some("2024-12-09"),
+                "Rebels captured Homs and Damascus on Sunday after a lightning offensive.",
+            ),
+            (
+                Some("2024-12-09"),
+                "Rebels captured Homs and Damascus on Saturday in a lightning offensive.",
+            ),
             (Some("2024-12-09"), "Aleppo was quiet on Friday."),
         ]);
         assert_eq!(t.disagreements.len(), 1, "{:#?}", t.disagreements);
         let d = &t.disagreements[0];
         assert_eq!(d.kind, DisagreementKind::Date);
-        assert_eq!((t.events[d.first].source, t.events[d.second].source), (0, 1));
+        assert_eq!(
+            (t.events[d.first].source, t.events[d.second].source),
+            (0, 1)
+        );
     }
 
     #[test]
     fn two_sources_giving_different_figures_disagree() {
         let t = timeline(&[
-            (Some("2024-12-09"), "On Sunday rebels took Damascus and Homs, ending a 24-year rule."),
-            (Some("2024-12-09"), "On Sunday rebels took Damascus and Homs, ending a 23-year rule."),
+            (
+                Some("2024-12-09"),
+                "On Sunday rebels took Damascus and Homs, ending a 24-year rule.",
+            ),
+            (
+                Some("2024-12-09"),
+                "On Sunday rebels took Damascus and Homs, ending a 23-year rule.",
+            ),
         ]);
         assert_eq!(
             t.disagreements[0].kind,
