@@ -229,16 +229,21 @@ fn count_of(word: &str) -> Option<u64> {
     })
 }
 
-/// The sentence of `text` around byte range `at`.
+/// The sentence of `text` around byte range `start..end`; a full stop
+/// inside a quote does not end it.
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let quoted = quote_spans(text);
+    let ends = |i: usize| {
+        ends_sentence(text, i) && !quoted.iter().any(|s| s.inner.0 <= i && i < s.inner.1)
+    };
     let from = text[..start]
         .char_indices()
         .rev()
-        .find(|&(i, _)| ends_sentence(text, i))
+        .find(|&(i, _)| ends(i))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let to = text[end..]
         .char_indices()
-        .find(|&(i, _)| ends_sentence(text, end + i))
+        .find(|&(i, _)| ends(end + i))
         .map_or(text.len(), |(i, c)| end + i + c.len_utf8());
     let skipped = text[from..].len() - text[from..].trim_start().len();
     (from + skipped, to)

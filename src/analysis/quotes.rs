@@ -75,7 +75,7 @@ const REPORTING_VERBS: &str =
     "said|says|say|told|tells|added|adds|stated|states|declared|declares|\
 confirmed|confirms|stressed|stresses|noted|notes|insisted|insists|warned|warns|wrote|writes|\
 announced|announces|asserted|argued|explained|claimed|claims|proclaimed|continued|replied|\
-urged|called|pointed out|went on to say|goes on to say|quoted|reported|reports|recalled|emphasized|\
+urged|called|asked|answered|shouted|chanted|demanded|predicted|suggested|concluded|testified|pointed out|went on to say|goes on to say|quoted|reported|reports|recalled|emphasized|\
 emphasised|acknowledged|admitted|affirmed|vowed|promised|remarked|commented|described|\
 tweeted|posted|issued a statement|said in a statement|saying|adding|stressing|proclaiming|\
 declaring|noting|stating|insisting|warning|emphasizing|emphasising";
@@ -146,7 +146,27 @@ pub fn find_quotes(paragraphs: &[Paragraph], matcher: &Matcher) -> Vec<Quote> {
         let found = paragraph_quotes(index, &paragraph.text, &mentions, matcher, &mut memory);
         quotes.extend(found);
     }
+    attribute_continued(&mut quotes, paragraphs);
     quotes
+}
+
+/// A quote running over several paragraphs leaves each one open and opens
+/// the next with a quotation mark; the attribution usually comes at its end.
+/// Each open part takes the attribution of the part that continues it.
+fn attribute_continued(quotes: &mut [Quote], paragraphs: &[Paragraph]) {
+    for i in (0..quotes.len().saturating_sub(1)).rev() {
+        let (part, next) = (&quotes[i], &quotes[i + 1]);
+        let text = &paragraphs[part.paragraph].text;
+        let left_open =
+            part.end == text.len() && !text[part.start..part.end].ends_with(['”', '»', '"', '’']);
+        if part.attribution.is_none()
+            && left_open
+            && next.paragraph == part.paragraph + 1
+            && next.start == 0
+        {
+            quotes[i].attribution = quotes[i + 1].attribution.clone();
+        }
+    }
 }
 
 /// The quotes of one paragraph, in order.
@@ -184,7 +204,16 @@ fn paragraph_quotes(
         if inner.split_whitespace().count() < MIN_WORDS {
             continue;
         }
-        let attribution = context.attribute(i, memory);
+        let mut attribution = context.attribute(i, memory);
+        let lead = text[before.0..before.1].trim();
+        if attribution.is_none() && lead.is_empty() {
+            // `“…,” a source told Reuters. “But nobody knows…”`: a quote that
+            // is a sentence of its own goes on with the speaker just quoted.
+            attribution = quotes
+                .last()
+                .filter(|q: &&Quote| q.paragraph == index)
+                .and_then(|q| q.attribution.clone());
+        }
         if attribution.is_none() && is_title_case(text) {
             continue;
         }
@@ -196,7 +225,6 @@ fn paragraph_quotes(
             }
             memory.last = Some((found.clone(), index));
         }
-        let lead = text[before.0..before.1].trim();
         quotes.push(Quote {
             paragraph: index,
             start: span.outer.0,
@@ -355,6 +383,8 @@ struct Clause {
     /// Byte range of the whole cue (subject and verb).
     cue: (usize, usize),
     verb: String,
+    /// Where the verb ends: what follows is its object (`told TASS`).
+    verb_end: usize,
 }
 
 impl Context<'_> {
@@ -455,6 +485,7 @@ impl Context<'_> {
                 who,
                 cue: (start + lead, who.1),
                 verb: verb.as_str().to_owned(),
+                verb_end: start + verb.end(),
             });
         }
         let cue_end = text[verb.end()..]
@@ -464,6 +495,7 @@ impl Context<'_> {
             who: (start + lead, start + verb.start()),
             cue: (start + lead, cue_end),
             verb: verb.as_str().to_owned(),
+            verb_end: start + verb.end(),
         })
     }
 
@@ -480,6 +512,7 @@ impl Context<'_> {
                 who: (start, start + verb.start()),
                 cue: (start, start + verb.end()),
                 verb: verb.as_str().to_owned(),
+                verb_end: start + verb.end(),
             });
         }
         None
@@ -521,22 +554,35 @@ impl Context<'_> {
             found.channel = channel.or(found.channel);
             return Some(found);
         }
-        // The subject of a leading clause starts after its last comma-free
-        // run when it names nobody itself (`In a speech, Jolani declared`).
-        if self.mentions_in(who_start, who_end).next().is_none() {
-            if let Some(comma) = self.text[who_start..who_end].rfind(',') {
-                who_start += comma + 1;
-            }
-        }
-        let mut found = self.speaker_of((who_start, who_end), memory, &cue_text)?;
+        let mut found = if self.mentions_in(who_start, who_end).next().is_none() {
+            // A subject that names nobody may be set off by commas: `In a
+            // speech, the minister said` (after the last comma), `A senior
+            // diplomat, speaking anonymously, said` (before the first).
+            let segment = &self.text[who_start..who_end];
+            match (segment.find(','), segment.rfind(',')) {
+                (Some(first), Some(last)) => self
+                    .speaker_of((who_start + last + 1, who_end), memory, &cue_text)
+                    .or_else(|| self.speaker_of((who_start, who_start + first), memory, &cue_text)),
+                _ => self.speaker_of((who_start, who_end), memory, &cue_text),
+            }?
+        } else {
+            self.speaker_of((who_start, who_end), memory, &cue_text)?
+        };
         if clause.verb.eq_ignore_ascii_case("told") {
-            // `a source told TASS`: the outlet told is the channel.
-            let told = &self.text[clause.cue.1..range.1];
+            // `a source told TASS`: the outlet told is the channel; `told the
+            // agency`, the outlet named before.
+            let told = &self.text[clause.verb_end..range.1];
             let upto = told.find([',', '.', ';']).unwrap_or(told.len());
             channel = self
-                .mentions_in(clause.cue.1, clause.cue.1 + upto)
+                .mentions_in(clause.verb_end, clause.verb_end + upto)
                 .find(|m| self.matcher.kind(m.entity) == Some(EntityKind::Outlet))
                 .map(|m| m.entity);
+            if channel.is_none() && told[..upto].trim().to_lowercase().starts_with("the ") {
+                channel = AGENCY_WORD
+                    .is_match(&told[..upto])
+                    .then_some(memory.outlet)
+                    .flatten();
+            }
         }
         found.channel = channel.or(found.channel);
         Some(found)
@@ -586,32 +632,42 @@ impl Context<'_> {
         if PRONOUN.is_match(&lower) {
             return self.pronoun(&lower, memory, cue);
         }
-        if BODY_WORD.is_match(&lower) {
-            let (body, seen) = memory.body?;
-            return (seen + 1 >= self.paragraph)
-                .then(|| attribution(Some(body), None, None, AttributedBy::Reference));
+        let in_reach = |seen: usize| seen + 1 >= self.paragraph;
+        if lower == "it" || BODY_WORD.is_match(&lower) {
+            // `it said`, `the statement added`: the body named just before.
+            if let Some((body, _)) = memory.body.filter(|&(_, seen)| in_reach(seen)) {
+                return Some(attribution(Some(body), None, None, AttributedBy::Reference));
+            }
         }
         if lower.starts_with("the ") && is_source {
             // `the source`: the unnamed source introduced earlier.
-            let (description, channel) = memory.unnamed.clone()?;
-            return Some(attribution(
-                None,
-                Some(description),
-                channel,
-                AttributedBy::Reference,
-            ));
+            if let Some((description, channel)) = memory.unnamed.clone() {
+                return Some(attribution(
+                    None,
+                    Some(description),
+                    channel,
+                    AttributedBy::Reference,
+                ));
+            }
         }
         if lower.starts_with("the ") && AGENCY_WORD.is_match(&lower) {
-            return memory
-                .outlet
-                .map(|outlet| attribution(None, None, Some(outlet), AttributedBy::Reference));
+            if let Some(outlet) = memory.outlet {
+                return Some(attribution(
+                    None,
+                    None,
+                    Some(outlet),
+                    AttributedBy::Reference,
+                ));
+            }
         }
+        // Otherwise the speaker is kept as the text describes it, when that
+        // is a noun phrase: `the armed opposition`, `Smith`, `two sources`.
         let description = DESCRIPTION
             .find(phrase)
             .map(|m| m.as_str())
             .or_else(|| (phrase.split_whitespace().count() <= 4).then_some(phrase))?;
         let description = lowercase_article(&collapse(description));
-        if description.split_whitespace().count() < 2 && !is_source {
+        if !is_description(&description) {
             return None;
         }
         Some(attribution(
@@ -712,6 +768,27 @@ fn is_title_case(text: &str) -> bool {
         })
         .count();
     words.len() >= 3 && !text.trim_end().ends_with('.') && capitalised * 4 >= words.len() * 3
+}
+
+/// Words that cannot stand for a speaker on their own, or open a clause
+/// rather than a noun phrase.
+const NOT_SPEAKERS: &[&str] = &[
+    "it", "this", "that", "there", "here", "we", "i", "you", "who", "what", "which", "and", "but",
+    "while", "as", "so", "then", "also", "when", "where", "if", "because", "although",
+];
+
+/// Whether a phrase left of a reporting verb reads as a speaker: a noun
+/// phrase of two words or more, or one capitalised word (a surname).
+fn is_description(phrase: &str) -> bool {
+    let mut words = phrase.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let first_lower = first.to_lowercase();
+    if NOT_SPEAKERS.contains(&first_lower.as_str()) || !first.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    words.next().is_some() || first.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// `A coalition` as `a coalition`, so a description reads well anywhere.
@@ -917,8 +994,31 @@ mod tests {
     }
 
     #[test]
-    fn the_source_with_no_source_introduced_stays_unattributed() {
+    fn the_source_with_no_source_introduced_is_kept_as_written() {
         let q = only("“Nothing is decided,” the source said.");
+        assert_eq!(speaker(&q), None);
+        assert_eq!(description(&q), Some("the source"));
+        assert_eq!(q.attribution.unwrap().by, AttributedBy::Description);
+    }
+
+    #[test]
+    fn a_surname_outside_the_catalogue_is_kept_as_written() {
+        let q = only("“We will not negotiate under fire,” Smith told reporters.");
+        assert_eq!(speaker(&q), None);
+        assert_eq!(description(&q), Some("Smith"));
+    }
+
+    #[test]
+    fn it_said_is_the_body_named_before() {
+        let found = quotes(
+            "The Kremlin issued a short note on Monday.\n“The decision was humanitarian,” it said.",
+        );
+        assert_eq!(speaker(&found[0]), Some(KREMLIN));
+    }
+
+    #[test]
+    fn a_clause_word_is_not_a_speaker() {
+        let q = only("Aid reached the city, which “looks like a ghost town” now.");
         assert_eq!(q.attribution, None);
     }
 
@@ -1030,7 +1130,7 @@ mod tests {
     #[test]
     fn unattributed_quotes_stay_unattributed() {
         let found = quotes(
-            "Crowds in Syria chanted “the people want the fall of the regime” in the streets.\n\
+            "Banners reading “the people want the fall of the regime” hung in the streets.\n\
              “Freedom at last.” The square filled with people.",
         );
         assert_eq!(found.len(), 2);
@@ -1076,6 +1176,46 @@ mod tests {
         let q = only("Jolani said: “We will rebuild the country and");
         assert_eq!(q.text, "We will rebuild the country and");
         assert_eq!(speaker(&q), Some(JOLANI));
+    }
+
+    #[test]
+    fn a_quote_sentence_after_an_attributed_one_goes_on_with_its_speaker() {
+        let found = quotes(
+            "\"The bases are safe for now,\" Peskov told Reuters. \"But nobody knows what will \
+             happen.\" Jolani was not available.",
+        );
+        assert_eq!(speaker(&found[1]), Some(PESKOV));
+        assert_eq!(channel(&found[1]), Some(REUTERS));
+    }
+
+    #[test]
+    fn a_subject_set_off_by_commas() {
+        let q = only(
+            "A senior Western diplomat, speaking on condition of anonymity, said the fall of \
+             Damascus was \"a strategic humiliation for Moscow.\"",
+        );
+        assert_eq!(description(&q), Some("a senior Western diplomat"));
+    }
+
+    #[test]
+    fn told_the_agency_is_the_outlet_named_before() {
+        let q = only(
+            "According to TASS, diplomats stayed. “The embassy is working normally,” a \
+             diplomatic source told the agency.",
+        );
+        assert_eq!(description(&q), Some("a diplomatic source"));
+        assert_eq!(channel(&q), Some(TASS));
+    }
+
+    #[test]
+    fn a_quote_over_two_paragraphs_takes_the_attribution_at_its_end() {
+        let found = quotes(
+            "“We will rebuild every city of this country.\n\
+             “The future is ours,” Jolani said.",
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(speaker(&found[0]), Some(JOLANI));
+        assert_eq!(speaker(&found[1]), Some(JOLANI));
     }
 
     #[test]
