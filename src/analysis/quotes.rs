@@ -114,15 +114,19 @@ static AGENCY_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// Quotes of at least this many words are kept; a single quoted word is
 /// usually a term held at a distance, not speech.
 const MIN_WORDS: usize = 2;
+/// A speaker phrase without an article is kept when at most this long
+/// (`Russian Deputy Foreign Minister Mikhail Bogdanov`).
+const MAX_NAME_WORDS: usize = 6;
 /// An attribution after a quote is looked for within this many words.
 const MAX_CUE_WORDS: usize = 12;
 
 /// What the reader knows from earlier paragraphs when a quote comes.
 #[derive(Debug, Default)]
 struct Memory {
-    /// Last person named outside quotes, and the paragraph where it was last
-    /// named or referred to by a pronoun.
-    person: Option<(usize, usize)>,
+    /// The last person named outside quotes or quoted (a described one, as
+    /// `a State Department spokesman`, too), and the paragraph where it was
+    /// last named or referred to by a pronoun: what `he` and `she` mean.
+    person: Option<(Attribution, usize)>,
     /// Last organisation named outside quotes, with its paragraph.
     body: Option<(usize, usize)>,
     /// Last outlet named outside quotes.
@@ -218,10 +222,13 @@ fn paragraph_quotes(
             continue;
         }
         if let Some(found) = &attribution {
-            if let Some(speaker) = found.speaker {
-                if matcher.kind(speaker) == Some(EntityKind::Person) {
-                    memory.person = Some((speaker, index));
-                }
+            let person = match (found.speaker, &found.description) {
+                (Some(speaker), _) => matcher.kind(speaker) == Some(EntityKind::Person),
+                (None, Some(description)) => !is_plural(description),
+                (None, None) => false,
+            };
+            if person {
+                memory.person = Some((found.clone(), index));
             }
             memory.last = Some((found.clone(), index));
         }
@@ -246,7 +253,14 @@ fn remember(context: &Context, range: std::ops::Range<usize>, memory: &mut Memor
     for mention in context.mentions_in(range.start, range.end) {
         match context.matcher.kind(mention.entity) {
             Some(EntityKind::Person) if !context.is_possessive(mention) => {
-                memory.person = Some((mention.entity, context.paragraph))
+                let named = Attribution {
+                    speaker: Some(mention.entity),
+                    description: None,
+                    channel: None,
+                    cue: String::new(),
+                    by: AttributedBy::Name,
+                };
+                memory.person = Some((named, context.paragraph))
             }
             Some(EntityKind::Organization) => {
                 memory.body = Some((mention.entity, context.paragraph))
@@ -535,9 +549,18 @@ impl Context<'_> {
                 .mentions_in(range.0, who.0)
                 .find(|m| self.matcher.kind(m.entity) == Some(EntityKind::Outlet))
                 .map(|m| m.entity);
-            let mut found = self.speaker_of(who, memory, &cue_text)?;
+            let cue = collapse(&whole[..quoted.get(0).expect("match").end()]);
+            let mut found = self.speaker_of(who, memory, &cue).or_else(|| {
+                channel.map(|channel| Attribution {
+                    speaker: None,
+                    description: None,
+                    channel: Some(channel),
+                    cue: cue.clone(),
+                    by: AttributedBy::Channel,
+                })
+            })?;
             found.channel = channel.or(found.channel);
-            found.cue = collapse(&whole[..quoted.get(0).expect("match").end()]);
+            found.cue = cue;
             return Some(found);
         }
         let (mut who_start, who_end) = clause.who;
@@ -665,8 +688,8 @@ impl Context<'_> {
         let description = DESCRIPTION
             .find(phrase)
             .map(|m| m.as_str())
-            .or_else(|| (phrase.split_whitespace().count() <= 4).then_some(phrase))?;
-        let description = lowercase_article(&collapse(description));
+            .or_else(|| (phrase.split_whitespace().count() <= MAX_NAME_WORDS).then_some(phrase))?;
+        let description = lowercase_article(trim_trailing_words(&collapse(description)));
         if !is_description(&description) {
             return None;
         }
@@ -689,13 +712,11 @@ impl Context<'_> {
                 ..last
             });
         }
-        let (person, seen) = memory.person?;
+        let (person, seen) = memory.person.clone()?;
         (seen + 1 >= self.paragraph).then(|| Attribution {
-            speaker: Some(person),
-            description: None,
-            channel: None,
             cue: cue.to_owned(),
             by: AttributedBy::Pronoun,
+            ..person
         })
     }
 
@@ -789,6 +810,51 @@ fn is_description(phrase: &str) -> bool {
         return false;
     }
     words.next().is_some() || first.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether a description speaks of several people (`Kremlin sources`): its
+/// last word is a lower-case plural. A surname (`Landis`) is not.
+fn is_plural(description: &str) -> bool {
+    description
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|w| w.ends_with('s') && w.chars().next().is_some_and(char::is_lowercase))
+}
+
+/// Auxiliaries and adverbs that can stand between a subject and its verb
+/// (`the new authorities have promised`): not part of the description.
+const TRAILING_WORDS: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "also",
+    "later",
+    "earlier",
+    "then",
+    "again",
+    "once",
+    "previously",
+    "reportedly",
+    "further",
+    "repeatedly",
+    "publicly",
+    "privately",
+    "separately",
+];
+
+/// A description without the auxiliaries and adverbs at its end.
+fn trim_trailing_words(description: &str) -> &str {
+    let mut end = description.len();
+    while let Some(space) = description[..end].trim_end().rfind(' ') {
+        let word = description[space + 1..end].trim().to_lowercase();
+        if !TRAILING_WORDS.contains(&word.as_str()) {
+            break;
+        }
+        end = space;
+    }
+    description[..end].trim_end()
 }
 
 /// `A coalition` as `a coalition`, so a description reads well anywhere.
@@ -1205,6 +1271,36 @@ mod tests {
         );
         assert_eq!(description(&q), Some("a diplomatic source"));
         assert_eq!(channel(&q), Some(TASS));
+    }
+
+    #[test]
+    fn he_is_the_described_speaker_just_quoted() {
+        let found = quotes(
+            "Jolani told a crowd on Sunday that Syria belonged to all Syrians.\n\
+             In Washington, a State Department spokesman said the United States was \
+             \"closely watching\" events. He added: \"We will judge them by their actions.\"",
+        );
+        assert_eq!(speaker(&found[1]), None);
+        assert_eq!(description(&found[1]), Some("a State Department spokesman"));
+    }
+
+    #[test]
+    fn auxiliaries_are_not_part_of_a_description() {
+        let q = only("The new authorities have promised what they call \"transitional justice\".");
+        assert_eq!(description(&q), Some("the new authorities"));
+    }
+
+    #[test]
+    fn an_outlet_quoting_a_title_and_name_outside_the_catalogue() {
+        let q = only(
+            "\"We have no information about that,\" Interfax quoted Russian Deputy Foreign \
+             Minister Mikhail Bogdanov as saying on Wednesday.",
+        );
+        assert_eq!(
+            description(&q),
+            Some("Russian Deputy Foreign Minister Mikhail Bogdanov")
+        );
+        assert_eq!(channel(&q), Some(INTERFAX));
     }
 
     #[test]
