@@ -1,5 +1,5 @@
 //! Quotes and speakers measured against a hand-made table: every quotation
-//! of the five seeds, and of three articles written in other agencies'
+//! of the five seeds, and of four articles written in other agencies'
 //! styles (`tests/fixtures/unseen/`, added to the seeds' catalogue). The
 //! table was made by reading the texts, not from the program's output.
 //! Precision and recall of the quotes found, and whether each speaker and
@@ -320,6 +320,48 @@ const TABLE: &[(&str, &str, Who, Option<&str>)] = &[
         "We have no information about that",
         Unnamed("Mikhail Bogdanov"),
         Some("interfax"),
+    ),
+    (
+        "assad-breaks",
+        "My departure from Syria",
+        Entity("bashar-al-assad"),
+        None,
+    ),
+    (
+        "assad-breaks",
+        "Moscow requested that the base",
+        Entity("bashar-al-assad"),
+        None,
+    ),
+    (
+        "assad-breaks",
+        "out of duty to an old friend",
+        Unnamed("Russian lawmaker"),
+        Some("ria"),
+    ),
+    (
+        "assad-breaks",
+        "a historic day in the history",
+        Unnamed("Netanyahu"),
+        None,
+    ),
+    (
+        "assad-breaks",
+        "the Syrian people's decision",
+        Unnamed("Esmaeil Baghaei"),
+        None,
+    ),
+    (
+        "assad-breaks",
+        "This is the statement of a man",
+        Unnamed("opposition activist"),
+        None,
+    ),
+    (
+        "assad-breaks",
+        "Russia does not abandon its friends",
+        Entity("mikhail-ulyanov"),
+        None,
     ),
 ];
 

@@ -107,6 +107,11 @@ static BODY_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^the\s+(?:statement|ministry|spokesman|spokeswoman|spokesperson|office|government|group|movement)$")
         .expect("pattern")
 });
+/// A statement issued by the subject before it (`Assad said in a statement`).
+static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:in|issued|released|published)\s+a\s+(?:written\s+)?statement\b")
+        .expect("statement pattern")
+});
 static AGENCY_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:agency|agencies|news\s+agency|newspaper|broadcaster)\b").expect("pattern")
 });
@@ -131,6 +136,9 @@ struct Memory {
     body: Option<(usize, usize)>,
     /// Last outlet named outside quotes.
     outlet: Option<usize>,
+    /// Who issued the last statement the text speaks of (`Assad said in a
+    /// statement`), with its paragraph: what `the statement said` means.
+    statement: Option<(usize, usize)>,
     /// The last unnamed source introduced (`citing a Kremlin source`), with
     /// the outlet that cited it.
     unnamed: Option<(String, Option<usize>)>,
@@ -224,7 +232,11 @@ fn paragraph_quotes(
         if let Some(found) = &attribution {
             let person = match (found.speaker, &found.description) {
                 (Some(speaker), _) => matcher.kind(speaker) == Some(EntityKind::Person),
-                (None, Some(description)) => !is_plural(description),
+                (None, Some(description)) => {
+                    !is_plural(description)
+                        && !BODY_WORD.is_match(&description.to_lowercase())
+                        && !SOURCE_WORD.is_match(description)
+                }
                 (None, None) => false,
             };
             if person {
@@ -270,6 +282,22 @@ fn remember(context: &Context, range: std::ops::Range<usize>, memory: &mut Memor
         }
     }
     let text = &context.text[range.clone()];
+    for statement in STATEMENT.find_iter(text) {
+        let at = range.start + statement.start();
+        let issuer = context
+            .mentions_in(range.start, at)
+            .rev()
+            .find(|m| {
+                matches!(
+                    context.matcher.kind(m.entity),
+                    Some(EntityKind::Person | EntityKind::Organization)
+                ) && !context.is_possessive(m)
+            })
+            .map(|m| m.entity);
+        if let Some(issuer) = issuer {
+            memory.statement = Some((issuer, context.paragraph));
+        }
+    }
     for cited in CITING
         .captures_iter(text)
         .chain(QUOTED_AS_SAYING.captures_iter(text))
@@ -312,6 +340,13 @@ pub(crate) fn quote_spans(text: &str) -> Vec<Span> {
             '«' => Some('»'),
             '"' => Some('"'),
             '‘' if previous.is_none_or(|p| !p.is_alphanumeric()) => Some('’'),
+            // A straight single quote opens only before a word and after a
+            // non-letter: `the rebels' advance` is an apostrophe.
+            '\'' if previous.is_none_or(|p| !p.is_alphanumeric())
+                && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric()) =>
+            {
+                Some('\'')
+            }
             _ => None,
         };
         let Some(closer) = closer else {
@@ -322,8 +357,17 @@ pub(crate) fn quote_spans(text: &str) -> Vec<Span> {
         let close = (i + 1..chars.len()).find(|&j| {
             let (_, d) = chars[j];
             let next = chars.get(j + 1).map(|&(_, n)| n);
-            d == closer && (closer != '’' || next.is_none_or(|n| !n.is_alphanumeric()))
+            let single = closer == '’' || closer == '\'';
+            let previous = chars[j - 1].1;
+            d == closer
+                && (!single
+                    || (next.is_none_or(|n| !n.is_alphanumeric()) && !previous.is_whitespace()))
         });
+        if close.is_none() && c == '\'' {
+            // An apostrophe left open is not a quote running on.
+            i += 1;
+            continue;
+        }
         match close {
             Some(j) => {
                 let (end, d) = chars[j];
@@ -378,7 +422,7 @@ pub(crate) fn ends_sentence(text: &str, at: usize) -> bool {
             return false;
         }
     }
-    next.is_uppercase() || next.is_ascii_digit() || "“\"‘«".contains(next)
+    next.is_uppercase() || next.is_ascii_digit() || "“\"‘«'".contains(next)
 }
 
 /// A paragraph under analysis.
@@ -656,6 +700,16 @@ impl Context<'_> {
             return self.pronoun(&lower, memory, cue);
         }
         let in_reach = |seen: usize| seen + 1 >= self.paragraph;
+        if lower == "the statement" {
+            if let Some((issuer, _)) = memory.statement.filter(|&(_, seen)| in_reach(seen)) {
+                return Some(attribution(
+                    Some(issuer),
+                    None,
+                    None,
+                    AttributedBy::Reference,
+                ));
+            }
+        }
         if lower == "it" || BODY_WORD.is_match(&lower) {
             // `it said`, `the statement added`: the body named just before.
             if let Some((body, _)) = memory.body.filter(|&(_, seen)| in_reach(seen)) {
@@ -844,8 +898,18 @@ const TRAILING_WORDS: &[&str] = &[
     "separately",
 ];
 
-/// A description without the auxiliaries and adverbs at its end.
+/// Prepositions that end a description: `a source in Moscow` is `a
+/// source`. `of` is kept: `residents of Damascus`.
+static PLACE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s(?:on|in|at|from|to|with|for|during|after|before|via)\s").expect("pattern")
+});
+
+/// A description without the auxiliaries and adverbs at its end, nor the
+/// place or medium that follows it.
 fn trim_trailing_words(description: &str) -> &str {
+    let description = PLACE_PHRASE
+        .find(description)
+        .map_or(description, |m| &description[..m.start()]);
     let mut end = description.len();
     while let Some(space) = description[..end].trim_end().rfind(' ') {
         let word = description[space + 1..end].trim().to_lowercase();
@@ -1301,6 +1365,33 @@ mod tests {
             Some("Russian Deputy Foreign Minister Mikhail Bogdanov")
         );
         assert_eq!(channel(&q), Some(INTERFAX));
+    }
+
+    #[test]
+    fn the_statement_is_the_one_the_text_said_was_issued() {
+        let found = quotes(
+            "Bashar al-Assad said in a statement published on Monday that he had not planned to \
+             leave.\n\
+             \"My departure from Syria was neither planned nor did it occur during the battles,\" \
+             the statement said.\n\
+             The former president said Russia had requested his evacuation. \"Moscow requested \
+             that the base command arrange an immediate evacuation,\" he said.",
+        );
+        assert_eq!(speaker(&found[0]), Some(ASSAD));
+        assert_eq!(speaker(&found[1]), Some(ASSAD));
+    }
+
+    #[test]
+    fn straight_single_quotes_are_quotes_but_apostrophes_are_not() {
+        let found = quotes(
+            "The rebels' advance was swift. 'This is the statement of a man who abandoned his \
+             country,' wrote one opposition activist on X.",
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].text.starts_with("This is the statement"));
+        assert_eq!(description(&found[0]), Some("one opposition activist"));
+        assert!(!found[0].fragment);
+        assert!(quotes("The fighters' families and the rebels' leaders met.").is_empty());
     }
 
     #[test]
