@@ -535,10 +535,15 @@ impl Context<'_> {
             return None;
         }
         if words_before == 0 {
-            // Inverted: `said Jolani`, `said the source further`.
+            // Inverted: `said Jolani`, `said the source further`, and the
+            // passive `said by Jolani`.
             let object = &text[verb.end()..];
             let stop = object.find([',', '.', ';', ':']).unwrap_or(object.len());
-            let who = (start + verb.end(), start + verb.end() + stop);
+            let by = object[..stop]
+                .find(|c: char| !c.is_whitespace())
+                .filter(|&at| object[at..stop].starts_with("by "))
+                .map_or(0, |at| at + 3);
+            let who = (start + verb.end() + by, start + verb.end() + stop);
             return Some(Clause {
                 who,
                 cue: (start + lead, who.1),
@@ -607,7 +612,7 @@ impl Context<'_> {
             found.cue = cue;
             return Some(found);
         }
-        let (mut who_start, who_end) = clause.who;
+        let (who_start, who_end) = clause.who;
         let mut channel = None;
         // `Tass, citing a Kremlin source, reported`: the cited is the speaker.
         if let Some(cited) = CITING.captures(&self.text[who_start..who_end]) {
@@ -1392,6 +1397,14 @@ mod tests {
         assert_eq!(description(&found[0]), Some("one opposition activist"));
         assert!(!found[0].fragment);
         assert!(quotes("The fighters' families and the rebels' leaders met.").is_empty());
+    }
+
+    #[test]
+    fn said_by_is_the_passive_of_said() {
+        let q = only("“We are not leaving Vienna,” said by Peskov at the meeting.");
+        assert_eq!(speaker(&q), Some(PESKOV));
+        let q = only("A list with “a quoted phrase” said by nobody.");
+        assert_eq!(q.attribution, None);
     }
 
     #[test]
