@@ -108,9 +108,14 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 /// `yesterday`, `today`, `last week`, `this week`, `three days ago`.
 static NEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?P<word>yesterday|today|tonight|(?:last|this|next)\s+week|(?P<count>\d+|two|three|four|five|six|seven)\s+days\s+ago)\b",
+        r"(?i)\b(?P<word>yesterday|today|tonight|last\s+night|this\s+(?:morning|afternoon|evening)|(?:last|this|next)\s+week|(?P<count>\d+|two|three|four|five|six|seven)\s+days\s+ago)\b",
     )
     .expect("near pattern")
+});
+/// Words that put a sentence in the future, so its weekday is ahead.
+static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:will|shall|(?:is|are)\s+(?:due|expected|scheduled|set)|plans?\s+to|planning\s+to)\b")
+        .expect("future pattern")
 });
 /// Words that mark a publication date rather than an event's.
 static PUBLICATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -178,7 +183,12 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
             date.weekday = Some(weekday);
             continue;
         }
-        let which = caps.name("which").map(|m| m.as_str().to_lowercase());
+        let mut which = caps.name("which").map(|m| m.as_str().to_lowercase());
+        let (sentence_start, _) = sentence_around(text, whole.start(), whole.end());
+        if which.is_none() && FUTURE.is_match(&text[sentence_start..whole.start()]) {
+            // `talks will resume on Friday`: the coming Friday.
+            which = Some("coming".to_owned());
+        }
         found.push(relative(index, text, whole.range(), published, |from| {
             weekday_from(from, weekday, which.as_deref())
         }));
@@ -354,6 +364,11 @@ fn weekday_from(from: NaiveDate, weekday: Weekday, which: Option<&str>) -> Optio
             from.checked_add_days(Days::new(if ahead == 0 { 7 } else { ahead.into() }))
         }
         Some("last") => from.checked_sub_days(Days::new(if back == 0 { 7 } else { back.into() })),
+        Some("coming") => {
+            let ahead =
+                (weekday.num_days_from_monday() + 7 - from.weekday().num_days_from_monday()) % 7;
+            from.checked_add_days(Days::new(ahead.into()))
+        }
         _ => from.checked_sub_days(Days::new(back.into())),
     }
 }
@@ -364,7 +379,8 @@ fn near_day(from: NaiveDate, word: &str, count: Option<u64>) -> Option<NaiveDate
     let monday = from.checked_sub_days(Days::new(from.weekday().num_days_from_monday().into()))?;
     match word.split_whitespace().collect::<Vec<_>>().as_slice() {
         ["yesterday"] => from.checked_sub_days(Days::new(1)),
-        ["today"] | ["tonight"] => Some(from),
+        ["today"] | ["tonight"] | ["this", _] => Some(from),
+        ["last", "night"] => from.checked_sub_days(Days::new(1)),
         ["last", "week"] => monday.checked_sub_days(Days::new(7)),
         ["this", "week"] => Some(monday),
         ["next", "week"] => monday.checked_add_days(Days::new(7)),
@@ -455,6 +471,24 @@ mod tests {
             weekday_from(from, Weekday::Fri, None),
             Some(day("2024-12-06"))
         );
+    }
+
+    #[test]
+    fn a_weekday_in_the_future_tense_is_ahead() {
+        let found = dates("Talks will resume in Geneva on Friday.", Some("2024-12-09"));
+        assert_eq!(found[0].day, Some(day("2024-12-13")));
+        let found = dates("Talks resumed in Geneva on Friday.", Some("2024-12-09"));
+        assert_eq!(found[0].day, Some(day("2024-12-06")));
+    }
+
+    #[test]
+    fn last_night_and_this_morning() {
+        let found = dates(
+            "Strikes hit Homs last night and Hama this morning.",
+            Some("2024-12-09"),
+        );
+        assert_eq!(found[0].day, Some(day("2024-12-08")));
+        assert_eq!(found[1].day, Some(day("2024-12-09")));
     }
 
     #[test]
