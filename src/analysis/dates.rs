@@ -185,7 +185,12 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
         }
         let mut which = caps.name("which").map(|m| m.as_str().to_lowercase());
         let (sentence_start, _) = sentence_around(text, whole.start(), whole.end());
-        if which.is_none() && FUTURE.is_match(&text[sentence_start..whole.start()]) {
+        let reporter_words: String = text[sentence_start..whole.start()]
+            .char_indices()
+            .filter(|&(at, _)| !in_quote(sentence_start + at))
+            .map(|(_, c)| c)
+            .collect();
+        if which.is_none() && FUTURE.is_match(&reporter_words) {
             // `talks will resume on Friday`: the coming Friday.
             which = Some("coming".to_owned());
         }
@@ -479,6 +484,12 @@ mod tests {
         assert_eq!(found[0].day, Some(day("2024-12-13")));
         let found = dates("Talks resumed in Geneva on Friday.", Some("2024-12-09"));
         assert_eq!(found[0].day, Some(day("2024-12-06")));
+        let found = dates("“We will stay,” he said on Friday.", Some("2024-12-09"));
+        assert_eq!(
+            found[0].day,
+            Some(day("2024-12-06")),
+            "a quote's tense is not the sentence's"
+        );
     }
 
     #[test]
