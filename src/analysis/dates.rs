@@ -384,10 +384,10 @@ fn near_day(from: NaiveDate, word: &str, count: Option<u64>) -> Option<NaiveDate
     let monday = from.checked_sub_days(Days::new(from.weekday().num_days_from_monday().into()))?;
     match word.split_whitespace().collect::<Vec<_>>().as_slice() {
         ["yesterday"] => from.checked_sub_days(Days::new(1)),
+        ["this", "week"] => Some(monday),
         ["today"] | ["tonight"] | ["this", _] => Some(from),
         ["last", "night"] => from.checked_sub_days(Days::new(1)),
         ["last", "week"] => monday.checked_sub_days(Days::new(7)),
-        ["this", "week"] => Some(monday),
         ["next", "week"] => monday.checked_add_days(Days::new(7)),
         [_, "days", "ago"] => from.checked_sub_days(Days::new(count?)),
         _ => None,
@@ -508,6 +508,8 @@ mod tests {
         let found = dates(text, Some("2024-12-09"));
         assert_eq!(found[0].precision, Precision::Week);
         assert_eq!(found[0].day, Some(day("2024-12-02")));
+        let found = dates("Talks are planned for this week.", Some("2024-12-11"));
+        assert_eq!(found[0].day, Some(day("2024-12-09")));
     }
 
     #[test]
