@@ -566,19 +566,38 @@ impl Context<'_> {
     /// first reporting verb of the sentence that has one.
     fn clause_before(&self, (start, end): (usize, usize)) -> Option<Clause> {
         let text = &self.text[start..end];
-        for verb in VERB.find_iter(text) {
-            let subject = text[..verb.start()].trim();
-            if subject.is_empty() {
-                continue;
-            }
-            return Some(Clause {
-                who: (start, start + verb.start()),
-                cue: (start, start + verb.end()),
-                verb: verb.as_str().to_owned(),
-                verb_end: start + verb.end(),
+        let verbs: Vec<regex::Match> = VERB.find_iter(text).collect();
+        let first = verbs
+            .iter()
+            .position(|verb| !text[..verb.start()].trim().is_empty())?;
+        let clause = |from: usize, verb: &regex::Match| Clause {
+            who: (start + from, start + verb.start()),
+            cue: (start, start + verb.end()),
+            verb: verb.as_str().to_owned(),
+            verb_end: start + verb.end(),
+        };
+        // `Peskov said that Lavrov told him “…”`: a later reporting verb
+        // with a subject of its own (a name or a pronoun) is the speaker's.
+        let finite: Vec<&regex::Match> = verbs[first..]
+            .iter()
+            .filter(|verb| !verb.as_str().ends_with("ing"))
+            .collect();
+        if let [.., previous, last] = finite.as_slice() {
+            let (from, to) = (start + previous.end(), start + last.start());
+            let segment = self.text[from..to].trim();
+            let segment = segment.strip_prefix("that ").unwrap_or(segment).trim();
+            let names_someone = self.mentions_in(from, to).any(|m| {
+                matches!(
+                    self.matcher.kind(m.entity),
+                    Some(EntityKind::Person | EntityKind::Organization)
+                ) && !self.is_possessive(m)
             });
+            if names_someone || PRONOUN.is_match(segment) {
+                let from = previous.end() + self.text[from..to].find(segment).unwrap_or(0);
+                return Some(clause(from, last));
+            }
         }
-        None
+        Some(clause(0, &verbs[first]))
     }
 
     /// Turns a reporting clause into an attribution.
@@ -698,6 +717,24 @@ impl Context<'_> {
             }
             if let Some(outlet) = of_kind(EntityKind::Outlet) {
                 return Some(attribution(None, None, Some(outlet), AttributedBy::Channel));
+            }
+            // `Russia said`: a country speaks through its government, when
+            // its name is the whole subject.
+            if let Some(place) = named.last().filter(|m| {
+                self.matcher.kind(m.entity) == Some(EntityKind::Place)
+                    && self.text[m.end..who.1].trim().is_empty()
+                    && self.text[who.0..m.start]
+                        .trim()
+                        .trim_start_matches(|c: char| !c.is_alphanumeric())
+                        .split_whitespace()
+                        .all(|w| w.eq_ignore_ascii_case("the"))
+            }) {
+                return Some(attribution(
+                    Some(place.entity),
+                    None,
+                    None,
+                    AttributedBy::Name,
+                ));
             }
         }
         let lower = phrase.to_lowercase();
@@ -1405,6 +1442,22 @@ mod tests {
         assert_eq!(speaker(&q), Some(PESKOV));
         let q = only("A list with “a quoted phrase” said by nobody.");
         assert_eq!(q.attribution, None);
+    }
+
+    #[test]
+    fn a_later_reporting_verb_with_its_own_subject_is_the_speakers() {
+        let q = only("Peskov said that Jolani told him “the bases will be safe”.");
+        assert_eq!(speaker(&q), Some(JOLANI));
+        let q = only("Ulyanov said the talks were over and added that “nothing was agreed”.");
+        assert_eq!(speaker(&q), Some(ULYANOV));
+    }
+
+    #[test]
+    fn a_country_that_is_the_whole_subject_speaks() {
+        let q = only("“We call for restraint,” Syria said.");
+        assert_eq!(speaker(&q), Some(SYRIA));
+        let q = only("“We call for restraint,” a diplomat in Syria said.");
+        assert_ne!(speaker(&q), Some(SYRIA));
     }
 
     #[test]
