@@ -42,6 +42,9 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
     ("syrians", "Wednesday", Some("2024-12-11")),
     ("assad-breaks", "Monday", Some("2024-12-09")),
     ("assad-breaks", "December 8", Some("2024-12-08")),
+    ("turkiye-urges", "Monday", Some("2024-12-09")),
+    ("turkiye-urges", "early on Sunday", Some("2024-12-08")),
+    ("turkiye-urges", "Tuesday", Some("2024-12-10")),
 ];
 
 #[test]

@@ -112,6 +112,16 @@ static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:in|issued|released|published)\s+a\s+(?:written\s+)?statement\b")
         .expect("statement pattern")
 });
+/// A role held in a body, right after the body's name: `UN envoy`.
+static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s+(?:[\p{L}-]+\s+){0,2}?(?:envoy|spokesman|spokeswoman|spokesperson|official|officials|chief|head|minister|ambassador|representative|adviser|advisor|diplomat|diplomats|leader|commander|negotiator|secretary|aide|aides|lawmaker|lawmakers|source|sources|insider|insiders)\b")
+        .expect("role pattern")
+});
+/// A name set off by a comma at the end of a subject: `the UN envoy for
+/// Syria, Geir Pedersen`.
+static APPOSITIVE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r",\s*(?:\p{Lu}[\p{L}’'-]+\s+){1,3}\p{Lu}[\p{L}’'-]+\s*,?$").expect("name pattern")
+});
 static AGENCY_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:agency|agencies|news\s+agency|newspaper|broadcaster)\b").expect("pattern")
 });
@@ -695,10 +705,12 @@ impl Context<'_> {
         if phrase.is_empty() {
             return None;
         }
-        // Named: the last person in the subject, else its last body.
+        // Named: the last person in the subject, else its last body. A
+        // body that qualifies a role (`the United Nations envoy`) is not the
+        // speaker: its envoy is.
         let named: Vec<&Mention> = self
             .mentions_in(who.0, who.1)
-            .filter(|m| !self.is_possessive(m))
+            .filter(|m| !self.is_possessive(m) && !ROLE.is_match(&self.text[m.end..who.1]))
             .collect();
         let of_kind = |kind| {
             named
@@ -780,7 +792,17 @@ impl Context<'_> {
             }
         }
         // Otherwise the speaker is kept as the text describes it, when that
-        // is a noun phrase: `the armed opposition`, `Smith`, `two sources`.
+        // is a noun phrase: `the armed opposition`, `Smith`, `two sources`,
+        // `the UN envoy for Syria, Geir Pedersen`.
+        if APPOSITIVE_NAME.is_match(phrase) && phrase.split_whitespace().count() <= 14 {
+            let description = lowercase_article(&collapse(phrase.trim_end_matches(',')));
+            return Some(attribution(
+                None,
+                Some(description),
+                None,
+                AttributedBy::Description,
+            ));
+        }
         let description = DESCRIPTION
             .find(phrase)
             .map(|m| m.as_str())
@@ -1458,6 +1480,22 @@ mod tests {
         assert_eq!(speaker(&q), Some(SYRIA));
         let q = only("“We call for restraint,” a diplomat in Syria said.");
         assert_ne!(speaker(&q), Some(SYRIA));
+    }
+
+    #[test]
+    fn a_role_in_a_body_is_not_the_body() {
+        let q = only(
+            "The Kremlin envoy for Syria, Geir Pedersen, said the transition must be \
+             \"credible and inclusive\".",
+        );
+        assert_eq!(speaker(&q), None);
+        assert_eq!(
+            description(&q),
+            Some("the Kremlin envoy for Syria, Geir Pedersen")
+        );
+        let q = only("“No comment,” a Kremlin official said.");
+        assert_eq!(speaker(&q), None);
+        assert_eq!(description(&q), Some("a Kremlin official"));
     }
 
     #[test]
