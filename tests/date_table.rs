@@ -45,6 +45,10 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
     ("turkiye-urges", "Monday", Some("2024-12-09")),
     ("turkiye-urges", "early on Sunday", Some("2024-12-08")),
     ("turkiye-urges", "Tuesday", Some("2024-12-10")),
+    ("inside-the-fall", "27 November", Some("2024-11-27")),
+    ("inside-the-fall", "Thursday", Some("2024-12-12")),
+    ("inside-the-fall", "last Saturday", Some("2024-12-07")),
+    ("inside-the-fall", "Monday morning", Some("2024-12-09")),
 ];
 
 #[test]

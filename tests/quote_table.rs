@@ -1,5 +1,5 @@
 //! Quotes and speakers measured against a hand-made table: every quotation
-//! of the five seeds, and of five articles written in other agencies'
+//! of the five seeds, and of six articles written in other agencies'
 //! styles (`tests/fixtures/unseen/`, added to the seeds' catalogue). The
 //! table was made by reading the texts, not from the program's output.
 //! Precision and recall of the quotes found, and whether each speaker and
@@ -403,6 +403,48 @@ const TABLE: &[(&str, &str, Who, Option<&str>)] = &[
         "turkiye-urges",
         "We will be watching closely",
         Entity("jake-sullivan"),
+        None,
+    ),
+    (
+        "inside-the-fall",
+        "They just left their posts",
+        Unnamed("Ahmad"),
+        None,
+    ),
+    (
+        "inside-the-fall",
+        "We walked into Hama",
+        Unnamed("Ahmad"),
+        None,
+    ),
+    (
+        "inside-the-fall",
+        "in contact",
+        Entity("dmitry-peskov"),
+        None,
+    ),
+    (
+        "inside-the-fall",
+        "It is inadmissible",
+        Entity("sergey-lavrov"),
+        Some("interfax"),
+    ),
+    (
+        "inside-the-fall",
+        "eerily calm",
+        Unnamed("correspondent"),
+        None,
+    ),
+    (
+        "inside-the-fall",
+        "History will judge us",
+        Unnamed("senior officer"),
+        None,
+    ),
+    (
+        "inside-the-fall",
+        "a transitional governing body",
+        Entity("hadi-al-bahra"),
         None,
     ),
 ];

@@ -236,7 +236,7 @@ fn paragraph_quotes(
                 .filter(|q: &&Quote| q.paragraph == index)
                 .and_then(|q| q.attribution.clone());
         }
-        if attribution.is_none() && is_title_case(text) {
+        if attribution.is_none() && (is_title_case(text) || is_name(inner)) {
             continue;
         }
         if let Some(found) = &attribution {
@@ -1003,6 +1003,28 @@ fn lowercase_article(description: &str) -> String {
     description.to_owned()
 }
 
+/// Small words a name in title case leaves in lower case.
+const NAME_LINKS: &[&str] = &[
+    "of", "the", "and", "for", "in", "on", "al", "de", "la", "to", "a",
+];
+
+/// Whether quoted words are a name rather than speech: a few words, each
+/// capitalised but for linking words (`Deterrence of Aggression`).
+fn is_name(words: &str) -> bool {
+    let words: Vec<&str> = words
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() <= 6
+        && words
+            .first()
+            .is_some_and(|w| w.starts_with(char::is_uppercase))
+        && words
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) || NAME_LINKS.contains(w))
+}
+
 /// Whitespace collapsed to single spaces, trimmed.
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -1496,6 +1518,13 @@ mod tests {
         let q = only("“No comment,” a Kremlin official said.");
         assert_eq!(speaker(&q), None);
         assert_eq!(description(&q), Some("a Kremlin official"));
+    }
+
+    #[test]
+    fn an_unattributed_name_in_quotes_is_not_speech() {
+        assert!(quotes("The offensive, named \"Deterrence of Aggression\", began.").is_empty());
+        let q = only("“Deterrence of Aggression,” Jolani said.");
+        assert_eq!(speaker(&q), Some(JOLANI), "attributed words are kept");
     }
 
     #[test]
