@@ -77,7 +77,15 @@ pub struct DayView {
     pub display: String,
     pub week: bool,
     pub sources: usize,
+    /// The sources reporting something that day, in source order.
+    pub reported_by: Vec<SourceLink>,
     pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceLink {
+    pub title: String,
+    pub path: String,
 }
 
 /// Two readings of one event.
@@ -121,6 +129,14 @@ impl TimelinePage {
                 display: display_day(day.day, day.precision),
                 week: day.precision == Precision::Week,
                 sources: day.sources.len(),
+                reported_by: day
+                    .sources
+                    .iter()
+                    .map(|&i| SourceLink {
+                        title: site.sources[i].source.title.value.clone(),
+                        path: source_path(&site.sources[i]),
+                    })
+                    .collect(),
                 events: day
                     .events
                     .iter()
