@@ -49,6 +49,8 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
     ("inside-the-fall", "Thursday", Some("2024-12-12")),
     ("inside-the-fall", "last Saturday", Some("2024-12-07")),
     ("inside-the-fall", "Monday morning", Some("2024-12-09")),
+    ("russia-evacuates", "Friday", None),
+    ("russia-evacuates", "Sunday", None),
 ];
 
 #[test]

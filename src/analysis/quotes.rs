@@ -122,6 +122,18 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
 static APPOSITIVE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r",\s*(?:\p{Lu}[\p{L}’'-]+\s+){1,3}\p{Lu}[\p{L}’'-]+\s*,?$").expect("name pattern")
 });
+/// A reporting verb joined to the clause before it: `… but said`.
+static COORDINATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^\W*(?:and|but|while)\s+(?:also\s+)?(?:{REPORTING_VERBS})\b"
+    ))
+    .expect("coordinated pattern")
+});
+/// A question put to the speaker, before the answer: `Asked whether …,`.
+static ASKED_ABOUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\basked\s+(?:whether|if|about|why|how|when|what|who)\b[^,.;]*,")
+        .expect("asked pattern")
+});
 static AGENCY_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:agency|agencies|news\s+agency|newspaper|broadcaster)\b").expect("pattern")
 });
@@ -228,6 +240,14 @@ fn paragraph_quotes(
         }
         let mut attribution = context.attribute(i, memory);
         let lead = text[before.0..before.1].trim();
+        if attribution.is_none() && i > 0 && COORDINATED.is_match(&text[before.0..before.1]) {
+            // `described it as “…” but said Moscow would “…”`: the verb
+            // shares the subject of the quote before it.
+            attribution = quotes
+                .last()
+                .filter(|q: &&Quote| q.paragraph == index && q.end == spans[i - 1].outer.1)
+                .and_then(|q| q.attribution.clone());
+        }
         if attribution.is_none() && lead.is_empty() {
             // `“…,” a source told Reuters. “But nobody knows…”`: a quote that
             // is a sentence of its own goes on with the speaker just quoted.
@@ -272,9 +292,18 @@ fn remember(context: &Context, range: std::ops::Range<usize>, memory: &mut Memor
     if range.start >= range.end {
         return;
     }
+    // `Asked whether Assad would leave, she said`: the person asked about
+    // is a topic, not whom the pronoun that follows means.
+    let topics: Vec<(usize, usize)> = ASKED_ABOUT
+        .find_iter(&context.text[range.clone()])
+        .map(|m| (range.start + m.start(), range.start + m.end()))
+        .collect();
     for mention in context.mentions_in(range.start, range.end) {
+        let topic = topics
+            .iter()
+            .any(|&(start, end)| start <= mention.start && mention.end <= end);
         match context.matcher.kind(mention.entity) {
-            Some(EntityKind::Person) if !context.is_possessive(mention) => {
+            Some(EntityKind::Person) if !context.is_possessive(mention) && !topic => {
                 let named = Attribution {
                     speaker: Some(mention.entity),
                     description: None,
@@ -705,6 +734,17 @@ impl Context<'_> {
         if phrase.is_empty() {
             return None;
         }
+        // `Asked whether Assad would leave, she replied`: the words next to
+        // the verb are its subject.
+        let closest = phrase
+            .rsplit(',')
+            .next()
+            .unwrap_or(phrase)
+            .trim()
+            .to_lowercase();
+        if PRONOUN.is_match(&closest) {
+            return self.pronoun(&closest, memory, cue);
+        }
         // Named: the last person in the subject, else its last body. A
         // body that qualifies a role (`the United Nations envoy`) is not the
         // speaker: its envoy is.
@@ -965,7 +1005,7 @@ const TRAILING_WORDS: &[&str] = &[
 /// Prepositions that end a description: `a source in Moscow` is `a
 /// source`. `of` is kept: `residents of Damascus`.
 static PLACE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s(?:on|in|at|from|to|with|for|during|after|before|via)\s").expect("pattern")
+    Regex::new(r"\s(?:on|in|at|to|with|for|during|after|before|via)\s").expect("pattern")
 });
 
 /// A description without the auxiliaries and adverbs at its end, nor the
@@ -1525,6 +1565,33 @@ mod tests {
         assert!(quotes("The offensive, named \"Deterrence of Aggression\", began.").is_empty());
         let q = only("“Deterrence of Aggression,” Jolani said.");
         assert_eq!(speaker(&q), Some(JOLANI), "attributed words are kept");
+    }
+
+    #[test]
+    fn the_pronoun_next_to_the_verb_is_the_subject() {
+        let found = quotes(
+            "“The embassy continues to operate,” Peskov told a briefing. Asked whether Assad \
+             would be extradited, he replied: “Russia does not extradite its guests.”",
+        );
+        assert_eq!(speaker(&found[1]), Some(PESKOV));
+    }
+
+    #[test]
+    fn a_coordinated_verb_shares_the_subject_of_the_quote_before() {
+        let found = quotes(
+            "Peskov described the situation as “very alarming” but said Moscow would “do \
+             everything” to protect its citizens.",
+        );
+        assert_eq!(speaker(&found[1]), Some(PESKOV));
+    }
+
+    #[test]
+    fn a_statement_from_a_body_keeps_its_body() {
+        let q = only("A statement from the Syrian National Coalition called the day “the beginning of a new era”.");
+        assert_eq!(
+            description(&q),
+            Some("a statement from the Syrian National Coalition")
+        );
     }
 
     #[test]
