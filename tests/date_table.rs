@@ -51,6 +51,10 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
     ("inside-the-fall", "Monday morning", Some("2024-12-09")),
     ("russia-evacuates", "Friday", None),
     ("russia-evacuates", "Sunday", None),
+    ("kremlin-weighs", "Dec 16", Some("2024-12-16")),
+    ("kremlin-weighs", "Monday", Some("2024-12-16")),
+    ("kremlin-weighs", "last week", Some("2024-12-09")),
+    ("kremlin-weighs", "Wednesday", Some("2024-12-11")),
 ];
 
 #[test]

@@ -684,20 +684,7 @@ impl Context<'_> {
             found.channel = channel.or(found.channel);
             return Some(found);
         }
-        let mut found = if self.mentions_in(who_start, who_end).next().is_none() {
-            // A subject that names nobody may be set off by commas: `In a
-            // speech, the minister said` (after the last comma), `A senior
-            // diplomat, speaking anonymously, said` (before the first).
-            let segment = &self.text[who_start..who_end];
-            match (segment.find(','), segment.rfind(',')) {
-                (Some(first), Some(last)) => self
-                    .speaker_of((who_start + last + 1, who_end), memory, &cue_text)
-                    .or_else(|| self.speaker_of((who_start, who_start + first), memory, &cue_text)),
-                _ => self.speaker_of((who_start, who_end), memory, &cue_text),
-            }?
-        } else {
-            self.speaker_of((who_start, who_end), memory, &cue_text)?
-        };
+        let mut found = self.subject_speaker((who_start, who_end), memory, &cue_text)?;
         if clause.verb.eq_ignore_ascii_case("told") {
             // `a source told TASS`: the outlet told is the channel; `told the
             // agency`, the outlet named before.
@@ -716,6 +703,36 @@ impl Context<'_> {
         }
         found.channel = channel.or(found.channel);
         Some(found)
+    }
+
+    /// The speaker of a subject that may hold clauses set off by commas.
+    /// A subject naming someone is read whole; one naming nobody is read
+    /// as `In a speech, the minister` (after the last comma), then as `A
+    /// senior diplomat, speaking anonymously,` (before the first).
+    fn subject_speaker(
+        &self,
+        (start, end): (usize, usize),
+        memory: &Memory,
+        cue: &str,
+    ) -> Option<Attribution> {
+        let names_someone = self.mentions_in(start, end).any(|m| {
+            matches!(
+                self.matcher.kind(m.entity),
+                Some(EntityKind::Person | EntityKind::Organization | EntityKind::Outlet)
+            ) && !self.is_possessive(m)
+                && !ROLE.is_match(&self.text[m.end..end])
+        });
+        let segment = &self.text[start..end];
+        if names_someone || APPOSITIVE_NAME.is_match(segment.trim_end()) {
+            return self.speaker_of((start, end), memory, cue);
+        }
+        match (segment.find(','), segment.rfind(',')) {
+            (Some(first), Some(last)) => self
+                .speaker_of((start + last + 1, end), memory, cue)
+                .or_else(|| self.speaker_of((start, start + first), memory, cue))
+                .or_else(|| self.speaker_of((start, end), memory, cue)),
+            _ => self.speaker_of((start, end), memory, cue),
+        }
     }
 
     /// The speaker named by the words in `who`.
@@ -1591,6 +1608,34 @@ mod tests {
         assert_eq!(
             description(&q),
             Some("a statement from the Syrian National Coalition")
+        );
+    }
+
+    #[test]
+    fn a_title_and_name_after_a_place_phrase() {
+        let found = quotes(
+            "In Tehran, Syria's Supreme Leader Ali Khamenei said on Wednesday: \"What happened \
+             was a plan.\"\n\"Nobody should have any doubt about this,\" he added.",
+        );
+        assert_eq!(
+            description(&found[0]),
+            Some("Syria's Supreme Leader Ali Khamenei")
+        );
+        assert_eq!(
+            description(&found[1]),
+            Some("Syria's Supreme Leader Ali Khamenei")
+        );
+    }
+
+    #[test]
+    fn an_appositive_name_is_kept_with_its_role() {
+        let q = only(
+            "A spokesman for the group, Obeida Arnaout, said that HTS wanted \"strategic \
+             relations\" with Moscow.",
+        );
+        assert_eq!(
+            description(&q),
+            Some("a spokesman for the group, Obeida Arnaout")
         );
     }
 
