@@ -1,8 +1,9 @@
 //! Quoted speech and who said it.
 //!
-//! A quote is any span between quotation marks (“…”, "…", ‘…’, «…») of at
-//! least two words in a body paragraph, whether it stands as a sentence of
-//! its own or is a fragment inside one. Its speaker is taken only from what
+//! A quote is any span between quotation marks (“…”, "…", ‘…’, '…', «…»)
+//! of at least two words in a body paragraph, whether it stands as a
+//! sentence of its own or is a fragment inside one; a few capitalised words
+//! that nobody is said to have said are a name, not speech. Its speaker is taken only from what
 //! the text itself says around the marks: the reporting verb next to it
 //! (`said Jolani`, `Peskov told reporters`, `the source added`), a pronoun
 //! (`he said`) resolved to the last person named in this paragraph or the one
