@@ -3,15 +3,16 @@
 //! A quote is any span between quotation marks (“…”, "…", ‘…’, '…', «…»)
 //! of at least two words in a body paragraph, whether it stands as a
 //! sentence of its own or is a fragment inside one; a few capitalised words
-//! that nobody is said to have said are a name, not speech. Its speaker is taken only from what
-//! the text itself says around the marks: the reporting verb next to it
-//! (`said Jolani`, `Peskov told reporters`, `the source added`), a pronoun
-//! (`he said`) resolved to the last person named in this paragraph or the one
-//! before, a definite noun (`the source`, `the statement`) resolved to the
-//! source or body named earlier, or a description (`a source`, `the armed
-//! opposition`) kept as written. The agency that relays the words (`a source
-//! told TASS`, `according to Reuters`) is the channel, not the speaker. When
-//! the text says nothing, the quote stays unattributed: no guess is made.
+//! that nobody is said to have said are a name, not speech. Its speaker is
+//! taken only from what the text itself says around the marks: the
+//! reporting verb next to it (`said Jolani`, `Peskov told reporters`, `the
+//! source added`), a pronoun (`he said`) resolved to the last person named
+//! in this paragraph or the one before, a definite noun (`the source`, `the
+//! statement`) resolved to the source or body named earlier, or a
+//! description (`a source`, `the armed opposition`) kept as written. The
+//! agency that relays the words (`a source told TASS`, `according to
+//! Reuters`) is the channel, not the speaker. When the text says nothing,
+//! the quote stays unattributed: no guess is made.
 
 mod attribution;
 mod patterns;
