@@ -108,9 +108,18 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 /// `yesterday`, `today`, `last week`, `this week`, `three days ago`.
 static NEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?P<word>yesterday|today|tonight|last\s+night|this\s+(?:morning|afternoon|evening)|(?:last|this|next)\s+week|(?P<count>\d+|two|three|four|five|six|seven)\s+days\s+ago)\b",
+        r"(?i)\b(?P<word>yesterday|today|tonight|last\s+night|this\s+(?:morning|afternoon|evening)|(?:last|this|next)\s+week|(?P<count>\d+|two|three|four|five|six|seven)\s+(?:days|weeks)\s+ago)\b",
     )
     .expect("near pattern")
+});
+/// A weekday that names a feast or a newspaper, not a day: `Good Friday`,
+/// `the Sunday Times`.
+static NOT_A_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:Good|Black|Bloody|Holy|Ash|Palm|Easter|Super|Cyber)\s+$").expect("pattern")
+});
+static NOT_A_DAY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s+(?:Times|Telegraph|Mirror|Express|Post|Herald|Mail|Sport|People|Star)\b")
+        .expect("pattern")
 });
 /// Words that put a sentence in the future, so its weekday is ahead.
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -167,7 +176,10 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
     let in_quote = |at: usize| quoted.iter().any(|s| s.outer.0 <= at && at < s.outer.1);
     for caps in WEEKDAY.captures_iter(text) {
         let whole = caps.get(0).expect("match");
-        if in_quote(whole.start()) {
+        if in_quote(whole.start())
+            || NOT_A_DAY.is_match(&text[..whole.start()])
+            || NOT_A_DAY_AFTER.is_match(&text[whole.end()..])
+        {
             continue;
         }
         let weekday = caps["weekday"].parse::<Weekday>().expect("weekday name");
@@ -208,7 +220,7 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
         let mut date = relative(index, text, whole.range(), published, |from| {
             near_day(from, &word, count)
         });
-        if word.ends_with("week") {
+        if word.ends_with("week") || word.ends_with("weeks ago") {
             date.precision = Precision::Week;
         }
         found.push(date);
@@ -390,6 +402,7 @@ fn near_day(from: NaiveDate, word: &str, count: Option<u64>) -> Option<NaiveDate
         ["last", "week"] => monday.checked_sub_days(Days::new(7)),
         ["next", "week"] => monday.checked_add_days(Days::new(7)),
         [_, "days", "ago"] => from.checked_sub_days(Days::new(count?)),
+        [_, "weeks", "ago"] => monday.checked_sub_days(Days::new(7 * count?)),
         _ => None,
     }
 }
@@ -499,6 +512,30 @@ mod tests {
             Some("2024-12-09"),
         );
         assert_eq!(found[0].day, Some(day("2024-12-08")));
+        assert_eq!(found[1].day, Some(day("2024-12-09")));
+    }
+
+    #[test]
+    fn feasts_and_newspapers_are_not_days() {
+        let text = "The Sunday Times reported it on Good Friday.";
+        assert!(dates(text, Some("2024-12-09")).is_empty());
+    }
+
+    #[test]
+    fn weeks_ago_is_a_week() {
+        let found = dates("The offensive began two weeks ago.", Some("2024-12-09"));
+        assert_eq!(found[0].precision, Precision::Week);
+        assert_eq!(found[0].day, Some(day("2024-11-25")));
+    }
+
+    #[test]
+    fn abbreviated_and_weekday_led_dates() {
+        let text = "Rebels entered on Sunday, Dec. 8, 2024 and met on 9 Dec.";
+        let found = dates(text, Some("2024-12-10"));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_eq!(found[0].day, Some(day("2024-12-08")));
+        assert_eq!(found[0].weekday, Some(Weekday::Sun));
+        assert_eq!(found[0].confidence, Confidence::Stated);
         assert_eq!(found[1].day, Some(day("2024-12-09")));
     }
 
