@@ -6,7 +6,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::fold::{fold, fold_name};
-use crate::content::Entity;
+use crate::content::{Entity, EntityKind};
 use crate::error::Diagnostic;
 
 /// One occurrence of an entity's name in a paragraph.
@@ -37,6 +37,9 @@ pub struct Matcher {
     /// that share its letters, tried in order: `TASS` and `Tass` are one
     /// pattern with two variants.
     patterns: Vec<Vec<Variant>>,
+    /// The kind of each entity, by catalogue index: quotes need to tell a
+    /// person from an outlet.
+    kinds: Vec<EntityKind>,
 }
 
 impl Matcher {
@@ -102,9 +105,15 @@ impl Matcher {
             Matcher {
                 automaton,
                 patterns,
+                kinds: entities.iter().map(|e| e.kind).collect(),
             },
             warnings,
         )
+    }
+
+    /// The kind of the entity at catalogue index `entity`.
+    pub fn kind(&self, entity: usize) -> Option<EntityKind> {
+        self.kinds.get(entity).copied()
     }
 
     /// Every mention in one paragraph's text, in order.

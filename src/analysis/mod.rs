@@ -4,12 +4,16 @@
 //! so sources are analysed in parallel and the results can be cached by the
 //! source's content. Cross-source work belongs to `site`.
 
+pub mod dates;
 pub mod fold;
 pub mod mentions;
+pub mod quotes;
 
 use serde::{Deserialize, Serialize};
 
+pub use dates::{Confidence, DateKind, DateMention, Precision};
 pub use mentions::{Matcher, Mention};
+pub use quotes::{AttributedBy, Attribution, Quote};
 
 use crate::content::Source;
 
@@ -18,6 +22,12 @@ use crate::content::Source;
 pub struct SourceAnalysis {
     /// Entity mentions in paragraph order.
     pub mentions: Vec<Mention>,
+    /// Quoted passages with their speakers, in paragraph order.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    /// Dates in the text, resolved against the source's date where it can.
+    #[serde(default)]
+    pub dates: Vec<DateMention>,
 }
 
 /// Analyses one source against the compiled catalogue.
@@ -28,5 +38,12 @@ pub fn analyse(source: &Source, matcher: &Matcher) -> SourceAnalysis {
         .enumerate()
         .flat_map(|(index, paragraph)| matcher.find(index, &paragraph.text))
         .collect();
-    SourceAnalysis { mentions }
+    let quotes = quotes::find_quotes(&source.paragraphs, matcher);
+    let published = source.date.as_ref().map(|d| d.value);
+    let dates = dates::find_dates(&source.paragraphs, published);
+    SourceAnalysis {
+        mentions,
+        quotes,
+        dates,
+    }
 }

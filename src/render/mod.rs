@@ -6,8 +6,11 @@ pub mod feeds;
 pub mod hosting;
 pub mod paragraph;
 pub mod print;
+pub mod quotes;
+pub mod quotes_dates;
 pub mod template_error;
 pub mod theme;
+pub mod timeline;
 pub mod views;
 
 use rayon::prelude::*;
@@ -90,7 +93,14 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
             "crossref.html",
             "",
             "crossref",
-            &CrossrefPage::new(site),
+            &quotes_dates::CrossrefWithQuotes::new(CrossrefPage::new(site), site),
+        )?,
+        renderer.page(
+            "timeline.html",
+            "timeline.html",
+            "",
+            "timeline",
+            &timeline::TimelinePage::new(site),
         )?,
         renderer.not_found(site)?,
         renderer.print_page(site)?,
@@ -105,6 +115,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
             let previous = position.checked_sub(1).map(|p| order[p]);
             let next = order.get(position + 1).copied();
             let view = SourcePage::new(site, index, previous, next);
+            let view = quotes_dates::SourceWithQuotes::new(view, site, index);
             let path = views::source_path(&site.sources[index]);
             renderer.page(&path, "source.html", "../", "sources", &view)
         })
@@ -113,6 +124,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         .into_par_iter()
         .map(|index| {
             let view = EntityPage::new(site, index);
+            let view = quotes_dates::EntityWithQuotes::new(view, site, index);
             let path = views::entity_path(&site.entities[index]);
             renderer.page(&path, "entity.html", "../", "entities", &view)
         })

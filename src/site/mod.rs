@@ -5,6 +5,9 @@
 //! entity × source matrix is counted and co-occurrence is measured. It is
 //! cheap (linear in the number of mentions) and never reads text again.
 
+pub mod quotes;
+pub mod timeline;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::{Mention, SourceAnalysis};
@@ -48,6 +51,10 @@ pub struct Site {
     pub sources: Vec<SiteSource>,
     /// In catalogue order (by file name).
     pub entities: Vec<SiteEntity>,
+    /// Quotes grouped across sources and listed by speaker.
+    pub quotes: quotes::QuoteIndex,
+    /// Dated sentences of every source, by day.
+    pub timeline: timeline::Timeline,
 }
 
 impl Site {
@@ -159,10 +166,16 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
                 .then(x.entity.cmp(&y.entity))
         });
     }
+    let analyses: Vec<&SourceAnalysis> = sources.iter().map(|s| &s.analysis).collect();
+    let quotes = quotes::link_quotes(&analyses);
+    let texts: Vec<&Source> = sources.iter().map(|s| &s.source).collect();
+    let timeline = timeline::link_timeline(&texts, &analyses);
     Site {
         config,
         sources,
         entities,
+        quotes,
+        timeline,
     }
 }
 

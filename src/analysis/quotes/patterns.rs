@@ -1,0 +1,184 @@
+//! The words that attribute a quote: reporting verbs, the phrases that
+//! name, describe or point back at a speaker, and the small helpers that
+//! shape a description from the text around a quote.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Verbs that report speech, as they stand next to a quote.
+pub(super) const REPORTING_VERBS: &str =
+    "said|says|say|told|tells|added|adds|stated|states|declared|declares|\
+confirmed|confirms|stressed|stresses|noted|notes|insisted|insists|warned|warns|wrote|writes|\
+announced|announces|asserted|argued|explained|claimed|claims|proclaimed|continued|replied|\
+urged|called|asked|answered|shouted|chanted|demanded|predicted|suggested|concluded|testified|pointed out|went on to say|goes on to say|quoted|reported|reports|recalled|emphasized|\
+emphasised|acknowledged|admitted|affirmed|vowed|promised|remarked|commented|described|\
+tweeted|posted|issued a statement|said in a statement|saying|adding|stressing|proclaiming|\
+declaring|noting|stating|insisting|warning|emphasizing|emphasising";
+
+pub(super) static VERB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b(?:{REPORTING_VERBS})\b")).expect("verb pattern"));
+pub(super) static QUOTED_AS_SAYING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bquot(?:ed|es|ing)\s+(.{1,80}?)\s+as\s+saying\b").expect("pattern")
+});
+pub(super) static CITING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:citing|quoting)\s+([^,.;:]{1,60})").expect("citing pattern")
+});
+pub(super) static ACCORDING_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\baccording\s+to\s+([^,.;:]{1,80})").expect("according pattern")
+});
+pub(super) static PRONOUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:he|she|they)$").expect("pronoun pattern"));
+/// A phrase that speaks of a speaker without naming it: `a source`, `the
+/// armed opposition`, `an unnamed Kremlin source`.
+pub(super) static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:an?|the|one|some|several|multiple)\s+[\p{L}’'\- ]{1,60}$")
+        .expect("description pattern")
+});
+/// An unnamed source the text will later call `the source`.
+pub(super) static SOURCE_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:sources?|officials?|insiders?)\b").expect("pattern"));
+/// A noun that points back at a body named before (`the statement added`).
+pub(super) static BODY_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^the\s+(?:statement|ministry|spokesman|spokeswoman|spokesperson|office|government|group|movement)$")
+        .expect("pattern")
+});
+/// A statement issued by the subject before it (`Assad said in a statement`).
+pub(super) static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:in|issued|released|published)\s+a\s+(?:written\s+)?statement\b")
+        .expect("statement pattern")
+});
+/// A role held in a body, right after the body's name: `UN envoy`.
+pub(super) static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s+(?:[\p{L}-]+\s+){0,2}?(?:envoy|spokesman|spokeswoman|spokesperson|official|officials|chief|head|minister|ambassador|representative|adviser|advisor|diplomat|diplomats|leader|commander|negotiator|secretary|aide|aides|lawmaker|lawmakers|source|sources|insider|insiders)\b")
+        .expect("role pattern")
+});
+/// A name set off by a comma at the end of a subject: `the UN envoy for
+/// Syria, Geir Pedersen`.
+pub(super) static APPOSITIVE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r",\s*(?:\p{Lu}[\p{L}’'-]+\s+){1,3}\p{Lu}[\p{L}’'-]+\s*,?$").expect("name pattern")
+});
+/// A reporting verb joined to the clause before it: `… but said`.
+pub(super) static COORDINATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^\W*(?:and|but|while)\s+(?:also\s+)?(?:{REPORTING_VERBS})\b"
+    ))
+    .expect("coordinated pattern")
+});
+/// A question put to the speaker, before the answer: `Asked whether …,`.
+pub(super) static ASKED_ABOUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\basked\s+(?:whether|if|about|why|how|when|what|who)\b[^,.;]*,")
+        .expect("asked pattern")
+});
+pub(super) static AGENCY_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:agency|agencies|news\s+agency|newspaper|broadcaster)\b").expect("pattern")
+});
+
+/// A cited phrase up to the clause that follows it: `Kremlin sources that
+/// Assad…` is `Kremlin sources`.
+pub(super) fn cut_clause(phrase: &str) -> &str {
+    static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s(?:that|who|which|as|and|on|in|to)\s").expect("clause pattern")
+    });
+    let end = CLAUSE.find(phrase).map_or(phrase.len(), |m| m.start());
+    phrase[..end].trim()
+}
+
+/// Words that cannot stand for a speaker on their own, or open a clause
+/// rather than a noun phrase.
+pub(super) const NOT_SPEAKERS: &[&str] = &[
+    "it", "this", "that", "there", "here", "we", "i", "you", "who", "what", "which", "and", "but",
+    "while", "as", "so", "then", "also", "when", "where", "if", "because", "although",
+];
+
+/// Whether a phrase left of a reporting verb reads as a speaker: a noun
+/// phrase of two words or more, or one capitalised word (a surname).
+pub(super) fn is_description(phrase: &str) -> bool {
+    let mut words = phrase.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let first_lower = first.to_lowercase();
+    if NOT_SPEAKERS.contains(&first_lower.as_str()) || !first.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    words.next().is_some() || first.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether a description speaks of several people (`Kremlin sources`): its
+/// last word is a lower-case plural. A surname (`Landis`) is not.
+pub(super) fn is_plural(description: &str) -> bool {
+    description
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|w| w.ends_with('s') && w.chars().next().is_some_and(char::is_lowercase))
+}
+
+/// Auxiliaries and adverbs that can stand between a subject and its verb
+/// (`the new authorities have promised`): not part of the description.
+pub(super) const TRAILING_WORDS: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "also",
+    "later",
+    "earlier",
+    "then",
+    "again",
+    "once",
+    "previously",
+    "reportedly",
+    "further",
+    "repeatedly",
+    "publicly",
+    "privately",
+    "separately",
+];
+
+/// Prepositions that end a description: `a source in Moscow` is `a
+/// source`. `of` is kept: `residents of Damascus`.
+pub(super) static PLACE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s(?:on|in|at|to|with|for|during|after|before|via)\s").expect("pattern")
+});
+
+/// A description without the auxiliaries and adverbs at its end, nor the
+/// place or medium that follows it.
+pub(super) fn trim_trailing_words(description: &str) -> &str {
+    let description = PLACE_PHRASE
+        .find(description)
+        .map_or(description, |m| &description[..m.start()]);
+    let mut end = description.len();
+    while let Some(space) = description[..end].trim_end().rfind(' ') {
+        let word = description[space + 1..end].trim().to_lowercase();
+        if !TRAILING_WORDS.contains(&word.as_str()) {
+            break;
+        }
+        end = space;
+    }
+    description[..end].trim_end()
+}
+
+/// `A coalition` as `a coalition`, so a description reads well anywhere.
+pub(super) fn lowercase_article(description: &str) -> String {
+    for article in [
+        "A ",
+        "An ",
+        "The ",
+        "One ",
+        "Some ",
+        "Several ",
+        "Multiple ",
+    ] {
+        if let Some(rest) = description.strip_prefix(article) {
+            return format!("{}{rest}", article.to_lowercase());
+        }
+    }
+    description.to_owned()
+}
+
+/// Whitespace collapsed to single spaces, trimmed.
+pub(super) fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,111 @@
+//! Where quotes and sentences are in a paragraph: quotation marks paired
+//! into spans, and the full stops that end a sentence.
+
+/// A quoted span: the outer range includes the marks, the inner excludes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) outer: (usize, usize),
+    pub(crate) inner: (usize, usize),
+}
+
+/// Finds the quoted spans of a paragraph. Curly, guillemet and straight
+/// double quotes pair up; `‘…’` pairs only where `‘` opens a word and `’`
+/// closes one, so apostrophes (`Assad’s`) are never taken for quotes. A quote
+/// left open runs to the end of the paragraph, as a quote continued in the
+/// next paragraph is written in print.
+pub(crate) fn quote_spans(text: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        let previous = i.checked_sub(1).map(|p| chars[p].1);
+        let closer = match c {
+            '“' => Some('”'),
+            '«' => Some('»'),
+            '"' => Some('"'),
+            '‘' if previous.is_none_or(|p| !p.is_alphanumeric()) => Some('’'),
+            // A straight single quote opens only before a word and after a
+            // non-letter: `the rebels' advance` is an apostrophe.
+            '\'' if previous.is_none_or(|p| !p.is_alphanumeric())
+                && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric()) =>
+            {
+                Some('\'')
+            }
+            _ => None,
+        };
+        let Some(closer) = closer else {
+            i += 1;
+            continue;
+        };
+        let start = at + c.len_utf8();
+        let close = (i + 1..chars.len()).find(|&j| {
+            let (_, d) = chars[j];
+            let next = chars.get(j + 1).map(|&(_, n)| n);
+            let single = closer == '’' || closer == '\'';
+            let previous = chars[j - 1].1;
+            d == closer
+                && (!single
+                    || (next.is_none_or(|n| !n.is_alphanumeric()) && !previous.is_whitespace()))
+        });
+        if close.is_none() && c == '\'' {
+            // An apostrophe left open is not a quote running on.
+            i += 1;
+            continue;
+        }
+        match close {
+            Some(j) => {
+                let (end, d) = chars[j];
+                spans.push(Span {
+                    outer: (at, end + d.len_utf8()),
+                    inner: (start, end),
+                });
+                i = j + 1;
+            }
+            None => {
+                spans.push(Span {
+                    outer: (at, text.len()),
+                    inner: (start, text.len()),
+                });
+                break;
+            }
+        }
+    }
+    spans
+}
+
+/// Words that end with a full stop without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "gen", "col", "lt", "sen", "rep", "gov", "pres", "prof", "no", "vs",
+];
+
+/// Whether a sentence ends at byte `at` (a `.`, `!` or `?`) of `text`.
+pub(crate) fn ends_sentence(text: &str, at: usize) -> bool {
+    let mark = text[at..].chars().next();
+    if !matches!(mark, Some('.' | '!' | '?')) {
+        return false;
+    }
+    let rest = &text[at + 1..];
+    let Some(next) = rest.trim_start().chars().next() else {
+        return true;
+    };
+    if !rest.starts_with(char::is_whitespace) {
+        return false;
+    }
+    if mark == Some('.') {
+        let word: String = text[..at]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric() || *c == '.')
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect();
+        let lower = word.to_lowercase();
+        if ABBREVIATIONS.contains(&lower.as_str()) || lower.contains('.') || word.len() == 1 {
+            return false;
+        }
+    }
+    next.is_uppercase() || next.is_ascii_digit() || "“\"‘«'".contains(next)
+}

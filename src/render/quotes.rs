@@ -1,0 +1,412 @@
+//! Views of quotes: each quote with its speaker, its channel and the other
+//! sources carrying the same words; quotes marked in a source's text; the
+//! quotes of an entity; and quotes by speaker for the cross-reference index.
+
+use serde::Serialize;
+
+use crate::analysis::{AttributedBy, Quote};
+use crate::site::quotes::QuoteRef;
+use crate::site::Site;
+
+use super::paragraph::escape;
+use super::views::{entity_path, source_path, BlockView};
+
+/// A quote as templates see it.
+#[derive(Debug, Serialize)]
+pub struct QuoteView {
+    /// `quote-<N>`, the anchor of the quote in its source's list.
+    pub anchor: String,
+    pub number: usize,
+    pub text: String,
+    pub fragment: bool,
+    /// Path of the paragraph: `sources/<slug>.html#p<N>`.
+    pub path: String,
+    pub paragraph: usize,
+    pub source_title: String,
+    pub source_path: String,
+    pub speaker: Option<Named>,
+    /// The speaker as the text describes it, when it names no entity.
+    pub description: Option<String>,
+    pub channel: Option<Named>,
+    /// The attributing words of the text (`said Jolani`).
+    pub cue: Option<String>,
+    /// `name`, `pronoun`, `reference`, `description`, `channel`, or
+    /// `none` when unattributed.
+    pub attributed_by: &'static str,
+    /// A one-line account of who said it, for titles and lists.
+    pub who: String,
+    /// Every source carrying the same words, this one included.
+    pub carried_by: Vec<Carrier>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Named {
+    pub name: String,
+    pub path: String,
+    pub kind: crate::content::EntityKind,
+}
+
+/// A source that carries a quote, linked to its paragraph.
+#[derive(Debug, Serialize)]
+pub struct Carrier {
+    pub title: String,
+    /// `sources/<slug>.html#p<N>`.
+    pub path: String,
+    pub paragraph: usize,
+    /// Whether it is the source the view is shown in.
+    pub current: bool,
+}
+
+impl QuoteView {
+    pub fn new(site: &Site, at: QuoteRef) -> Self {
+        let source = &site.sources[at.source];
+        let quote: &Quote = &source.analysis.quotes[at.quote];
+        let named = |entity: usize| {
+            let e = &site.entities[entity];
+            Named {
+                name: e.entity.name.clone(),
+                path: entity_path(e),
+                kind: e.entity.kind,
+            }
+        };
+        let attribution = quote.attribution.as_ref();
+        let speaker = attribution.and_then(|a| a.speaker).map(named);
+        let description = attribution.and_then(|a| a.description.clone());
+        let channel = attribution.and_then(|a| a.channel).map(named);
+        let who = who(speaker.as_ref(), description.as_deref(), channel.as_ref());
+        let group = site.quotes.group(at);
+        let mut carried_by: Vec<Carrier> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for member in &group.members {
+            if !seen.insert(member.source) {
+                continue;
+            }
+            // In its own source, the quote itself stands for the group.
+            let member = if member.source == at.source {
+                &at
+            } else {
+                member
+            };
+            let other = &site.sources[member.source];
+            let paragraph = other.analysis.quotes[member.quote].paragraph + 1;
+            carried_by.push(Carrier {
+                title: other.source.title.value.clone(),
+                path: format!("{}#p{paragraph}", source_path(other)),
+                paragraph,
+                current: member.source == at.source,
+            });
+        }
+        QuoteView {
+            anchor: format!("quote-{}", at.quote + 1),
+            number: at.quote + 1,
+            text: quote.text.clone(),
+            fragment: quote.fragment,
+            path: format!("{}#p{}", source_path(source), quote.paragraph + 1),
+            paragraph: quote.paragraph + 1,
+            source_title: source.source.title.value.clone(),
+            source_path: source_path(source),
+            speaker,
+            description,
+            channel,
+            cue: attribution.map(|a| a.cue.clone()),
+            attributed_by: match attribution.map(|a| a.by) {
+                None => "none",
+                Some(AttributedBy::Name) => "name",
+                Some(AttributedBy::Pronoun) => "pronoun",
+                Some(AttributedBy::Reference) => "reference",
+                Some(AttributedBy::Description) => "description",
+                Some(AttributedBy::Channel) => "channel",
+            },
+            who,
+            carried_by,
+        }
+    }
+}
+
+/// `Dmitry Peskov`, `a Kremlin source, via TASS`, `unattributed`.
+fn who(speaker: Option<&Named>, description: Option<&str>, channel: Option<&Named>) -> String {
+    let mut who = match (speaker, description) {
+        (Some(speaker), _) => speaker.name.clone(),
+        (None, Some(description)) => description.to_owned(),
+        (None, None) if channel.is_some() => "unnamed".to_owned(),
+        (None, None) => "unattributed".to_owned(),
+    };
+    if let Some(channel) = channel {
+        who.push_str(&format!(", via {}", channel.name));
+    }
+    who
+}
+
+/// The quotes of one source, in order.
+pub fn source_quotes(site: &Site, source: usize) -> Vec<QuoteView> {
+    (0..site.sources[source].analysis.quotes.len())
+        .map(|quote| QuoteView::new(site, QuoteRef { source, quote }))
+        .collect()
+}
+
+/// The quotes an entity is the speaker of, then those it relays as
+/// channel, each list in source order.
+pub fn entity_quotes(site: &Site, entity: usize) -> (Vec<QuoteView>, Vec<QuoteView>) {
+    let spoken = site
+        .quotes
+        .by_speaker
+        .get(&entity)
+        .map(|refs| refs.iter().map(|&r| QuoteView::new(site, r)).collect())
+        .unwrap_or_default();
+    let mut relayed = Vec::new();
+    for (source, s) in site.sources.iter().enumerate() {
+        for (quote, q) in s.analysis.quotes.iter().enumerate() {
+            if q.attribution.as_ref().and_then(|a| a.channel) == Some(entity) {
+                relayed.push(QuoteView::new(site, QuoteRef { source, quote }));
+            }
+        }
+    }
+    (spoken, relayed)
+}
+
+/// A speaker and their quotes, for the cross-reference index.
+#[derive(Debug, Serialize)]
+pub struct SpeakerQuotes {
+    pub name: String,
+    /// The entity page, when the speaker is an entity.
+    pub path: Option<String>,
+    pub quotes: Vec<QuoteView>,
+}
+
+/// Quotes by speaker: named speakers A to Z, then speakers described but
+/// not named, then unattributed quotes.
+pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
+    let mut named: Vec<SpeakerQuotes> = site
+        .quotes
+        .by_speaker
+        .iter()
+        .map(|(&entity, refs)| SpeakerQuotes {
+            name: site.entities[entity].entity.name.clone(),
+            path: Some(entity_path(&site.entities[entity])),
+            quotes: refs.iter().map(|&r| QuoteView::new(site, r)).collect(),
+        })
+        .collect();
+    named.sort_by_key(|s| (s.name.to_lowercase(), s.name.clone()));
+    let mut described: std::collections::BTreeMap<String, Vec<QuoteView>> = Default::default();
+    let mut unattributed = Vec::new();
+    for (source, s) in site.sources.iter().enumerate() {
+        for (quote, q) in s.analysis.quotes.iter().enumerate() {
+            let view = || QuoteView::new(site, QuoteRef { source, quote });
+            match &q.attribution {
+                Some(a) if a.speaker.is_some() => {}
+                Some(_) => described
+                    .entry(format!("Unnamed: {}", view().who))
+                    .or_default()
+                    .push(view()),
+                None => unattributed.push(view()),
+            }
+        }
+    }
+    named.extend(described.into_iter().map(|(name, quotes)| SpeakerQuotes {
+        name,
+        path: None,
+        quotes,
+    }));
+    if !unattributed.is_empty() {
+        named.push(SpeakerQuotes {
+            name: "Unattributed".to_owned(),
+            path: None,
+            quotes: unattributed,
+        });
+    }
+    named
+}
+
+/// Marks the quotes of a source in its blocks' HTML: each quote is wrapped
+/// in `<span class="quote">`, split around tags so nesting stays valid, and
+/// followed by a numbered link to its entry in the source's list.
+pub fn mark_blocks(blocks: &mut [BlockView], site: &Site, source: usize, quotes: &[QuoteView]) {
+    let s = &site.sources[source];
+    for block in blocks.iter_mut() {
+        mark_blocks(&mut block.items, site, source, quotes);
+        let Some(paragraph) = s.source.paragraphs.get(block.number - 1) else {
+            continue;
+        };
+        if block.html.is_empty() {
+            continue;
+        }
+        let here: Vec<(&Quote, &QuoteView)> = s
+            .analysis
+            .quotes
+            .iter()
+            .zip(quotes)
+            .filter(|(q, _)| q.paragraph + 1 == block.number)
+            .collect();
+        if !here.is_empty() {
+            block.html = mark_quotes(&block.html, &paragraph.text, &here);
+        }
+    }
+}
+
+/// One HTML character: its text and how many bytes it takes in the HTML.
+fn next_html_char(html: &str) -> (Option<char>, usize) {
+    if let Some(rest) = html.strip_prefix('&') {
+        if let Some(end) = rest.find(';').filter(|&e| e <= 8) {
+            let decoded = match &rest[..end] {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "#39" | "#x27" | "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => None,
+            };
+            return (decoded, end + 2);
+        }
+    }
+    let c = html.chars().next().expect("non-empty");
+    (Some(c), c.len_utf8())
+}
+
+/// Wraps the byte ranges of `quotes` (in `text`) in the paragraph's `html`,
+/// whose text is `text` (or a subsequence of it) with tags and escapes.
+fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteView)]) -> String {
+    let mut out = String::with_capacity(html.len() + quotes.len() * 160);
+    let mut at = 0; // position in text
+    let mut rest = html;
+    let mut open: Option<usize> = None; // index of the quote open
+    let mut next = 0; // next quote to open
+    let open_tag = |view: &QuoteView, first: bool| {
+        if first {
+            format!(
+                "<span class=\"quote\" id=\"{}-text\" title=\"{}\">",
+                view.anchor,
+                escape(&view.who)
+            )
+        } else {
+            "<span class=\"quote\">".to_owned()
+        }
+    };
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            if open.is_some() {
+                out.push_str("</span>");
+            }
+            out.push_str(&rest[..end]);
+            if let Some(q) = open {
+                out.push_str(&open_tag(quotes[q].1, false));
+            }
+            rest = &rest[end..];
+            continue;
+        }
+        let (decoded, length) = next_html_char(rest);
+        let piece = &rest[..length];
+        rest = &rest[length..];
+        // Find this character in the text from `at` on; whitespace the
+        // HTML adds between tags is not in the text.
+        let position = decoded.and_then(|c| {
+            let found = text[at..].find(c).map(|i| at + i);
+            if c.is_whitespace() && !text[at..].starts_with(c) {
+                None
+            } else {
+                found
+            }
+        });
+        if let Some(position) = position {
+            if open.is_none() && next < quotes.len() && position >= quotes[next].0.start {
+                out.push_str(&open_tag(quotes[next].1, true));
+                open = Some(next);
+                next += 1;
+            }
+            at = position + decoded.map_or(0, char::len_utf8);
+        }
+        out.push_str(piece);
+        if let Some(q) = open {
+            if at >= quotes[q].0.end {
+                out.push_str("</span>");
+                out.push_str(&note(quotes[q].1));
+                open = None;
+            }
+        }
+    }
+    if let Some(q) = open {
+        out.push_str("</span>");
+        out.push_str(&note(quotes[q].1));
+    }
+    out
+}
+
+/// The numbered link after a quote to its entry in the list of quotes.
+fn note(view: &QuoteView) -> String {
+    format!(
+        "<a class=\"quote-note\" href=\"#{}\" title=\"{}\">q{}</a>",
+        view.anchor,
+        escape(&view.who),
+        view.number
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(number: usize, who: &str) -> QuoteView {
+        QuoteView {
+            anchor: format!("quote-{number}"),
+            number,
+            text: String::new(),
+            fragment: false,
+            path: String::new(),
+            paragraph: 1,
+            source_title: String::new(),
+            source_path: String::new(),
+            speaker: None,
+            description: None,
+            channel: None,
+            cue: None,
+            attributed_by: "none",
+            who: who.to_owned(),
+            carried_by: Vec::new(),
+        }
+    }
+
+    fn quote(start: usize, end: usize) -> Quote {
+        Quote {
+            paragraph: 0,
+            start,
+            end,
+            text: String::new(),
+            fragment: false,
+            attribution: None,
+        }
+    }
+
+    #[test]
+    fn quotes_are_wrapped_around_links_without_breaking_nesting() {
+        let text = "“Today, Syria is pure,” he said & left.";
+        let html =
+            "“Today, <a class=\"mention\" href=\"x\">Syria</a> is pure,” he said &amp; left.";
+        let end = text.find(" he").unwrap();
+        let q = quote(0, end);
+        let v = view(1, "A <b>");
+        let marked = mark_quotes(html, text, &[(&q, &v)]);
+        assert_eq!(
+            marked,
+            "<span class=\"quote\" id=\"quote-1-text\" title=\"A &lt;b&gt;\">“Today, </span>\
+             <a class=\"mention\" href=\"x\"><span class=\"quote\">Syria</span></a>\
+             <span class=\"quote\"> is pure,”</span><a class=\"quote-note\" href=\"#quote-1\" \
+             title=\"A &lt;b&gt;\">q1</a> he said &amp; left."
+        );
+    }
+
+    #[test]
+    fn escaped_characters_count_as_one() {
+        let text = "a & b “x & y” z";
+        let html = "a &amp; b “x &amp; y” z";
+        let start = text.find('“').unwrap();
+        let end = text.find(" z").unwrap();
+        let q = quote(start, end);
+        let v = view(2, "unattributed");
+        let marked = mark_quotes(html, text, &[(&q, &v)]);
+        assert!(
+            marked.starts_with("a &amp; b <span class=\"quote\" id=\"quote-2-text\" title=\"unattributed\">“x &amp; y”</span>"),
+            "{marked}"
+        );
+    }
+}

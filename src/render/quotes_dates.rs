@@ -1,0 +1,74 @@
+//! What quotes and dates add to the pages of sources, entities and the
+//! cross-reference index. Each page's own view is kept as it is and
+//! flattened into a wrapper, so templates see `page.quotes` and
+//! `page.events` beside the fields they already had.
+
+use serde::Serialize;
+
+use crate::site::Site;
+
+use super::crossref::CrossrefPage;
+use super::quotes::{entity_quotes, mark_blocks, quotes_by_speaker, source_quotes};
+use super::quotes::{QuoteView, SpeakerQuotes};
+use super::timeline::{entity_events, source_events, EventView};
+use super::views::{EntityPage, SourcePage};
+
+/// A source page with its quotes marked and listed, and its dates.
+#[derive(Debug, Serialize)]
+pub struct SourceWithQuotes {
+    #[serde(flatten)]
+    pub page: SourcePage,
+    pub quotes: Vec<QuoteView>,
+    pub events: Vec<EventView>,
+}
+
+impl SourceWithQuotes {
+    pub fn new(mut page: SourcePage, site: &Site, index: usize) -> Self {
+        let quotes = source_quotes(site, index);
+        mark_blocks(&mut page.blocks, site, index, &quotes);
+        SourceWithQuotes {
+            page,
+            quotes,
+            events: source_events(site, index),
+        }
+    }
+}
+
+/// An entity page with what it said, what it relayed, and its timeline.
+#[derive(Debug, Serialize)]
+pub struct EntityWithQuotes {
+    #[serde(flatten)]
+    pub page: EntityPage,
+    pub quotes: Vec<QuoteView>,
+    pub relayed_quotes: Vec<QuoteView>,
+    pub events: Vec<EventView>,
+}
+
+impl EntityWithQuotes {
+    pub fn new(page: EntityPage, site: &Site, index: usize) -> Self {
+        let (quotes, relayed_quotes) = entity_quotes(site, index);
+        EntityWithQuotes {
+            page,
+            quotes,
+            relayed_quotes,
+            events: entity_events(site, index),
+        }
+    }
+}
+
+/// The cross-reference index with quotes by speaker.
+#[derive(Debug, Serialize)]
+pub struct CrossrefWithQuotes {
+    #[serde(flatten)]
+    pub page: CrossrefPage,
+    pub speakers: Vec<SpeakerQuotes>,
+}
+
+impl CrossrefWithQuotes {
+    pub fn new(page: CrossrefPage, site: &Site) -> Self {
+        CrossrefWithQuotes {
+            page,
+            speakers: quotes_by_speaker(site),
+        }
+    }
+}

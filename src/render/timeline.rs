@@ -1,0 +1,194 @@
+//! Views of dates: the timeline page, the dates of one source and an
+//! entity's part of the timeline. Every event shows its sentence with the
+//! date expression marked, its source, and how sure the day is.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::analysis::{Confidence, Precision};
+use crate::site::timeline::{DisagreementKind, Event};
+use crate::site::Site;
+
+use super::views::source_path;
+
+/// A dated sentence as templates see it.
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    /// The sentence, cut around the date expression so it can be marked.
+    pub before: String,
+    pub expression: String,
+    pub after: String,
+    pub source_title: String,
+    /// `sources/<slug>.html#p<N>`.
+    pub path: String,
+    pub paragraph: usize,
+    /// ISO day, when the event has one.
+    pub date: Option<String>,
+    /// `Sunday 8 December 2024`, `week of 2 December 2024`.
+    pub day_display: Option<String>,
+    /// `stated`, `inferred`, `low` or `unresolved`.
+    pub confidence: &'static str,
+    /// How the day was found.
+    pub basis: String,
+}
+
+impl EventView {
+    pub fn new(site: &Site, event: &Event) -> Self {
+        let source = &site.sources[event.source];
+        let date = &source.analysis.dates[event.date];
+        let text = &source.source.paragraphs[event.paragraph].text;
+        EventView {
+            before: text[date.sentence_start..date.start].to_owned(),
+            expression: text[date.start..date.end].to_owned(),
+            after: text[date.end..date.sentence_end].to_owned(),
+            source_title: source.source.title.value.clone(),
+            path: format!("{}#p{}", source_path(source), event.paragraph + 1),
+            paragraph: event.paragraph + 1,
+            date: event.day.map(|d| d.format("%Y-%m-%d").to_string()),
+            day_display: event.day.map(|d| display_day(d, event.precision)),
+            confidence: confidence_name(event.confidence),
+            basis: event.basis.clone(),
+        }
+    }
+}
+
+pub fn confidence_name(confidence: Confidence) -> &'static str {
+    match confidence {
+        Confidence::Stated => "stated",
+        Confidence::Inferred => "inferred",
+        Confidence::Low => "low",
+        Confidence::Unresolved => "unresolved",
+    }
+}
+
+fn display_day(day: NaiveDate, precision: Precision) -> String {
+    match precision {
+        Precision::Day => day.format("%A %-d %B %Y").to_string(),
+        Precision::Week => day.format("week of %-d %B %Y").to_string(),
+    }
+}
+
+/// One day of the timeline.
+#[derive(Debug, Serialize)]
+pub struct DayView {
+    /// `d2024-12-08` (`w2024-12-02` for a week).
+    pub anchor: String,
+    pub date: String,
+    pub display: String,
+    pub week: bool,
+    pub sources: usize,
+    /// The sources reporting something that day, in source order.
+    pub reported_by: Vec<SourceLink>,
+    pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceLink {
+    pub title: String,
+    pub path: String,
+}
+
+/// Two readings of one event.
+#[derive(Debug, Serialize)]
+pub struct DisagreementView {
+    /// `date` or `figure`.
+    pub kind: &'static str,
+    pub first: EventView,
+    pub second: EventView,
+    /// For a figure: the two figures as written.
+    pub first_figure: Option<String>,
+    pub second_figure: Option<String>,
+}
+
+/// The timeline page.
+#[derive(Debug, Serialize)]
+pub struct TimelinePage {
+    pub days: Vec<DayView>,
+    /// Dated sentences no calendar day can be given to.
+    pub unresolved: Vec<EventView>,
+    pub disagreements: Vec<DisagreementView>,
+}
+
+impl TimelinePage {
+    pub fn new(site: &Site) -> Self {
+        let timeline = &site.timeline;
+        let days = timeline
+            .days
+            .iter()
+            .map(|day| DayView {
+                anchor: format!(
+                    "{}{}",
+                    if day.precision == Precision::Week {
+                        "w"
+                    } else {
+                        "d"
+                    },
+                    day.day.format("%Y-%m-%d")
+                ),
+                date: day.day.format("%Y-%m-%d").to_string(),
+                display: display_day(day.day, day.precision),
+                week: day.precision == Precision::Week,
+                sources: day.sources.len(),
+                reported_by: day
+                    .sources
+                    .iter()
+                    .map(|&i| SourceLink {
+                        title: site.sources[i].source.title.value.clone(),
+                        path: source_path(&site.sources[i]),
+                    })
+                    .collect(),
+                events: day
+                    .events
+                    .iter()
+                    .map(|&e| EventView::new(site, &timeline.events[e]))
+                    .collect(),
+            })
+            .collect();
+        TimelinePage {
+            days,
+            unresolved: timeline
+                .unresolved
+                .iter()
+                .map(|&e| EventView::new(site, &timeline.events[e]))
+                .collect(),
+            disagreements: timeline
+                .disagreements
+                .iter()
+                .map(|d| {
+                    let (kind, first_figure, second_figure) = match &d.kind {
+                        DisagreementKind::Date => ("date", None, None),
+                        DisagreementKind::Figure { first, second } => {
+                            ("figure", Some(first.clone()), Some(second.clone()))
+                        }
+                    };
+                    DisagreementView {
+                        kind,
+                        first: EventView::new(site, &timeline.events[d.first]),
+                        second: EventView::new(site, &timeline.events[d.second]),
+                        first_figure,
+                        second_figure,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The dated sentences of one source, in text order.
+pub fn source_events(site: &Site, source: usize) -> Vec<EventView> {
+    site.timeline
+        .events
+        .iter()
+        .filter(|e| e.source == source)
+        .map(|e| EventView::new(site, e))
+        .collect()
+}
+
+/// An entity's part of the timeline, in calendar order.
+pub fn entity_events(site: &Site, entity: usize) -> Vec<EventView> {
+    site.timeline
+        .events_of(entity)
+        .into_iter()
+        .map(|e| EventView::new(site, &site.timeline.events[e]))
+        .collect()
+}

@@ -1,0 +1,226 @@
+//! Quotes, speakers and dates on the built seeds dossier: the pages a reader
+//! opens show who said what, which sources carry the same words, and when
+//! things happened.
+
+mod common;
+
+use common::{select_texts, BuiltSite, TestDossier};
+use scraper::{ElementRef, Selector};
+
+fn seeds_site() -> (TestDossier, BuiltSite) {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let site = dossier.site();
+    (dossier, site)
+}
+
+/// The source page built from seed `prefix` (e.g. `000`).
+fn source_page(site: &BuiltSite, prefix: &str) -> String {
+    site.html_files()
+        .into_iter()
+        .filter(|f| f.starts_with("sources/"))
+        .find(|f| {
+            let file = select_texts(&site.page(f), ".source-meta code");
+            file.iter()
+                .any(|name| name.contains(&format!("/{prefix}_")))
+        })
+        .unwrap_or_else(|| panic!("no page for seed {prefix}"))
+}
+
+/// The text of every quote entry matched by `selector`, with who said it.
+fn entries(site: &BuiltSite, page: &str, selector: &str) -> Vec<(String, String, String)> {
+    let html = site.page(page);
+    let entry = Selector::parse(selector).unwrap();
+    let part = |e: &ElementRef, s: &str| {
+        let s = Selector::parse(s).unwrap();
+        e.select(&s)
+            .next()
+            .map(|x| {
+                x.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    };
+    html.select(&entry)
+        .map(|e| {
+            (
+                part(&e, ".quote-text"),
+                part(&e, ".quote-who"),
+                part(&e, ".quote-sources"),
+            )
+        })
+        .collect()
+}
+
+fn find_quote(entries: &[(String, String, String)], words: &str) -> (String, String, String) {
+    entries
+        .iter()
+        .find(|(text, _, _)| text.contains(words))
+        .unwrap_or_else(|| panic!("no quote with `{words}` in {entries:#?}"))
+        .clone()
+}
+
+#[test]
+fn entity_pages_list_the_quotes_of_their_speaker() {
+    let (_dossier, site) = seeds_site();
+    let cases = [
+        (
+            "entities/abu-mohammed-al-jolani.html",
+            "This victory, my brothers, is historic for the region",
+        ),
+        (
+            "entities/mikhail-ulyanov.html",
+            "Russia does not betray its friends in difficult situations… unlike the US",
+        ),
+        (
+            "entities/dmitry-peskov.html",
+            "Of course, such decisions cannot be made without the head of state",
+        ),
+    ];
+    for (page, words) in cases {
+        let found = entries(&site, page, ".entity-quotes .quote-entry");
+        let (_, who, _) = find_quote(&found, words);
+        let name = select_texts(&site.page(page), "h1").remove(0);
+        assert!(who.starts_with(&name), "{page}: {who}");
+    }
+}
+
+#[test]
+fn the_kremlin_source_quote_is_unnamed_relayed_by_tass_and_carried_by_two_sources() {
+    let (_dossier, site) = seeds_site();
+    let page = source_page(&site, "000");
+    let found = entries(&site, &page, ".source-quotes .quote-entry");
+    let (_, who, carried) = find_quote(
+        &found,
+        "Russia has always spoken in favour of a political settlement",
+    );
+    assert!(who.contains("a Kremlin source"), "{who}");
+    assert!(who.contains("via TASS"), "{who}");
+    assert!(carried.starts_with("In 2 sources"), "{carried}");
+
+    let other = source_page(&site, "001");
+    let links = site.links(&page, ".source-quotes .quote-sources a");
+    assert!(links.iter().any(|(file, _)| *file == other), "{links:?}");
+    // TASS's page lists the quotes it relays.
+    let relayed = entries(&site, "entities/tass.html", ".entity-quotes .quote-entry");
+    find_quote(&relayed, "Russia has always spoken in favour");
+}
+
+#[test]
+fn quotes_are_marked_in_the_text_and_linked_to_their_paragraph() {
+    let (_dossier, site) = seeds_site();
+    let page = source_page(&site, "001");
+    let html = site.page(&page);
+    let marked = select_texts(&html, ".source-text span.quote[id]");
+    assert!(
+        marked
+            .iter()
+            .any(|t| t.starts_with("“This victory, my brothers")),
+        "{marked:?}"
+    );
+    // Each listed quote links to the paragraph that holds it.
+    for (file, fragment) in site.links(&page, ".source-quotes .quote-entry > a.para-ref") {
+        assert_eq!(file, page);
+        let fragment = fragment.expect("a paragraph anchor");
+        let anchor = Selector::parse(&format!("#{fragment}")).unwrap();
+        let paragraph = html.select(&anchor).next().expect("the paragraph exists");
+        assert!(paragraph
+            .select(&Selector::parse("span.quote").unwrap())
+            .next()
+            .is_some());
+    }
+    // Pronouns are resolved and said to be.
+    let found = entries(&site, &page, ".source-quotes .quote-entry");
+    let (_, who, _) = find_quote(&found, "Today, Syria is being purified");
+    assert!(who.starts_with("Abu Mohammed al-Jolani"), "{who}");
+    assert!(who.contains("pronoun resolved"), "{who}");
+}
+
+#[test]
+fn the_index_lists_quotes_by_speaker() {
+    let (_dossier, site) = seeds_site();
+    let html = site.page("crossref.html");
+    let speakers = select_texts(&html, ".quotes-by-speaker .speaker h3 a");
+    for name in ["Abu Mohammed al-Jolani", "Dmitry Peskov", "Mikhail Ulyanov"] {
+        assert!(speakers.iter().any(|s| s == name), "{speakers:?}");
+    }
+    let headings = select_texts(&html, ".quotes-by-speaker .speaker h3");
+    assert!(
+        headings
+            .iter()
+            .any(|h| h.starts_with("Unnamed: a Kremlin source, via TASS")),
+        "{headings:?}"
+    );
+}
+
+#[test]
+fn the_timeline_lists_events_by_day_with_their_sources() {
+    let (_dossier, site) = seeds_site();
+    let nav = site.links("index.html", ".site-nav a");
+    assert!(
+        nav.iter().any(|(file, _)| file == "timeline.html"),
+        "{nav:?}"
+    );
+    let html = site.page("timeline.html");
+    let day = |id: &str| {
+        let selector = Selector::parse(&format!("#{id} .event-list > li")).unwrap();
+        html.select(&selector)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+    };
+    let sunday = day("d2024-12-08");
+    assert!(
+        sunday
+            .iter()
+            .any(|e| e.contains("Syrian rebels on Sunday entered the capital")),
+        "{sunday:#?}"
+    );
+    // 001 has no date: its December 8 takes the year of the dated sources, marked low.
+    assert!(
+        sunday
+            .iter()
+            .any(|e| e.contains("Assad fled Syria on Sunday (December 8)") && e.contains("low")),
+        "{sunday:#?}"
+    );
+    let monday = day("d2024-12-09");
+    assert!(
+        monday
+            .iter()
+            .any(|e| e.contains("The Kremlin confirmed Monday")),
+        "{monday:#?}"
+    );
+    assert!(day("d2024-11-27").iter().any(|e| e.contains("Nov. 27")));
+    // 002 has no date: its relative dates are listed as unresolved, not guessed.
+    let unresolved = select_texts(&html, ".unresolved .event-list > li");
+    assert!(
+        unresolved
+            .iter()
+            .any(|e| e.contains("early Monday morning")),
+        "{unresolved:#?}"
+    );
+    assert!(unresolved.iter().all(|e| e.contains("unresolved")));
+}
+
+#[test]
+fn entity_pages_show_their_part_of_the_timeline() {
+    let (_dossier, site) = seeds_site();
+    let html = site.page("entities/kremlin.html");
+    let events = select_texts(&html, ".entity-timeline .event-list > li");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains("The Kremlin confirmed Monday")),
+        "{events:#?}"
+    );
+    let days = site.links("entities/kremlin.html", ".entity-timeline .event-day a");
+    assert!(days.iter().all(|(file, _)| file == "timeline.html"));
+}
