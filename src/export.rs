@@ -23,6 +23,50 @@ struct Export<'a> {
     sources: Vec<SourceRecord<'a>>,
     entities: Vec<EntityRecord<'a>>,
     mentions: Vec<MentionRecord<'a>>,
+    quotes: Vec<QuoteRecord<'a>>,
+    events: Vec<EventRecord<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct QuoteRecord<'a> {
+    source: &'a str,
+    paragraph: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    /// A few words quoted inside a sentence rather than a statement.
+    fragment: bool,
+    /// Entity id of the speaker, or null when the text names none.
+    speaker: Option<&'a str>,
+    /// The speaker as the text describes it when no entity is named.
+    speaker_description: Option<&'a str>,
+    /// Entity id of the outlet relaying the words (`a source told TASS`).
+    channel: Option<&'a str>,
+    /// The words of the text that attribute the quote.
+    cue: Option<&'a str>,
+    /// Index of the group of identical quotes across sources.
+    group: usize,
+    /// Ids of every source carrying the same words, this one included.
+    sources_carrying: Vec<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct EventRecord<'a> {
+    /// `YYYY-MM-DD`; for week precision the Monday of the week; null when
+    /// no day can be given.
+    date: Option<String>,
+    precision: crate::analysis::Precision,
+    confidence: crate::analysis::Confidence,
+    /// How the day was found.
+    basis: &'a str,
+    /// The dated sentence.
+    text: &'a str,
+    source: &'a str,
+    paragraph: usize,
+    /// Ids of every source reporting something on that day.
+    sources: Vec<&'a str>,
+    /// Entity ids named in the sentence.
+    entities: Vec<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,6 +138,8 @@ pub fn export_site(site: &Site) -> Result<Vec<Page>> {
         sources: sources(site),
         entities: entities(site),
         mentions: mentions(site),
+        quotes: quotes(site),
+        events: events(site),
     };
     let mut json = serde_json::to_vec_pretty(&export)
         .map_err(|e| Error::with_cause("cannot write data/dossier.json", e))?;
@@ -184,6 +230,78 @@ fn mentions(site: &Site) -> Vec<MentionRecord<'_>> {
                 end: m.end,
                 text: &s.source.paragraphs[m.paragraph].text[m.start..m.end],
             })
+        })
+        .collect()
+}
+
+fn quotes(site: &Site) -> Vec<QuoteRecord<'_>> {
+    let entity_id = |index: usize| site.entities[index].entity.slug.as_str();
+    let mut records = Vec::new();
+    for (source_index, s) in site.sources.iter().enumerate() {
+        for (quote_index, quote) in s.analysis.quotes.iter().enumerate() {
+            let group_index = site.quotes.group_of[source_index][quote_index];
+            let group = &site.quotes.groups[group_index];
+            let attribution = quote.attribution.as_ref();
+            records.push(QuoteRecord {
+                source: &s.slug,
+                paragraph: quote.paragraph + 1,
+                start: quote.start,
+                end: quote.end,
+                text: &quote.text,
+                fragment: quote.fragment,
+                speaker: attribution.and_then(|a| a.speaker).map(entity_id),
+                speaker_description: attribution.and_then(|a| a.description.as_deref()),
+                channel: attribution.and_then(|a| a.channel).map(entity_id),
+                cue: attribution.map(|a| a.cue.as_str()),
+                group: group_index,
+                sources_carrying: group
+                    .sources
+                    .iter()
+                    .map(|&i| site.sources[i].slug.as_str())
+                    .collect(),
+            });
+        }
+    }
+    records
+}
+
+fn events(site: &Site) -> Vec<EventRecord<'_>> {
+    let timeline = &site.timeline;
+    let mut sources_of_event = vec![Vec::new(); timeline.events.len()];
+    for day in &timeline.days {
+        for &event in &day.events {
+            sources_of_event[event] = day.sources.clone();
+        }
+    }
+    timeline
+        .days
+        .iter()
+        .flat_map(|day| day.events.iter().copied())
+        .chain(timeline.unresolved.iter().copied())
+        .map(|index| {
+            let event = &timeline.events[index];
+            let mut sources = sources_of_event[index].clone();
+            if sources.is_empty() {
+                sources.push(event.source);
+            }
+            EventRecord {
+                date: event.day.map(|d| d.format("%Y-%m-%d").to_string()),
+                precision: event.precision,
+                confidence: event.confidence,
+                basis: &event.basis,
+                text: &event.sentence,
+                source: &site.sources[event.source].slug,
+                paragraph: event.paragraph + 1,
+                sources: sources
+                    .iter()
+                    .map(|&i| site.sources[i].slug.as_str())
+                    .collect(),
+                entities: event
+                    .entities
+                    .iter()
+                    .map(|&e| site.entities[e].entity.slug.as_str())
+                    .collect(),
+            }
         })
         .collect()
 }

@@ -94,3 +94,43 @@ fn followthemoney_lines_reference_known_entities() {
         .iter()
         .any(|e| e["schema"] == "Person" && e["properties"]["name"][0] == "Dmitry Peskov"));
 }
+
+#[test]
+fn quotes_carry_their_speaker_and_the_sources_repeating_them() {
+    let (_dossier, export) = seeds_export();
+    let quotes = export["quotes"].as_array().unwrap();
+    let jolani = quotes
+        .iter()
+        .find(|q| {
+            q["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("This victory, my brothers")
+        })
+        .expect("Jolani's quote is exported");
+    assert_eq!(jolani["speaker"], "abu-mohammed-al-jolani");
+    let tass = quotes
+        .iter()
+        .find(|q| {
+            q["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Russia has always spoken")
+        })
+        .expect("the TASS quote is exported");
+    assert_eq!(tass["speaker"], Value::Null, "the source is unnamed");
+    assert_eq!(tass["channel"], "tass");
+    assert_eq!(tass["sources_carrying"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn events_are_dated_sentences_with_their_sources() {
+    let (_dossier, export) = seeds_export();
+    let events = export["events"].as_array().unwrap();
+    let sunday = events
+        .iter()
+        .find(|e| e["date"] == "2024-12-08" && e["text"].as_str().unwrap().contains("on Sunday"))
+        .expect("000's `on Sunday` is 8 December 2024");
+    assert_eq!(sunday["confidence"], "inferred");
+    assert!(!sunday["sources"].as_array().unwrap().is_empty());
+}
