@@ -74,34 +74,68 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The diagnostic in the style of rustc: the message, the file, line and
+    /// column, the offending line with a marker under the offending word, and
+    /// what to do. `styled` adds terminal colours.
+    pub fn render(&self, styled: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = self.path.display().to_string();
+        let title = level.primary_title(self.message.as_str());
+        let mut group = match (self.position, &self.line_text) {
+            (Some((line, column)), Some(text)) => {
+                let span = marker_span(text, column);
+                Group::with_title(title).element(
+                    Snippet::source(text.as_str())
+                        .line_start(line)
+                        .path(path)
+                        .annotation(AnnotationKind::Primary.span(span)),
+                )
+            }
+            (Some((line, column)), None) => Group::with_title(title)
+                .element(Origin::path(path).line(line).char_column(column)),
+            (None, _) => Group::with_title(title).element(Origin::path(path)),
+        };
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut shown = renderer.render(&[group]);
+        shown.push('\n');
+        shown
+    }
+}
+
+/// Byte range of the word starting at 1-based character `column` of `line`:
+/// what the marker underlines. One character wide where the word is a
+/// space; empty at the end of the line.
+fn marker_span(line: &str, column: usize) -> std::ops::Range<usize> {
+    let start = line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let width = match word {
+        0 => rest.chars().next().map_or(0, char::len_utf8),
+        // A marker wider than a screen helps nobody.
+        n => rest[..n].char_indices().nth(60).map_or(n, |(i, _)| i),
+    };
+    start..start + width
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(f, "{label}: {}", self.message)?;
-        match self.position {
-            Some((line, column)) => {
-                writeln!(f, "  --> {}:{line}:{column}", self.path.display())?;
-                if let Some(text) = &self.line_text {
-                    let gutter = line.to_string().len();
-                    let marker_pad: String = text
-                        .chars()
-                        .take(column.saturating_sub(1))
-                        .map(|c| if c == '\t' { '\t' } else { ' ' })
-                        .collect();
-                    writeln!(f, "{:gutter$} |", "")?;
-                    writeln!(f, "{line} | {text}")?;
-                    writeln!(f, "{:gutter$} | {marker_pad}^", "")?;
-                }
-            }
-            None => writeln!(f, "  --> {}", self.path.display())?,
-        }
-        if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(false))
     }
 }
 
@@ -223,8 +257,33 @@ mod tests {
             .at_offset(text, 10)
             .with_help("remove it");
         let shown = diagnostic.to_string();
-        assert!(shown.contains("--> content/sources/a.md:2:1"), "{shown}");
-        assert!(shown.contains("2 | bogus = 2"), "{shown}");
-        assert!(shown.contains("= help: remove it"), "{shown}");
+        assert_eq!(
+            shown,
+            "error: unknown key `bogus`\n --> content/sources/a.md:2:1\n  |\n2 | bogus = 2\n  | ^^^^^\n  |\n  = help: remove it\n"
+        );
+    }
+
+    #[test]
+    fn diagnostic_without_a_line_names_the_file() {
+        let shown = Diagnostic::warning("content/sources/a.md", "empty source skipped").to_string();
+        assert_eq!(
+            shown,
+            "warning: empty source skipped\n--> content/sources/a.md\n"
+        );
+    }
+
+    #[test]
+    fn marker_covers_the_word_at_the_column() {
+        assert_eq!(marker_span("date = = 3", 8), 7..8);
+        assert_eq!(marker_span("Türkiye x", 1), 0.."Türkiye".len());
+        assert_eq!(marker_span("ab", 3), 2..2);
+        assert_eq!(marker_span("a  b", 2), 1..2);
+    }
+
+    #[test]
+    fn styled_rendering_adds_colour_and_plain_does_not() {
+        let diagnostic = Diagnostic::error("a.md", "bad").at_line("x = 1\n", 1, 1);
+        assert!(diagnostic.render(true).contains('\u{1b}'));
+        assert!(!diagnostic.render(false).contains('\u{1b}'));
     }
 }
