@@ -97,8 +97,9 @@ impl Diagnostic {
                         .annotation(AnnotationKind::Primary.span(span)),
                 )
             }
-            (Some((line, column)), None) => Group::with_title(title)
-                .element(Origin::path(path).line(line).char_column(column)),
+            (Some((line, column)), None) => {
+                Group::with_title(title).element(Origin::path(path).line(line).char_column(column))
+            }
             (None, _) => Group::with_title(title).element(Origin::path(path)),
         };
         if let Some(help) = &self.help {
@@ -158,6 +159,13 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 pub enum Error {
     /// One or more content problems; all are listed.
     Content(Vec<Diagnostic>),
+    /// A `--keep-going` build that wrote what it could and left out the
+    /// files and pages listed, with the warnings.
+    Incomplete {
+        written: usize,
+        output: PathBuf,
+        problems: Vec<Diagnostic>,
+    },
     /// The command was used wrongly (no `book.toml`, bad arguments).
     Usage(String),
     /// A filesystem operation failed on a path.
@@ -190,6 +198,38 @@ impl Error {
         }
     }
 
+    /// The problems to list before the error's summary line.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Content(diagnostics) => diagnostics,
+            Error::Incomplete { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+
+    /// The error as diagnostics, to report it together with others: content
+    /// problems as they are, anything else as one error with its causes,
+    /// placed on `origin` (the file or page it is about).
+    pub fn into_diagnostics(self, origin: &Path) -> Vec<Diagnostic> {
+        match self {
+            Error::Content(diagnostics)
+            | Error::Incomplete {
+                problems: diagnostics,
+                ..
+            } => diagnostics,
+            Error::Io { path, source } => vec![Diagnostic::error(path, source.to_string())],
+            other => {
+                let mut message = other.to_string();
+                let mut cause = std::error::Error::source(&other);
+                while let Some(inner) = cause {
+                    message.push_str(&format!("\ncaused by: {inner}"));
+                    cause = inner.source();
+                }
+                vec![Diagnostic::error(origin, message)]
+            }
+        }
+    }
+
     /// The process exit code the error maps to: 2 for usage errors, else 1.
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -208,6 +248,18 @@ impl fmt::Display for Error {
                     f,
                     "the content has {errors} error{}",
                     if errors == 1 { "" } else { "s" }
+                )
+            }
+            Error::Incomplete {
+                written,
+                output,
+                problems,
+            } => {
+                let left_out = problems.iter().filter(|d| d.is_error()).count();
+                write!(
+                    f,
+                    "wrote {written} files into {}, but left out {left_out} (listed above)",
+                    output.display()
                 )
             }
             Error::Usage(message) => f.write_str(message),
@@ -229,6 +281,12 @@ impl std::error::Error for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A warning made an error, for `--strict`.
+pub fn promote(mut diagnostic: Diagnostic) -> Diagnostic {
+    diagnostic.severity = Severity::Error;
+    diagnostic
+}
 
 /// Wraps a filesystem call's error with the path it was about.
 pub fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {

@@ -70,6 +70,17 @@ pub struct Source {
 /// Parses a source file's text. Returns the source and any warnings, or every
 /// error found in it.
 pub fn parse_source(text: &str, path: &Path) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
+    parse_source_as_of(text, path, None)
+}
+
+/// [`parse_source`], also warning when the front matter `date` lies after
+/// `today`: most likely a typo in the year. The warning never changes the
+/// source, so builds on different days stay byte-identical.
+pub fn parse_source_as_of(
+    text: &str,
+    path: &Path,
+    today: Option<NaiveDate>,
+) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
     let format = match path.extension().and_then(|e| e.to_str()) {
         Some("md") => SourceFormat::Markdown,
         _ => SourceFormat::Clipping,
@@ -82,6 +93,15 @@ pub fn parse_source(text: &str, path: &Path) -> Result<(Source, Vec<Diagnostic>)
 
     let title = fields.string("title").filter(|t| !t.is_empty());
     let date = read_date(&mut fields);
+    if let (Some(date), Some(today)) = (&date, today) {
+        if date.value > today {
+            let mut warning = fields
+                .diagnostic_at_key("date", format!("the date {} is in the future", date.value))
+                .with_help(format!("today is {today}; check the year"));
+            warning.severity = crate::error::Severity::Warning;
+            fields.diagnostics.push(warning);
+        }
+    }
     let outlet = fields.string("outlet").filter(|o| !o.is_empty());
     let url = read_url(&mut fields);
     let author = fields.string("author");
@@ -252,6 +272,34 @@ mod tests {
         .unwrap_err();
         assert_eq!(errors[0].position, Some((3, 1)));
         assert!(errors[0].message.contains("2024-02-30"));
+    }
+
+    #[test]
+    fn future_dates_are_a_warning_on_their_line() {
+        let text = "+++\ntitle = \"T\"\ndate = 2031-01-02\n+++\nx\n";
+        let today = NaiveDate::from_ymd_opt(2026, 11, 21);
+        let (source, warnings) = parse_source_as_of(text, Path::new("a.md"), today).unwrap();
+        assert_eq!(source.date.unwrap().value.to_string(), "2031-01-02");
+        assert_eq!(warnings.len(), 1);
+        assert!(!warnings[0].is_error());
+        assert_eq!(warnings[0].position, Some((3, 1)));
+        assert!(warnings[0].message.contains("future"));
+        let (_, warnings) = parse_source_as_of(text, Path::new("a.md"), None).unwrap();
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn wrong_types_are_errors_naming_the_expected_type() {
+        let errors = parse_source(
+            "+++\ntitle = [1, 2]\ndraft = \"yes\"\n+++\nx\n",
+            Path::new("a.md"),
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].position, Some((2, 1)));
+        assert!(errors[0].message.contains("must be a string"));
+        assert_eq!(errors[1].position, Some((3, 1)));
+        assert!(errors[1].message.contains("true or false"));
     }
 
     #[test]

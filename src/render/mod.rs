@@ -50,6 +50,19 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
 
 /// Renders every page of the site, plus the theme's static files.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
+    let (pages, failures) = render_site_partial(site, theme)?;
+    match failures.into_iter().next() {
+        None => Ok(pages),
+        Some((_, error)) => Err(error),
+    }
+}
+
+/// Renders every page that can be rendered, returning them with the path and
+/// failure of each page that could not, for `--keep-going`.
+pub fn render_site_partial(
+    site: &Site,
+    theme: &Theme,
+) -> Result<(Vec<Page>, Vec<(String, Error)>)> {
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let renderer = Renderer {
@@ -57,42 +70,54 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         site_view: &site_view,
     };
 
-    let mut pages = vec![
-        renderer.front_page(site)?,
-        renderer.page(
-            "sources.html",
-            "sources.html",
-            "",
-            "sources",
-            &SourcesList {
-                sources: site
-                    .sources_by_date()
-                    .into_iter()
-                    .map(|i| SourceSummary::new(&site.sources[i]))
-                    .collect(),
-            },
-        )?,
-        renderer.page(
-            "entities.html",
-            "entities.html",
-            "",
-            "entities",
-            &EntitiesList {
-                groups: entities_by_kind(site),
-            },
-        )?,
-        renderer.page(
-            "crossref.html",
-            "crossref.html",
-            "",
-            "crossref",
-            &CrossrefPage::new(site),
-        )?,
-        renderer.page("404.html", "404.html", "", "", &Empty {})?,
+    let results = vec![
+        ("index.html".to_owned(), renderer.front_page(site)),
+        (
+            "sources.html".to_owned(),
+            renderer.page(
+                "sources.html",
+                "sources.html",
+                "",
+                "sources",
+                &SourcesList {
+                    sources: site
+                        .sources_by_date()
+                        .into_iter()
+                        .map(|i| SourceSummary::new(&site.sources[i]))
+                        .collect(),
+                },
+            ),
+        ),
+        (
+            "entities.html".to_owned(),
+            renderer.page(
+                "entities.html",
+                "entities.html",
+                "",
+                "entities",
+                &EntitiesList {
+                    groups: entities_by_kind(site),
+                },
+            ),
+        ),
+        (
+            "crossref.html".to_owned(),
+            renderer.page(
+                "crossref.html",
+                "crossref.html",
+                "",
+                "crossref",
+                &CrossrefPage::new(site),
+            ),
+        ),
+        (
+            "404.html".to_owned(),
+            renderer.page("404.html", "404.html", "", "", &Empty {}),
+        ),
     ];
 
     let order = site.sources_by_date();
-    let source_pages: Vec<Page> = order
+    let source_pages: Vec<(String, Result<Page>)> = order
         .par_iter()
         .enumerate()
         .map(|(position, &index)| {
@@ -101,19 +126,27 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
             let next = order.get(position + 1).copied();
             let view = SourcePage::new(site, index, previous, next);
             let path = views::source_path(&site.sources[index]);
-            renderer.page(&path, "source.html", "../", "sources", &view)
+            let page = renderer.page(&path, "source.html", "../", "sources", &view);
+            (path, page)
         })
-        .collect::<Result<_>>()?;
-    let entity_pages: Vec<Page> = (0..site.entities.len())
+        .collect();
+    let entity_pages: Vec<(String, Result<Page>)> = (0..site.entities.len())
         .into_par_iter()
         .map(|index| {
             let view = EntityPage::new(site, index);
             let path = views::entity_path(&site.entities[index]);
-            renderer.page(&path, "entity.html", "../", "entities", &view)
+            let page = renderer.page(&path, "entity.html", "../", "entities", &view);
+            (path, page)
         })
-        .collect::<Result<_>>()?;
-    pages.extend(source_pages);
-    pages.extend(entity_pages);
+        .collect();
+    let mut pages = Vec::new();
+    let mut failures = Vec::new();
+    for (path, result) in results.into_iter().chain(source_pages).chain(entity_pages) {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(error) => failures.push((path, error)),
+        }
+    }
 
     for (path, file) in &theme.statics {
         pages.push(Page {
@@ -127,7 +160,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         bytes: Vec::new(),
     });
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
+    Ok((pages, failures))
 }
 
 struct Renderer<'a> {
