@@ -1,9 +1,11 @@
 //! Checks of the entity catalogue against the sources, reported as warnings
-//! by `build` and `check`: entities no name of which can ever match, names
-//! that are everyday words and would match everywhere, and entities that no
-//! source mentions. Each warning names the entity's file.
+//! by `build` and `check`: entities no name of which can ever match, and
+//! entities that no source mentions. Each warning names the entity's file.
+//! Names that are everyday words are caught per file, on their line, by the
+//! entity reader with [`is_common_word`].
 
 use crate::analysis::fold::fold_name;
+use crate::analysis::mentions::is_acronym;
 use crate::analysis::SourceAnalysis;
 use crate::content::Entity;
 use crate::error::Diagnostic;
@@ -152,17 +154,6 @@ pub fn check(entities: &[Entity], analyses: &[SourceAnalysis]) -> Vec<Diagnostic
             );
             continue;
         }
-        for name in entity.names().filter(|name| is_common_word(name)) {
-            warnings.push(
-                Diagnostic::warning(
-                    &entity.path,
-                    format!(
-                        "the name `{name}` is an everyday word and will match almost every source"
-                    ),
-                )
-                .with_help("use a longer, distinctive alias, e.g. a full name or title"),
-            );
-        }
         if !mentioned {
             warnings.push(
                 Diagnostic::warning(
@@ -183,8 +174,14 @@ fn can_match(name: &str) -> bool {
     fold_name(name).chars().any(char::is_alphanumeric)
 }
 
-fn is_common_word(name: &str) -> bool {
-    let folded = fold_name(name).to_lowercase();
+/// Acronyms match only in capitals (`US` is not `us`), so they are not
+/// everyday words even when their letters are.
+pub fn is_common_word(name: &str) -> bool {
+    let folded = fold_name(name);
+    if is_acronym(&folded) {
+        return false;
+    }
+    let folded = folded.to_lowercase();
     COMMON_WORDS.binary_search(&folded.as_str()).is_ok()
 }
 
@@ -229,11 +226,11 @@ mod tests {
     }
 
     #[test]
-    fn warns_about_everyday_words_as_names() {
-        let warnings = check(&[entity("Peskov", &["The", "President"])], &[mentioning(0)]);
-        assert_eq!(warnings.len(), 2);
-        assert!(warnings[0].message.contains("`The`"));
-        assert!(warnings[1].message.contains("`President`"));
+    fn everyday_words_are_common_but_acronyms_and_names_are_not() {
+        assert!(is_common_word("The"));
+        assert!(is_common_word("president"));
+        assert!(!is_common_word("US"));
+        assert!(!is_common_word("Peskov"));
     }
 
     #[test]

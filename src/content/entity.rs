@@ -127,6 +127,7 @@ pub fn parse_entity(
         .into_iter()
         .filter(|a| !a.is_empty())
         .collect();
+    warn_about_everyday_names(&mut fields, name.as_deref(), &aliases);
     let description = fields.string("description").filter(|d| !d.is_empty());
     let links = read_links(&mut fields);
 
@@ -146,6 +147,27 @@ pub fn parse_entity(
         body_html,
     };
     Ok((entity, diagnostics))
+}
+
+/// A name or alias that is an everyday word would match almost every source.
+fn warn_about_everyday_names(fields: &mut Fields<'_>, name: Option<&str>, aliases: &[String]) {
+    let named = name.into_iter().map(|n| ("name", n));
+    let aliased = aliases.iter().map(|a| ("aliases", a.as_str()));
+    for (key, word) in named.chain(aliased) {
+        if !crate::catalogue::is_common_word(word) {
+            continue;
+        }
+        let diagnostic = fields
+            .diagnostic_at_key(
+                key,
+                format!("`{word}` is an everyday word and would match almost every source"),
+            )
+            .with_help("use a distinctive name, e.g. a full name or title");
+        fields.diagnostics.push(Diagnostic {
+            severity: crate::error::Severity::Warning,
+            ..diagnostic
+        });
+    }
 }
 
 fn read_kind(fields: &mut Fields<'_>) -> EntityKind {
@@ -222,6 +244,18 @@ mod tests {
     fn unknown_kind_is_an_error() {
         let errors = parse("+++\nname = \"X\"\nkind = \"planet\"\n+++\n").unwrap_err();
         assert_eq!(errors[0].position, Some((3, 1)));
+    }
+
+    #[test]
+    fn everyday_words_as_aliases_are_warned_about_on_their_line() {
+        let (entity, warnings) = parse(
+            "+++\nname = \"Vladimir Putin\"\nkind = \"person\"\naliases = [\"Putin\", \"president\"]\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(entity.aliases.len(), 2);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("`president`"));
+        assert_eq!(warnings[0].position, Some((4, 1)));
     }
 
     #[test]
