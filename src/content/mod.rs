@@ -9,6 +9,7 @@
 pub mod entity;
 pub mod front_matter;
 pub mod infer;
+pub mod nesting;
 pub mod paragraphs;
 pub mod source;
 pub mod text;

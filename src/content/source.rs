@@ -116,15 +116,31 @@ pub fn parse_source_as_of(
         .filter(|l| !l.is_empty())
         .collect();
     let first_line = lines.first().copied().unwrap_or_default();
+    let mut diagnostics = Vec::new();
     let paragraphs = match format {
-        SourceFormat::Markdown => paragraphs::split_markdown(split.body),
+        SourceFormat::Markdown => {
+            let (paragraphs, flattened) = paragraphs::split_markdown_capped(split.body);
+            if flattened {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        path,
+                        format!(
+                            "quotes, lists or HTML nested more than {} deep are flattened",
+                            super::nesting::MAX_NESTING
+                        ),
+                    )
+                    .with_help("the text is kept; check the file for a run of `>` or `-` pasted by mistake"),
+                );
+            }
+            paragraphs
+        }
         SourceFormat::Clipping => {
             let headline = title.is_none() && infer::is_headline(first_line);
             paragraphs::split_clipping(split.body, headline)
         }
     };
 
-    let mut diagnostics = fields.diagnostics;
+    diagnostics.splice(0..0, fields.diagnostics);
     let title = match title {
         Some(title) => Inferable::given(title),
         None => {
