@@ -111,7 +111,8 @@ impl Diagnostic {
             Renderer::plain()
         };
         let mut shown = renderer.render(&[group]);
-        shown.push('\n');
+        // A blank line after each, as rustc does, so a list reads as blocks.
+        shown.push_str("\n\n");
         shown
     }
 }
@@ -255,11 +256,13 @@ impl fmt::Display for Error {
                 output,
                 problems,
             } => {
-                let left_out = problems.iter().filter(|d| d.is_error()).count();
+                let errors = problems.iter().filter(|d| d.is_error()).count();
                 write!(
                     f,
-                    "wrote {written} files into {}, but left out {left_out} (listed above)",
-                    output.display()
+                    "wrote {written} files into {}, leaving out what the {errors} error{} above name{}",
+                    output.display(),
+                    if errors == 1 { "" } else { "s" },
+                    if errors == 1 { "s" } else { "" },
                 )
             }
             Error::Usage(message) => f.write_str(message),
@@ -285,6 +288,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// A warning made an error, for `--strict`.
 pub fn promote(mut diagnostic: Diagnostic) -> Diagnostic {
     diagnostic.severity = Severity::Error;
+    diagnostic
+        .message
+        .push_str(" (a warning, made an error by --strict)");
     diagnostic
 }
 
@@ -317,7 +323,7 @@ mod tests {
         let shown = diagnostic.to_string();
         assert_eq!(
             shown,
-            "error: unknown key `bogus`\n --> content/sources/a.md:2:1\n  |\n2 | bogus = 2\n  | ^^^^^\n  |\n  = help: remove it\n"
+            "error: unknown key `bogus`\n --> content/sources/a.md:2:1\n  |\n2 | bogus = 2\n  | ^^^^^\n  |\n  = help: remove it\n\n"
         );
     }
 
@@ -326,7 +332,7 @@ mod tests {
         let shown = Diagnostic::warning("content/sources/a.md", "empty source skipped").to_string();
         assert_eq!(
             shown,
-            "warning: empty source skipped\n--> content/sources/a.md\n"
+            "warning: empty source skipped\n--> content/sources/a.md\n\n"
         );
     }
 

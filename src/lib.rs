@@ -148,8 +148,14 @@ fn load_theme_and_content(
     config: &Config,
     options: &BuildOptions,
 ) -> Result<(render::Theme, content::Content)> {
-    let theme = render::load_theme(root, &config.dossier.theme)
-        .and_then(|theme| render::compile_templates(&theme).map(|_| theme));
+    let theme = render::load_theme(root, &config.dossier.theme).and_then(|theme| {
+        match render::compile_templates(&theme) {
+            Ok(_) => Ok(theme),
+            Err(error) => Err(Error::Content(render::diagnose::template_diagnostic(
+                &theme, error,
+            ))),
+        }
+    });
     let load_options = content::LoadOptions {
         lossy: options.lossy,
         keep_going: options.keep_going,
@@ -159,9 +165,8 @@ fn load_theme_and_content(
     match (theme, content) {
         (Ok(theme), Ok(content)) => Ok((theme, content)),
         (Err(theme_error), Err(content_error)) => {
-            let theme_dir = Path::new("themes").join(&config.dossier.theme);
             let mut diagnostics = content_error.into_diagnostics(Path::new("content"));
-            diagnostics.extend(theme_error.into_diagnostics(&theme_dir));
+            diagnostics.extend(theme_error.into_diagnostics(Path::new("templates")));
             Err(Error::Content(diagnostics))
         }
         (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),

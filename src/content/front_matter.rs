@@ -108,7 +108,7 @@ fn parse_yaml(raw: &str, text: &str, path: &Path) -> Result<Table, Diagnostic> {
     }
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(raw).map_err(|error| {
         error_at(
-            format!("invalid YAML front matter: {error}"),
+            format!("invalid YAML front matter: {}", yaml_message(&error)),
             error.location(),
         )
     })?;
@@ -119,6 +119,32 @@ fn parse_yaml(raw: &str, text: &str, path: &Path) -> Result<Table, Diagnostic> {
             None,
         )),
     }
+}
+
+/// The YAML parser's message with its positions, counted from the block's
+/// first line, made the file's own: the error's own place is dropped (it is
+/// shown under the message) and other places are moved down one line.
+fn yaml_message(error: &serde_yaml_ng::Error) -> String {
+    let message = error.to_string();
+    let place = |line: usize, column: usize| format!(" at line {line} column {column}");
+    let message = match error.location() {
+        Some(at) => message.replacen(&place(at.line(), at.column()), "", 1),
+        None => message,
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message.as_str();
+    while let Some(found) = rest.find("line ") {
+        let (before, after) = rest.split_at(found + "line ".len());
+        out.push_str(before);
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(line) => out.push_str(&(line + 1).to_string()),
+            Err(_) => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Converts YAML values to TOML ones so both formats share one reader. YAML
@@ -327,6 +353,19 @@ mod tests {
     fn yaml_errors_point_at_the_files_own_line() {
         let error = split("---\ntitle: T\naliases: [a, b\n---\n", path()).unwrap_err();
         assert!(error.position.unwrap().0 >= 3, "{error}");
+    }
+
+    #[test]
+    fn yaml_errors_speak_of_the_files_own_lines_and_columns() {
+        let error = split("---\ntitle: T\n  outlet: TASS\n---\n", path()).unwrap_err();
+        assert_eq!(error.position, Some((3, 9)));
+        assert!(!error.message.contains("line 2"), "{}", error.message);
+        let error = split("---\ntitle: T\naliases: [a, b\n---\n", path()).unwrap_err();
+        assert!(
+            error.message.contains("flow sequence at line 3 column 10"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn parse_source_as_of(
         if date.value > today {
             let mut warning = fields
                 .diagnostic_at_key("date", format!("the date {} is in the future", date.value))
-                .with_help(format!("today is {today}; check the year"));
+                .with_help("check the year: a date after today is most likely a typo");
             warning.severity = crate::error::Severity::Warning;
             fields.diagnostics.push(warning);
         }

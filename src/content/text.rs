@@ -36,17 +36,19 @@ pub fn decode_with(
         Err(error) => {
             let offset = bom_length + error.valid_up_to();
             let valid = std::str::from_utf8(&body[..error.valid_up_to()]).unwrap_or_default();
+            let (line, column) = crate::error::line_column(valid, valid.len());
+            // Show the whole line, its bad bytes replaced.
+            let text = String::from_utf8_lossy(body);
             let diagnostic = Diagnostic::error(
                 path,
                 format!("invalid UTF-8 at byte {offset}: the file is not valid UTF-8 text"),
             )
-            .at_offset(valid, valid.len());
+            .at_line(&normalise(&text), line, column);
             if !lossy {
                 return Err(diagnostic.with_help(
                     "save the file as UTF-8 (most editors offer it under \"Save with encoding\"), or build with --lossy to replace the bad bytes",
                 ));
             }
-            let text = String::from_utf8_lossy(body);
             Ok((normalise(&text), Some(replaced_warning(diagnostic))))
         }
     }

@@ -1,0 +1,296 @@
+//! Bad, broken and hostile input, as a user meets it: the real binary runs on
+//! each dossier under `tests/fixtures/bad-*` (and `hostile`), and its
+//! messages are compared with the fixture's `expected-stderr*.txt` exactly,
+//! so any change to a message shows as a diff. Set `BLESS=1` to rewrite the
+//! expected files after a deliberate change, and read the diff.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{BuiltSite, TestDossier};
+use scraper::Selector;
+
+/// Runs `dossier ARGS` in `dir` as on a pipe, without colour.
+fn dossier(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+/// Stderr with the temporary folder's path replaced by `$ROOT`.
+fn plain_stderr(output: &Output, root: &Path) -> String {
+    let text = String::from_utf8_lossy(&output.stderr);
+    let real = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    text.replace(&real.display().to_string(), "$ROOT")
+        .replace(&root.display().to_string(), "$ROOT")
+}
+
+/// Compares `stderr` with `tests/fixtures/<fixture>/<expected>`.
+fn assert_stderr(fixture: &str, expected: &str, stderr: &str) {
+    let path = common::repo_root()
+        .join("tests/fixtures")
+        .join(fixture)
+        .join(expected);
+    if std::env::var_os("BLESS").is_some() {
+        fs::write(&path, stderr).unwrap();
+    }
+    let wanted = fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing; run with BLESS=1", path.display()));
+    assert!(
+        stderr == wanted,
+        "stderr of {fixture} differs from {expected}:\n--- expected\n{wanted}\n--- actual\n{stderr}"
+    );
+}
+
+/// Runs the fixture and checks its exit code and messages.
+fn run_fixture(fixture: &str, args: &[&str], code: i32, expected: &str) -> TestDossier {
+    let dossier_dir = TestDossier::from_fixture(fixture);
+    // Files whose bytes a text fixture cannot hold are made here.
+    make_binary_files(fixture, dossier_dir.root());
+    let output = dossier(args, dossier_dir.root());
+    let stderr = plain_stderr(&output, dossier_dir.root());
+    assert_stderr(fixture, expected, &stderr);
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    dossier_dir
+}
+
+fn make_binary_files(fixture: &str, root: &Path) {
+    if fixture != "bad-encoding" {
+        return;
+    }
+    let sources = root.join("content/sources");
+    let text = "UTF-16 clipping\r\nPeskov spoke in Türkiye.\r\n";
+    let mut little = vec![0xFF, 0xFE];
+    let mut big = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        little.extend(unit.to_le_bytes());
+        big.extend(unit.to_be_bytes());
+    }
+    fs::write(sources.join("utf16-le.txt"), little).unwrap();
+    fs::write(sources.join("utf16-be.txt"), big).unwrap();
+    fs::write(
+        sources.join("utf8-bom.txt"),
+        b"\xEF\xBB\xBFBOM clipping\nPeskov again.\n",
+    )
+    .unwrap();
+    fs::write(
+        sources.join("line-endings.txt"),
+        b"Old Mac clipping\rPeskov on a CR line.\rThen CRLF.\r\nEnd.",
+    )
+    .unwrap();
+    fs::write(
+        sources.join("latin1.txt"),
+        b"Latin-1 clipping\nPeskov in Z\xFCrich, said the caf\xE9.\n",
+    )
+    .unwrap();
+    fs::write(sources.join("nothing.txt"), b"").unwrap();
+    fs::write(sources.join("spaces.md"), b"  \n\t\r\n   \n").unwrap();
+}
+
+#[test]
+fn bad_front_matter_is_reported_on_its_own_lines_all_at_once() {
+    let dossier = run_fixture("bad-front-matter", &["check"], 1, "expected-stderr.txt");
+    assert!(!dossier.output().exists(), "check writes nothing");
+}
+
+#[test]
+fn bad_encodings_are_decoded_or_named_with_their_byte_offset() {
+    run_fixture("bad-encoding", &["build"], 1, "expected-stderr.txt");
+}
+
+#[test]
+fn lossy_builds_replace_bad_bytes_with_a_warning() {
+    let dossier = run_fixture(
+        "bad-encoding",
+        &["build", "--lossy"],
+        0,
+        "expected-stderr-lossy.txt",
+    );
+    let site = dossier.site();
+    let text = site.read("sources/latin-1-clipping.html");
+    assert!(text.contains("Z\u{FFFD}rich"), "bad byte replaced");
+    assert!(site
+        .read("sources/utf-16-clipping.html")
+        .contains("Türkiye"));
+    assert!(site
+        .read("sources/old-mac-clipping.html")
+        .contains("Then CRLF."));
+}
+
+#[test]
+fn strict_builds_fail_on_warnings_and_write_nothing() {
+    let dossier = run_fixture(
+        "bad-encoding",
+        &["build", "--lossy", "--strict"],
+        1,
+        "expected-stderr-strict.txt",
+    );
+    assert!(!dossier.output().exists());
+}
+
+#[test]
+fn hostile_names_get_safe_readable_distinct_slugs() {
+    let dossier = run_fixture(
+        "bad-names",
+        &["build", "--keep-going"],
+        1,
+        "expected-stderr.txt",
+    );
+    let files = dossier.site().files();
+    let sources: Vec<&String> = files.iter().filter(|f| f.starts_with("sources/")).collect();
+    insta_like(
+        &sources,
+        &[
+            "sources/arabic.html",
+            "sources/asked-for-2.html",
+            "sources/asked-for.html",
+            // Arabic letters transliterated: "Putin meets Erdogan in Ankara".
+            "sources/bwtyn-yltqy-rdwgn-fy-nqr.html",
+            "sources/etc-passwd.html",
+            "sources/null-byte.html",
+            "sources/outside-x.html",
+            "sources/same-title-2.html",
+            "sources/same-title.html",
+            "sources/script-alert-x-script.html",
+            // "///" has no letters: a stable hash of its path.
+            "sources/source-d041549c.html",
+            "sources/windows-system32.html",
+        ],
+    );
+}
+
+fn insta_like(actual: &[&String], expected: &[&str]) {
+    let actual: Vec<&str> = actual.iter().map(|s| s.as_str()).collect();
+    assert_eq!(actual, expected);
+}
+
+#[test]
+fn catalogue_problems_are_warnings_naming_the_files() {
+    run_fixture("bad-catalogue", &["check"], 0, "expected-stderr.txt");
+}
+
+#[test]
+fn template_errors_are_reported_with_the_content_errors() {
+    run_fixture("bad-template", &["check"], 1, "expected-stderr.txt");
+}
+
+#[test]
+fn hostile_content_builds_with_its_warnings() {
+    run_fixture("hostile", &["build"], 0, "expected-stderr.txt");
+}
+
+#[test]
+fn hostile_content_never_becomes_markup_or_script() {
+    let dossier = TestDossier::from_fixture("hostile");
+    dossier.build();
+    let site = dossier.site();
+    let any = Selector::parse("*").unwrap();
+    let banned = [
+        "iframe", "style", "object", "embed", "form", "button", "meta", "base", "svg", "math",
+        "noscript",
+    ];
+    for page in site.html_files() {
+        let html = site.page(&page);
+        for element in html.select(&any) {
+            let value = element.value();
+            let name = value.name();
+            let in_head = element
+                .ancestors()
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "head"));
+            if !in_head {
+                assert!(!banned.contains(&name), "<{name}> in {page}");
+                assert!(name != "link", "<link> in the body of {page}");
+            }
+            if name == "input" {
+                assert_eq!(value.attr("type"), Some("checkbox"), "<input> in {page}");
+            }
+            if name == "script" {
+                let text: String = element.text().collect();
+                assert!(!text.contains("alert"), "script from content in {page}");
+            }
+            for (attribute, val) in value.attrs() {
+                assert!(!attribute.starts_with("on"), "{attribute}= in {page}");
+                assert!(attribute != "style", "style= in {page}");
+                assert!(attribute != "formaction", "formaction= in {page}");
+                // Browsers ignore whitespace and control characters inside a
+                // scheme: `java\tscript:` runs.
+                let squeezed: String = val
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(
+                        !squeezed.starts_with(scheme),
+                        "{attribute}=\"{val}\" in {page}"
+                    );
+                }
+                if name == "link" {
+                    assert!(!val.contains("evil"), "<link {attribute}={val}> in {page}");
+                }
+            }
+        }
+    }
+    assert_text_survives(&site);
+}
+
+/// The attacks read as text where they were text.
+fn assert_text_survives(site: &BuiltSite) {
+    let page_text = |prefix: &str| -> String {
+        let page = site
+            .html_files()
+            .into_iter()
+            .find(|p| p.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no page {prefix}*"));
+        site.page(&page).root_element().text().collect()
+    };
+    let clip = page_text("sources/clipped-attack-catalogue");
+    assert!(clip.contains("<img src=x onerror=alert('clip-img')> Peskov said"));
+    assert!(clip.contains("{% for x in range(end=3) %}loop{% endfor %} {{ __tera_context }}"));
+    assert!(clip.contains("<style>body{display:none}</style>"));
+
+    let catalogue = page_text("sources/catalogue-onmouseover");
+    assert!(catalogue.contains("Catalogue \" onmouseover=\"alert('title-attr')"));
+    assert!(catalogue.contains("{{ config }} {% include \"base.html\" %} {# hidden #}"));
+    assert!(
+        catalogue.contains("{{ 7*7 }} {% raw %} {# comment #}"),
+        "author as text"
+    );
+    assert!(!catalogue.contains("49"), "Tera never evaluates content");
+    assert!(
+        catalogue.contains("styled"),
+        "the text of a stripped element stays"
+    );
+
+    let kremlin: String = site
+        .page("entities/kremlin.html")
+        .root_element()
+        .text()
+        .collect();
+    assert!(kremlin.contains("{{ site.title }}"));
+    assert!(kremlin.contains("{% if true %}tera{% endif %}"));
+}
+
+#[test]
+fn keep_going_writes_the_good_pages_and_lists_the_rest() {
+    let dossier = run_fixture(
+        "bad-front-matter",
+        &["build", "--keep-going"],
+        1,
+        "expected-stderr-keep-going.txt",
+    );
+    let files = dossier.site().files();
+    assert!(files.contains("sources/a-good-article.html"), "{files:?}");
+    assert!(files.contains("index.html"));
+    let index = dossier.site().read("sources.html");
+    assert!(
+        !index.contains("never-closed"),
+        "files with errors are left out"
+    );
+}
