@@ -294,3 +294,179 @@ fn keep_going_writes_the_good_pages_and_lists_the_rest() {
         "files with errors are left out"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_inside_content_are_followed_and_outside_refused() {
+    use std::os::unix::fs::symlink;
+    let dossier = TestDossier::from_fixture("basic");
+    let root = dossier.root();
+    let sources = root.join("content/sources");
+    fs::create_dir_all(root.join("content/archive")).unwrap();
+    fs::write(
+        root.join("content/archive/kept.txt"),
+        "Archived clipping\nPeskov, archived.\n",
+    )
+    .unwrap();
+    symlink(
+        root.join("content/archive/kept.txt"),
+        sources.join("linked.txt"),
+    )
+    .unwrap();
+    let secret = tempfile::tempdir().unwrap();
+    fs::write(
+        secret.path().join("diary.txt"),
+        "Private diary\nNot for print.\n",
+    )
+    .unwrap();
+    symlink(secret.path().join("diary.txt"), sources.join("diary.txt")).unwrap();
+    symlink(secret.path(), sources.join("private")).unwrap();
+    symlink(root.join("content/missing.txt"), sources.join("broken.txt")).unwrap();
+
+    let output = dossier_in(root, &["build"]);
+    let stderr = plain_stderr(&output, root);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        "warning: broken symbolic link skipped\n\
+         --> content/sources/broken.txt\n \
+         = help: remove the link, or point it at a file inside the content folder\n\n\
+         error: symbolic link points outside the content folder: refused\n\
+         --> content/sources/diary.txt\n \
+         = help: copy the file into the content folder instead of linking to it\n\n\
+         error: symbolic link points outside the content folder: refused\n\
+         --> content/sources/private\n \
+         = help: copy the file into the content folder instead of linking to it\n\n\
+         error: the content has 2 errors\n"
+    );
+    assert!(!dossier.output().exists());
+
+    fs::remove_file(sources.join("diary.txt")).unwrap();
+    fs::remove_file(sources.join("private")).unwrap();
+    let report = dossier.build();
+    assert_eq!(report.sources, 3, "the link inside content is followed");
+    assert!(dossier
+        .site()
+        .files()
+        .contains("sources/archived-clipping.html"));
+    let text = dossier.site().read("sources/archived-clipping.html");
+    assert!(!text.contains("Private diary"));
+}
+
+#[test]
+fn output_folders_that_hold_the_dossier_or_its_content_are_refused() {
+    let dossier = TestDossier::from_fixture("basic");
+    let root = dossier.root();
+    for output in [".", "..", "content", "content/site", "/"] {
+        let result = dossier_in(root, &["build", "--output", output]);
+        assert_eq!(result.status.code(), Some(2), "--output {output}");
+        let stderr = plain_stderr(&result, root);
+        assert!(
+            stderr.starts_with(&format!("error: refusing to write the site to {output}: ")),
+            "--output {output}: {stderr}"
+        );
+    }
+    let parent = root.parent().unwrap().display().to_string();
+    let result = dossier_in(root, &["build", "--output", &parent]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        root.join("content/sources/wire.txt").is_file(),
+        "nothing deleted"
+    );
+    assert!(root.join("book.toml").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_as_output_is_refused() {
+    let dossier = TestDossier::from_fixture("basic");
+    let root = dossier.root();
+    std::os::unix::fs::symlink(root.join("content"), root.join("public")).unwrap();
+    let result = dossier_in(root, &["build"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(plain_stderr(&result, root).contains("it is a symbolic link"));
+    assert!(root.join("content/sources/wire.txt").is_file());
+}
+
+fn dossier_in(dir: &Path, args: &[&str]) -> Output {
+    dossier(args, dir)
+}
+
+/// A snapshot of every file under `dir`, to prove it unchanged.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    BuiltSite::new(dir.to_owned()).snapshot()
+}
+
+#[test]
+fn a_template_error_leaves_the_previous_site_exactly_as_it_was() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.build();
+    let before = snapshot(&dossier.output());
+    dossier.write(
+        "templates/entity.html",
+        "{% extends \"base.html\" %}{% block",
+    );
+    let result = dossier_in(dossier.root(), &["build"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(snapshot(&dossier.output()), before);
+}
+
+#[test]
+fn keep_going_skips_pages_that_fail_to_render_and_lists_them() {
+    let dossier = TestDossier::from_fixture("basic");
+    // Compiles, but fails on every entity page: the field does not exist.
+    dossier.write(
+        "templates/entity.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.no_such_field.deeper }}{% endblock content %}",
+    );
+    let result = dossier_in(dossier.root(), &["build"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(
+        !dossier.output().exists(),
+        "without --keep-going nothing is written"
+    );
+
+    let result = dossier_in(dossier.root(), &["build", "--keep-going"]);
+    let stderr = plain_stderr(&result, dossier.root());
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    let files = dossier.site().files();
+    assert!(files.contains("index.html"), "{files:?}");
+    assert_eq!(
+        files.iter().filter(|f| f.starts_with("sources/")).count(),
+        2,
+        "{files:?}"
+    );
+    assert!(
+        !files.iter().any(|f| f.starts_with("entities/")),
+        "{files:?}"
+    );
+    for entity in ["dmitry-peskov", "kremlin", "vienna"] {
+        assert!(
+            stderr.contains(&format!(
+                "error: page not written: failed to render `entities/{entity}.html`"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("leaving out what the 3 errors above name"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_build_killed_midway_is_cleaned_up_by_the_next() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.build();
+    let stale = dossier.root().join(".public.staging-4000000000");
+    fs::create_dir_all(stale.join("sources")).unwrap();
+    fs::write(stale.join("sources/half-written.html"), "<p>half").unwrap();
+    let expected = {
+        let fresh = TestDossier::from_fixture("basic");
+        fresh.build();
+        snapshot(&fresh.output())
+    };
+    dossier.build();
+    assert!(!stale.exists(), "stale staging folder removed");
+    assert_eq!(snapshot(&dossier.output()), expected);
+}

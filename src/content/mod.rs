@@ -187,6 +187,15 @@ fn find_files(
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
+                // A broken link fails before the filter sees it.
+                if let Some(refusal) = error
+                    .path()
+                    .filter(|path| path.is_symlink())
+                    .and_then(|path| refuse_link(root, path, &content_real))
+                {
+                    diagnostics.push(refusal);
+                    continue;
+                }
                 let path = error
                     .path()
                     .map(|p| relative_to(root, p))
