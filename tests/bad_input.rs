@@ -470,3 +470,71 @@ fn a_build_killed_midway_is_cleaned_up_by_the_next() {
     assert!(!stale.exists(), "stale staging folder removed");
     assert_eq!(snapshot(&dossier.output()), expected);
 }
+
+/// Builds a dossier whose only source is `name` with `text`, and returns
+/// the build's warnings.
+fn build_one_source(name: &str, text: &str) -> (TestDossier, Vec<dossier::error::Diagnostic>) {
+    let dossier = TestDossier::from_fixture("basic");
+    fs::remove_dir_all(dossier.root().join("content/sources")).unwrap();
+    dossier.write(&format!("content/sources/{name}"), text);
+    let report = dossier.build();
+    (dossier, report.warnings)
+}
+
+#[test]
+fn a_five_megabyte_source_builds() {
+    let line = "Dmitry Peskov told reporters in Vienna that the Kremlin would answer.\n";
+    let text = format!("Huge clipping\n{}", line.repeat(5_000_000 / line.len()));
+    let (dossier, _) = build_one_source("huge.txt", &text);
+    let page = dossier.site().read("sources/huge-clipping.html");
+    assert!(page.matches("class=\"mention").count() > 70_000 * 3);
+}
+
+#[test]
+fn a_single_line_of_200000_characters_builds() {
+    let text = format!("Long line\n{}\n", "Peskov spoke. ".repeat(200_000 / 14));
+    let (dossier, _) = build_one_source("long.txt", &text);
+    let page = dossier.site().read("sources/long-line.html");
+    assert!(page.matches("</a> spoke.").count() > 14_000);
+    // One short snippet per mention, not the whole line each time.
+    let entity = dossier.site().read("entities/dmitry-peskov.html");
+    assert!(entity.len() < 14_300 * 1_000, "{} bytes", entity.len());
+}
+
+#[test]
+fn ten_thousand_nested_quotes_and_lists_build_flattened_with_a_warning() {
+    for (name, text) in [
+        (
+            "quotes.md",
+            format!("# Quotes\n\n{} Peskov deep\n", ">".repeat(10_000)),
+        ),
+        (
+            "lists.md",
+            format!("# Lists\n\n{}Peskov deep\n", "- ".repeat(10_000)),
+        ),
+        (
+            "html.md",
+            format!(
+                "# Html\n\n{}Peskov deep{}\n",
+                "<div>".repeat(10_000),
+                "</div>".repeat(10_000)
+            ),
+        ),
+    ] {
+        let (dossier, warnings) = build_one_source(name, &text);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.message.contains("nested more than 100 deep")),
+            "{name}: {warnings:?}"
+        );
+        let entity = dossier.site().read("entities/dmitry-peskov.html");
+        let stem = name.trim_end_matches(".md");
+        assert!(
+            entity.contains(&format!("{stem}.html#p")),
+            "{name}: the deep mention is found"
+        );
+        let source = dossier.site().read(&format!("sources/{stem}.html"));
+        assert!(source.contains("</a> deep"), "{name}: the text is kept");
+    }
+}
