@@ -58,12 +58,12 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
     }
 }
 
+/// A page that could not be rendered: its path and why.
+pub type PageFailure = (String, Error);
+
 /// Renders every page that can be rendered, returning them with the path and
 /// failure of each page that could not, for `--keep-going`.
-pub fn render_site_partial(
-    site: &Site,
-    theme: &Theme,
-) -> Result<(Vec<Page>, Vec<(String, Error)>)> {
+pub fn render_site_partial(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Vec<PageFailure>)> {
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let renderer = Renderer {
