@@ -131,8 +131,11 @@ pub fn parse_entity(
     let description = fields.string("description").filter(|d| !d.is_empty());
     let links = read_links(&mut fields);
 
-    let body_html = paragraphs::render_markdown(split.body);
-    let diagnostics = fields.diagnostics;
+    let (body_html, flattened) = paragraphs::render_markdown_capped(split.body);
+    let mut diagnostics = fields.diagnostics;
+    if flattened {
+        diagnostics.push(super::nesting::flattened_warning(path));
+    }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -256,6 +259,18 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].message.contains("`president`"));
         assert_eq!(warnings[0].position, Some((4, 1)));
+    }
+
+    #[test]
+    fn deeply_nested_bodies_are_flattened_with_a_warning() {
+        let text = format!(
+            "+++\nname = \"X\"\nkind = \"person\"\n+++\n{} deep\n",
+            ">".repeat(5_000)
+        );
+        let (entity, warnings) = parse(&text).unwrap();
+        assert!(entity.body_html.contains("deep"));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("flattened"));
     }
 
     #[test]

@@ -10,6 +10,15 @@ use pulldown_cmark::{CowStr, Event, Tag};
 /// structure.
 pub const MAX_NESTING: usize = 100;
 
+/// The warning for a file whose nesting was flattened.
+pub fn flattened_warning(path: &std::path::Path) -> crate::error::Diagnostic {
+    crate::error::Diagnostic::warning(
+        path,
+        format!("quotes, lists or HTML nested more than {MAX_NESTING} deep are flattened"),
+    )
+    .with_help("the text is kept; check the file for a run of `>` or `-` pasted by mistake")
+}
+
 /// `events` with nesting beyond [`MAX_NESTING`] flattened, and whether any
 /// was.
 pub fn cap_nesting<'a>(events: impl Iterator<Item = Event<'a>>) -> (Vec<Event<'a>>, bool) {

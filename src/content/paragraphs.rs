@@ -242,12 +242,17 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
 /// Renders a whole Markdown text to sanitised HTML, for text that needs no
 /// paragraph anchors (entity descriptions).
 pub fn render_markdown(body: &str) -> String {
+    render_markdown_capped(body).0
+}
+
+/// [`render_markdown`], also telling whether deep nesting was flattened.
+pub fn render_markdown_capped(body: &str) -> (String, bool) {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut html = String::new();
-    let (events, _) = cap_nesting(Parser::new_ext(body, options));
+    let (events, flattened) = cap_nesting(Parser::new_ext(body, options));
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitise(&html)
+    (sanitise(&html), flattened)
 }
 
 /// Keeps words of adjacent blocks (list items, cells) apart in plain text.

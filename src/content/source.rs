@@ -121,16 +121,7 @@ pub fn parse_source_as_of(
         SourceFormat::Markdown => {
             let (paragraphs, flattened) = paragraphs::split_markdown_capped(split.body);
             if flattened {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        path,
-                        format!(
-                            "quotes, lists or HTML nested more than {} deep are flattened",
-                            super::nesting::MAX_NESTING
-                        ),
-                    )
-                    .with_help("the text is kept; check the file for a run of `>` or `-` pasted by mistake"),
-                );
+                diagnostics.push(super::nesting::flattened_warning(path));
             }
             paragraphs
         }
