@@ -234,9 +234,11 @@ impl<'a> Fields<'a> {
             .map(|index| index + self.front_matter.first_line)
     }
 
-    fn wrong_type(&mut self, key: &str, expected: &str) {
-        let diagnostic =
-            self.diagnostic_at_key(key, format!("front matter key `{key}` must be {expected}"));
+    /// `expected` names the type; `example` shows a value of it.
+    fn wrong_type(&mut self, key: &str, expected: &str, example: &str) {
+        let diagnostic = self
+            .diagnostic_at_key(key, format!("front matter key `{key}` must be {expected}"))
+            .with_help(format!("write it as, e.g., {key} = {example}"));
         self.diagnostics.push(diagnostic);
     }
 
@@ -252,7 +254,7 @@ impl<'a> Fields<'a> {
             Value::Float(f) => Some(f.to_string()),
             Value::Datetime(d) => Some(d.to_string()),
             _ => {
-                self.wrong_type(key, "a string, e.g. key = \"text\"");
+                self.wrong_type(key, "a string", "\"text\"");
                 None
             }
         }
@@ -262,7 +264,7 @@ impl<'a> Fields<'a> {
         match self.get(key)? {
             Value::Boolean(b) => Some(*b),
             _ => {
-                self.wrong_type(key, "true or false");
+                self.wrong_type(key, "true or false", "true");
                 None
             }
         }
@@ -279,12 +281,12 @@ impl<'a> Fields<'a> {
                     .map(|item| item.as_str().map(|s| s.trim().to_owned()))
                     .collect();
                 strings.unwrap_or_else(|| {
-                    self.wrong_type(key, "a list of strings, e.g. key = [\"a\", \"b\"]");
+                    self.wrong_type(key, "a list of strings", "[\"a\", \"b\"]");
                     Vec::new()
                 })
             }
             Some(_) => {
-                self.wrong_type(key, "a list of strings, e.g. key = [\"a\", \"b\"]");
+                self.wrong_type(key, "a list of strings", "[\"a\", \"b\"]");
                 Vec::new()
             }
         }
