@@ -118,21 +118,36 @@ impl Diagnostic {
 }
 
 /// Byte range of the word starting at 1-based character `column` of `line`:
-/// what the marker underlines. One character wide where the word is a
-/// space; empty at the end of the line.
+/// what the marker underlines. A word is a run of letters, digits, `-` and
+/// `_`, or a run of one punctuation character (`+++`); empty at the end of
+/// the line.
 fn marker_span(line: &str, column: usize) -> std::ops::Range<usize> {
     let start = line
         .char_indices()
         .nth(column.saturating_sub(1))
         .map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
-    let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
-    let width = match word {
-        0 => rest.chars().next().map_or(0, char::len_utf8),
-        // A marker wider than a screen helps nobody.
-        n => rest[..n].char_indices().nth(60).map_or(n, |(i, _)| i),
+    let Some(first) = rest.chars().next() else {
+        return start..start;
     };
-    start..start + width
+    let in_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    if first.is_whitespace() {
+        return start..start + first.len_utf8();
+    }
+    let word: usize = rest
+        .chars()
+        .take_while(|&c| {
+            if in_word(first) {
+                in_word(c)
+            } else {
+                c == first
+            }
+        })
+        // A marker wider than a screen helps nobody.
+        .take(60)
+        .map(char::len_utf8)
+        .sum();
+    start..start + word
 }
 
 impl fmt::Display for Diagnostic {
@@ -342,6 +357,11 @@ mod tests {
         assert_eq!(marker_span("Türkiye x", 1), 0.."Türkiye".len());
         assert_eq!(marker_span("ab", 3), 2..2);
         assert_eq!(marker_span("a  b", 2), 1..2);
+        assert_eq!(
+            marker_span("aliases = [\"a\", \"pres_i-dent\"]", 18),
+            17..28
+        );
+        assert_eq!(marker_span("+++", 1), 0..3);
     }
 
     #[test]

@@ -142,7 +142,17 @@ fn hostile_names_get_safe_readable_distinct_slugs() {
         1,
         "expected-stderr.txt",
     );
-    let files = dossier.site().files();
+    let site = dossier.site();
+    let files = site.files();
+    for file in &files {
+        let bytes = fs::read(site.root.join(file)).unwrap();
+        assert!(!bytes.contains(&0), "a NUL byte in {file}");
+    }
+    let title = site.read("sources/null-byte.html");
+    assert!(
+        title.contains("<title>null\u{FFFD}byte"),
+        "NUL shown as U+FFFD"
+    );
     let sources: Vec<&String> = files.iter().filter(|f| f.starts_with("sources/")).collect();
     insta_like(
         &sources,
@@ -173,6 +183,16 @@ fn insta_like(actual: &[&String], expected: &[&str]) {
 #[test]
 fn catalogue_problems_are_warnings_naming_the_files() {
     run_fixture("bad-catalogue", &["check"], 0, "expected-stderr.txt");
+}
+
+#[test]
+fn strict_checks_fail_on_catalogue_warnings() {
+    run_fixture(
+        "bad-catalogue",
+        &["check", "--strict"],
+        1,
+        "expected-stderr-strict.txt",
+    );
 }
 
 #[test]

@@ -166,11 +166,24 @@ fn warn_about_everyday_names(fields: &mut Fields<'_>, name: Option<&str>, aliase
                 format!("`{word}` is an everyday word and would match almost every source"),
             )
             .with_help("use a distinctive name, e.g. a full name or title");
+        let diagnostic = point_at_word(diagnostic, word);
         fields.diagnostics.push(Diagnostic {
             severity: crate::error::Severity::Warning,
             ..diagnostic
         });
     }
+}
+
+/// Moves the marker of a diagnostic placed on a key's line to `word` on
+/// that line, when it is there.
+fn point_at_word(mut diagnostic: Diagnostic, word: &str) -> Diagnostic {
+    let (Some((_, column)), Some(line)) = (&mut diagnostic.position, &diagnostic.line_text) else {
+        return diagnostic;
+    };
+    if let Some(at) = line.find(word) {
+        *column = line[..at].chars().count() + 1;
+    }
+    diagnostic
 }
 
 fn read_kind(fields: &mut Fields<'_>) -> EntityKind {
@@ -258,7 +271,7 @@ mod tests {
         assert_eq!(entity.aliases.len(), 2);
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].message.contains("`president`"));
-        assert_eq!(warnings[0].position, Some((4, 1)));
+        assert_eq!(warnings[0].position, Some((4, 22)));
     }
 
     #[test]

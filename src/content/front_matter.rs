@@ -249,7 +249,7 @@ impl<'a> Fields<'a> {
     /// A string value; numbers and dates are accepted and shown as written.
     pub fn string(&mut self, key: &str) -> Option<String> {
         match self.get(key)? {
-            Value::String(s) => Some(s.trim().to_owned()),
+            Value::String(s) => Some(clean(s)),
             Value::Integer(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             Value::Datetime(d) => Some(d.to_string()),
@@ -274,12 +274,10 @@ impl<'a> Fields<'a> {
     pub fn strings(&mut self, key: &str) -> Vec<String> {
         match self.get(key) {
             None => Vec::new(),
-            Some(Value::String(s)) => vec![s.trim().to_owned()],
+            Some(Value::String(s)) => vec![clean(s)],
             Some(Value::Array(items)) => {
-                let strings: Option<Vec<String>> = items
-                    .iter()
-                    .map(|item| item.as_str().map(|s| s.trim().to_owned()))
-                    .collect();
+                let strings: Option<Vec<String>> =
+                    items.iter().map(|item| item.as_str().map(clean)).collect();
                 strings.unwrap_or_else(|| {
                     self.wrong_type(key, "a list of strings", "[\"a\", \"b\"]");
                     Vec::new()
@@ -291,6 +289,12 @@ impl<'a> Fields<'a> {
             }
         }
     }
+}
+
+/// A string value trimmed, with characters a page may not carry (a NUL
+/// written as `\u0000`) scrubbed.
+fn clean(value: &str) -> String {
+    value.trim().chars().map(super::text::scrub).collect()
 }
 
 /// The known key closest to a mistyped one, if any is close enough.

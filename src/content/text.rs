@@ -84,7 +84,20 @@ fn replaced_warning(mut diagnostic: Diagnostic) -> Diagnostic {
     diagnostic.with_help("save the file as UTF-8 to keep every character")
 }
 
-/// Makes every line ending `\n` and removes placeholder characters.
+/// A character content may carry into a page: control characters (NUL
+/// included), which HTML forbids, and the renderer's placeholders become
+/// U+FFFD; tabs and line breaks stay.
+pub fn scrub(c: char) -> char {
+    match c {
+        '\t' | '\n' => c,
+        PLACEHOLDER_OPEN | PLACEHOLDER_CLOSE => '\u{FFFD}',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    }
+}
+
+/// Makes every line ending `\n`, page breaks new lines, and scrubs
+/// characters a page may not carry.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -96,8 +109,8 @@ fn normalise(text: &str) -> String {
                 }
                 out.push('\n');
             }
-            PLACEHOLDER_OPEN | PLACEHOLDER_CLOSE => out.push('\u{FFFD}'),
-            c => out.push(c),
+            '\u{0B}' | '\u{0C}' => out.push('\n'),
+            c => out.push(scrub(c)),
         }
     }
     out
@@ -162,6 +175,12 @@ mod tests {
     fn byte_offsets_count_the_byte_order_mark() {
         let error = decode(b"\xEF\xBB\xBFa\xFF", Path::new("x.txt")).unwrap_err();
         assert!(error.message.contains("byte 4"), "{}", error.message);
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_page() {
+        let text = decode(b"a\x00b\x0Cc\x1Bd\te\x7F", Path::new("x.txt")).unwrap();
+        assert_eq!(text, "a\u{FFFD}b\nc\u{FFFD}d\te\u{FFFD}");
     }
 
     #[test]
