@@ -64,6 +64,17 @@ impl Diagnostic {
         self
     }
 
+    /// Moves the marker to the first `word` on the diagnostic's line, when
+    /// it is there: to the bad value rather than its key.
+    pub fn pointing_at(mut self, word: &str) -> Self {
+        if let (Some((_, column)), Some(line)) = (&mut self.position, &self.line_text) {
+            if let Some(at) = line.find(word).filter(|_| !word.is_empty()) {
+                *column = line[..at].chars().count() + 1;
+            }
+        }
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

@@ -166,24 +166,12 @@ fn warn_about_everyday_names(fields: &mut Fields<'_>, name: Option<&str>, aliase
                 format!("`{word}` is an everyday word and would match almost every source"),
             )
             .with_help("use a distinctive name, e.g. a full name or title");
-        let diagnostic = point_at_word(diagnostic, word);
+        let diagnostic = diagnostic.pointing_at(word);
         fields.diagnostics.push(Diagnostic {
             severity: crate::error::Severity::Warning,
             ..diagnostic
         });
     }
-}
-
-/// Moves the marker of a diagnostic placed on a key's line to `word` on
-/// that line, when it is there.
-fn point_at_word(mut diagnostic: Diagnostic, word: &str) -> Diagnostic {
-    let (Some((_, column)), Some(line)) = (&mut diagnostic.position, &diagnostic.line_text) else {
-        return diagnostic;
-    };
-    if let Some(at) = line.find(word) {
-        *column = line[..at].chars().count() + 1;
-    }
-    diagnostic
 }
 
 fn read_kind(fields: &mut Fields<'_>) -> EntityKind {
@@ -205,6 +193,7 @@ fn read_kind(fields: &mut Fields<'_>) -> EntityKind {
     EntityKind::parse(&written).unwrap_or_else(|| {
         let diagnostic = fields
             .diagnostic_at_key("kind", format!("unknown entity kind `{written}`"))
+            .pointing_at(&written)
             .with_help("use one of person, organization, place, outlet, other");
         fields.diagnostics.push(diagnostic);
         EntityKind::Other
@@ -220,6 +209,7 @@ fn read_links(fields: &mut Fields<'_>) -> Vec<String> {
     for link in bad {
         let diagnostic = fields
             .diagnostic_at_key("links", format!("link `{link}` is not an http(s) address"))
+            .pointing_at(&link)
             .with_help("links must start with http:// or https://");
         fields.diagnostics.push(diagnostic);
     }
@@ -259,7 +249,7 @@ mod tests {
     #[test]
     fn unknown_kind_is_an_error() {
         let errors = parse("+++\nname = \"X\"\nkind = \"planet\"\n+++\n").unwrap_err();
-        assert_eq!(errors[0].position, Some((3, 1)));
+        assert_eq!(errors[0].position, Some((3, 9)));
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub fn parse_source_as_of(
         if date.value > today {
             let mut warning = fields
                 .diagnostic_at_key("date", format!("the date {} is in the future", date.value))
+                .pointing_at(&date.value.to_string())
                 .with_help("check the year: a date after today is most likely a typo");
             warning.severity = crate::error::Severity::Warning;
             fields.diagnostics.push(warning);
@@ -198,6 +199,7 @@ fn read_date(fields: &mut Fields<'_>) -> Option<Inferable<NaiveDate>> {
         None => {
             let diagnostic = fields
                 .diagnostic_at_key("date", format!("`{written}` is not a valid date"))
+                .pointing_at(&written)
                 .with_help("write the date as YYYY-MM-DD, e.g. date = 2024-12-09");
             fields.diagnostics.push(diagnostic);
             None
@@ -218,6 +220,7 @@ fn read_url(fields: &mut Fields<'_>) -> Option<String> {
             "url",
             format!("`url` must start with http:// or https://, not `{url}`"),
         )
+        .pointing_at(&url)
         .with_help("give the article's address as it appears in a browser");
     fields.diagnostics.push(diagnostic);
     None
@@ -277,7 +280,7 @@ mod tests {
             Path::new("a.md"),
         )
         .unwrap_err();
-        assert_eq!(errors[0].position, Some((3, 1)));
+        assert_eq!(errors[0].position, Some((3, 9)));
         assert!(errors[0].message.contains("2024-02-30"));
     }
 
@@ -289,7 +292,7 @@ mod tests {
         assert_eq!(source.date.unwrap().value.to_string(), "2031-01-02");
         assert_eq!(warnings.len(), 1);
         assert!(!warnings[0].is_error());
-        assert_eq!(warnings[0].position, Some((3, 1)));
+        assert_eq!(warnings[0].position, Some((3, 8)));
         assert!(warnings[0].message.contains("future"));
         let (_, warnings) = parse_source_as_of(text, Path::new("a.md"), None).unwrap();
         assert!(warnings.is_empty());
