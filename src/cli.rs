@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,9 +29,14 @@ pub enum Command {
         /// Absolute URL the site will be published at, e.g. https://user.github.io/repo/
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        #[command(flatten)]
+        checks: Checks,
     },
     /// Check content and templates without writing anything
-    Check,
+    Check {
+        #[command(flatten)]
+        checks: Checks,
+    },
     /// Create a new dossier in DIR
     Init {
         /// Folder to create the dossier in
@@ -40,4 +45,18 @@ pub enum Command {
         #[arg(long, default_value = "default")]
         theme: String,
     },
+}
+
+/// How strictly `build` and `check` treat problems in the content.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Checks {
+    /// Fail on warnings as on errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Replace bytes that are not valid UTF-8 or UTF-16 with U+FFFD (with a warning) instead of failing
+    #[arg(long)]
+    pub lossy: bool,
+    /// Write every page that can be written, leaving out bad files and pages (the build still fails)
+    #[arg(long)]
+    pub keep_going: bool,
 }

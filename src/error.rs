@@ -64,6 +64,17 @@ impl Diagnostic {
         self
     }
 
+    /// Moves the marker to the first `word` on the diagnostic's line, when
+    /// it is there: to the bad value rather than its key.
+    pub fn pointing_at(mut self, word: &str) -> Self {
+        if let (Some((_, column)), Some(line)) = (&mut self.position, &self.line_text) {
+            if let Some(at) = line.find(word).filter(|_| !word.is_empty()) {
+                *column = line[..at].chars().count() + 1;
+            }
+        }
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -74,34 +85,85 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The diagnostic in the style of rustc: the message, the file, line and
+    /// column, the offending line with a marker under the offending word, and
+    /// what to do. `styled` adds terminal colours.
+    pub fn render(&self, styled: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = self.path.display().to_string();
+        let title = level.primary_title(self.message.as_str());
+        let mut group = match (self.position, &self.line_text) {
+            (Some((line, column)), Some(text)) => {
+                let span = marker_span(text, column);
+                Group::with_title(title).element(
+                    Snippet::source(text.as_str())
+                        .line_start(line)
+                        .path(path)
+                        .annotation(AnnotationKind::Primary.span(span)),
+                )
+            }
+            (Some((line, column)), None) => {
+                Group::with_title(title).element(Origin::path(path).line(line).char_column(column))
+            }
+            (None, _) => Group::with_title(title).element(Origin::path(path)),
+        };
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut shown = renderer.render(&[group]);
+        // A blank line after each, as rustc does, so a list reads as blocks.
+        shown.push_str("\n\n");
+        shown
+    }
+}
+
+/// Byte range of the word starting at 1-based character `column` of `line`:
+/// what the marker underlines. A word is a run of letters, digits, `-` and
+/// `_`, or a run of one punctuation character (`+++`); empty at the end of
+/// the line.
+fn marker_span(line: &str, column: usize) -> std::ops::Range<usize> {
+    let start = line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let Some(first) = rest.chars().next() else {
+        return start..start;
+    };
+    let in_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    if first.is_whitespace() {
+        return start..start + first.len_utf8();
+    }
+    let word: usize = rest
+        .chars()
+        .take_while(|&c| {
+            if in_word(first) {
+                in_word(c)
+            } else {
+                c == first
+            }
+        })
+        // A marker wider than a screen helps nobody.
+        .take(60)
+        .map(char::len_utf8)
+        .sum();
+    start..start + word
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(f, "{label}: {}", self.message)?;
-        match self.position {
-            Some((line, column)) => {
-                writeln!(f, "  --> {}:{line}:{column}", self.path.display())?;
-                if let Some(text) = &self.line_text {
-                    let gutter = line.to_string().len();
-                    let marker_pad: String = text
-                        .chars()
-                        .take(column.saturating_sub(1))
-                        .map(|c| if c == '\t' { '\t' } else { ' ' })
-                        .collect();
-                    writeln!(f, "{:gutter$} |", "")?;
-                    writeln!(f, "{line} | {text}")?;
-                    writeln!(f, "{:gutter$} | {marker_pad}^", "")?;
-                }
-            }
-            None => writeln!(f, "  --> {}", self.path.display())?,
-        }
-        if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(false))
     }
 }
 
@@ -124,6 +186,13 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 pub enum Error {
     /// One or more content problems; all are listed.
     Content(Vec<Diagnostic>),
+    /// A `--keep-going` build that wrote what it could and left out the
+    /// files and pages listed, with the warnings.
+    Incomplete {
+        written: usize,
+        output: PathBuf,
+        problems: Vec<Diagnostic>,
+    },
     /// The command was used wrongly (no `book.toml`, bad arguments).
     Usage(String),
     /// A filesystem operation failed on a path.
@@ -156,6 +225,38 @@ impl Error {
         }
     }
 
+    /// The problems to list before the error's summary line.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Content(diagnostics) => diagnostics,
+            Error::Incomplete { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+
+    /// The error as diagnostics, to report it together with others: content
+    /// problems as they are, anything else as one error with its causes,
+    /// placed on `origin` (the file or page it is about).
+    pub fn into_diagnostics(self, origin: &Path) -> Vec<Diagnostic> {
+        match self {
+            Error::Content(diagnostics)
+            | Error::Incomplete {
+                problems: diagnostics,
+                ..
+            } => diagnostics,
+            Error::Io { path, source } => vec![Diagnostic::error(path, source.to_string())],
+            other => {
+                let mut message = other.to_string();
+                let mut cause = std::error::Error::source(&other);
+                while let Some(inner) = cause {
+                    message.push_str(&format!("\ncaused by: {inner}"));
+                    cause = inner.source();
+                }
+                vec![Diagnostic::error(origin, message)]
+            }
+        }
+    }
+
     /// The process exit code the error maps to: 2 for usage errors, else 1.
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -174,6 +275,20 @@ impl fmt::Display for Error {
                     f,
                     "the content has {errors} error{}",
                     if errors == 1 { "" } else { "s" }
+                )
+            }
+            Error::Incomplete {
+                written,
+                output,
+                problems,
+            } => {
+                let errors = problems.iter().filter(|d| d.is_error()).count();
+                write!(
+                    f,
+                    "wrote {written} files into {}, leaving out what the {errors} error{} above name{}",
+                    output.display(),
+                    if errors == 1 { "" } else { "s" },
+                    if errors == 1 { "s" } else { "" },
                 )
             }
             Error::Usage(message) => f.write_str(message),
@@ -195,6 +310,15 @@ impl std::error::Error for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A warning made an error, for `--strict`.
+pub fn promote(mut diagnostic: Diagnostic) -> Diagnostic {
+    diagnostic.severity = Severity::Error;
+    diagnostic
+        .message
+        .push_str(" (a warning, made an error by --strict)");
+    diagnostic
+}
 
 /// Wraps a filesystem call's error with the path it was about.
 pub fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -223,8 +347,38 @@ mod tests {
             .at_offset(text, 10)
             .with_help("remove it");
         let shown = diagnostic.to_string();
-        assert!(shown.contains("--> content/sources/a.md:2:1"), "{shown}");
-        assert!(shown.contains("2 | bogus = 2"), "{shown}");
-        assert!(shown.contains("= help: remove it"), "{shown}");
+        assert_eq!(
+            shown,
+            "error: unknown key `bogus`\n --> content/sources/a.md:2:1\n  |\n2 | bogus = 2\n  | ^^^^^\n  |\n  = help: remove it\n\n"
+        );
+    }
+
+    #[test]
+    fn diagnostic_without_a_line_names_the_file() {
+        let shown = Diagnostic::warning("content/sources/a.md", "empty source skipped").to_string();
+        assert_eq!(
+            shown,
+            "warning: empty source skipped\n--> content/sources/a.md\n\n"
+        );
+    }
+
+    #[test]
+    fn marker_covers_the_word_at_the_column() {
+        assert_eq!(marker_span("date = = 3", 8), 7..8);
+        assert_eq!(marker_span("Türkiye x", 1), 0.."Türkiye".len());
+        assert_eq!(marker_span("ab", 3), 2..2);
+        assert_eq!(marker_span("a  b", 2), 1..2);
+        assert_eq!(
+            marker_span("aliases = [\"a\", \"pres_i-dent\"]", 18),
+            17..28
+        );
+        assert_eq!(marker_span("+++", 1), 0..3);
+    }
+
+    #[test]
+    fn styled_rendering_adds_colour_and_plain_does_not() {
+        let diagnostic = Diagnostic::error("a.md", "bad").at_line("x = 1\n", 1, 1);
+        assert!(diagnostic.render(true).contains('\u{1b}'));
+        assert!(!diagnostic.render(false).contains('\u{1b}'));
     }
 }

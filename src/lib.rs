@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -41,6 +42,13 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Run every stage but write nothing (`dossier check`).
     pub check_only: bool,
+    /// Fail on warnings as on errors (`--strict`).
+    pub strict: bool,
+    /// Replace bytes that are not valid text, with a warning (`--lossy`).
+    pub lossy: bool,
+    /// Write every page that can be written, leaving out bad files and pages
+    /// that fail to render; the build still fails (`--keep-going`).
+    pub keep_going: bool,
 }
 
 /// What a build did.
@@ -72,9 +80,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         .output
         .clone()
         .unwrap_or_else(|| root.join(&config.build.output));
-    let theme = render::load_theme(root, &config.dossier.theme)?;
-    let content = content::load(root, &config)?;
+    let (theme, content) = load_theme_and_content(root, &config, options)?;
     let mut warnings = content.warnings.clone();
+    let mut left_out = content.errors.clone();
     let drafts = content.drafts;
 
     let (matcher, matcher_warnings) = Matcher::new(&content.entities);
@@ -84,9 +92,25 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         .par_iter()
         .map(|source| analysis::analyse(source, &matcher))
         .collect();
+    warnings.extend(catalogue::check(&content.entities, &analyses));
     let site = site::link(config, content, analyses);
     warnings.extend(render::feeds::missing_base_url_warning(&site.config));
-    let pages = render::render_site(&site, &theme)?;
+    let (pages, failed_pages) = render::render_site_partial(&site, &theme)?;
+    for (page, error) in failed_pages {
+        if !options.keep_going {
+            return Err(error);
+        }
+        let page = output.join(page);
+        left_out.extend(error.into_diagnostics(&page).into_iter().map(|mut d| {
+            d.message = format!("page not written: {}", d.message);
+            d
+        }));
+    }
+    if options.strict && !warnings.is_empty() {
+        return Err(Error::Content(
+            warnings.into_iter().map(error::promote).collect(),
+        ));
+    }
 
     let content_dir = root.join(&site.config.build.content);
     output::check_output_folder(&output, root, &content_dir)?;
@@ -95,6 +119,18 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     } else {
         output::write_site(&output, &pages)?
     };
+    if !left_out.is_empty() && options.check_only {
+        return Err(Error::Content(
+            warnings.into_iter().chain(left_out).collect(),
+        ));
+    }
+    if !left_out.is_empty() {
+        return Err(Error::Incomplete {
+            written: pages_written,
+            output,
+            problems: warnings.into_iter().chain(left_out).collect(),
+        });
+    }
     Ok(Report {
         pages_written,
         sources: site.sources.len(),
@@ -105,6 +141,34 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         output,
         elapsed: started.elapsed(),
     })
+}
+
+/// Loads the theme (compiling its templates) and the content, reporting the
+/// problems of both together when both have some.
+fn load_theme_and_content(
+    root: &Path,
+    config: &Config,
+    options: &BuildOptions,
+) -> Result<(render::Theme, content::Content)> {
+    // Compiling the templates here reports their errors (on the template's
+    // own file and line) together with the content's.
+    let theme = render::load_theme(root, &config.dossier.theme)
+        .and_then(|theme| render::compile_templates(&theme).map(|_| theme));
+    let load_options = content::LoadOptions {
+        lossy: options.lossy,
+        keep_going: options.keep_going,
+        today: content::today(),
+    };
+    let content = content::load_with(root, config, &load_options);
+    match (theme, content) {
+        (Ok(theme), Ok(content)) => Ok((theme, content)),
+        (Err(theme_error), Err(content_error)) => {
+            let mut diagnostics = content_error.into_diagnostics(Path::new("content"));
+            diagnostics.extend(theme_error.into_diagnostics(Path::new("templates")));
+            Err(Error::Content(diagnostics))
+        }
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),
+    }
 }
 
 /// The folder holding `book.toml`: `start` or the nearest folder above it.

@@ -40,22 +40,32 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Build { output, base_url } => {
+        Command::Build {
+            output,
+            base_url,
+            checks,
+        } => {
             let root = resolve_root(cli.root)?;
             let options = BuildOptions {
                 output,
                 base_url,
                 check_only: false,
+                strict: checks.strict,
+                lossy: checks.lossy,
+                keep_going: checks.keep_going,
             };
             let report = build(&root, &options)?;
             print_warnings(&report.warnings);
             print_summary(&report, false);
             Ok(())
         }
-        Command::Check => {
+        Command::Check { checks } => {
             let root = resolve_root(cli.root)?;
             let options = BuildOptions {
                 check_only: true,
+                strict: checks.strict,
+                lossy: checks.lossy,
+                keep_going: checks.keep_going,
                 ..BuildOptions::default()
             };
             let report = build(&root, &options)?;
@@ -83,9 +93,16 @@ fn resolve_root(root: Option<PathBuf>) -> Result<PathBuf, Error> {
 }
 
 fn print_warnings(warnings: &[Diagnostic]) {
+    let styled = use_colour();
     for warning in warnings {
-        eprint!("{warning}");
+        eprint!("{}", warning.render(styled));
     }
+}
+
+/// Colour only when stderr is a terminal and NO_COLOR is not set.
+fn use_colour() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
 fn print_summary(report: &Report, check_only: bool) {
@@ -119,14 +136,11 @@ fn display_path(path: &Path) -> String {
 }
 
 fn print_error(error: &Error) {
-    if let Error::Content(diagnostics) = error {
-        let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.iter().partition(|d| d.is_error());
-        for warning in warnings {
-            eprint!("{warning}");
-        }
-        for (number, diagnostic) in errors.iter().enumerate() {
-            eprint!("{}. {diagnostic}", number + 1);
-        }
+    let styled = use_colour();
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        error.diagnostics().iter().partition(|d| d.is_error());
+    for diagnostic in warnings.into_iter().chain(errors) {
+        eprint!("{}", diagnostic.render(styled));
     }
     eprintln!("error: {error}");
     let mut cause = std::error::Error::source(error);

@@ -28,12 +28,20 @@ pub fn check_output_folder(output: &Path, root: &Path, content: &Path) -> Result
     if resolved.parent().is_none() {
         return refuse("it is a filesystem root");
     }
-    let root = absolute(root);
-    let content = absolute(content);
-    if resolved == root || root.starts_with(&resolved) {
+    if resolved.is_symlink() {
+        // A build replaces the folder, which would turn the link into a
+        // folder and leave the link's target behind unchanged.
+        return refuse("it is a symbolic link; give the folder it points to instead");
+    }
+    // Compare real locations too: `public` may be reached through a linked
+    // parent folder, which the lexical check cannot see.
+    let real = real_path(&resolved);
+    let root = real_path(&absolute(root));
+    let content = real_path(&absolute(content));
+    if real == root || root.starts_with(&real) {
         return refuse("it is the dossier's root or contains it");
     }
-    if resolved == content || content.starts_with(&resolved) || resolved.starts_with(&content) {
+    if real == content || content.starts_with(&real) || real.starts_with(&content) {
         return refuse("it is, contains or lies inside the content folder");
     }
     if resolved.exists() {
@@ -66,6 +74,7 @@ pub fn write_site(output: &Path, pages: &[Page]) -> Result<usize> {
         .to_string_lossy()
         .into_owned();
     fs::create_dir_all(parent).map_err(io_error(parent))?;
+    recover_interrupted_builds(parent, &name, &output)?;
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let result = write_pages(&staging, pages).and_then(|()| swap_into_place(&staging, &output));
     if result.is_err() && staging.exists() {
@@ -116,6 +125,62 @@ fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
         });
     }
     fs::remove_dir_all(&old).map_err(io_error(&old))
+}
+
+/// Clears what a build killed midway left beside the output: staging
+/// folders of processes that are gone, and, if the kill came between moving
+/// the old site aside and moving the new one in, puts the old site back.
+fn recover_interrupted_builds(parent: &Path, name: &str, output: &Path) -> Result<()> {
+    let entries = fs::read_dir(parent).map_err(io_error(parent))?;
+    let mut leftovers: Vec<(PathBuf, bool)> = entries
+        .filter_map(|entry| {
+            let file_name = entry.ok()?.file_name().into_string().ok()?;
+            let rest = file_name.strip_prefix(&format!(".{name}."))?;
+            let (is_old, pid) = match rest.split_once('-')? {
+                ("staging", pid) => (false, pid),
+                ("old", pid) => (true, pid),
+                _ => return None,
+            };
+            let pid: u32 = pid.parse().ok()?;
+            (!process_is_running(pid)).then(|| (parent.join(&file_name), is_old))
+        })
+        .collect();
+    leftovers.sort();
+    for (path, is_old) in leftovers {
+        if is_old && !output.exists() {
+            fs::rename(&path, output).map_err(io_error(output))?;
+        } else {
+            fs::remove_dir_all(&path).map_err(io_error(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a process with this id is alive: ours is, and where the system
+/// cannot tell (no `/proc`), every other process is taken as gone.
+fn process_is_running(pid: u32) -> bool {
+    pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// `path` with symbolic links resolved as far as it exists; the part that
+/// does not exist yet is kept as written.
+fn real_path(path: &Path) -> PathBuf {
+    let mut existing = path;
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return path.to_owned(),
+        }
+    }
+    let mut real = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_owned());
+    real.extend(missing.iter().rev());
+    real
 }
 
 /// A page path may only name a file inside the output folder.
@@ -210,5 +275,114 @@ mod tests {
         fs::write(other.join("thesis.doc"), "x").unwrap();
         assert!(check_output_folder(&other, root, &content).is_err());
         assert!(check_output_folder(&root.join("public"), root, &content).is_ok());
+    }
+
+    #[test]
+    fn refuses_parents_of_the_root_and_folders_inside_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("dossier");
+        let content = root.join("content");
+        fs::create_dir_all(&content).unwrap();
+        assert!(check_output_folder(dir.path(), &root, &content).is_err());
+        assert!(check_output_folder(&root.join(".."), &root, &content).is_err());
+        assert!(check_output_folder(&content.join("site"), &root, &content).is_err());
+        assert!(check_output_folder(&root.join("public/../content"), &root, &content).is_err());
+        assert!(check_output_folder(Path::new("/"), &root, &content).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_symbolic_links_and_folders_reached_through_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("dossier");
+        let content = root.join("content");
+        fs::create_dir_all(&content).unwrap();
+        let link = dir.path().join("public-link");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), &link).unwrap();
+        fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        let error = check_output_folder(&link, &root, &content).unwrap_err();
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        // `into-content/site` is, in truth, inside the content folder.
+        let into_content = dir.path().join("into-content");
+        std::os::unix::fs::symlink(&content, &into_content).unwrap();
+        assert!(check_output_folder(&into_content.join("site"), &root, &content).is_err());
+    }
+
+    #[test]
+    fn a_page_path_that_cannot_be_created_leaves_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        write_site(&output, &[page("a.html", "1")]).unwrap();
+        // `x` is a file, so `x/y.html` cannot be created.
+        let result = write_site(&output, &[page("x", "file"), page("x/y.html", "2")]);
+        assert!(matches!(result, Err(Error::Io { .. })));
+        assert_eq!(fs::read_to_string(output.join("a.html")).unwrap(), "1");
+        assert!(!output.join("x").exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no staging left"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_parent_fails_without_touching_the_previous_site() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let parent = dir.path().join("site");
+        let output = parent.join("public");
+        write_site(&output, &[page("a.html", "1")]).unwrap();
+        fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
+        let result = write_site(&output, &[page("b.html", "2")]);
+        fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
+        if running_as_superuser() {
+            return; // root writes anywhere; nothing to test
+        }
+        assert!(result.is_err());
+        assert_eq!(fs::read_to_string(output.join("a.html")).unwrap(), "1");
+        assert!(!output.join("b.html").exists());
+    }
+
+    #[cfg(unix)]
+    fn running_as_superuser() -> bool {
+        // Writing into a read-only folder succeeds only for the superuser.
+        let probe = tempfile::tempdir().unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(probe.path(), fs::Permissions::from_mode(0o555)).unwrap();
+        let writable = fs::write(probe.path().join("probe"), "").is_ok();
+        fs::set_permissions(probe.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        writable
+    }
+
+    /// An id no process can have (above the largest Linux allows).
+    const DEAD_PID: u32 = 4_000_000_000;
+
+    #[test]
+    fn staging_folders_of_killed_builds_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        write_site(&output, &[page("a.html", "1")]).unwrap();
+        let stale = dir.path().join(format!(".public.staging-{DEAD_PID}"));
+        fs::create_dir_all(stale.join("sources")).unwrap();
+        fs::write(stale.join("sources/half.html"), "half").unwrap();
+        write_site(&output, &[page("b.html", "2")]).unwrap();
+        assert!(!stale.exists());
+        assert!(!output.join("sources").exists());
+        assert_eq!(fs::read_to_string(output.join("b.html")).unwrap(), "2");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_build_killed_between_the_two_moves_gets_the_old_site_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        write_site(&output, &[page("a.html", "1")]).unwrap();
+        let old = dir.path().join(format!(".public.old-{DEAD_PID}"));
+        fs::rename(&output, &old).unwrap();
+        // The next build fails: the previous site must be back in place.
+        assert!(write_site(&output, &[page("../evil", "x")]).is_err());
+        assert_eq!(fs::read_to_string(output.join("a.html")).unwrap(), "1");
+        assert!(!old.exists());
     }
 }

@@ -100,8 +100,8 @@ fn content_errors_exit_one_with_file_line_and_column() {
     let output = dossier(&["build"], dossier_dir.root());
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("content/sources/bad.md:3:1"), "{message}");
-    assert!(message.contains("content/entities/bad.md:3:1"), "{message}");
+    assert!(message.contains("content/sources/bad.md:3:9"), "{message}");
+    assert!(message.contains("content/entities/bad.md:3:9"), "{message}");
     assert!(message.contains("the content has 2 errors"), "{message}");
     assert!(!dossier_dir.output().exists(), "nothing written on failure");
 }

@@ -149,7 +149,7 @@ impl Matcher {
 
 /// An acronym is written in capitals (two or more letters, dots allowed):
 /// it only matches in capitals, so `US` never matches the word `us`.
-fn is_acronym(name: &str) -> bool {
+pub(crate) fn is_acronym(name: &str) -> bool {
     let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
     letters.len() >= 2
         && letters.iter().all(|c| c.is_uppercase())

@@ -127,11 +127,15 @@ pub fn parse_entity(
         .into_iter()
         .filter(|a| !a.is_empty())
         .collect();
+    warn_about_everyday_names(&mut fields, name.as_deref(), &aliases);
     let description = fields.string("description").filter(|d| !d.is_empty());
     let links = read_links(&mut fields);
 
-    let body_html = paragraphs::render_markdown(split.body);
-    let diagnostics = fields.diagnostics;
+    let (body_html, flattened) = paragraphs::render_markdown_capped(split.body);
+    let mut diagnostics = fields.diagnostics;
+    if flattened {
+        diagnostics.push(super::nesting::flattened_warning(path));
+    }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -146,6 +150,28 @@ pub fn parse_entity(
         body_html,
     };
     Ok((entity, diagnostics))
+}
+
+/// A name or alias that is an everyday word would match almost every source.
+fn warn_about_everyday_names(fields: &mut Fields<'_>, name: Option<&str>, aliases: &[String]) {
+    let named = name.into_iter().map(|n| ("name", n));
+    let aliased = aliases.iter().map(|a| ("aliases", a.as_str()));
+    for (key, word) in named.chain(aliased) {
+        if !crate::catalogue::is_common_word(word) {
+            continue;
+        }
+        let diagnostic = fields
+            .diagnostic_at_key(
+                key,
+                format!("`{word}` is an everyday word and would match almost every source"),
+            )
+            .with_help("use a distinctive name, e.g. a full name or title");
+        let diagnostic = diagnostic.pointing_at(word);
+        fields.diagnostics.push(Diagnostic {
+            severity: crate::error::Severity::Warning,
+            ..diagnostic
+        });
+    }
 }
 
 fn read_kind(fields: &mut Fields<'_>) -> EntityKind {
@@ -167,6 +193,7 @@ fn read_kind(fields: &mut Fields<'_>) -> EntityKind {
     EntityKind::parse(&written).unwrap_or_else(|| {
         let diagnostic = fields
             .diagnostic_at_key("kind", format!("unknown entity kind `{written}`"))
+            .pointing_at(&written)
             .with_help("use one of person, organization, place, outlet, other");
         fields.diagnostics.push(diagnostic);
         EntityKind::Other
@@ -182,6 +209,7 @@ fn read_links(fields: &mut Fields<'_>) -> Vec<String> {
     for link in bad {
         let diagnostic = fields
             .diagnostic_at_key("links", format!("link `{link}` is not an http(s) address"))
+            .pointing_at(&link)
             .with_help("links must start with http:// or https://");
         fields.diagnostics.push(diagnostic);
     }
@@ -221,7 +249,31 @@ mod tests {
     #[test]
     fn unknown_kind_is_an_error() {
         let errors = parse("+++\nname = \"X\"\nkind = \"planet\"\n+++\n").unwrap_err();
-        assert_eq!(errors[0].position, Some((3, 1)));
+        assert_eq!(errors[0].position, Some((3, 9)));
+    }
+
+    #[test]
+    fn everyday_words_as_aliases_are_warned_about_on_their_line() {
+        let (entity, warnings) = parse(
+            "+++\nname = \"Vladimir Putin\"\nkind = \"person\"\naliases = [\"Putin\", \"president\"]\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(entity.aliases.len(), 2);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("`president`"));
+        assert_eq!(warnings[0].position, Some((4, 22)));
+    }
+
+    #[test]
+    fn deeply_nested_bodies_are_flattened_with_a_warning() {
+        let text = format!(
+            "+++\nname = \"X\"\nkind = \"person\"\n+++\n{} deep\n",
+            ">".repeat(5_000)
+        );
+        let (entity, warnings) = parse(&text).unwrap();
+        assert!(entity.body_html.contains("deep"));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("flattened"));
     }
 
     #[test]

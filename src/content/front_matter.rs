@@ -108,7 +108,7 @@ fn parse_yaml(raw: &str, text: &str, path: &Path) -> Result<Table, Diagnostic> {
     }
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(raw).map_err(|error| {
         error_at(
-            format!("invalid YAML front matter: {error}"),
+            format!("invalid YAML front matter: {}", yaml_message(&error)),
             error.location(),
         )
     })?;
@@ -119,6 +119,32 @@ fn parse_yaml(raw: &str, text: &str, path: &Path) -> Result<Table, Diagnostic> {
             None,
         )),
     }
+}
+
+/// The YAML parser's message with its positions, counted from the block's
+/// first line, made the file's own: the error's own place is dropped (it is
+/// shown under the message) and other places are moved down one line.
+fn yaml_message(error: &serde_yaml_ng::Error) -> String {
+    let message = error.to_string();
+    let place = |line: usize, column: usize| format!(" at line {line} column {column}");
+    let message = match error.location() {
+        Some(at) => message.replacen(&place(at.line(), at.column()), "", 1),
+        None => message,
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message.as_str();
+    while let Some(found) = rest.find("line ") {
+        let (before, after) = rest.split_at(found + "line ".len());
+        out.push_str(before);
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(line) => out.push_str(&(line + 1).to_string()),
+            Err(_) => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Converts YAML values to TOML ones so both formats share one reader. YAML
@@ -208,9 +234,11 @@ impl<'a> Fields<'a> {
             .map(|index| index + self.front_matter.first_line)
     }
 
-    fn wrong_type(&mut self, key: &str, expected: &str) {
-        let diagnostic =
-            self.diagnostic_at_key(key, format!("front matter key `{key}` must be {expected}"));
+    /// `expected` names the type; `example` shows a value of it.
+    fn wrong_type(&mut self, key: &str, expected: &str, example: &str) {
+        let diagnostic = self
+            .diagnostic_at_key(key, format!("front matter key `{key}` must be {expected}"))
+            .with_help(format!("write it as, e.g., {key} = {example}"));
         self.diagnostics.push(diagnostic);
     }
 
@@ -221,12 +249,12 @@ impl<'a> Fields<'a> {
     /// A string value; numbers and dates are accepted and shown as written.
     pub fn string(&mut self, key: &str) -> Option<String> {
         match self.get(key)? {
-            Value::String(s) => Some(s.trim().to_owned()),
+            Value::String(s) => Some(clean(s)),
             Value::Integer(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             Value::Datetime(d) => Some(d.to_string()),
             _ => {
-                self.wrong_type(key, "a string, e.g. key = \"text\"");
+                self.wrong_type(key, "a string", "\"text\"");
                 None
             }
         }
@@ -236,7 +264,7 @@ impl<'a> Fields<'a> {
         match self.get(key)? {
             Value::Boolean(b) => Some(*b),
             _ => {
-                self.wrong_type(key, "true or false");
+                self.wrong_type(key, "true or false", "true");
                 None
             }
         }
@@ -246,23 +274,27 @@ impl<'a> Fields<'a> {
     pub fn strings(&mut self, key: &str) -> Vec<String> {
         match self.get(key) {
             None => Vec::new(),
-            Some(Value::String(s)) => vec![s.trim().to_owned()],
+            Some(Value::String(s)) => vec![clean(s)],
             Some(Value::Array(items)) => {
-                let strings: Option<Vec<String>> = items
-                    .iter()
-                    .map(|item| item.as_str().map(|s| s.trim().to_owned()))
-                    .collect();
+                let strings: Option<Vec<String>> =
+                    items.iter().map(|item| item.as_str().map(clean)).collect();
                 strings.unwrap_or_else(|| {
-                    self.wrong_type(key, "a list of strings, e.g. key = [\"a\", \"b\"]");
+                    self.wrong_type(key, "a list of strings", "[\"a\", \"b\"]");
                     Vec::new()
                 })
             }
             Some(_) => {
-                self.wrong_type(key, "a list of strings, e.g. key = [\"a\", \"b\"]");
+                self.wrong_type(key, "a list of strings", "[\"a\", \"b\"]");
                 Vec::new()
             }
         }
     }
+}
+
+/// A string value trimmed, with characters a page may not carry (a NUL
+/// written as `\u0000`) scrubbed.
+fn clean(value: &str) -> String {
+    value.trim().chars().map(super::text::scrub).collect()
 }
 
 /// The known key closest to a mistyped one, if any is close enough.
@@ -327,6 +359,19 @@ mod tests {
     fn yaml_errors_point_at_the_files_own_line() {
         let error = split("---\ntitle: T\naliases: [a, b\n---\n", path()).unwrap_err();
         assert!(error.position.unwrap().0 >= 3, "{error}");
+    }
+
+    #[test]
+    fn yaml_errors_speak_of_the_files_own_lines_and_columns() {
+        let error = split("---\ntitle: T\n  outlet: TASS\n---\n", path()).unwrap_err();
+        assert_eq!(error.position, Some((3, 9)));
+        assert!(!error.message.contains("line 2"), "{}", error.message);
+        let error = split("---\ntitle: T\naliases: [a, b\n---\n", path()).unwrap_err();
+        assert!(
+            error.message.contains("flow sequence at line 3 column 10"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod entity;
 pub mod front_matter;
 pub mod highlight;
 pub mod infer;
+pub mod nesting;
 pub mod paragraphs;
 pub mod source;
 pub mod text;
@@ -17,6 +18,7 @@ pub mod text;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
@@ -37,13 +39,34 @@ pub struct Content {
     pub entities: Vec<Entity>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Errors of files left out, when loading with `keep_going`; otherwise
+    /// errors fail the load and this is empty.
+    pub errors: Vec<Diagnostic>,
     /// Draft sources left out of the site.
     pub drafts: usize,
+}
+
+/// How to treat bad files while loading.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Replace bytes that are not valid text by U+FFFD, with a warning,
+    /// instead of refusing the file.
+    pub lossy: bool,
+    /// Leave out files with errors and load the rest, listing the errors in
+    /// [`Content::errors`], instead of failing.
+    pub keep_going: bool,
+    /// Today's date, to warn about dates in the future; `None` warns never.
+    pub today: Option<NaiveDate>,
 }
 
 /// Reads and parses every source and entity under the configured content
 /// folder. All problems are collected; any error fails the load.
 pub fn load(root: &Path, config: &Config) -> Result<Content> {
+    load_with(root, config, &LoadOptions::default())
+}
+
+/// [`load`] with options for bad files.
+pub fn load_with(root: &Path, config: &Config, options: &LoadOptions) -> Result<Content> {
     let content_dir = root.join(&config.build.content);
     if !content_dir.is_dir() {
         return Err(Error::Content(vec![Diagnostic::error(
@@ -58,12 +81,14 @@ pub fn load(root: &Path, config: &Config) -> Result<Content> {
     let mut diagnostics = Vec::new();
     let source_files = find_files(
         root,
+        &content_dir,
         &content_dir.join("sources"),
         &["txt", "md"],
         &mut diagnostics,
     );
     let entity_files = find_files(
         root,
+        &content_dir,
         &content_dir.join("entities"),
         &["md"],
         &mut diagnostics,
@@ -71,71 +96,107 @@ pub fn load(root: &Path, config: &Config) -> Result<Content> {
 
     let parsed_sources: Vec<_> = source_files
         .par_iter()
-        .map(|relative| read_source(root, relative))
+        .map(|relative| read_source(root, relative, options))
         .collect();
     let parsed_entities: Vec<_> = entity_files
         .par_iter()
-        .map(|relative| read_entity(root, relative))
+        .map(|relative| read_entity(root, relative, options))
         .collect();
 
-    let mut sources = Vec::new();
-    for result in parsed_sources {
-        match result {
-            Ok((source, warnings)) => {
-                diagnostics.extend(warnings);
-                sources.push(source);
-            }
-            Err(errors) => diagnostics.extend(errors),
-        }
-    }
-    let mut entities = Vec::new();
-    for result in parsed_entities {
-        match result {
-            Ok((entity, warnings)) => {
-                diagnostics.extend(warnings);
-                entities.push(entity);
-            }
-            Err(errors) => diagnostics.extend(errors),
-        }
-    }
+    let mut sources: Vec<Source> = collect_parsed(parsed_sources, &mut diagnostics);
+    let entities: Vec<Entity> = collect_parsed(parsed_entities, &mut diagnostics);
     let drafts = sources.iter().filter(|s| s.draft).count();
     sources.retain(|s| !s.draft);
     let source_slugs = assign_source_slugs(&sources, &mut diagnostics);
 
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Content(diagnostics));
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        diagnostics.into_iter().partition(Diagnostic::is_error);
+    if !errors.is_empty() && !options.keep_going {
+        return Err(Error::Content(warnings.into_iter().chain(errors).collect()));
     }
     Ok(Content {
         sources,
         source_slugs,
         entities,
-        warnings: diagnostics,
+        warnings,
+        errors,
         drafts,
     })
 }
 
+/// Today's date by the system clock (UTC), for diagnostics only.
+pub fn today() -> Option<NaiveDate> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let days = i64::try_from(seconds / 86_400).ok()?;
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
+/// The parsed files that are kept (in order), their diagnostics gathered.
+fn collect_parsed<T>(parsed: Vec<Parsed<Option<T>>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<T> {
+    let mut kept = Vec::new();
+    for result in parsed {
+        match result {
+            Ok((item, warnings)) => {
+                diagnostics.extend(warnings);
+                kept.extend(item);
+            }
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    kept
+}
+
 /// Files with one of `extensions` under `dir`, relative to `root`, sorted.
-/// Hidden files and editors' backup files are skipped; symbolic links are
-/// refused, since they could point outside the content folder.
+/// Hidden files and editors' backup files are skipped. Symbolic links are
+/// followed when they point inside the content folder and refused when they
+/// point outside it, so a link can never publish a private file.
 fn find_files(
     root: &Path,
+    content_dir: &Path,
     dir: &Path,
     extensions: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
-    if !dir.is_dir() {
+    if !dir.is_dir() && !dir.is_symlink() {
         return Vec::new();
     }
+    let content_real = content_dir
+        .canonicalize()
+        .unwrap_or_else(|_| content_dir.to_owned());
+    let mut refused_links = Vec::new();
     let mut files = Vec::new();
     let walker = WalkDir::new(dir)
-        .follow_links(false)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| !is_hidden(entry.file_name().to_str().unwrap_or_default()));
+        .filter_entry(|entry| {
+            if is_hidden(entry.file_name().to_str().unwrap_or_default()) {
+                return false;
+            }
+            if entry.path_is_symlink() {
+                if let Some(refusal) = refuse_link(root, entry.path(), &content_real) {
+                    refused_links.push(refusal);
+                    return false;
+                }
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
+                // A broken link fails before the filter sees it.
+                if let Some(refusal) = error
+                    .path()
+                    .filter(|path| path.is_symlink())
+                    .and_then(|path| refuse_link(root, path, &content_real))
+                {
+                    diagnostics.push(refusal);
+                    continue;
+                }
                 let path = error
                     .path()
                     .map(|p| relative_to(root, p))
@@ -144,17 +205,10 @@ fn find_files(
                 continue;
             }
         };
-        let relative = relative_to(root, entry.path());
-        if entry.path_is_symlink() {
-            diagnostics.push(
-                Diagnostic::warning(relative, "symbolic link skipped")
-                    .with_help("copy the file into the content folder instead of linking to it"),
-            );
-            continue;
-        }
         if !entry.file_type().is_file() {
             continue;
         }
+        let relative = relative_to(root, entry.path());
         let name = entry.file_name().to_string_lossy();
         let extension = entry
             .path()
@@ -173,7 +227,28 @@ fn find_files(
             ));
         }
     }
+    diagnostics.extend(refused_links);
     files
+}
+
+/// Why the symbolic link at `path` may not be followed, if it may not: it is
+/// broken, or it leads outside the content folder.
+fn refuse_link(root: &Path, path: &Path, content_real: &Path) -> Option<Diagnostic> {
+    let relative = relative_to(root, path);
+    match path.canonicalize() {
+        Ok(target) if target.starts_with(content_real) => None,
+        Ok(_) => Some(
+            Diagnostic::error(
+                relative,
+                "symbolic link points outside the content folder: refused",
+            )
+            .with_help("copy the file into the content folder instead of linking to it"),
+        ),
+        Err(_) => Some(
+            Diagnostic::warning(relative, "broken symbolic link skipped")
+                .with_help("remove the link, or point it at a file inside the content folder"),
+        ),
+    }
 }
 
 fn is_hidden(name: &str) -> bool {
@@ -185,25 +260,47 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_owned()
 }
 
-fn read_file(root: &Path, relative: &Path) -> Result<String, Vec<Diagnostic>> {
+/// A file's text, with a warning if bad bytes were replaced.
+fn read_file(
+    root: &Path,
+    relative: &Path,
+    options: &LoadOptions,
+) -> Result<(String, Option<Diagnostic>), Vec<Diagnostic>> {
     let bytes = std::fs::read(root.join(relative))
         .map_err(|error| vec![Diagnostic::error(relative, format!("cannot read: {error}"))])?;
-    text::decode(&bytes, relative).map_err(|d| vec![d])
+    text::decode_with(&bytes, relative, options.lossy).map_err(|d| vec![d])
 }
 
+/// A parsed file (or `None` when it is skipped) with its warnings, or its
+/// errors.
 type Parsed<T> = std::result::Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-fn read_source(root: &Path, relative: &Path) -> Parsed<Source> {
-    let text = read_file(root, relative)?;
+fn read_source(root: &Path, relative: &Path, options: &LoadOptions) -> Parsed<Option<Source>> {
+    let (text, decoding) = read_file(root, relative, options)?;
     if text.trim().is_empty() {
-        return Err(vec![Diagnostic::warning(relative, "empty source skipped")
-            .with_help("paste the article's text into the file, or delete it")]);
+        let warning = Diagnostic::warning(relative, "empty source skipped")
+            .with_help("paste the article's text into the file, or delete it");
+        return Ok((None, decoding.into_iter().chain([warning]).collect()));
     }
-    source::parse_source(&text, relative)
+    let (source, mut warnings) = source::parse_source_as_of(&text, relative, options.today)
+        .map_err(|errors| {
+            decoding
+                .clone()
+                .into_iter()
+                .chain(errors)
+                .collect::<Vec<_>>()
+        })?;
+    warnings.splice(0..0, decoding);
+    Ok((Some(source), warnings))
 }
 
-fn read_entity(root: &Path, relative: &Path) -> Parsed<Entity> {
-    let text = read_file(root, relative)?;
+fn read_entity(root: &Path, relative: &Path, options: &LoadOptions) -> Parsed<Option<Entity>> {
+    let (text, decoding) = read_file(root, relative, options)?;
+    if text.trim().is_empty() {
+        let warning = Diagnostic::warning(relative, "empty entity file skipped")
+            .with_help("give it front matter with a `name`, or delete it");
+        return Ok((None, decoding.into_iter().chain([warning]).collect()));
+    }
     let stem = relative
         .file_stem()
         .and_then(|s| s.to_str())
@@ -212,7 +309,15 @@ fn read_entity(root: &Path, relative: &Path) -> Parsed<Entity> {
         empty if empty.is_empty() => slug::fallback_slug("entity", stem),
         slug => slug,
     };
-    entity::parse_entity(&text, relative, slug)
+    let (entity, mut warnings) = entity::parse_entity(&text, relative, slug).map_err(|errors| {
+        decoding
+            .clone()
+            .into_iter()
+            .chain(errors)
+            .collect::<Vec<_>>()
+    })?;
+    warnings.splice(0..0, decoding);
+    Ok((Some(entity), warnings))
 }
 
 /// Gives each source a unique slug: its front matter `slug`, else one made

@@ -10,6 +10,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
 use super::highlight::highlight_code_blocks;
+use super::nesting::cap_nesting;
 use super::text::{PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN};
 
 /// What a paragraph is, which decides how it is shown.
@@ -94,12 +95,19 @@ fn is_heading_line(line: &str) -> bool {
 
 /// Splits a Markdown body into its top-level blocks.
 pub fn split_markdown(body: &str) -> Vec<Paragraph> {
+    split_markdown_capped(body).0
+}
+
+/// [`split_markdown`], also telling whether nesting deeper than
+/// [`MAX_NESTING`](super::nesting::MAX_NESTING) was flattened.
+pub fn split_markdown_capped(body: &str) -> (Vec<Paragraph>, bool) {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut blocks = Vec::new();
     let mut current = Vec::new();
     let mut depth = 0usize;
-    for event in Parser::new_ext(body, options) {
+    let (events, flattened) = cap_nesting(Parser::new_ext(body, options));
+    for event in events {
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
@@ -113,7 +121,8 @@ pub fn split_markdown(body: &str) -> Vec<Paragraph> {
     if !current.is_empty() {
         blocks.push(current);
     }
-    blocks.into_iter().filter_map(markdown_block).collect()
+    let paragraphs = blocks.into_iter().filter_map(markdown_block).collect();
+    (paragraphs, flattened)
 }
 
 /// Turns one top-level block's events into a paragraph: its plain text, and
@@ -215,6 +224,12 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     let markup = sanitise(&html);
     let text = text.trim_end().to_owned();
+    // Spans must stay inside the trimmed text (raw HTML shown as text can
+    // end in a line break).
+    for span in &mut spans {
+        span.end = span.end.min(text.len());
+        span.start = span.start.min(span.end);
+    }
     if text.is_empty() && markup.trim().is_empty() {
         return None;
     }
@@ -229,12 +244,18 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
 /// Renders a whole Markdown text to sanitised HTML, for text that needs no
 /// paragraph anchors (entity descriptions).
 pub fn render_markdown(body: &str) -> String {
+    render_markdown_capped(body).0
+}
+
+/// [`render_markdown`], also telling whether deep nesting was flattened.
+pub fn render_markdown_capped(body: &str) -> (String, bool) {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut html = String::new();
-    let events = highlight_code_blocks(Parser::new_ext(body, options).collect());
+    let (events, flattened) = cap_nesting(Parser::new_ext(body, options));
+    let events = highlight_code_blocks(events);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitise(&html)
+    (sanitise(&html), flattened)
 }
 
 /// Keeps words of adjacent blocks (list items, cells) apart in plain text.

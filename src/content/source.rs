@@ -70,6 +70,17 @@ pub struct Source {
 /// Parses a source file's text. Returns the source and any warnings, or every
 /// error found in it.
 pub fn parse_source(text: &str, path: &Path) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
+    parse_source_as_of(text, path, None)
+}
+
+/// [`parse_source`], also warning when the front matter `date` lies after
+/// `today`: most likely a typo in the year. The warning never changes the
+/// source, so builds on different days stay byte-identical.
+pub fn parse_source_as_of(
+    text: &str,
+    path: &Path,
+    today: Option<NaiveDate>,
+) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
     let format = match path.extension().and_then(|e| e.to_str()) {
         Some("md") => SourceFormat::Markdown,
         _ => SourceFormat::Clipping,
@@ -82,6 +93,16 @@ pub fn parse_source(text: &str, path: &Path) -> Result<(Source, Vec<Diagnostic>)
 
     let title = fields.string("title").filter(|t| !t.is_empty());
     let date = read_date(&mut fields);
+    if let (Some(date), Some(today)) = (&date, today) {
+        if date.value > today {
+            let mut warning = fields
+                .diagnostic_at_key("date", format!("the date {} is in the future", date.value))
+                .pointing_at(&date.value.to_string())
+                .with_help("check the year: a date after today is most likely a typo");
+            warning.severity = crate::error::Severity::Warning;
+            fields.diagnostics.push(warning);
+        }
+    }
     let outlet = fields.string("outlet").filter(|o| !o.is_empty());
     let url = read_url(&mut fields);
     let author = fields.string("author");
@@ -96,15 +117,22 @@ pub fn parse_source(text: &str, path: &Path) -> Result<(Source, Vec<Diagnostic>)
         .filter(|l| !l.is_empty())
         .collect();
     let first_line = lines.first().copied().unwrap_or_default();
+    let mut diagnostics = Vec::new();
     let paragraphs = match format {
-        SourceFormat::Markdown => paragraphs::split_markdown(split.body),
+        SourceFormat::Markdown => {
+            let (paragraphs, flattened) = paragraphs::split_markdown_capped(split.body);
+            if flattened {
+                diagnostics.push(super::nesting::flattened_warning(path));
+            }
+            paragraphs
+        }
         SourceFormat::Clipping => {
             let headline = title.is_none() && infer::is_headline(first_line);
             paragraphs::split_clipping(split.body, headline)
         }
     };
 
-    let mut diagnostics = fields.diagnostics;
+    diagnostics.splice(0..0, fields.diagnostics);
     let title = match title {
         Some(title) => Inferable::given(title),
         None => {
@@ -171,6 +199,7 @@ fn read_date(fields: &mut Fields<'_>) -> Option<Inferable<NaiveDate>> {
         None => {
             let diagnostic = fields
                 .diagnostic_at_key("date", format!("`{written}` is not a valid date"))
+                .pointing_at(&written)
                 .with_help("write the date as YYYY-MM-DD, e.g. date = 2024-12-09");
             fields.diagnostics.push(diagnostic);
             None
@@ -191,6 +220,7 @@ fn read_url(fields: &mut Fields<'_>) -> Option<String> {
             "url",
             format!("`url` must start with http:// or https://, not `{url}`"),
         )
+        .pointing_at(&url)
         .with_help("give the article's address as it appears in a browser");
     fields.diagnostics.push(diagnostic);
     None
@@ -250,8 +280,36 @@ mod tests {
             Path::new("a.md"),
         )
         .unwrap_err();
-        assert_eq!(errors[0].position, Some((3, 1)));
+        assert_eq!(errors[0].position, Some((3, 9)));
         assert!(errors[0].message.contains("2024-02-30"));
+    }
+
+    #[test]
+    fn future_dates_are_a_warning_on_their_line() {
+        let text = "+++\ntitle = \"T\"\ndate = 2031-01-02\n+++\nx\n";
+        let today = NaiveDate::from_ymd_opt(2026, 11, 21);
+        let (source, warnings) = parse_source_as_of(text, Path::new("a.md"), today).unwrap();
+        assert_eq!(source.date.unwrap().value.to_string(), "2031-01-02");
+        assert_eq!(warnings.len(), 1);
+        assert!(!warnings[0].is_error());
+        assert_eq!(warnings[0].position, Some((3, 8)));
+        assert!(warnings[0].message.contains("future"));
+        let (_, warnings) = parse_source_as_of(text, Path::new("a.md"), None).unwrap();
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn wrong_types_are_errors_naming_the_expected_type() {
+        let errors = parse_source(
+            "+++\ntitle = [1, 2]\ndraft = \"yes\"\n+++\nx\n",
+            Path::new("a.md"),
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].position, Some((2, 1)));
+        assert!(errors[0].message.contains("must be a string"));
+        assert_eq!(errors[1].position, Some((3, 1)));
+        assert!(errors[1].message.contains("true or false"));
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Turning a file's bytes into text the rest of the pipeline can trust:
-//! UTF-8 checked (with the byte offset of the first bad byte), byte-order mark
-//! dropped, line endings made `\n`.
+//! UTF-8 checked (with the byte offset of the first bad byte), UTF-16 with a
+//! byte-order mark decoded, byte-order mark dropped, line endings made `\n`.
 
 use std::path::Path;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Severity};
 
 /// Characters the renderer uses as placeholders inside generated HTML; content
 /// may never carry them, so a placeholder can never be forged by a source.
@@ -13,25 +13,91 @@ pub const PLACEHOLDER_CLOSE: char = '\u{E001}';
 
 /// Decodes a content file. `path` names the file in the error.
 pub fn decode(bytes: &[u8], path: &Path) -> Result<String, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(Diagnostic::error(path, "the file is UTF-16, not UTF-8")
-            .with_help("save the file as UTF-8"));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|error| {
-        let offset = error.valid_up_to();
-        let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
-        Diagnostic::error(
-            path,
-            format!("invalid UTF-8 at byte {offset}: the file is not valid UTF-8 text"),
-        )
-        .at_offset(valid, offset)
-        .with_help("save the file as UTF-8 (most editors offer it under \"Save with encoding\")")
-    })?;
-    Ok(normalise(text))
+    decode_with(bytes, path, false).map(|(text, _)| text)
 }
 
-/// Makes every line ending `\n` and removes placeholder characters.
+/// Decodes a content file: UTF-8 with or without a byte-order mark, or
+/// UTF-16 with one. Bytes that are not valid text are an error naming the
+/// first one's offset, or with `lossy` are replaced by U+FFFD and reported in
+/// a warning.
+pub fn decode_with(
+    bytes: &[u8],
+    path: &Path,
+    lossy: bool,
+) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    let (encoding, bom_length) =
+        encoding_rs::Encoding::for_bom(bytes).unwrap_or((encoding_rs::UTF_8, 0));
+    let body = &bytes[bom_length..];
+    if encoding != encoding_rs::UTF_8 {
+        return decode_utf16(body, encoding, path, lossy);
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok((normalise(text), None)),
+        Err(error) => {
+            let offset = bom_length + error.valid_up_to();
+            let valid = std::str::from_utf8(&body[..error.valid_up_to()]).unwrap_or_default();
+            let (line, column) = crate::error::line_column(valid, valid.len());
+            // Show the whole line, its bad bytes replaced.
+            let text = String::from_utf8_lossy(body);
+            let diagnostic = Diagnostic::error(
+                path,
+                format!("invalid UTF-8 at byte {offset}: the file is not valid UTF-8 text"),
+            )
+            .at_line(&normalise(&text), line, column);
+            if !lossy {
+                return Err(diagnostic.with_help(
+                    "save the file as UTF-8 (most editors offer it under \"Save with encoding\"), or build with --lossy to replace the bad bytes",
+                ));
+            }
+            Ok((normalise(&text), Some(replaced_warning(diagnostic))))
+        }
+    }
+}
+
+fn decode_utf16(
+    body: &[u8],
+    encoding: &'static encoding_rs::Encoding,
+    path: &Path,
+    lossy: bool,
+) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(body) {
+        return Ok((normalise(&text), None));
+    }
+    let diagnostic = Diagnostic::error(
+        path,
+        format!(
+            "invalid {}: the file has a UTF-16 byte-order mark but is not valid UTF-16 text",
+            encoding.name()
+        ),
+    );
+    if !lossy {
+        return Err(diagnostic
+            .with_help("save the file as UTF-8, or build with --lossy to replace the bad bytes"));
+    }
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    Ok((normalise(&text), Some(replaced_warning(diagnostic))))
+}
+
+fn replaced_warning(mut diagnostic: Diagnostic) -> Diagnostic {
+    diagnostic.severity = Severity::Warning;
+    diagnostic.message = format!("{}; bad bytes replaced by �", diagnostic.message);
+    diagnostic.with_help("save the file as UTF-8 to keep every character")
+}
+
+/// A character content may carry into a page: control characters (NUL
+/// included), which HTML forbids, and the renderer's placeholders become
+/// U+FFFD; tabs and line breaks stay.
+pub fn scrub(c: char) -> char {
+    match c {
+        '\t' | '\n' => c,
+        PLACEHOLDER_OPEN | PLACEHOLDER_CLOSE => '\u{FFFD}',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    }
+}
+
+/// Makes every line ending `\n`, page breaks new lines, and scrubs
+/// characters a page may not carry.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -43,8 +109,8 @@ fn normalise(text: &str) -> String {
                 }
                 out.push('\n');
             }
-            PLACEHOLDER_OPEN | PLACEHOLDER_CLOSE => out.push('\u{FFFD}'),
-            c => out.push(c),
+            '\u{0B}' | '\u{0C}' => out.push('\n'),
+            c => out.push(scrub(c)),
         }
     }
     out
@@ -65,6 +131,56 @@ mod tests {
         let error = decode(b"ab\ncd\xFFef", Path::new("x.txt")).unwrap_err();
         assert!(error.message.contains("byte 5"), "{}", error.message);
         assert_eq!(error.position, Some((2, 3)));
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded() {
+        let text = "Kremlin\r\nTürkiye";
+        let mut little: Vec<u8> = vec![0xFF, 0xFE];
+        let mut big: Vec<u8> = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            little.extend(unit.to_le_bytes());
+            big.extend(unit.to_be_bytes());
+        }
+        assert_eq!(
+            decode(&little, Path::new("x.txt")).unwrap(),
+            "Kremlin\nTürkiye"
+        );
+        assert_eq!(
+            decode(&big, Path::new("x.txt")).unwrap(),
+            "Kremlin\nTürkiye"
+        );
+    }
+
+    #[test]
+    fn broken_utf16_is_an_error_or_replaced_when_lossy() {
+        let bytes = [0xFF, 0xFE, 0x00, 0xD8, b'a', 0];
+        assert!(decode(&bytes, Path::new("x.txt")).is_err());
+        let (text, warning) = decode_with(&bytes, Path::new("x.txt"), true).unwrap();
+        assert_eq!(text, "\u{FFFD}a");
+        assert!(!warning.unwrap().is_error());
+    }
+
+    #[test]
+    fn lossy_decoding_replaces_bad_bytes_and_warns_at_their_place() {
+        let (text, warning) = decode_with(b"ab\ncd\xFFef", Path::new("x.txt"), true).unwrap();
+        assert_eq!(text, "ab\ncd\u{FFFD}ef");
+        let warning = warning.unwrap();
+        assert!(!warning.is_error());
+        assert!(warning.message.contains("byte 5"), "{}", warning.message);
+        assert_eq!(warning.position, Some((2, 3)));
+    }
+
+    #[test]
+    fn byte_offsets_count_the_byte_order_mark() {
+        let error = decode(b"\xEF\xBB\xBFa\xFF", Path::new("x.txt")).unwrap_err();
+        assert!(error.message.contains("byte 4"), "{}", error.message);
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_page() {
+        let text = decode(b"a\x00b\x0Cc\x1Bd\te\x7F", Path::new("x.txt")).unwrap();
+        assert_eq!(text, "a\u{FFFD}b\nc\u{FFFD}d\te\u{FFFD}");
     }
 
     #[test]

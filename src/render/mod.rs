@@ -56,6 +56,19 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
 
 /// Renders every page of the site, plus the theme's static files.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
+    let (pages, failures) = render_site_partial(site, theme)?;
+    match failures.into_iter().next() {
+        None => Ok(pages),
+        Some((_, error)) => Err(error),
+    }
+}
+
+/// A page that could not be rendered: its path and why.
+pub type PageFailure = (String, Error);
+
+/// Renders every page that can be rendered, returning them with the path and
+/// failure of each page that could not, for `--keep-going`.
+pub fn render_site_partial(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Vec<PageFailure>)> {
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let renderer = Renderer {
@@ -64,50 +77,62 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         theme,
     };
 
-    let mut pages = vec![
-        renderer.front_page(site)?,
-        renderer.page(
-            "sources.html",
-            "sources.html",
-            "",
-            "sources",
-            &SourcesList {
-                sources: site
-                    .sources_by_date()
-                    .into_iter()
-                    .map(|i| SourceSummary::new(&site.sources[i]))
-                    .collect(),
-            },
-        )?,
-        renderer.page(
-            "entities.html",
-            "entities.html",
-            "",
-            "entities",
-            &EntitiesList {
-                groups: entities_by_kind(site),
-            },
-        )?,
-        renderer.page(
-            "crossref.html",
-            "crossref.html",
-            "",
-            "crossref",
-            &quotes_dates::CrossrefWithQuotes::new(CrossrefPage::new(site), site),
-        )?,
-        renderer.page(
-            "timeline.html",
-            "timeline.html",
-            "",
-            "timeline",
-            &timeline::TimelinePage::new(site),
-        )?,
-        renderer.not_found(site)?,
-        renderer.print_page(site)?,
+    let results = vec![
+        ("index.html".to_owned(), renderer.front_page(site)),
+        (
+            "sources.html".to_owned(),
+            renderer.page(
+                "sources.html",
+                "sources.html",
+                "",
+                "sources",
+                &SourcesList {
+                    sources: site
+                        .sources_by_date()
+                        .into_iter()
+                        .map(|i| SourceSummary::new(&site.sources[i]))
+                        .collect(),
+                },
+            ),
+        ),
+        (
+            "entities.html".to_owned(),
+            renderer.page(
+                "entities.html",
+                "entities.html",
+                "",
+                "entities",
+                &EntitiesList {
+                    groups: entities_by_kind(site),
+                },
+            ),
+        ),
+        (
+            "crossref.html".to_owned(),
+            renderer.page(
+                "crossref.html",
+                "crossref.html",
+                "",
+                "crossref",
+                &quotes_dates::CrossrefWithQuotes::new(CrossrefPage::new(site), site),
+            ),
+        ),
+        (
+            "timeline.html".to_owned(),
+            renderer.page(
+                "timeline.html",
+                "timeline.html",
+                "",
+                "timeline",
+                &timeline::TimelinePage::new(site),
+            ),
+        ),
+        ("404.html".to_owned(), renderer.not_found(site)),
+        ("print.html".to_owned(), renderer.print_page(site)),
     ];
 
     let order = site.sources_by_date();
-    let source_pages: Vec<Page> = order
+    let source_pages: Vec<(String, Result<Page>)> = order
         .par_iter()
         .enumerate()
         .map(|(position, &index)| {
@@ -117,20 +142,28 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
             let view = SourcePage::new(site, index, previous, next);
             let view = quotes_dates::SourceWithQuotes::new(view, site, index);
             let path = views::source_path(&site.sources[index]);
-            renderer.page(&path, "source.html", "../", "sources", &view)
+            let page = renderer.page(&path, "source.html", "../", "sources", &view);
+            (path, page)
         })
-        .collect::<Result<_>>()?;
-    let entity_pages: Vec<Page> = (0..site.entities.len())
+        .collect();
+    let entity_pages: Vec<(String, Result<Page>)> = (0..site.entities.len())
         .into_par_iter()
         .map(|index| {
             let view = EntityPage::new(site, index);
             let view = quotes_dates::EntityWithQuotes::new(view, site, index);
             let path = views::entity_path(&site.entities[index]);
-            renderer.page(&path, "entity.html", "../", "entities", &view)
+            let page = renderer.page(&path, "entity.html", "../", "entities", &view);
+            (path, page)
         })
-        .collect::<Result<_>>()?;
-    pages.extend(source_pages);
-    pages.extend(entity_pages);
+        .collect();
+    let mut pages = Vec::new();
+    let mut failures = Vec::new();
+    for (path, result) in results.into_iter().chain(source_pages).chain(entity_pages) {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(error) => failures.push((path, error)),
+        }
+    }
 
     pages.extend(crate::export::export_site(site)?);
 
@@ -158,7 +191,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
     let feeds = feeds::feed_pages(site, &pages);
     pages.extend(feeds);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
+    Ok((pages, failures))
 }
 
 struct Renderer<'a> {
