@@ -6,10 +6,12 @@
 
 pub mod fold;
 pub mod mentions;
+pub mod shingles;
 
 use serde::{Deserialize, Serialize};
 
 pub use mentions::{Matcher, Mention};
+pub use shingles::ParagraphPrint;
 
 use crate::content::Source;
 
@@ -18,6 +20,10 @@ use crate::content::Source;
 pub struct SourceAnalysis {
     /// Entity mentions in paragraph order.
     pub mentions: Vec<Mention>,
+    /// Winnowed shingle fingerprints of each paragraph, in paragraph order,
+    /// for finding passages shared with other sources.
+    #[serde(default)]
+    pub prints: Vec<ParagraphPrint>,
 }
 
 /// Analyses one source against the compiled catalogue.
@@ -28,5 +34,10 @@ pub fn analyse(source: &Source, matcher: &Matcher) -> SourceAnalysis {
         .enumerate()
         .flat_map(|(index, paragraph)| matcher.find(index, &paragraph.text))
         .collect();
-    SourceAnalysis { mentions }
+    let prints = source
+        .paragraphs
+        .iter()
+        .map(|paragraph| shingles::paragraph_print(&paragraph.text))
+        .collect();
+    SourceAnalysis { mentions, prints }
 }

@@ -5,6 +5,9 @@
 //! entity × source matrix is counted and co-occurrence is measured. It is
 //! cheap (linear in the number of mentions) and never reads text again.
 
+pub mod corroboration;
+pub mod passages;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::{Mention, SourceAnalysis};
@@ -38,6 +41,10 @@ pub struct Cooccurrence {
     pub entity: usize,
     pub sources: usize,
     pub paragraphs: usize,
+    /// Sources mentioning both, counting sources that share wire text once.
+    pub independent_sources: usize,
+    /// The earliest source mentioning both.
+    pub first_source: Option<usize>,
 }
 
 /// The whole dossier, linked: the input of rendering.
@@ -48,6 +55,10 @@ pub struct Site {
     pub sources: Vec<SiteSource>,
     /// In catalogue order (by file name).
     pub entities: Vec<SiteEntity>,
+    /// Text shared by two or more sources, and boilerplate left out.
+    pub passages: passages::Passages,
+    /// Sources grouped by shared text, for counting independent sources.
+    pub clusters: corroboration::SourceClusters,
 }
 
 impl Site {
@@ -141,13 +152,21 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
         });
     }
 
+    let (passages, clusters) = passages::link_sources(&sources);
     for ((a, b), shared_sources) in source_pairs {
         let paragraphs = paragraph_pairs.get(&(a, b)).copied().unwrap_or(0);
+        let both = corroboration::pair_corroboration(
+            &entities[a].mentions_by_source,
+            &entities[b].mentions_by_source,
+            &clusters,
+        );
         for (this, other) in [(a, b), (b, a)] {
             entities[this].cooccurring.push(Cooccurrence {
                 entity: other,
                 sources: shared_sources,
                 paragraphs,
+                independent_sources: both.independent,
+                first_source: both.first,
             });
         }
     }
@@ -163,6 +182,8 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
         config,
         sources,
         entities,
+        passages,
+        clusters,
     }
 }
 

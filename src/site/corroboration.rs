@@ -1,0 +1,180 @@
+//! Corroboration: how many *independent* sources carry something.
+//!
+//! Ten clippings of one wire story are one report, not ten. Sources joined by
+//! a shared passage (wire copy, the same text reprinted) form a cluster, and
+//! a cluster counts once: a quote or a pair of names carried by five sources
+//! in two clusters has two independent sources. The first source of a set is
+//! the earliest dated one; undated sources come after dated ones, ties go by
+//! slug.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use super::passages::{DisjointSets, SharedPassage};
+
+/// Sources grouped by the text they share.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceClusters {
+    /// The cluster of each source: the smallest source index in it.
+    cluster: Vec<usize>,
+    /// Each source's position in time (see [`chronological_ranks`]).
+    rank: Vec<usize>,
+}
+
+/// How many sources carry something, and who had it first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Corroboration {
+    pub sources: usize,
+    pub independent: usize,
+    /// The earliest source, if any.
+    pub first: Option<usize>,
+}
+
+impl SourceClusters {
+    /// Clusters of sources joined by `passages`. `rank` gives each source's
+    /// position in time (lower is earlier), as [`chronological_ranks`] does.
+    pub fn new(rank: Vec<usize>, passages: &[SharedPassage]) -> Self {
+        let mut sets = DisjointSets::new(rank.len());
+        for passage in passages {
+            let sources = passage.sources();
+            for pair in sources.windows(2) {
+                sets.join(pair[0], pair[1]);
+            }
+        }
+        SourceClusters {
+            cluster: (0..rank.len()).map(|s| sets.root(s)).collect(),
+            rank,
+        }
+    }
+
+    /// The cluster of `source`: the smallest source index in it.
+    pub fn cluster_of(&self, source: usize) -> usize {
+        self.cluster[source]
+    }
+
+    /// The sources of `source`'s cluster other than itself, by index.
+    pub fn reprints_of(&self, source: usize) -> Vec<usize> {
+        let cluster = self.cluster[source];
+        (0..self.cluster.len())
+            .filter(|&s| s != source && self.cluster[s] == cluster)
+            .collect()
+    }
+
+    /// How many independent sources are among `sources` (source indices,
+    /// repeats allowed): sources that share wire text count once.
+    pub fn independent_sources(&self, sources: &[usize]) -> usize {
+        sources
+            .iter()
+            .map(|&s| self.cluster[s])
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// The earliest of `sources`: earliest date, undated last, ties by slug.
+    pub fn first(&self, sources: &[usize]) -> Option<usize> {
+        sources.iter().copied().min_by_key(|&s| self.rank[s])
+    }
+
+    /// Distinct sources, independent sources and the first, together.
+    pub fn corroboration(&self, sources: &[usize]) -> Corroboration {
+        Corroboration {
+            sources: sources.iter().collect::<BTreeSet<_>>().len(),
+            independent: self.independent_sources(sources),
+            first: self.first(sources),
+        }
+    }
+}
+
+/// Corroboration of a pair of entities: the sources mentioning both (given
+/// each one's mentions by source index).
+pub fn pair_corroboration<T>(
+    a: &BTreeMap<usize, T>,
+    b: &BTreeMap<usize, T>,
+    clusters: &SourceClusters,
+) -> Corroboration {
+    let both: Vec<usize> = a.keys().copied().filter(|s| b.contains_key(s)).collect();
+    clusters.corroboration(&both)
+}
+
+/// Each source's position in time from its date and slug: dated sources
+/// oldest first, then undated ones, ties by slug.
+pub fn chronological_ranks(dates_and_slugs: &[(Option<NaiveDate>, &str)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..dates_and_slugs.len()).collect();
+    order.sort_by_key(|&s| {
+        let (date, slug) = dates_and_slugs[s];
+        (date.is_none(), date, slug)
+    });
+    let mut rank = vec![0; order.len()];
+    for (position, source) in order.into_iter().enumerate() {
+        rank[source] = position;
+    }
+    rank
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::passages::{Occurrence, PassageKind};
+
+    fn passage(sources: &[usize]) -> SharedPassage {
+        SharedPassage {
+            occurrences: sources
+                .iter()
+                .map(|&source| Occurrence {
+                    source,
+                    paragraph: 0,
+                    start: 0,
+                    end: 1,
+                    words: 1,
+                })
+                .collect(),
+            first: 0,
+            text: "x".into(),
+            kind: PassageKind::Verbatim,
+            common_words: 10,
+        }
+    }
+
+    fn day(d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(2024, 12, d)
+    }
+
+    #[test]
+    fn reprints_of_one_wire_story_count_once() {
+        let clusters = SourceClusters::new(vec![0, 1, 2, 3], &[passage(&[0, 2]), passage(&[2, 3])]);
+        assert_eq!(clusters.independent_sources(&[0, 1, 2, 3]), 2);
+        assert_eq!(clusters.independent_sources(&[0, 3]), 1);
+        assert_eq!(clusters.independent_sources(&[1, 3, 3]), 2);
+        assert_eq!(clusters.independent_sources(&[]), 0);
+        assert_eq!(clusters.reprints_of(3), [0, 2]);
+        assert_eq!(clusters.cluster_of(3), 0);
+    }
+
+    #[test]
+    fn sources_sharing_nothing_are_all_independent() {
+        let clusters = SourceClusters::new(vec![0, 1, 2], &[]);
+        assert_eq!(clusters.independent_sources(&[0, 1, 2]), 3);
+        assert!(clusters.reprints_of(1).is_empty());
+    }
+
+    #[test]
+    fn the_first_source_is_the_earliest_dated_then_by_slug() {
+        let ranks =
+            chronological_ranks(&[(day(9), "b"), (None, "a"), (day(8), "z"), (day(9), "a")]);
+        assert_eq!(ranks, [2, 3, 0, 1]);
+        let clusters = SourceClusters::new(ranks, &[]);
+        assert_eq!(clusters.first(&[0, 1, 3]), Some(3));
+        assert_eq!(clusters.first(&[1, 0]), Some(0));
+        assert_eq!(clusters.first(&[]), None);
+        let summary = clusters.corroboration(&[0, 2, 2]);
+        assert_eq!(
+            summary,
+            Corroboration {
+                sources: 2,
+                independent: 2,
+                first: Some(2)
+            }
+        );
+    }
+}
