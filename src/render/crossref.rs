@@ -17,6 +17,8 @@ pub struct CrossrefPage {
     pub matrix: Matrix,
     /// Entities of the catalogue no source mentions.
     pub unmentioned: Vec<Reference>,
+    /// Text the sources share: source × source matrix and passages.
+    pub shared: super::passages::SharedTextView,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,6 +151,7 @@ impl CrossrefPage {
             letters,
             matrix: matrix(site, &by_date),
             unmentioned,
+            shared: super::passages::SharedTextView::new(site, &by_date),
         }
     }
 }

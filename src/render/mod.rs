@@ -3,6 +3,7 @@
 
 pub mod crossref;
 pub mod paragraph;
+pub mod passages;
 pub mod theme;
 pub mod views;
 

@@ -182,6 +182,8 @@ pub struct SourcePage {
     pub entities: Vec<EntityCount>,
     pub previous: Option<SourceSummary>,
     pub next: Option<SourceSummary>,
+    /// Passages this source shares with others, highlighted in `blocks`.
+    pub shared: Vec<super::passages::SharedView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -231,6 +233,10 @@ impl SourcePage {
                 _ => blocks.push(block),
             }
         }
+        super::passages::mark_blocks(site, index, &mut blocks);
+        if let Some(headline) = &mut headline {
+            super::passages::mark_block(site, index, headline);
+        }
         let mut counted: Vec<EntityCount> = source
             .entity_counts
             .iter()
@@ -265,6 +271,7 @@ impl SourcePage {
             entities: counted,
             previous: previous.map(|i| SourceSummary::new(&site.sources[i])),
             next: next.map(|i| SourceSummary::new(&site.sources[i])),
+            shared: super::passages::source_shared(site, index),
         }
     }
 }
@@ -337,6 +344,10 @@ pub struct CooccurrenceView {
     pub sources: usize,
     /// Paragraphs mentioning both.
     pub paragraphs: usize,
+    /// Sources mentioning both, reprints of one wire text counted once.
+    pub independent_sources: usize,
+    /// The earliest source mentioning both.
+    pub first_source: Option<SourceSummary>,
 }
 
 /// An entity page.
@@ -398,6 +409,8 @@ impl EntityPage {
                     entity: EntitySummary::new(&site.entities[c.entity]),
                     sources: c.sources,
                     paragraphs: c.paragraphs,
+                    independent_sources: c.independent_sources,
+                    first_source: c.first_source.map(|s| SourceSummary::new(&site.sources[s])),
                 })
                 .collect(),
         }
