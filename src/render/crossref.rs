@@ -19,6 +19,9 @@ pub struct CrossrefPage {
     pub unmentioned: Vec<Reference>,
     /// Text the sources share: source × source matrix and passages.
     pub shared: super::passages::SharedTextView,
+    /// The co-occurrence network of the most connected entities, as inline
+    /// SVG (built and escaped by `render::network`); empty if too small.
+    pub network: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -152,6 +155,13 @@ impl CrossrefPage {
             matrix: matrix(site, &by_date),
             unmentioned,
             shared: super::passages::SharedTextView::new(site, &by_date),
+            network: super::network::svg(
+                site,
+                &super::network::dossier_graph(site),
+                "",
+                "Network of the entities named in the same paragraphs",
+                None,
+            ),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! parallel. Pure: pages are returned as bytes; only `output` writes them.
 
 pub mod crossref;
+pub mod network;
 pub mod paragraph;
 pub mod passages;
 pub mod theme;

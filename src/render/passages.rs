@@ -40,8 +40,6 @@ pub struct SharedView {
     /// The other sources' paragraphs carrying it, earliest source first.
     pub elsewhere: Vec<PassagePlace>,
     pub sources: usize,
-    /// Sources counting reprints of one wire text once.
-    pub independent: usize,
 }
 
 /// The shared passages of source `index`, in order of their paragraphs.
@@ -67,7 +65,6 @@ pub fn source_shared(site: &Site, index: usize) -> Vec<SharedView> {
                 here: mine.iter().map(|o| o.paragraph + 1).collect(),
                 elsewhere: places(site, passage, Some(index)),
                 sources: passage.sources().len(),
-                independent: site.clusters.independent_sources(&passage.sources()),
             }
         })
         .collect()
@@ -88,7 +85,10 @@ fn places(site: &Site, passage: &SharedPassage, except: Option<usize>) -> Vec<Pa
                 PassagePlace {
                     title: s.title.value.clone(),
                     outlet: s.outlet.as_ref().map(|x| x.value.clone()),
-                    date: s.date.as_ref().map(|d| d.value.format("%Y-%m-%d").to_string()),
+                    date: s
+                        .date
+                        .as_ref()
+                        .map(|d| d.value.format("%Y-%m-%d").to_string()),
                     paragraph: o.paragraph + 1,
                     path: format!("{}#p{}", source_path(source), o.paragraph + 1),
                     first: o.source == first_source,
@@ -285,7 +285,10 @@ pub fn highlight(html: &str, text: &str, marks: &[Mark]) -> Option<String> {
     for mark in pending_refs {
         out.push_str(&reference(mark));
     }
-    Some(out.replace("<mark class=\"shared\" title=\"Shared with 1 other source\"></mark>", ""))
+    Some(out.replace(
+        "<mark class=\"shared\" title=\"Shared with 1 other source\"></mark>",
+        "",
+    ))
 }
 
 /// Marks that overlap become one, keeping the first one's passage.
@@ -343,7 +346,6 @@ pub struct PassageView {
     pub words: usize,
     pub places: Vec<PassagePlace>,
     pub sources: usize,
-    pub independent: usize,
 }
 
 /// Sources that share wire text: counted once for corroboration.
@@ -405,7 +407,6 @@ impl SharedTextView {
                     words: passage.common_words,
                     places: places(site, passage, None),
                     sources: passage.sources().len(),
-                    independent: site.clusters.independent_sources(&passage.sources()),
                 })
                 .collect(),
             boilerplate: site
@@ -425,7 +426,10 @@ fn place(site: &Site, index: usize, paragraph: usize) -> PassagePlace {
     PassagePlace {
         title: s.title.value.clone(),
         outlet: s.outlet.as_ref().map(|x| x.value.clone()),
-        date: s.date.as_ref().map(|d| d.value.format("%Y-%m-%d").to_string()),
+        date: s
+            .date
+            .as_ref()
+            .map(|d| d.value.format("%Y-%m-%d").to_string()),
         paragraph: paragraph + 1,
         path: format!("{}#p{}", source_path(source), paragraph + 1),
         first: false,

@@ -362,6 +362,9 @@ pub struct EntityPage {
     /// Sources that mention it, newest first.
     pub mentioned_in: Vec<SourceMentions>,
     pub cooccurring: Vec<CooccurrenceView>,
+    /// Its neighbourhood in the co-occurrence network, as inline SVG (built
+    /// and escaped by `render::network`); empty if it has none.
+    pub network: String,
 }
 
 impl EntityPage {
@@ -395,7 +398,18 @@ impl EntityPage {
                 })
             })
             .collect();
+        let network = super::network::svg(
+            site,
+            &super::network::neighbourhood_graph(site, index),
+            "../",
+            &format!(
+                "{} and the entities named in the same paragraphs",
+                entity.entity.name
+            ),
+            Some(0),
+        );
         EntityPage {
+            network,
             summary: EntitySummary::new(entity),
             aliases: entity.entity.aliases.clone(),
             body_html: entity.entity.body_html.clone(),
