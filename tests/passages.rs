@@ -334,3 +334,37 @@ fn a_story_reprinted_hundreds_of_times_costs_one_comparison_per_reprint() {
     // Linked to the first reprint only, not 300 × 299 / 2 = 44,850 pairs.
     assert!(found.stats.candidate_pairs < 600, "{:?}", found.stats);
 }
+
+#[test]
+fn a_markdown_source_and_a_clipping_sharing_wire_text_are_linked() {
+    let dossier = TestDossier::from_fixture("basic");
+    let wire = "Moscow has called for the resumption of UN-led negotiations to resolve \
+                the crisis, the agency reported on Monday";
+    dossier.write(
+        "content/sources/md-copy.md",
+        &format!(
+            "+++\ntitle = \"Copy\"\ndate = 2025-03-05\n+++\n\nAs *Reuters* wrote: {wire}, citing sources.\n"
+        ),
+    );
+    dossier.write(
+        "content/sources/txt-copy.txt",
+        &format!("Wire copy\nPublished: 4 March 2025\n{wire}.\n"),
+    );
+    dossier.build();
+    let site = dossier.site();
+    for page in ["sources/copy.html", "sources/wire-copy.html"] {
+        let html = site.page(page);
+        let marks = Selector::parse("mark.shared").unwrap();
+        let marked: String = html.select(&marks).flat_map(|m| m.text()).collect();
+        assert!(marked.contains("UN-led negotiations"), "{page}: {marked}");
+        let links = site.links(page, ".shared-elsewhere a");
+        assert_eq!(links.len(), 1, "{page}");
+    }
+    // The earliest source is marked as first on the other's page.
+    let first = select_texts(
+        &site.page("sources/copy.html"),
+        ".shared-elsewhere .first-badge",
+    );
+    assert_eq!(first, ["first"]);
+    assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
+}

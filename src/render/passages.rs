@@ -212,38 +212,32 @@ fn decode_entity(entity: &str) -> Option<char> {
 /// a link to the passage follows each mark, outside any link. None when the
 /// HTML's text is not the paragraph's text (nothing is marked then).
 pub fn highlight(html: &str, text: &str, marks: &[Mark]) -> Option<String> {
-    let pieces = pieces(html)?;
-    let decoded: String = pieces
-        .iter()
-        .filter_map(|p| match p {
-            Piece::Char(_, c) => Some(*c),
-            Piece::Tag(_) => None,
-        })
-        .collect();
-    if decoded != text || marks.is_empty() {
+    if marks.is_empty() {
         return None;
+    }
+    let pieces = pieces(html)?;
+    let offsets = align_text(&pieces, text)?;
+    // The text offset each piece stands before.
+    let mut next_offset = vec![text.len(); pieces.len() + 1];
+    for i in (0..pieces.len()).rev() {
+        next_offset[i] = offsets[i].unwrap_or(next_offset[i + 1]);
     }
     let marks = merge(marks);
     let mut out = String::with_capacity(html.len() + 128 * marks.len());
-    let mut at = 0;
     let mut next = 0;
     let mut open: Option<&Mark> = None;
+    let mut written = false;
     let mut link_depth = 0usize;
     let mut pending_refs: Vec<&Mark> = Vec::new();
-    let open_tag = |m: &Mark| {
-        let plural = if m.others == 1 { "" } else { "s" };
-        format!(
-            "<mark class=\"shared\" title=\"Shared with {} other source{plural}\">",
-            m.others
-        )
-    };
-    for piece in &pieces {
-        if let Some(mark) = open {
-            if at >= mark.end {
+    for (i, piece) in pieces.iter().enumerate() {
+        let at = next_offset[i];
+        if let Some(mark) = open.filter(|m| at >= m.end) {
+            if written {
                 out.push_str("</mark>");
-                pending_refs.push(mark);
-                open = None;
+                written = false;
             }
+            pending_refs.push(mark);
+            open = None;
         }
         if link_depth == 0 {
             for mark in pending_refs.drain(..) {
@@ -253,42 +247,74 @@ pub fn highlight(html: &str, text: &str, marks: &[Mark]) -> Option<String> {
         if open.is_none() && next < marks.len() && at >= marks[next].start {
             open = Some(&marks[next]);
             next += 1;
-            out.push_str(&open_tag(open.unwrap()));
         }
         match piece {
             Piece::Tag(tag) => {
+                if written {
+                    out.push_str("</mark>");
+                    written = false;
+                }
                 let lower = tag.to_ascii_lowercase();
                 if lower.starts_with("<a ") || lower == "<a>" {
                     link_depth += 1;
                 } else if lower.starts_with("</a") {
                     link_depth = link_depth.saturating_sub(1);
                 }
-                match open {
-                    Some(mark) => {
-                        out.push_str("</mark>");
-                        out.push_str(tag);
-                        out.push_str(&open_tag(mark));
-                    }
-                    None => out.push_str(tag),
-                }
+                out.push_str(tag);
             }
-            Piece::Char(markup, c) => {
+            Piece::Char(markup, _) => {
+                if let (Some(mark), false, Some(_)) = (open, written, offsets[i]) {
+                    out.push_str(&open_tag(mark));
+                    written = true;
+                }
                 out.push_str(markup);
-                at += c.len_utf8();
             }
         }
     }
-    if let Some(mark) = open {
+    if written {
         out.push_str("</mark>");
-        pending_refs.push(mark);
     }
+    pending_refs.extend(open);
     for mark in pending_refs {
         out.push_str(&reference(mark));
     }
-    Some(out.replace(
-        "<mark class=\"shared\" title=\"Shared with 1 other source\"></mark>",
-        "",
-    ))
+    Some(out)
+}
+
+fn open_tag(mark: &Mark) -> String {
+    let plural = if mark.others == 1 { "" } else { "s" };
+    format!(
+        "<mark class=\"shared\" title=\"Shared with {} other source{plural}\">",
+        mark.others
+    )
+}
+
+/// The offset in `text` of each character piece of the HTML, None for tags
+/// and for white space the HTML adds (Markdown's line ends). None overall
+/// when the HTML's text is not the paragraph's text.
+fn align_text(pieces: &[Piece<'_>], text: &str) -> Option<Vec<Option<usize>>> {
+    let mut at = 0;
+    let mut offsets = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let Piece::Char(_, c) = piece else {
+            offsets.push(None);
+            continue;
+        };
+        loop {
+            if text[at..].starts_with(*c) {
+                offsets.push(Some(at));
+                at += c.len_utf8();
+                break;
+            }
+            if c.is_whitespace() {
+                offsets.push(None);
+                break;
+            }
+            let skipped = text[at..].chars().next().filter(|t| t.is_whitespace())?;
+            at += skipped.len_utf8();
+        }
+    }
+    text[at..].trim().is_empty().then_some(offsets)
 }
 
 /// Marks that overlap become one, keeping the first one's passage.
@@ -488,13 +514,25 @@ mod tests {
         let start = text.find("Assad").unwrap();
         let end = text.find(" today").unwrap();
         let out = highlight(html, text, &[mark(start, end)]).unwrap();
+        let open = "<mark class=\"shared\" title=\"Shared with 1 other source\">";
         assert_eq!(
             out,
-            "He said <mark class=\"shared\" title=\"Shared with 1 other source\"></mark>\
-             <a class=\"mention\" href=\"x.html\"><mark class=\"shared\" title=\"Shared with 1 other source\">Assad</mark>\
-             </a><mark class=\"shared\" title=\"Shared with 1 other source\"> &amp; co left</mark>\
-             <a class=\"shared-ref\" href=\"#shared-2\" title=\"Shared passage 2: where else it appears\">⇄</a> today"
-                .replace("<mark class=\"shared\" title=\"Shared with 1 other source\"></mark>", "")
+            format!(
+                "He said <a class=\"mention\" href=\"x.html\">{open}Assad</mark></a>{open} &amp; co left</mark>\
+                 <a class=\"shared-ref\" href=\"#shared-2\" title=\"Shared passage 2: where else it appears\">⇄</a> today"
+            )
+        );
+    }
+
+    #[test]
+    fn markdown_line_ends_do_not_stop_the_highlight() {
+        let text = "As Reuters wrote: talks resume";
+        let html = "<p>As <em>Reuters</em> wrote: talks resume</p>\n";
+        let out = highlight(html, text, &[mark(3, text.len())]).unwrap();
+        assert!(out.starts_with("<p>As <em><mark"), "{out}");
+        assert!(
+            out.contains("talks resume</mark><a class=\"shared-ref\""),
+            "{out}"
         );
     }
 
