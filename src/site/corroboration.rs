@@ -1,8 +1,10 @@
 //! Corroboration: how many *independent* sources carry something.
 //!
-//! Ten clippings of one wire story are one report, not ten. Sources joined by
-//! a shared passage (wire copy, the same text reprinted) form a cluster, and
-//! a cluster counts once: a quote or a pair of names carried by five sources
+//! Ten clippings of one wire story are one report, not ten. Sources that
+//! reprint the same wire text — verbatim passages of [`WIRE_WORDS`] words or
+//! more between them — form a cluster, and a cluster counts once. A reworded
+//! sentence (a near passage) does not join sources: two outlets paraphrasing
+//! one agency may still report independently on everything else. So a quote or a pair of names carried by five sources
 //! in two clusters has two independent sources. The first source of a set is
 //! the earliest dated one; undated sources come after dated ones, ties go by
 //! slug.
@@ -11,7 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
-use super::passages::{DisjointSets, SharedPassage};
+use super::passages::{DisjointSets, PassageKind, SharedPassage};
+
+/// Verbatim words two sources must share to count as one report.
+pub const WIRE_WORDS: usize = 15;
 
 /// Sources grouped by the text they share.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,14 +37,23 @@ pub struct Corroboration {
 }
 
 impl SourceClusters {
-    /// Clusters of sources joined by `passages`. `rank` gives each source's
-    /// position in time (lower is earlier), as [`chronological_ranks`] does.
+    /// Clusters of sources joined by the verbatim `passages` they share.
+    /// `rank` gives each source's position in time (lower is earlier), as
+    /// [`chronological_ranks`] does.
     pub fn new(rank: Vec<usize>, passages: &[SharedPassage]) -> Self {
-        let mut sets = DisjointSets::new(rank.len());
-        for passage in passages {
+        let mut shared_words: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+        for passage in passages.iter().filter(|p| p.kind == PassageKind::Verbatim) {
             let sources = passage.sources();
-            for pair in sources.windows(2) {
-                sets.join(pair[0], pair[1]);
+            for (i, &a) in sources.iter().enumerate() {
+                for &b in &sources[i + 1..] {
+                    *shared_words.entry((a, b)).or_insert(0) += passage.common_words;
+                }
+            }
+        }
+        let mut sets = DisjointSets::new(rank.len());
+        for (&(a, b), &words) in &shared_words {
+            if words >= WIRE_WORDS {
+                sets.join(a, b);
             }
         }
         SourceClusters {
@@ -118,6 +132,10 @@ mod tests {
     use crate::site::passages::{Occurrence, PassageKind};
 
     fn passage(sources: &[usize]) -> SharedPassage {
+        worded(sources, PassageKind::Verbatim, 30)
+    }
+
+    fn worded(sources: &[usize], kind: PassageKind, words: usize) -> SharedPassage {
         SharedPassage {
             occurrences: sources
                 .iter()
@@ -131,8 +149,8 @@ mod tests {
                 .collect(),
             first: 0,
             text: "x".into(),
-            kind: PassageKind::Verbatim,
-            common_words: 10,
+            kind,
+            common_words: words,
         }
     }
 
@@ -149,6 +167,27 @@ mod tests {
         assert_eq!(clusters.independent_sources(&[]), 0);
         assert_eq!(clusters.reprints_of(3), [0, 2]);
         assert_eq!(clusters.cluster_of(3), 0);
+    }
+
+    #[test]
+    fn a_reworded_or_short_passage_does_not_join_sources() {
+        let clusters = SourceClusters::new(
+            vec![0, 1, 2],
+            &[
+                worded(&[0, 1], PassageKind::Near, 40),
+                worded(&[1, 2], PassageKind::Verbatim, 9),
+            ],
+        );
+        assert_eq!(clusters.independent_sources(&[0, 1, 2]), 3);
+        // Short verbatim passages add up.
+        let clusters = SourceClusters::new(
+            vec![0, 1],
+            &[
+                worded(&[0, 1], PassageKind::Verbatim, 9),
+                worded(&[0, 1], PassageKind::Verbatim, 9),
+            ],
+        );
+        assert_eq!(clusters.independent_sources(&[0, 1]), 1);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub const MIN_PASSAGE_WORDS: usize = 8;
 /// name, a dropped clause) and still be one passage.
 const MAX_GAP_WORDS: usize = 8;
 /// A near match keeps at least this share (percent) of its longer side.
-const MIN_DENSITY_PERCENT: usize = 60;
+const MIN_DENSITY_PERCENT: usize = 55;
 /// A fingerprint held by more paragraphs than this links each of them to the
 /// first one only, instead of to every other.
 const MAX_PAIRWISE_POSTINGS: usize = 48;
@@ -173,7 +173,7 @@ pub fn find(sources: &[PassageSource<'_>]) -> Passages {
         ..PassageStats::default()
     };
     let postings = index(sources);
-    stats.fingerprints = postings.len();
+    stats.fingerprints = postings.groups().count();
     let boilerplate = boilerplate_fingerprints(sources, &postings);
     stats.boilerplate_fingerprints = boilerplate.len();
 
@@ -225,20 +225,48 @@ fn text_of<'a>(sources: &[PassageSource<'a>], (source, paragraph): ParagraphId) 
     sources[source as usize].texts[paragraph as usize]
 }
 
-/// Fingerprint → the paragraphs holding it, in source and paragraph order.
-fn index(sources: &[PassageSource<'_>]) -> HashMap<u64, Vec<ParagraphId>> {
-    let mut postings: HashMap<u64, Vec<ParagraphId>> = HashMap::new();
-    for (s, source) in sources.iter().enumerate() {
-        for (p, print) in source.prints.iter().enumerate() {
-            for &fingerprint in &print.fingerprints {
-                postings
-                    .entry(fingerprint)
-                    .or_default()
-                    .push((s as u32, p as u32));
-            }
-        }
+/// The inverted index: every (fingerprint, paragraph) sorted, so the
+/// paragraphs holding a fingerprint are one run, in source and paragraph
+/// order. A flat sorted list is far lighter than a map of lists at millions
+/// of fingerprints.
+struct Postings {
+    entries: Vec<(u64, ParagraphId)>,
+}
+
+impl Postings {
+    /// Each fingerprint with the paragraphs holding it.
+    fn groups(&self) -> impl Iterator<Item = (u64, Vec<ParagraphId>)> + '_ {
+        self.entries
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| (run[0].0, run.iter().map(|&(_, id)| id).collect()))
     }
-    postings
+
+    fn contains(&self, fingerprint: u64) -> bool {
+        self.entries
+            .binary_search_by_key(&fingerprint, |&(f, _)| f)
+            .is_ok()
+    }
+}
+
+fn index(sources: &[PassageSource<'_>]) -> Postings {
+    let mut entries: Vec<(u64, ParagraphId)> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(s, source)| {
+            source
+                .prints
+                .iter()
+                .enumerate()
+                .flat_map(move |(p, print)| {
+                    print
+                        .fingerprints
+                        .iter()
+                        .map(move |&f| (f, (s as u32, p as u32)))
+                })
+        })
+        .collect();
+    entries.par_sort_unstable();
+    Postings { entries }
 }
 
 /// Whether text held by `holders` (distinct sources) is boilerplate: in
@@ -263,33 +291,28 @@ fn is_frequent(sources: &[PassageSource<'_>], holders: &BTreeSet<u32>) -> bool {
         })
 }
 
-fn boilerplate_fingerprints(
-    sources: &[PassageSource<'_>],
-    postings: &HashMap<u64, Vec<ParagraphId>>,
-) -> BTreeSet<u64> {
+fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) -> BTreeSet<u64> {
+    let fewest = OUTLET_BOILERPLATE_SOURCES.min(CORPUS_BOILERPLATE_SOURCES);
     postings
-        .iter()
+        .groups()
+        .filter(|(_, holders)| holders.len() >= fewest)
         .filter(|(_, holders)| {
             let sources_holding: BTreeSet<u32> = holders.iter().map(|&(s, _)| s).collect();
             is_frequent(sources, &sources_holding)
         })
-        .map(|(&fingerprint, _)| fingerprint)
+        .map(|(fingerprint, _)| fingerprint)
         .collect()
 }
 
 /// A stretch of words is boilerplate when most of the fingerprints it holds
 /// are.
-fn is_boilerplate(
-    words: &[Word],
-    postings: &HashMap<u64, Vec<ParagraphId>>,
-    boilerplate: &BTreeSet<u64>,
-) -> bool {
+fn is_boilerplate(words: &[Word], postings: &Postings, boilerplate: &BTreeSet<u64>) -> bool {
     if boilerplate.is_empty() {
         return false;
     }
     let held: Vec<u64> = shingles::shingle_hashes(words)
         .into_iter()
-        .filter(|h| postings.contains_key(h))
+        .filter(|&h| postings.contains(h))
         .collect();
     let frequent = held.iter().filter(|h| boilerplate.contains(h)).count();
     !held.is_empty() && frequent * 2 >= held.len()
@@ -333,12 +356,12 @@ fn boilerplate_paragraphs(
 /// The paragraph pairs (of different sources) sharing a fingerprint that is
 /// not boilerplate, each once, in order.
 fn candidate_pairs(
-    postings: &HashMap<u64, Vec<ParagraphId>>,
+    postings: &Postings,
     boilerplate: &BTreeSet<u64>,
 ) -> Vec<(ParagraphId, ParagraphId)> {
     let mut pairs: BTreeSet<(ParagraphId, ParagraphId)> = BTreeSet::new();
-    for (fingerprint, holders) in postings {
-        if holders.len() < 2 || boilerplate.contains(fingerprint) {
+    for (fingerprint, holders) in postings.groups() {
+        if holders.len() < 2 || boilerplate.contains(&fingerprint) {
             continue;
         }
         if holders.len() > MAX_PAIRWISE_POSTINGS {
@@ -445,10 +468,33 @@ pub fn align(a: &[Word], b: &[Word]) -> Vec<Alignment> {
         .filter_map(|(mut chain, runs)| {
             let longer = (chain.a.1 - chain.a.0).max(chain.b.1 - chain.b.0);
             chain.verbatim = runs == 1;
+            if !chain.verbatim {
+                // Words kept in the gaps count too: `granted them` between
+                // two longer runs.
+                chain.common = common_words(&a[chain.a.0..chain.a.1], &b[chain.b.0..chain.b.1]);
+            }
             let dense = chain.common * 100 >= longer * MIN_DENSITY_PERCENT;
             (chain.common >= MIN_PASSAGE_WORDS && dense).then_some(chain)
         })
         .collect()
+}
+
+/// The longest common subsequence of two stretches of words, in words.
+fn common_words(a: &[Word], b: &[Word]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut diagonal = 0;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x.key == y.key {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// Merges overlapping matches in each paragraph into occurrences, and joins
