@@ -474,9 +474,36 @@ pub fn align(a: &[Word], b: &[Word]) -> Vec<Alignment> {
                 chain.common = common_words(&a[chain.a.0..chain.a.1], &b[chain.b.0..chain.b.1]);
             }
             let dense = chain.common * 100 >= longer * MIN_DENSITY_PERCENT;
-            (chain.common >= MIN_PASSAGE_WORDS && dense).then_some(chain)
+            let enough = chain.common >= MIN_PASSAGE_WORDS && dense;
+            // Judged on all the words in common, shown without small words
+            // at its ends.
+            trim_function_words(&mut chain, a);
+            enough.then_some(chain)
         })
         .collect()
+}
+
+/// Small words a passage should neither start nor end with.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "but", "by", "for", "in", "is", "of", "on", "or", "that", "the",
+    "to", "was", "with",
+];
+
+/// Drops matched function words from both ends of a match (`that Assad …
+/// in Moscow and` → `Assad … in Moscow`): the ends of a match are common to
+/// both sides, so they are dropped from both.
+fn trim_function_words(chain: &mut Alignment, a: &[Word]) {
+    let small = |i: usize| FUNCTION_WORDS.contains(&a[i].key.as_str());
+    while chain.a.1 - chain.a.0 > 1 && small(chain.a.0) {
+        chain.a.0 += 1;
+        chain.b.0 += 1;
+        chain.common -= 1;
+    }
+    while chain.a.1 - chain.a.0 > 1 && small(chain.a.1 - 1) {
+        chain.a.1 -= 1;
+        chain.b.1 -= 1;
+        chain.common -= 1;
+    }
 }
 
 /// The longest common subsequence of two stretches of words, in words.
