@@ -430,3 +430,53 @@ fn a_markdown_source_and_a_clipping_sharing_wire_text_are_linked() {
     assert_eq!(first, ["first"]);
     assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
 }
+
+#[test]
+fn an_outlets_footer_is_boilerplate_while_its_wire_copy_is_shared() {
+    let dossier = TestDossier::from_fixture("basic");
+    let footer = "Subscribe to the Daily Courier newsletter for the latest headlines \
+                  from the region, delivered every morning";
+    let wire = "The ministry said the convoy had crossed the border at dawn and would \
+                reach the capital before nightfall";
+    let stories = [
+        "The council voted on the budget after a long debate on Tuesday evening.",
+        "Floods closed three roads in the north of the province overnight.",
+        "A new museum of maritime history opened its doors to visitors.",
+    ];
+    // Three stories of one outlet (known by its web address) end with the
+    // same footer; the first also carries wire copy another outlet prints.
+    for (n, story) in stories.iter().enumerate() {
+        let copy = if n == 0 { wire } else { "" };
+        dossier.write(
+            &format!("content/sources/courier-{n}.md"),
+            &format!(
+                "+++\ntitle = \"Courier {n}\"\nurl = \"https://www.courier.example/{n}\"\n+++\n\n{story} {copy}\n\n{footer}.\n\nRelated Stories:\n"
+            ),
+        );
+    }
+    dossier.write(
+        "content/sources/gazette.md",
+        &format!("+++\ntitle = \"Gazette\"\noutlet = \"Gazette\"\n+++\n\n{wire}.\n"),
+    );
+    dossier.build();
+    let site = dossier.site();
+    let crossref = site.page("crossref.html");
+    let passages = select_texts(&crossref, "#shared-passages + ol .shared-text");
+    assert!(
+        passages
+            .iter()
+            .any(|p| p.starts_with("ministry said the convoy")),
+        "{passages:?}"
+    );
+    assert!(
+        !passages.iter().any(|p| p.contains("newsletter")),
+        "{passages:?}"
+    );
+    let left_out = site.links("crossref.html", "details.boilerplate a");
+    let footers: Vec<_> = left_out
+        .iter()
+        .filter(|(_, f)| f.as_deref() == Some("p2"))
+        .collect();
+    assert_eq!(footers.len(), 3, "{left_out:?}");
+    assert!(select_texts(&site.page("sources/courier-0.html"), "#p2 mark.shared").is_empty());
+}

@@ -147,7 +147,12 @@ pub fn link_sources(sources: &[SiteSource]) -> (Passages, SourceClusters) {
         .iter()
         .zip(&ranks)
         .map(|(s, &rank)| PassageSource {
-            outlet: s.source.outlet.as_ref().map(|o| o.value.as_str()),
+            outlet: s
+                .source
+                .outlet
+                .as_ref()
+                .map(|o| o.value.as_str())
+                .or_else(|| s.source.url.as_deref().map(host)),
             rank,
             texts: s
                 .source
@@ -161,6 +166,14 @@ pub fn link_sources(sources: &[SiteSource]) -> (Passages, SourceClusters) {
     let passages = find(&inputs);
     let clusters = SourceClusters::new(ranks, &passages.passages);
     (passages, clusters)
+}
+
+/// The host of an http(s) URL: where a source without a named outlet was
+/// published, which is what its boilerplate has in common.
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    rest[..end].trim_start_matches("www.")
 }
 
 /// A paragraph, as (source, paragraph) packed for the index.
@@ -789,6 +802,12 @@ mod tests {
         let footer = "Subscribe to our daily newsletter for the latest news from the region";
         let corpus = Corpus::new(&[(&[footer], Some("A")), (&[footer], Some("B"))]);
         assert_eq!(corpus.find().passages.len(), 1);
+    }
+
+    #[test]
+    fn a_url_host_stands_for_an_unnamed_outlet() {
+        assert_eq!(host("https://www.example.org/news/1?x=2"), "example.org");
+        assert_eq!(host("http://tass.com"), "tass.com");
     }
 
     #[test]
