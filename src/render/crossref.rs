@@ -160,7 +160,6 @@ impl CrossrefPage {
                 &super::network::dossier_graph(site),
                 "",
                 "Network of the entities named in the same paragraphs",
-                None,
             ),
         }
     }

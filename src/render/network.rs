@@ -25,7 +25,14 @@ pub const MAX_NEIGHBOURS: usize = 15;
 /// Labels of this many most prominent nodes are drawn even if they overlap.
 const ALWAYS_LABELLED: usize = 8;
 const WIDTH: f64 = 960.0;
-const HEIGHT: f64 = 640.0;
+/// Height of the drawing: smaller for a handful of nodes.
+fn height(nodes: usize) -> f64 {
+    if nodes > 12 {
+        640.0
+    } else {
+        440.0
+    }
+}
 const MARGIN: f64 = 24.0;
 const STEPS: usize = 300;
 const FONT_SIZE: f64 = 12.0;
@@ -39,6 +46,8 @@ pub struct Graph {
     pub nodes: Vec<usize>,
     /// (node position, node position, paragraphs in common).
     pub edges: Vec<(usize, usize, usize)>,
+    /// The node held in the middle (an entity page's own entity).
+    pub centre: Option<usize>,
 }
 
 /// Paragraphs in common for every pair of entities named together, as
@@ -62,7 +71,11 @@ fn graph_of(nodes: Vec<usize>, pairs: &BTreeMap<(usize, usize), usize>) -> Graph
         .iter()
         .filter_map(|(&(a, b), &weight)| Some((*position.get(&a)?, *position.get(&b)?, weight)))
         .collect();
-    Graph { nodes, edges }
+    Graph {
+        nodes,
+        edges,
+        centre: None,
+    }
 }
 
 /// The dossier-wide network: the [`MAX_NODES`] most connected entities
@@ -111,17 +124,21 @@ pub fn neighbourhood_graph(site: &Site, entity: usize) -> Graph {
     let nodes: Vec<usize> = std::iter::once(entity)
         .chain(neighbours.iter().take(MAX_NEIGHBOURS).map(|c| c.entity))
         .collect();
-    graph_of(nodes, &paragraph_pairs(site))
+    Graph {
+        centre: Some(0),
+        ..graph_of(nodes, &paragraph_pairs(site))
+    }
 }
 
 /// Node positions after a deterministic force-directed layout, inside the
 /// drawing area.
 pub fn layout(graph: &Graph) -> Vec<(f64, f64)> {
     let n = graph.nodes.len();
-    let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
+    let height = height(n);
+    let (cx, cy) = (WIDTH / 2.0, height / 2.0);
     // A sunflower spiral: the most prominent node in the middle.
     let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
-    let spread = (WIDTH.min(HEIGHT) / 2.0 - MARGIN) / (n.max(1) as f64).sqrt();
+    let spread = (WIDTH.min(height) / 2.0 - MARGIN) / (n.max(1) as f64).sqrt();
     let mut at: Vec<(f64, f64)> = (0..n)
         .map(|i| {
             let radius = spread * (i as f64).sqrt();
@@ -132,7 +149,7 @@ pub fn layout(graph: &Graph) -> Vec<(f64, f64)> {
     if n < 2 {
         return at;
     }
-    let k = 0.9 * ((WIDTH * HEIGHT) / n as f64).sqrt();
+    let k = 0.9 * ((WIDTH * height) / n as f64).sqrt();
     let mut temperature = WIDTH / 10.0;
     let cooling = temperature / (STEPS as f64 + 1.0);
     for _ in 0..STEPS {
@@ -170,6 +187,15 @@ pub fn layout(graph: &Graph) -> Vec<(f64, f64)> {
                 at[i].1 += shift[i].1 / length * step;
             }
         }
+        if let Some(centre) = graph.centre {
+            // Move the whole picture, not the node alone, so the forces
+            // stay balanced and the others spread all around it.
+            let (dx, dy) = (cx - at[centre].0, cy - at[centre].1);
+            for point in &mut at {
+                point.0 += dx;
+                point.1 += dy;
+            }
+        }
         temperature -= cooling;
     }
     fit(&mut at);
@@ -178,6 +204,8 @@ pub fn layout(graph: &Graph) -> Vec<(f64, f64)> {
 
 /// Scales positions to fill the drawing area, leaving room for labels.
 fn fit(at: &mut [(f64, f64)]) {
+    let (left, right) = (MARGIN + 90.0, WIDTH - MARGIN - 90.0);
+    let (top, bottom) = (MARGIN + 20.0, height(at.len()) - MARGIN - 20.0);
     let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for &(x, y) in at.iter() {
         min_x = min_x.min(x);
@@ -185,8 +213,6 @@ fn fit(at: &mut [(f64, f64)]) {
         min_y = min_y.min(y);
         max_y = max_y.max(y);
     }
-    let (left, right) = (MARGIN + 90.0, WIDTH - MARGIN - 90.0);
-    let (top, bottom) = (MARGIN + 20.0, HEIGHT - MARGIN - 20.0);
     for point in at.iter_mut() {
         point.0 = scale(point.0, min_x, max_x, left, right);
         point.1 = scale(point.1, min_y, max_y, top, bottom);
@@ -228,6 +254,7 @@ fn place_labels(names: &[String], at: &[(f64, f64)], radii: &[f64]) -> Vec<Optio
         .map(|(&(x, y), &r)| (x - r, y - r, x + r, y + r))
         .collect();
     let mut labels = Vec::with_capacity(names.len());
+    let height = height(names.len());
     for (i, name) in names.iter().enumerate() {
         let (x, y, r) = (at[i].0, at[i].1, radii[i]);
         let width = name.chars().count() as f64 * CHAR_WIDTH;
@@ -294,7 +321,7 @@ fn place_labels(names: &[String], at: &[(f64, f64)], radii: &[f64]) -> Vec<Optio
         ];
         let own = taken[i];
         let clash = |rect: Rect| -> f64 {
-            let outside = if rect.0 < 0.0 || rect.2 > WIDTH || rect.1 < 0.0 || rect.3 > HEIGHT {
+            let outside = if rect.0 < 0.0 || rect.2 > WIDTH || rect.1 < 0.0 || rect.3 > height {
                 1e6
             } else {
                 0.0
@@ -341,9 +368,8 @@ fn kind_colour(kind: EntityKind) -> &'static str {
 }
 
 /// The graph as an inline `<svg>` element. `root` leads from the page to the
-/// site root; `title` names the picture for screen readers; `centre` is the
-/// node drawn as the page's own entity, if any.
-pub fn svg(site: &Site, graph: &Graph, root: &str, title: &str, centre: Option<usize>) -> String {
+/// site root; `title` names the picture for screen readers.
+pub fn svg(site: &Site, graph: &Graph, root: &str, title: &str) -> String {
     if graph.nodes.len() < 2 || graph.edges.is_empty() {
         return String::new();
     }
@@ -371,8 +397,9 @@ pub fn svg(site: &Site, graph: &Graph, root: &str, title: &str, centre: Option<u
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-label=\"{}\">",
-        escape(title)
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        escape(title),
+        height = height(graph.nodes.len())
     );
     let _ = write!(out, "<title>{}</title>", escape(title));
     out.push_str("<g class=\"edges\">");
@@ -394,7 +421,7 @@ pub fn svg(site: &Site, graph: &Graph, root: &str, title: &str, centre: Option<u
     for (i, &e) in graph.nodes.iter().enumerate() {
         let entity = &site.entities[e];
         let kind = entity.entity.kind;
-        let is_centre = centre == Some(i);
+        let is_centre = graph.centre == Some(i);
         let _ = write!(
             out,
             "<a class=\"node node-{kind}{}\" href=\"{}entities/{}.html\"><title>{} ({kind}): {} mention{}</title><circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"{}\"/>",
@@ -433,6 +460,7 @@ mod tests {
         Graph {
             nodes: (0..n).collect(),
             edges: (0..n).map(|i| (i, (i + 1) % n, 1 + i % 3)).collect(),
+            centre: None,
         }
     }
 
@@ -442,8 +470,20 @@ mod tests {
         let first = layout(&graph);
         assert_eq!(first, layout(&graph));
         for &(x, y) in &first {
-            assert!((0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y));
+            assert!((0.0..=WIDTH).contains(&x) && (0.0..=height(12)).contains(&y));
         }
+    }
+
+    #[test]
+    fn a_pinned_centre_stays_in_the_middle() {
+        let graph = Graph {
+            centre: Some(0),
+            ..ring(8)
+        };
+        let at = layout(&graph);
+        let (x, y) = at[0];
+        assert!((x - WIDTH / 2.0).abs() < WIDTH / 3.0, "{x}");
+        assert!((y - height(8) / 2.0).abs() < height(8) / 3.0, "{y}");
     }
 
     #[test]

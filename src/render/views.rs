@@ -406,7 +406,6 @@ impl EntityPage {
                 "{} and the entities named in the same paragraphs",
                 entity.entity.name
             ),
-            Some(0),
         );
         EntityPage {
             network,
