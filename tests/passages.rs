@@ -480,3 +480,26 @@ fn an_outlets_footer_is_boilerplate_while_its_wire_copy_is_shared() {
     assert_eq!(footers.len(), 3, "{left_out:?}");
     assert!(select_texts(&site.page("sources/courier-0.html"), "#p2 mark.shared").is_empty());
 }
+
+#[test]
+fn shared_text_with_markup_stays_text() {
+    let dossier = TestDossier::from_fixture("basic");
+    let wire = "<script>alert(1)</script> officials said the convoy had crossed the border \
+                at dawn & would reach the capital";
+    dossier.write("content/sources/one.txt", &format!("One\n{wire}.\n"));
+    dossier.write(
+        "content/sources/two.txt",
+        &format!("Two\nThey wrote: {wire}.\n"),
+    );
+    dossier.build();
+    let site = dossier.site();
+    for page in ["sources/one.html", "sources/two.html", "crossref.html"] {
+        let text = site.read(page);
+        assert!(!text.contains("<script"), "{page}");
+        assert!(text.contains("alert(1)"), "{page}");
+    }
+    let html = site.page("sources/two.html");
+    let marks = Selector::parse("mark.shared").unwrap();
+    let marked: String = html.select(&marks).flat_map(|m| m.text()).collect();
+    assert!(marked.contains("at dawn & would"), "{marked}");
+}

@@ -65,7 +65,7 @@ pub enum PassageKind {
 }
 
 /// Where a passage stands in one paragraph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Occurrence {
     pub source: usize,
     /// Paragraph index in the source (0-based).
@@ -77,7 +77,7 @@ pub struct Occurrence {
 }
 
 /// A passage shared by two or more sources.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SharedPassage {
     /// By source, paragraph, position.
     pub occurrences: Vec<Occurrence>,
@@ -100,7 +100,7 @@ impl SharedPassage {
 
 /// How much work finding passages took: the evidence that it stays close to
 /// linear in the number of paragraphs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct PassageStats {
     pub paragraphs: usize,
     pub fingerprints: usize,
