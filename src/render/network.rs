@@ -4,8 +4,8 @@
 //!
 //! The layout is force-directed (Fruchterman–Reingold) from a fixed start —
 //! nodes on a sunflower spiral in order of prominence — with a fixed number
-//! of steps and no randomness, so the same dossier always draws the same
-//! bytes. Node size follows mentions, colour follows kind, each node links to
+//! of steps, no randomness and only the arithmetic IEEE 754 fixes to the last
+//! bit (+, −, ×, ÷, √), so the same dossier always draws the same bytes. Node size follows mentions, colour follows kind, each node links to
 //! its entity page. Labels go beside their node, on whichever side overlaps
 //! nothing already drawn; a label that cannot be placed without overlap is
 //! left to the node's tooltip, except for the most prominent nodes.
@@ -37,7 +37,7 @@ const MARGIN: f64 = 24.0;
 const STEPS: usize = 300;
 const FONT_SIZE: f64 = 12.0;
 /// Average advance of a character of the label font, for sizing labels.
-const CHAR_WIDTH: f64 = 6.8;
+const CHAR_WIDTH: f64 = 7.4;
 
 /// A graph to draw: nodes by entity index, weighted edges between them.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,16 +136,22 @@ pub fn layout(graph: &Graph) -> Vec<(f64, f64)> {
     let n = graph.nodes.len();
     let height = height(n);
     let (cx, cy) = (WIDTH / 2.0, height / 2.0);
-    // A sunflower spiral: the most prominent node in the middle.
-    let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
+    // A sunflower spiral: the most prominent node in the middle. The golden
+    // angle is turned by multiplication alone (no `sin`/`cos`, whose last bits
+    // vary between platforms), so the picture is the same everywhere.
+    const GOLDEN_COS: f64 = -0.737_368_878_078_319_7;
+    const GOLDEN_SIN: f64 = 0.675_490_294_261_523_8;
     let spread = (WIDTH.min(height) / 2.0 - MARGIN) / (n.max(1) as f64).sqrt();
-    let mut at: Vec<(f64, f64)> = (0..n)
-        .map(|i| {
-            let radius = spread * (i as f64).sqrt();
-            let angle = golden * i as f64;
-            (cx + radius * angle.cos(), cy + radius * angle.sin())
-        })
-        .collect();
+    let mut direction = (1.0f64, 0.0f64);
+    let mut at: Vec<(f64, f64)> = Vec::with_capacity(n);
+    for i in 0..n {
+        let radius = spread * (i as f64).sqrt();
+        at.push((cx + radius * direction.0, cy + radius * direction.1));
+        direction = (
+            direction.0 * GOLDEN_COS - direction.1 * GOLDEN_SIN,
+            direction.0 * GOLDEN_SIN + direction.1 * GOLDEN_COS,
+        );
+    }
     if n < 2 {
         return at;
     }
@@ -169,7 +175,7 @@ pub fn layout(graph: &Graph) -> Vec<(f64, f64)> {
         for &(a, b, weight) in &graph.edges {
             let (dx, dy) = (at[a].0 - at[b].0, at[a].1 - at[b].1);
             let distance = (dx * dx + dy * dy).sqrt().max(0.01);
-            let force = distance * distance / k * (1.0 + (weight as f64).ln()) / 2.0;
+            let force = distance * distance / k * (weight as f64).sqrt() / 2.0;
             let (fx, fy) = (dx / distance * force, dy / distance * force);
             shift[a].0 -= fx;
             shift[a].1 -= fy;
