@@ -478,7 +478,10 @@ fn an_outlets_footer_is_boilerplate_while_its_wire_copy_is_shared() {
         .filter(|(_, f)| f.as_deref() == Some("p2"))
         .collect();
     assert_eq!(footers.len(), 3, "{left_out:?}");
-    assert!(select_texts(&site.page("sources/courier-0.html"), "#p2 mark.shared").is_empty());
+    let page = site.page("sources/courier-0.html");
+    assert!(select_texts(&page, "#p2 mark.shared").is_empty());
+    assert_eq!(select_texts(&page, "#p2 .boilerplate-tag"), ["boilerplate"]);
+    assert!(select_texts(&page, "#p1 .boilerplate-tag").is_empty());
 }
 
 #[test]

@@ -118,9 +118,17 @@ pub fn mark_blocks(site: &Site, index: usize, blocks: &mut [BlockView]) {
     }
 }
 
-/// Highlights the shared passages in one block (paragraph `number - 1`).
+/// Highlights the shared passages in one block (paragraph `number - 1`), or
+/// labels it as boilerplate.
 pub fn mark_block(site: &Site, index: usize, block: &mut BlockView) {
     let paragraph = block.number - 1;
+    if site.passages.boilerplate.contains(&(index, paragraph)) {
+        block.html = format!(
+            "<span class=\"boilerplate-tag\" title=\"Repeated across sources of this outlet or much of the dossier: left out of shared text\">boilerplate</span> {}",
+            block.html
+        );
+        return;
+    }
     let Some(numbers) = site.passages.by_paragraph.get(&(index, paragraph)) else {
         return;
     };
