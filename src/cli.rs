@@ -45,6 +45,24 @@ pub enum Command {
         #[arg(long, default_value = "default")]
         theme: String,
     },
+    /// Work on the entity catalogue
+    Entities {
+        #[command(subcommand)]
+        command: EntitiesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EntitiesCommand {
+    /// List names that recur in the sources but are in no entity's aliases
+    Suggest {
+        /// Only names found in at least N sources
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        min_sources: usize,
+        /// Write a content/entities/<slug>.md skeleton for each (never over an existing file)
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 /// How strictly `build` and `check` treat problems in the content.

@@ -22,6 +22,7 @@ pub mod output;
 pub mod render;
 pub mod site;
 pub mod slug;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

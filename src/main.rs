@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use dossier::cli::{Cli, Command};
+use dossier::cli::{Cli, Command, EntitiesCommand};
 use dossier::error::{Diagnostic, Error};
 use dossier::{build, find_root, init, BuildOptions, Report};
 
@@ -73,7 +73,33 @@ fn run(cli: Cli) -> Result<(), Error> {
             print_summary(&report, true);
             Ok(())
         }
+        Command::Entities {
+            command: EntitiesCommand::Suggest { min_sources, write },
+        } => {
+            let root = resolve_root(cli.root)?;
+            suggest_entities(&root, min_sources, write)
+        }
     }
+}
+
+/// `dossier entities suggest`: names worth adding to the catalogue.
+fn suggest_entities(root: &Path, min_sources: usize, write: bool) -> Result<(), Error> {
+    let config = dossier::config::Config::load(root)?;
+    let content = dossier::content::load(root, &config)?;
+    let (matcher, _) = dossier::analysis::Matcher::new(&content.entities);
+    let suggestions = dossier::suggest::suggest(&content, &matcher, min_sources);
+    print!("{}", dossier::suggest::report(&suggestions));
+    if write {
+        let entities_dir = root.join(&config.build.content).join("entities");
+        for (path, written) in dossier::suggest::write_skeletons(&entities_dir, &suggestions)? {
+            let path = display_path(&path);
+            match written {
+                true => println!("wrote {path}"),
+                false => println!("kept {path}: the file already exists"),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn resolve_root(root: Option<PathBuf>) -> Result<PathBuf, Error> {

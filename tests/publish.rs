@@ -8,8 +8,6 @@ use std::collections::BTreeSet;
 
 use common::{select_texts, BuiltSite, TestDossier};
 use dossier::error::Error;
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use scraper::Selector;
 
 const BASE: &str = "https://owner.github.io/repo/";
@@ -45,56 +43,32 @@ struct XmlElement {
 /// Parses `xml` strictly, failing the test if it is not well-formed, and
 /// returns every element with its path from the root (`feed/entry/id`).
 fn parse_xml(xml: &str) -> Vec<XmlElement> {
-    let mut reader = Reader::from_str(xml);
-    let mut stack: Vec<String> = Vec::new();
-    let mut open: Vec<XmlElement> = Vec::new();
-    let mut done = Vec::new();
-    loop {
-        let event = reader
-            .read_event()
-            .unwrap_or_else(|e| panic!("not well-formed at {}: {e}", reader.buffer_position()));
-        match event {
-            Event::Start(start) => {
-                stack.push(String::from_utf8(start.name().as_ref().to_vec()).unwrap());
-                open.push(element(&stack, &start));
+    let document =
+        roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("not well-formed: {e}"));
+    document
+        .descendants()
+        .filter(|node| node.is_element())
+        .map(|node| {
+            let mut names: Vec<&str> = node
+                .ancestors()
+                .filter(|n| n.is_element())
+                .map(|n| n.tag_name().name())
+                .collect();
+            names.reverse();
+            XmlElement {
+                path: names.join("/"),
+                attributes: node
+                    .attributes()
+                    .map(|a| (a.name().to_owned(), a.value().to_owned()))
+                    .collect(),
+                text: node
+                    .children()
+                    .filter(|c| c.is_text())
+                    .filter_map(|c| c.text())
+                    .collect(),
             }
-            Event::Empty(start) => {
-                stack.push(String::from_utf8(start.name().as_ref().to_vec()).unwrap());
-                done.push(element(&stack, &start));
-                stack.pop();
-            }
-            Event::Text(text) => {
-                if let Some(current) = open.last_mut() {
-                    current.text.push_str(&String::from_utf8_lossy(&text));
-                }
-            }
-            Event::End(_) => {
-                stack.pop();
-                done.push(open.pop().expect("an open element"));
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
-    done
-}
-
-fn element(stack: &[String], start: &quick_xml::events::BytesStart<'_>) -> XmlElement {
-    XmlElement {
-        path: stack.join("/"),
-        attributes: start
-            .attributes()
-            .map(|a| {
-                let a = a.expect("a well-formed attribute");
-                (
-                    String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
-                    String::from_utf8(a.value.to_vec()).unwrap(),
-                )
-            })
-            .collect(),
-        text: String::new(),
-    }
+        })
+        .collect()
 }
 
 fn attribute<'a>(element: &'a XmlElement, name: &str) -> Option<&'a str> {

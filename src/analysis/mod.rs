@@ -8,12 +8,14 @@ pub mod dates;
 pub mod fold;
 pub mod mentions;
 pub mod quotes;
+pub mod shingles;
 
 use serde::{Deserialize, Serialize};
 
 pub use dates::{Confidence, DateKind, DateMention, Precision};
 pub use mentions::{Matcher, Mention};
 pub use quotes::{AttributedBy, Attribution, Quote};
+pub use shingles::ParagraphPrint;
 
 use crate::content::Source;
 
@@ -28,6 +30,10 @@ pub struct SourceAnalysis {
     /// Dates in the text, resolved against the source's date where it can.
     #[serde(default)]
     pub dates: Vec<DateMention>,
+    /// Winnowed shingle fingerprints of each paragraph, in paragraph order,
+    /// for finding passages shared with other sources.
+    #[serde(default)]
+    pub prints: Vec<ParagraphPrint>,
 }
 
 /// Analyses one source against the compiled catalogue.
@@ -41,9 +47,15 @@ pub fn analyse(source: &Source, matcher: &Matcher) -> SourceAnalysis {
     let quotes = quotes::find_quotes(&source.paragraphs, matcher);
     let published = source.date.as_ref().map(|d| d.value);
     let dates = dates::find_dates(&source.paragraphs, published);
+    let prints = source
+        .paragraphs
+        .iter()
+        .map(|paragraph| shingles::paragraph_print(&paragraph.text))
+        .collect();
     SourceAnalysis {
         mentions,
         quotes,
         dates,
+        prints,
     }
 }

@@ -17,6 +17,11 @@ pub struct CrossrefPage {
     pub matrix: Matrix,
     /// Entities of the catalogue no source mentions.
     pub unmentioned: Vec<Reference>,
+    /// Text the sources share: source × source matrix and passages.
+    pub shared: super::passages::SharedTextView,
+    /// The co-occurrence network of the most connected entities, as inline
+    /// SVG (built and escaped by `render::network`); empty if too small.
+    pub network: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,6 +154,13 @@ impl CrossrefPage {
             letters,
             matrix: matrix(site, &by_date),
             unmentioned,
+            shared: super::passages::SharedTextView::new(site, &by_date),
+            network: super::network::svg(
+                site,
+                &super::network::dossier_graph(site),
+                "",
+                "Network of the entities named in the same paragraphs",
+            ),
         }
     }
 }

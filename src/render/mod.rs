@@ -4,7 +4,9 @@
 pub mod crossref;
 pub mod feeds;
 pub mod hosting;
+pub mod network;
 pub mod paragraph;
+pub mod passages;
 pub mod print;
 pub mod quotes;
 pub mod quotes_dates;

@@ -187,6 +187,8 @@ pub struct SourcePage {
     pub next: Option<SourceSummary>,
     /// The lead paragraph as plain text, shortened, for page metadata.
     pub excerpt: Option<String>,
+    /// Passages this source shares with others, highlighted in `blocks`.
+    pub shared: Vec<super::passages::SharedView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -236,6 +238,10 @@ impl SourcePage {
                 _ => blocks.push(block),
             }
         }
+        super::passages::mark_blocks(site, index, &mut blocks);
+        if let Some(headline) = &mut headline {
+            super::passages::mark_block(site, index, headline);
+        }
         let mut counted: Vec<EntityCount> = source
             .entity_counts
             .iter()
@@ -271,6 +277,7 @@ impl SourcePage {
             previous: previous.map(|i| SourceSummary::new(&site.sources[i])),
             next: next.map(|i| SourceSummary::new(&site.sources[i])),
             excerpt: super::feeds::lead_paragraph(s, EXCERPT_CHARS),
+            shared: super::passages::source_shared(site, index),
         }
     }
 }
@@ -343,6 +350,10 @@ pub struct CooccurrenceView {
     pub sources: usize,
     /// Paragraphs mentioning both.
     pub paragraphs: usize,
+    /// Sources mentioning both, reprints of one wire text counted once.
+    pub independent_sources: usize,
+    /// The earliest source mentioning both.
+    pub first_source: Option<SourceSummary>,
 }
 
 /// An entity page.
@@ -357,6 +368,9 @@ pub struct EntityPage {
     /// Sources that mention it, newest first.
     pub mentioned_in: Vec<SourceMentions>,
     pub cooccurring: Vec<CooccurrenceView>,
+    /// Its neighbourhood in the co-occurrence network, as inline SVG (built
+    /// and escaped by `render::network`); empty if it has none.
+    pub network: String,
 }
 
 impl EntityPage {
@@ -390,7 +404,17 @@ impl EntityPage {
                 })
             })
             .collect();
+        let network = super::network::svg(
+            site,
+            &super::network::neighbourhood_graph(site, index),
+            "../",
+            &format!(
+                "{} and the entities named in the same paragraphs",
+                entity.entity.name
+            ),
+        );
         EntityPage {
+            network,
             summary: EntitySummary::new(entity),
             aliases: entity.entity.aliases.clone(),
             body_html: entity.entity.body_html.clone(),
@@ -404,6 +428,8 @@ impl EntityPage {
                     entity: EntitySummary::new(&site.entities[c.entity]),
                     sources: c.sources,
                     paragraphs: c.paragraphs,
+                    independent_sources: c.independent_sources,
+                    first_source: c.first_source.map(|s| SourceSummary::new(&site.sources[s])),
                 })
                 .collect(),
         }

@@ -5,6 +5,8 @@
 //! entity × source matrix is counted and co-occurrence is measured. It is
 //! cheap (linear in the number of mentions) and never reads text again.
 
+pub mod corroboration;
+pub mod passages;
 pub mod quotes;
 pub mod timeline;
 
@@ -41,6 +43,10 @@ pub struct Cooccurrence {
     pub entity: usize,
     pub sources: usize,
     pub paragraphs: usize,
+    /// Sources mentioning both, counting sources that share wire text once.
+    pub independent_sources: usize,
+    /// The earliest source mentioning both.
+    pub first_source: Option<usize>,
 }
 
 /// The whole dossier, linked: the input of rendering.
@@ -55,6 +61,10 @@ pub struct Site {
     pub quotes: quotes::QuoteIndex,
     /// Dated sentences of every source, by day.
     pub timeline: timeline::Timeline,
+    /// Text shared by two or more sources, and boilerplate left out.
+    pub passages: passages::Passages,
+    /// Sources grouped by shared text, for counting independent sources.
+    pub clusters: corroboration::SourceClusters,
 }
 
 impl Site {
@@ -148,13 +158,21 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
         });
     }
 
+    let (passages, clusters) = passages::link_sources(&sources);
     for ((a, b), shared_sources) in source_pairs {
         let paragraphs = paragraph_pairs.get(&(a, b)).copied().unwrap_or(0);
+        let both = corroboration::pair_corroboration(
+            &entities[a].mentions_by_source,
+            &entities[b].mentions_by_source,
+            &clusters,
+        );
         for (this, other) in [(a, b), (b, a)] {
             entities[this].cooccurring.push(Cooccurrence {
                 entity: other,
                 sources: shared_sources,
                 paragraphs,
+                independent_sources: both.independent,
+                first_source: both.first,
             });
         }
     }
@@ -176,6 +194,8 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
         entities,
         quotes,
         timeline,
+        passages,
+        clusters,
     }
 }
 

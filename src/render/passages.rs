@@ -1,0 +1,568 @@
+//! Shared passages on the pages: highlighted in a source's text with links to
+//! every other paragraph carrying them, and, on the cross-reference index, a
+//! source × source matrix of shared text with the list of all passages.
+
+use serde::Serialize;
+
+use crate::site::passages::{PassageKind, SharedPassage};
+use crate::site::Site;
+
+use super::views::{source_path, BlockView};
+
+/// A paragraph that carries a passage.
+#[derive(Debug, Serialize)]
+pub struct PassagePlace {
+    pub title: String,
+    pub outlet: Option<String>,
+    pub date: Option<String>,
+    /// 1-based paragraph number.
+    pub paragraph: usize,
+    /// `sources/<slug>.html#p<N>`, relative to the site root.
+    pub path: String,
+    /// Whether this is the earliest source carrying the passage.
+    pub first: bool,
+}
+
+/// One shared passage as a source page shows it.
+#[derive(Debug, Serialize)]
+pub struct SharedView {
+    /// The element id of the passage on the page: `shared-<N>`, where N is
+    /// its number on the cross-reference index.
+    pub anchor: String,
+    pub number: usize,
+    /// `verbatim` or `near`.
+    pub kind: PassageKind,
+    /// The passage as this source words it.
+    pub text: String,
+    pub words: usize,
+    /// This source's paragraphs carrying it, as `#p<N>` anchors and numbers.
+    pub here: Vec<usize>,
+    /// The other sources' paragraphs carrying it, earliest source first.
+    pub elsewhere: Vec<PassagePlace>,
+    pub sources: usize,
+}
+
+/// The shared passages of source `index`, in order of their paragraphs.
+pub fn source_shared(site: &Site, index: usize) -> Vec<SharedView> {
+    let passages = &site.passages;
+    passages
+        .of_source(index)
+        .into_iter()
+        .map(|number| {
+            let passage = &passages.passages[number];
+            let mine: Vec<_> = passage
+                .occurrences
+                .iter()
+                .filter(|o| o.source == index)
+                .collect();
+            let text = &site.sources[index].source.paragraphs[mine[0].paragraph].text;
+            SharedView {
+                anchor: format!("shared-{}", number + 1),
+                number: number + 1,
+                kind: passage.kind,
+                text: text[mine[0].start..mine[0].end].to_owned(),
+                words: mine[0].words,
+                here: mine.iter().map(|o| o.paragraph + 1).collect(),
+                elsewhere: places(site, passage, Some(index)),
+                sources: passage.sources().len(),
+            }
+        })
+        .collect()
+}
+
+/// Where a passage stands, the earliest source first, leaving out `except`.
+fn places(site: &Site, passage: &SharedPassage, except: Option<usize>) -> Vec<PassagePlace> {
+    let first_source = passage.occurrences[passage.first].source;
+    let mut places: Vec<(usize, PassagePlace)> = passage
+        .occurrences
+        .iter()
+        .filter(|o| Some(o.source) != except)
+        .map(|o| {
+            let source = &site.sources[o.source];
+            let s = &source.source;
+            (
+                o.source,
+                PassagePlace {
+                    title: s.title.value.clone(),
+                    outlet: s.outlet.as_ref().map(|x| x.value.clone()),
+                    date: s
+                        .date
+                        .as_ref()
+                        .map(|d| d.value.format("%Y-%m-%d").to_string()),
+                    paragraph: o.paragraph + 1,
+                    path: format!("{}#p{}", source_path(source), o.paragraph + 1),
+                    first: o.source == first_source,
+                },
+            )
+        })
+        .collect();
+    places.sort_by_key(|(source, place)| (rank_of(site, *source), place.paragraph));
+    places.into_iter().map(|(_, place)| place).collect()
+}
+
+/// A source's position in time (earliest first, undated last, by slug).
+fn rank_of(site: &Site, source: usize) -> (bool, Option<chrono::NaiveDate>, String) {
+    let s = &site.sources[source];
+    let date = s.source.date.as_ref().map(|d| d.value);
+    (date.is_none(), date, s.slug.clone())
+}
+
+/// Highlights the shared passages of source `index` in its blocks.
+pub fn mark_blocks(site: &Site, index: usize, blocks: &mut [BlockView]) {
+    for block in blocks {
+        if block.kind == "list" {
+            mark_blocks(site, index, &mut block.items);
+            continue;
+        }
+        mark_block(site, index, block);
+    }
+}
+
+/// Highlights the shared passages in one block (paragraph `number - 1`), or
+/// labels it as boilerplate.
+pub fn mark_block(site: &Site, index: usize, block: &mut BlockView) {
+    let paragraph = block.number - 1;
+    if site.passages.boilerplate.contains(&(index, paragraph)) {
+        block.html = format!(
+            "<span class=\"boilerplate-tag\" title=\"Repeated across sources of this outlet or much of the dossier: left out of shared text\">boilerplate</span> {}",
+            block.html
+        );
+        return;
+    }
+    let Some(numbers) = site.passages.by_paragraph.get(&(index, paragraph)) else {
+        return;
+    };
+    let mut ranges: Vec<Mark> = numbers
+        .iter()
+        .flat_map(|&number| {
+            let passage = &site.passages.passages[number];
+            let others = passage.sources().len() - 1;
+            passage
+                .occurrences
+                .iter()
+                .filter(move |o| o.source == index && o.paragraph == paragraph)
+                .map(move |o| Mark {
+                    start: o.start,
+                    end: o.end,
+                    number: number + 1,
+                    others,
+                })
+        })
+        .collect();
+    ranges.sort_by_key(|m| (m.start, m.end));
+    let text = &site.sources[index].source.paragraphs[paragraph].text;
+    if let Some(html) = highlight(&block.html, text, &ranges) {
+        block.html = html;
+    }
+}
+
+/// A stretch of a paragraph's text to highlight, and the passage it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    pub start: usize,
+    pub end: usize,
+    /// The passage's number (its anchor is `shared-<number>`).
+    pub number: usize,
+    /// How many other sources carry it.
+    pub others: usize,
+}
+
+/// One piece of a paragraph's HTML: a tag, or the markup of one character
+/// of text (itself, or an entity standing for it).
+enum Piece<'a> {
+    Tag(&'a str),
+    Char(&'a str, char),
+}
+
+fn pieces(html: &str) -> Option<Vec<Piece<'_>>> {
+    let mut pieces = Vec::new();
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let (piece, len) = match c {
+            '<' => {
+                let len = rest.find('>')? + 1;
+                (Piece::Tag(&rest[..len]), len)
+            }
+            '&' => {
+                let len = rest.find(';')? + 1;
+                (Piece::Char(&rest[..len], decode_entity(&rest[..len])?), len)
+            }
+            c => (Piece::Char(&rest[..c.len_utf8()], c), c.len_utf8()),
+        };
+        pieces.push(piece);
+        rest = &rest[len..];
+    }
+    Some(pieces)
+}
+
+fn decode_entity(entity: &str) -> Option<char> {
+    match entity {
+        "&amp;" => Some('&'),
+        "&lt;" => Some('<'),
+        "&gt;" => Some('>'),
+        "&quot;" => Some('"'),
+        "&#39;" | "&#x27;" | "&apos;" => Some('\''),
+        "&nbsp;" => Some('\u{a0}'),
+        _ => {
+            let number = entity.strip_prefix("&#")?.strip_suffix(';')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+/// Wraps each of `marks` (byte ranges of `text`, sorted, not overlapping
+/// after merging) in `<mark>` inside `html`, the paragraph's HTML whose text
+/// is `text`. Tags inside a mark close and reopen it, so elements always nest;
+/// a link to the passage follows each mark, outside any link. None when the
+/// HTML's text is not the paragraph's text (nothing is marked then).
+pub fn highlight(html: &str, text: &str, marks: &[Mark]) -> Option<String> {
+    if marks.is_empty() {
+        return None;
+    }
+    let pieces = pieces(html)?;
+    let offsets = align_text(&pieces, text)?;
+    // The text offset each piece stands before.
+    let mut next_offset = vec![text.len(); pieces.len() + 1];
+    for i in (0..pieces.len()).rev() {
+        next_offset[i] = offsets[i].unwrap_or(next_offset[i + 1]);
+    }
+    let marks = merge(marks);
+    let mut out = String::with_capacity(html.len() + 128 * marks.len());
+    let mut next = 0;
+    let mut open: Option<&Mark> = None;
+    let mut written = false;
+    let mut link_depth = 0usize;
+    let mut pending_refs: Vec<&Mark> = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        let at = next_offset[i];
+        if let Some(mark) = open.filter(|m| at >= m.end) {
+            if written {
+                out.push_str("</mark>");
+                written = false;
+            }
+            pending_refs.push(mark);
+            open = None;
+        }
+        if link_depth == 0 {
+            for mark in pending_refs.drain(..) {
+                out.push_str(&reference(mark));
+            }
+        }
+        if open.is_none() && next < marks.len() && at >= marks[next].start {
+            open = Some(&marks[next]);
+            next += 1;
+        }
+        match piece {
+            Piece::Tag(tag) => {
+                if written {
+                    out.push_str("</mark>");
+                    written = false;
+                }
+                let lower = tag.to_ascii_lowercase();
+                if lower.starts_with("<a ") || lower == "<a>" {
+                    link_depth += 1;
+                } else if lower.starts_with("</a") {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                out.push_str(tag);
+            }
+            Piece::Char(markup, _) => {
+                if let (Some(mark), false, Some(_)) = (open, written, offsets[i]) {
+                    out.push_str(&open_tag(mark));
+                    written = true;
+                }
+                out.push_str(markup);
+            }
+        }
+    }
+    if written {
+        out.push_str("</mark>");
+    }
+    pending_refs.extend(open);
+    for mark in pending_refs {
+        out.push_str(&reference(mark));
+    }
+    Some(out)
+}
+
+fn open_tag(mark: &Mark) -> String {
+    let plural = if mark.others == 1 { "" } else { "s" };
+    format!(
+        "<mark class=\"shared\" title=\"Shared with {} other source{plural}\">",
+        mark.others
+    )
+}
+
+/// The offset in `text` of each character piece of the HTML, None for tags
+/// and for white space the HTML adds (Markdown's line ends). None overall
+/// when the HTML's text is not the paragraph's text.
+fn align_text(pieces: &[Piece<'_>], text: &str) -> Option<Vec<Option<usize>>> {
+    let mut at = 0;
+    let mut offsets = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let Piece::Char(_, c) = piece else {
+            offsets.push(None);
+            continue;
+        };
+        loop {
+            if text[at..].starts_with(*c) {
+                offsets.push(Some(at));
+                at += c.len_utf8();
+                break;
+            }
+            if c.is_whitespace() {
+                offsets.push(None);
+                break;
+            }
+            let skipped = text[at..].chars().next().filter(|t| t.is_whitespace())?;
+            at += skipped.len_utf8();
+        }
+    }
+    text[at..].trim().is_empty().then_some(offsets)
+}
+
+/// Marks that overlap become one, keeping the first one's passage.
+fn merge(marks: &[Mark]) -> Vec<Mark> {
+    let mut merged: Vec<Mark> = Vec::new();
+    for &mark in marks {
+        match merged.last_mut() {
+            Some(last) if mark.start < last.end => last.end = last.end.max(mark.end),
+            _ => merged.push(mark),
+        }
+    }
+    merged
+}
+
+fn reference(mark: &Mark) -> String {
+    format!(
+        "<a class=\"shared-ref\" href=\"#shared-{0}\" title=\"Shared passage {0}: where else it appears\">⇄</a>",
+        mark.number
+    )
+}
+
+/// The cross-reference index's view of shared text.
+#[derive(Debug, Serialize)]
+pub struct SharedTextView {
+    /// Rows and columns in the order of the entity × source matrix.
+    pub rows: Vec<SharedRow>,
+    pub passages: Vec<PassageView>,
+    /// Paragraphs left out as boilerplate.
+    pub boilerplate: Vec<PassagePlace>,
+    pub clusters: Vec<ClusterView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SharedRow {
+    pub code: String,
+    pub title: String,
+    pub path: String,
+    /// One per column: passages shared with that source (None on the
+    /// diagonal).
+    pub cells: Vec<Option<SharedCell>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SharedCell {
+    pub passages: usize,
+    pub words: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PassageView {
+    pub anchor: String,
+    pub number: usize,
+    pub kind: PassageKind,
+    pub text: String,
+    pub words: usize,
+    pub places: Vec<PassagePlace>,
+    pub sources: usize,
+}
+
+/// Sources that share wire text: counted once for corroboration.
+#[derive(Debug, Serialize)]
+pub struct ClusterView {
+    pub sources: Vec<PassagePlace>,
+}
+
+impl SharedTextView {
+    /// `by_date` is the column order of the entity × source matrix.
+    pub fn new(site: &Site, by_date: &[usize]) -> Self {
+        let passages = &site.passages.passages;
+        let position: std::collections::BTreeMap<usize, usize> =
+            by_date.iter().enumerate().map(|(n, &s)| (s, n)).collect();
+        let n = by_date.len();
+        let mut cells = vec![vec![(0usize, 0usize); n]; n];
+        for passage in passages {
+            let sources = passage.sources();
+            for &a in &sources {
+                for &b in &sources {
+                    if a != b {
+                        let cell = &mut cells[position[&a]][position[&b]];
+                        cell.0 += 1;
+                        cell.1 += passage.common_words;
+                    }
+                }
+            }
+        }
+        let rows = by_date
+            .iter()
+            .enumerate()
+            .map(|(row, &index)| {
+                let source = &site.sources[index];
+                SharedRow {
+                    code: format!("S{}", row + 1),
+                    title: source.source.title.value.clone(),
+                    path: source_path(source),
+                    cells: (0..n)
+                        .map(|column| {
+                            (column != row).then(|| SharedCell {
+                                passages: cells[row][column].0,
+                                words: cells[row][column].1,
+                            })
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        SharedTextView {
+            rows,
+            passages: passages
+                .iter()
+                .enumerate()
+                .map(|(number, passage)| PassageView {
+                    anchor: format!("shared-{}", number + 1),
+                    number: number + 1,
+                    kind: passage.kind,
+                    text: passage.text.clone(),
+                    words: passage.common_words,
+                    places: places(site, passage, None),
+                    sources: passage.sources().len(),
+                })
+                .collect(),
+            boilerplate: site
+                .passages
+                .boilerplate
+                .iter()
+                .map(|&(s, p)| place(site, s, p))
+                .collect(),
+            clusters: clusters(site, by_date),
+        }
+    }
+}
+
+fn place(site: &Site, index: usize, paragraph: usize) -> PassagePlace {
+    let source = &site.sources[index];
+    let s = &source.source;
+    PassagePlace {
+        title: s.title.value.clone(),
+        outlet: s.outlet.as_ref().map(|x| x.value.clone()),
+        date: s
+            .date
+            .as_ref()
+            .map(|d| d.value.format("%Y-%m-%d").to_string()),
+        paragraph: paragraph + 1,
+        path: format!("{}#p{}", source_path(source), paragraph + 1),
+        first: false,
+    }
+}
+
+/// Clusters of two or more sources, each in date order.
+fn clusters(site: &Site, by_date: &[usize]) -> Vec<ClusterView> {
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for &index in by_date.iter().rev() {
+        groups
+            .entry(site.clusters.cluster_of(index))
+            .or_default()
+            .push(index);
+    }
+    groups
+        .into_values()
+        .filter(|members| members.len() > 1)
+        .map(|members| {
+            let first = site.clusters.first(&members);
+            ClusterView {
+                sources: members
+                    .into_iter()
+                    .map(|s| {
+                        let source = &site.sources[s];
+                        PassagePlace {
+                            path: source_path(source),
+                            paragraph: 0,
+                            first: Some(s) == first,
+                            ..place(site, s, 0)
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(start: usize, end: usize) -> Mark {
+        Mark {
+            start,
+            end,
+            number: 2,
+            others: 1,
+        }
+    }
+
+    #[test]
+    fn marks_text_and_reopens_around_tags() {
+        let text = "He said Assad & co left today";
+        let html = "He said <a class=\"mention\" href=\"x.html\">Assad</a> &amp; co left today";
+        let start = text.find("Assad").unwrap();
+        let end = text.find(" today").unwrap();
+        let out = highlight(html, text, &[mark(start, end)]).unwrap();
+        let open = "<mark class=\"shared\" title=\"Shared with 1 other source\">";
+        assert_eq!(
+            out,
+            format!(
+                "He said <a class=\"mention\" href=\"x.html\">{open}Assad</mark></a>{open} &amp; co left</mark>\
+                 <a class=\"shared-ref\" href=\"#shared-2\" title=\"Shared passage 2: where else it appears\">⇄</a> today"
+            )
+        );
+    }
+
+    #[test]
+    fn markdown_line_ends_do_not_stop_the_highlight() {
+        let text = "As Reuters wrote: talks resume";
+        let html = "<p>As <em>Reuters</em> wrote: talks resume</p>\n";
+        let out = highlight(html, text, &[mark(3, text.len())]).unwrap();
+        assert!(out.starts_with("<p>As <em><mark"), "{out}");
+        assert!(
+            out.contains("talks resume</mark><a class=\"shared-ref\""),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn the_passage_link_waits_until_outside_a_mention_link() {
+        let text = "carried by TASS today";
+        let html = "carried by <a href=\"t.html\">TASS</a> today";
+        let end = text.find("SS").unwrap();
+        let out = highlight(html, text, &[mark(0, end)]).unwrap();
+        let link_at = out.find("shared-ref").unwrap();
+        assert!(link_at > out.find("</a>").unwrap(), "{out}");
+    }
+
+    #[test]
+    fn leaves_html_alone_when_its_text_differs() {
+        assert!(highlight("<p>other</p>", "text", &[mark(0, 2)]).is_none());
+    }
+
+    #[test]
+    fn decodes_numeric_entities() {
+        assert_eq!(decode_entity("&#x2019;"), Some('’'));
+        assert_eq!(decode_entity("&#39;"), Some('\''));
+        assert_eq!(decode_entity("&bogus;"), None);
+    }
+}
