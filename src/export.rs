@@ -25,6 +25,7 @@ struct Export<'a> {
     mentions: Vec<MentionRecord<'a>>,
     quotes: Vec<QuoteRecord<'a>>,
     events: Vec<EventRecord<'a>>,
+    cooccurrences: Vec<CooccurrenceRecord<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -48,6 +49,24 @@ struct QuoteRecord<'a> {
     group: usize,
     /// Ids of every source carrying the same words, this one included.
     sources_carrying: Vec<&'a str>,
+    /// How many of those are independent: reprints of one wire text count
+    /// once.
+    independent_sources: usize,
+    /// Id of the earliest source carrying the words.
+    first_source: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct CooccurrenceRecord<'a> {
+    entities: [&'a str; 2],
+    /// Sources naming both.
+    sources: usize,
+    /// Of those, how many are independent of each other.
+    independent_sources: usize,
+    /// Paragraphs naming both.
+    paragraphs: usize,
+    /// Id of the earliest source naming both.
+    first_source: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -140,6 +159,7 @@ pub fn export_site(site: &Site) -> Result<Vec<Page>> {
         mentions: mentions(site),
         quotes: quotes(site),
         events: events(site),
+        cooccurrences: cooccurrences(site),
     };
     let mut json = serde_json::to_vec_pretty(&export)
         .map_err(|e| Error::with_cause("cannot write data/dossier.json", e))?;
@@ -242,6 +262,7 @@ fn quotes(site: &Site) -> Vec<QuoteRecord<'_>> {
             let group_index = site.quotes.group_of[source_index][quote_index];
             let group = &site.quotes.groups[group_index];
             let attribution = quote.attribution.as_ref();
+            let corroboration = site.clusters.corroboration(&group.sources);
             records.push(QuoteRecord {
                 source: &s.slug,
                 paragraph: quote.paragraph + 1,
@@ -259,9 +280,36 @@ fn quotes(site: &Site) -> Vec<QuoteRecord<'_>> {
                     .iter()
                     .map(|&i| site.sources[i].slug.as_str())
                     .collect(),
+                independent_sources: corroboration.independent,
+                first_source: corroboration.first.map(|i| site.sources[i].slug.as_str()),
             });
         }
     }
+    records
+}
+
+fn cooccurrences(site: &Site) -> Vec<CooccurrenceRecord<'_>> {
+    let slug = |index: usize| site.entities[index].entity.slug.as_str();
+    let mut records: Vec<CooccurrenceRecord<'_>> = site
+        .entities
+        .iter()
+        .enumerate()
+        .flat_map(|(index, entity)| {
+            entity
+                .cooccurring
+                .iter()
+                // Each pair once, from its first entity.
+                .filter(move |c| index < c.entity)
+                .map(move |c| CooccurrenceRecord {
+                    entities: [slug(index), slug(c.entity)],
+                    sources: c.sources,
+                    independent_sources: c.independent_sources,
+                    paragraphs: c.paragraphs,
+                    first_source: c.first_source.map(|i| site.sources[i].slug.as_str()),
+                })
+        })
+        .collect();
+    records.sort_by(|a, b| a.entities.cmp(&b.entities));
     records
 }
 

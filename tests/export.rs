@@ -121,6 +121,27 @@ fn quotes_carry_their_speaker_and_the_sources_repeating_them() {
     assert_eq!(tass["speaker"], Value::Null, "the source is unnamed");
     assert_eq!(tass["channel"], "tass");
     assert_eq!(tass["sources_carrying"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        tass["independent_sources"], 1,
+        "000 and 001 reprint the same TASS wire text"
+    );
+    assert_eq!(tass["first_source"], tass["sources_carrying"][0]);
+}
+
+#[test]
+fn cooccurrences_count_independent_sources() {
+    let (_dossier, export) = seeds_export();
+    let pairs = export["cooccurrences"].as_array().unwrap();
+    let pair = pairs
+        .iter()
+        .find(|p| p["entities"][0] == "bashar-al-assad" && p["entities"][1] == "syria")
+        .expect("Assad and Syria are named together");
+    assert_eq!(pair["sources"], 5);
+    let independent = pair["independent_sources"].as_u64().unwrap();
+    assert!(
+        (1..5).contains(&independent),
+        "reprints count once: {independent}"
+    );
 }
 
 #[test]

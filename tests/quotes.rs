@@ -100,6 +100,11 @@ fn the_kremlin_source_quote_is_unnamed_relayed_by_tass_and_carried_by_two_source
     assert!(who.contains("a Kremlin source"), "{who}");
     assert!(who.contains("via TASS"), "{who}");
     assert!(carried.starts_with("In 2 sources"), "{carried}");
+    assert!(
+        carried.contains("1 independent (the others reprint the same wire text)"),
+        "000 and 001 carry the same TASS wire text: {carried}"
+    );
+    assert!(carried.contains("first in"), "{carried}");
 
     let other = source_page(&site, "001");
     let links = site.links(&page, ".source-quotes .quote-sources a");

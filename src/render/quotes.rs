@@ -37,6 +37,20 @@ pub struct QuoteView {
     pub who: String,
     /// Every source carrying the same words, this one included.
     pub carried_by: Vec<Carrier>,
+    /// How many of those are independent: sources reprinting the same wire
+    /// text count once.
+    pub independent: usize,
+    /// The earliest source carrying the words (by date; undated last).
+    pub first: Option<FirstCarrier>,
+}
+
+/// The source that had a quote first, and its outlet.
+#[derive(Debug, Serialize)]
+pub struct FirstCarrier {
+    pub title: String,
+    pub path: String,
+    pub outlet: Option<String>,
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,6 +110,21 @@ impl QuoteView {
                 current: member.source == at.source,
             });
         }
+        let carrying: Vec<usize> = group.members.iter().map(|m| m.source).collect();
+        let corroboration = site.clusters.corroboration(&carrying);
+        let first = corroboration.first.map(|index| {
+            let first = &site.sources[index];
+            FirstCarrier {
+                title: first.source.title.value.clone(),
+                path: source_path(first),
+                outlet: first.source.outlet.as_ref().map(|o| o.value.clone()),
+                date: first
+                    .source
+                    .date
+                    .as_ref()
+                    .map(|d| d.value.format("%-d %B %Y").to_string()),
+            }
+        });
         QuoteView {
             anchor: format!("quote-{}", at.quote + 1),
             number: at.quote + 1,
@@ -119,6 +148,8 @@ impl QuoteView {
             },
             who,
             carried_by,
+            independent: corroboration.independent,
+            first,
         }
     }
 }
@@ -363,6 +394,8 @@ mod tests {
             attributed_by: "none",
             who: who.to_owned(),
             carried_by: Vec::new(),
+            independent: 1,
+            first: None,
         }
     }
 
