@@ -3,6 +3,7 @@
 
 pub mod crossref;
 pub mod paragraph;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -114,6 +115,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         .collect::<Result<_>>()?;
     pages.extend(source_pages);
     pages.extend(entity_pages);
+    pages.extend(search::index_files(site));
 
     for (path, file) in &theme.statics {
         pages.push(Page {
