@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use headless_chrome::browser::tab::point::Point;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Network;
@@ -114,23 +115,34 @@ fn exercise_site(session: &Session, screenshots: bool) {
                 .any(|r| r.href.ends_with("entities/dmitry-peskov.html")),
             "`{query}` should find the entity Dmitry Peskov: {results:#?}"
         );
-        let in_sources: Vec<_> = results.iter().filter(|r| r.href.contains("sources/")).collect();
+        let in_sources: Vec<_> = results
+            .iter()
+            .filter(|r| r.href.contains("sources/"))
+            .collect();
         assert!(
             !in_sources.is_empty() && in_sources.iter().all(|r| r.href.contains(".html#p")),
             "`{query}` should link to paragraphs of sources: {results:#?}"
         );
         assert!(
-            results.iter().any(|r| r.marked.iter().any(|m| m.starts_with("Peskov"))),
+            results
+                .iter()
+                .any(|r| r.marked.iter().any(|m| m.starts_with("Peskov"))),
             "`{query}` should mark the match in a snippet: {results:#?}"
         );
     }
     let results = session.search("hayat tahrir");
     assert!(
-        results.iter().any(|r| r.href.ends_with("entities/hayat-tahrir-al-sham.html")),
+        results
+            .iter()
+            .any(|r| r.href.ends_with("entities/hayat-tahrir-al-sham.html")),
         "`hayat tahrir` should find the organisation: {results:#?}"
     );
     assert!(
-        results.iter().filter(|r| r.href.contains("sources/")).count() >= 2,
+        results
+            .iter()
+            .filter(|r| r.href.contains("sources/"))
+            .count()
+            >= 2,
         "`hayat tahrir` should find the sources naming it: {results:#?}"
     );
     if screenshots {
@@ -159,8 +171,14 @@ fn exercise_site(session: &Session, screenshots: bool) {
     );
     tab.press_key("Escape").unwrap();
     assert_eq!(session.eval("document.activeElement.id"), "search-input");
-    assert_eq!(session.eval("document.getElementById('search-input').value"), "");
-    assert_eq!(session.eval("document.getElementById('search-results').hidden"), "true");
+    assert_eq!(
+        session.eval("document.getElementById('search-input').value"),
+        ""
+    );
+    assert_eq!(
+        session.eval("document.getElementById('search-results').hidden"),
+        "true"
+    );
 
     // A result lands on its paragraph, which holds the words searched for.
     let results = session.search("peskov");
@@ -170,7 +188,11 @@ fn exercise_site(session: &Session, screenshots: bool) {
         .expect("a source result");
     session.click(&format!("#search-results a[href$='{}']", target.path()));
     session.wait_for("location.hash.startsWith('#p')");
-    assert!(session.url().ends_with(&target.href), "landed on {}", session.url());
+    assert!(
+        session.url().ends_with(&target.href),
+        "landed on {}",
+        session.url()
+    );
     let paragraph = session.eval("document.getElementById(location.hash.slice(1)).textContent");
     assert!(paragraph.contains("Peskov"), "paragraph: {paragraph}");
     if screenshots {
@@ -185,7 +207,10 @@ fn exercise_site(session: &Session, screenshots: bool) {
         .expect("the entity among the results");
     session.click(&format!("#search-results a[href$='{}']", entity.path()));
     session.wait_for("location.pathname.endsWith('entities/hayat-tahrir-al-sham.html')");
-    assert_eq!(session.eval("document.querySelector('h1').textContent.trim()"), "Hayat Tahrir al-Sham");
+    assert_eq!(
+        session.eval("document.querySelector('h1').textContent.trim()"),
+        "Hayat Tahrir al-Sham"
+    );
     if screenshots {
         session.screenshot("entity");
     }
@@ -199,17 +224,24 @@ fn exercise_site(session: &Session, screenshots: bool) {
     ] {
         session.click(&format!(".site-nav a[href$='{path}']"));
         session.wait_for(&format!("location.pathname.endsWith('/{path}')"));
-        assert!(session.eval("document.title").len() > 1, "{nav} has a title");
+        assert!(
+            session.eval("document.title").len() > 1,
+            "{nav} has a title"
+        );
     }
     for page in ["sources.html", "entities.html", "crossref.html"] {
         session.open(page);
-        let href = session.eval("document.querySelector('main a[href$=\".html\"]').getAttribute('href')");
+        let href =
+            session.eval("document.querySelector('main a[href$=\".html\"]').getAttribute('href')");
         session.click(&format!("main a[href='{href}']"));
         session.wait_for(&format!(
             "location.pathname.endsWith('/{}') && document.readyState === 'complete'",
             href.trim_start_matches("../")
         ));
-        assert_eq!(session.eval("document.querySelectorAll('main h1').length"), "1");
+        assert_eq!(
+            session.eval("document.querySelectorAll('main h1').length"),
+            "1"
+        );
     }
 }
 
@@ -277,7 +309,10 @@ impl Session {
         let (errors_in, requests_in) = (errors.clone(), requests.clone());
         tab.add_event_listener(Arc::new(move |event: &Event| match event {
             Event::NetworkRequestWillBeSent(e) => {
-                requests_in.lock().unwrap().push(e.params.request.url.clone());
+                requests_in
+                    .lock()
+                    .unwrap()
+                    .push(e.params.request.url.clone());
             }
             Event::RuntimeExceptionThrown(e) => {
                 let details = &e.params.exception_details;
@@ -365,16 +400,29 @@ impl Session {
     fn wait_for(&self, condition: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.eval(&format!("!!({condition})")) != "true" {
-            assert!(Instant::now() < deadline, "timed out waiting for {condition} on {}", self.url());
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {condition} on {}",
+                self.url()
+            );
             thread::sleep(Duration::from_millis(50));
         }
     }
 
+    /// Clicks the middle of the first element matching `selector` with the
+    /// mouse, as a reader would.
     fn click(&self, selector: &str) {
+        self.wait_for(&format!("document.querySelector({selector:?})"));
+        let point = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{block: 'center'}}); \
+               const r = e.getClientRects()[0]; return (r.left + Math.min(r.width / 2, 20)) + ',' + (r.top + r.height / 2); }})()"
+        ));
+        let (x, y) = point.split_once(',').unwrap();
         self.tab
-            .wait_for_element(selector)
-            .unwrap_or_else(|e| panic!("no {selector} on {}: {e}", self.url()))
-            .click()
+            .click_point(Point {
+                x: x.parse().unwrap(),
+                y: y.parse().unwrap(),
+            })
             .unwrap();
     }
 
@@ -416,7 +464,10 @@ impl Session {
             .iter()
             .filter(|url| !url.starts_with(&self.base))
             .collect();
-        assert!(outside.is_empty(), "requests outside the site: {outside:#?}");
+        assert!(
+            outside.is_empty(),
+            "requests outside the site: {outside:#?}"
+        );
     }
 }
 
@@ -483,7 +534,11 @@ fn serve(mut stream: TcpStream, root: &Path, requests: &Mutex<Vec<String>>) {
     requests.lock().unwrap().push(path.clone());
     let file = path
         .strip_prefix(SUB_PATH)
-        .filter(|rest| !rest.split('/').any(|part| part == ".." || part.contains('%')))
+        .filter(|rest| {
+            !rest
+                .split('/')
+                .any(|part| part == ".." || part.contains('%'))
+        })
         .map(|rest| if rest.is_empty() { "index.html" } else { rest })
         .map(|rest| root.join(rest))
         .filter(|file| file.is_file());
@@ -497,7 +552,9 @@ fn serve(mut stream: TcpStream, root: &Path, requests: &Mutex<Vec<String>>) {
             );
             [head.into_bytes(), body].concat()
         }
-        None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+        None => {
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+        }
     };
     let _ = stream.write_all(&response);
 }

@@ -123,13 +123,20 @@ fn entity_document(entity: &SiteEntity) -> Document {
 
 fn source_document(source: &SiteSource) -> Document {
     let s = &source.source;
-    let date = s.date.as_ref().map(|d| d.value.format("%-d %B %Y").to_string());
+    let date = s
+        .date
+        .as_ref()
+        .map(|d| d.value.format("%-d %B %Y").to_string());
     let outlet = s.outlet.as_ref().map(|o| o.value.clone());
     Document {
         title: s.title.value.clone(),
         url: source_path(source),
         kind: "source".to_owned(),
-        meta: [date, outlet].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+        meta: [date, outlet]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
         paragraphs: s.paragraphs.iter().map(|p| p.text.clone()).collect(),
     }
 }
