@@ -4,19 +4,22 @@
 //!
 //! One big index file is what makes search crash phones on large sites, so
 //! the index is split three ways, each part loaded only when needed:
-//! - `search/index.js`: the list of term shards and the folding table, a few
-//!   kilobytes whatever the size of the dossier;
+//! - `search/index.js`: the list of term shards, the folding table and the
+//!   stop words, a few kilobytes whatever the size of the dossier;
 //! - `search/terms/<key>.js`: the terms starting with the two letters `key`,
-//!   each with its postings (document, score, first paragraphs);
+//!   each with its documents and their scores;
 //! - `search/docs/<id>.js`: one document's title, link and text, loaded for
-//!   the results shown, to cut a snippet around the match.
+//!   the results shown, to find the paragraph to link to and cut a snippet.
 //!
 //! Words are folded as the matcher folds names (`Türkiye` → `turkiye`) and
 //! lowercased. They are not stemmed: the browser would have to stem queries
 //! the same way, and matching every query word as a prefix (`negotiat` finds
-//! `negotiations`) does the job of stemming as one types.
+//! `negotiations`) does the job of stemming as one types. Stop words of the
+//! dossier's language (`the`, `and`) are left out of the text, where they
+//! would fill the shards with lists naming every document, but kept in
+//! entity names, so `WHO` or `US` as a name is still found.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
@@ -29,13 +32,11 @@ use crate::site::{Site, SiteEntity, SiteSource};
 /// Folder of the index in the output.
 pub const SEARCH_DIR: &str = "search";
 
-/// Paragraphs kept per term and document: enough to link to the first
-/// matches, and it bounds a posting list by the number of documents, not
-/// paragraphs.
-const PARAGRAPHS_PER_POSTING: usize = 3;
-
 /// Weight of a word in a title or an entity's name, against 1 in the text.
 const TITLE_WEIGHT: u32 = 8;
+
+/// Scores are capped so that each fits in two characters of the encoding.
+const MAX_SCORE: u32 = 32 * 32 - 1;
 
 /// Characters of a term that name its shard.
 const SHARD_KEY_CHARS: usize = 2;
@@ -48,48 +49,64 @@ struct Document {
     /// Page, relative to the site root.
     url: String,
     /// `source` or the entity's kind.
-    kind: String,
+    kind: &'static str,
     /// A line under the title: date and outlet, or the entity's description.
     meta: String,
-    /// Searchable text, by paragraph: paragraph `n` (1-based) links to
-    /// `#p<n>`; entities have none.
+    /// Searchable text, by paragraph: paragraph `n` (1-based) of a source
+    /// is its page's `#p<n>`.
     paragraphs: Vec<String>,
 }
 
-/// One document's entry in a term's posting list.
-#[derive(Debug, Default)]
-struct Posting {
-    score: u32,
-    /// Paragraph numbers, 0 for the title, in order, at most
-    /// [`PARAGRAPHS_PER_POSTING`].
-    paragraphs: Vec<usize>,
-}
-
-/// Term → document id → posting.
-type Postings = BTreeMap<String, BTreeMap<usize, Posting>>;
+/// Term → document id → score.
+type Postings = BTreeMap<String, BTreeMap<usize, u32>>;
 
 /// The index's files, to be written under the output folder.
 pub fn index_files(site: &Site) -> Vec<Page> {
-    let documents: Vec<Document> = site
-        .entities
-        .iter()
-        .map(entity_document)
-        .chain(site.sources.iter().map(source_document))
-        .collect();
-
+    let stop_words = stop_words(&site.config.dossier.language);
     let mut postings = Postings::new();
     let mut folds = BTreeMap::new();
-    for (id, document) in documents.iter().enumerate() {
-        add_text(&mut postings, id, 0, &document.title, TITLE_WEIGHT);
+    let mut documents = Vec::with_capacity(site.entities.len() + site.sources.len());
+
+    for entity in &site.entities {
+        let document = entity_document(entity);
+        // Names are indexed whole, stop words included.
+        let names = entity.entity.names().collect::<Vec<_>>().join(" ");
+        add_text(
+            &mut postings,
+            documents.len(),
+            &names,
+            TITLE_WEIGHT,
+            &BTreeSet::new(),
+        );
+        collect_folds(&names, &mut folds);
+        add_document_text(
+            &mut postings,
+            &mut folds,
+            documents.len(),
+            &document.meta,
+            &stop_words,
+        );
+        documents.push(document);
+    }
+    for source in &site.sources {
+        let document = source_document(source);
+        let id = documents.len();
+        add_text(
+            &mut postings,
+            id,
+            &document.title,
+            TITLE_WEIGHT,
+            &stop_words,
+        );
         collect_folds(&document.title, &mut folds);
-        for (index, paragraph) in document.paragraphs.iter().enumerate() {
-            add_text(&mut postings, id, index + 1, paragraph, 1);
-            collect_folds(paragraph, &mut folds);
+        for paragraph in &document.paragraphs {
+            add_document_text(&mut postings, &mut folds, id, paragraph, &stop_words);
         }
+        documents.push(document);
     }
 
     let shards = shard(&postings);
-    let mut pages = vec![manifest_page(&shards, &folds, documents.len())];
+    let mut pages = vec![manifest_page(&shards, &folds, &stop_words)];
     pages.extend(
         shards
             .iter()
@@ -106,18 +123,14 @@ pub fn index_files(site: &Site) -> Vec<Page> {
 
 fn entity_document(entity: &SiteEntity) -> Document {
     let e = &entity.entity;
-    let description = e.description.clone().unwrap_or_default();
-    // Aliases are searchable, so `HTS` finds Hayat Tahrir al-Sham.
-    let paragraphs = [e.aliases.join(" · "), description.clone()]
-        .into_iter()
-        .filter(|text| !text.is_empty())
-        .collect();
     Document {
         title: e.name.clone(),
         url: entity_path(entity),
-        kind: e.kind.as_str().to_owned(),
-        meta: description,
-        paragraphs,
+        kind: e.kind.as_str(),
+        meta: e.description.clone().unwrap_or_default(),
+        // Aliases are shown when the search found one, so a reader sees why
+        // `HTS` found Hayat Tahrir al-Sham.
+        paragraphs: vec![e.aliases.join(" · ")],
     }
 }
 
@@ -131,7 +144,7 @@ fn source_document(source: &SiteSource) -> Document {
     Document {
         title: s.title.value.clone(),
         url: source_path(source),
-        kind: "source".to_owned(),
+        kind: "source",
         meta: [date, outlet]
             .into_iter()
             .flatten()
@@ -139,6 +152,14 @@ fn source_document(source: &SiteSource) -> Document {
             .join(" · "),
         paragraphs: s.paragraphs.iter().map(|p| p.text.clone()).collect(),
     }
+}
+
+/// The stop words of `language` (an ISO 639-1 code such as `en`), folded
+/// like terms; none for a language without a list.
+fn stop_words(language: &str) -> BTreeSet<String> {
+    let code = language.split(['-', '_']).next().unwrap_or_default();
+    let words = stop_words::lookup(code.to_ascii_lowercase()).unwrap_or_default();
+    words.iter().flat_map(|word| terms(word)).collect()
 }
 
 /// The words of `text` as the index and the browser see them: folded,
@@ -155,15 +176,30 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn add_text(postings: &mut Postings, id: usize, paragraph: usize, text: &str, weight: u32) {
+fn add_document_text(
+    postings: &mut Postings,
+    folds: &mut BTreeMap<char, String>,
+    id: usize,
+    text: &str,
+    stop_words: &BTreeSet<String>,
+) {
+    add_text(postings, id, text, 1, stop_words);
+    collect_folds(text, folds);
+}
+
+fn add_text(
+    postings: &mut Postings,
+    id: usize,
+    text: &str,
+    weight: u32,
+    stop_words: &BTreeSet<String>,
+) {
     for term in terms(text) {
-        let posting = postings.entry(term).or_default().entry(id).or_default();
-        posting.score += weight;
-        if posting.paragraphs.len() < PARAGRAPHS_PER_POSTING
-            && posting.paragraphs.last() != Some(&paragraph)
-        {
-            posting.paragraphs.push(paragraph);
+        if stop_words.contains(&term) {
+            continue;
         }
+        let score = postings.entry(term).or_default().entry(id).or_default();
+        *score = (*score + weight).min(MAX_SCORE);
     }
 }
 
@@ -210,39 +246,34 @@ fn shard(postings: &Postings) -> BTreeMap<String, Vec<&str>> {
     shards
 }
 
-/// Encodes a posting list compactly: `delta,score,p1,p2;…`, numbers in base
-/// 36, document ids as the difference from the previous one.
-fn encode_postings(postings: &BTreeMap<usize, Posting>) -> String {
+/// The 64 characters of the posting encoding, all safe in a JSON string.
+const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Encodes a posting list as pairs of (document id minus the previous one,
+/// score), each number in base 32 with the sixth bit of a character saying
+/// another follows, as source maps do. A document in most lists costs two
+/// characters: the list of a word found in all of 10,000 documents is 20 kB.
+fn encode_postings(postings: &BTreeMap<usize, u32>) -> String {
     let mut encoded = String::new();
     let mut previous = 0;
-    for (&id, posting) in postings {
-        if !encoded.is_empty() {
-            encoded.push(';');
-        }
-        encoded.push_str(&base36(id - previous));
-        encoded.push(',');
-        encoded.push_str(&base36(posting.score as usize));
-        for &paragraph in &posting.paragraphs {
-            encoded.push(',');
-            encoded.push_str(&base36(paragraph));
-        }
+    for (&id, &score) in postings {
+        push_number(&mut encoded, id - previous);
+        push_number(&mut encoded, score as usize);
         previous = id;
     }
     encoded
 }
 
-fn base36(mut n: usize) -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut digits = Vec::new();
+fn push_number(encoded: &mut String, mut n: usize) {
     loop {
-        digits.push(DIGITS[n % 36]);
-        n /= 36;
+        let low = n & 31;
+        n >>= 5;
+        let continued = if n > 0 { 32 } else { 0 };
+        encoded.push(DIGITS[low | continued] as char);
         if n == 0 {
             break;
         }
     }
-    digits.reverse();
-    String::from_utf8(digits).expect("base-36 digits are ASCII")
 }
 
 #[derive(Serialize)]
@@ -252,13 +283,14 @@ struct Manifest<'a> {
     /// Shard key → file name, where they differ.
     files: BTreeMap<&'a str, String>,
     folds: &'a BTreeMap<char, String>,
-    documents: usize,
+    #[serde(rename = "stopWords")]
+    stop_words: &'a BTreeSet<String>,
 }
 
 fn manifest_page(
     shards: &BTreeMap<String, Vec<&str>>,
     folds: &BTreeMap<char, String>,
-    documents: usize,
+    stop_words: &BTreeSet<String>,
 ) -> Page {
     let manifest = Manifest {
         shards: shards.keys().map(String::as_str).collect(),
@@ -268,7 +300,7 @@ fn manifest_page(
             .filter(|(key, file)| key != file)
             .collect(),
         folds,
-        documents,
+        stop_words,
     };
     script_page(
         format!("{SEARCH_DIR}/index.js"),
@@ -332,34 +364,35 @@ mod tests {
     }
 
     #[test]
-    fn postings_are_delta_encoded_in_base_36() {
-        let mut postings = BTreeMap::new();
-        postings.insert(
-            3,
-            Posting {
-                score: 40,
-                paragraphs: vec![0, 2],
-            },
-        );
-        postings.insert(
-            50,
-            Posting {
-                score: 1,
-                paragraphs: vec![7],
-            },
-        );
-        assert_eq!(encode_postings(&postings), "3,14,0,2;1b,1,7");
+    fn postings_are_delta_encoded_with_continuation_bits() {
+        let postings = BTreeMap::from([(3, 40), (50, 1)]);
+        // 3 → `3`; 40 = 8 + 1·32 → `e` (8 and the continuation bit) then
+        // `1`; 50 - 3 = 47 → `l1`; 1 → `1`.
+        assert_eq!(encode_postings(&postings), "3e1l11");
     }
 
     #[test]
-    fn paragraphs_per_posting_are_bounded() {
+    fn scores_add_up_and_stop_words_are_left_out() {
+        let stop = stop_words("en");
         let mut postings = Postings::new();
-        for paragraph in 1..10 {
-            add_text(&mut postings, 0, paragraph, "Peskov said", 1);
-        }
-        let posting = &postings["peskov"][&0];
-        assert_eq!(posting.score, 9);
-        assert_eq!(posting.paragraphs, [1, 2, 3]);
+        add_text(
+            &mut postings,
+            0,
+            "Peskov said the Kremlin",
+            TITLE_WEIGHT,
+            &stop,
+        );
+        add_text(&mut postings, 0, "and Peskov", 1, &stop);
+        assert_eq!(postings["peskov"][&0], TITLE_WEIGHT + 1);
+        assert!(!postings.contains_key("the"));
+        assert!(!postings.contains_key("and"));
+    }
+
+    #[test]
+    fn stop_words_follow_the_language() {
+        assert!(stop_words("en").contains("the"));
+        assert!(stop_words("fr-CA").contains("les"));
+        assert!(stop_words("xx").is_empty());
     }
 
     #[test]

@@ -18,6 +18,7 @@
   var PAGE = 10;
   var manifest = null;
   var shardKeys = null;
+  var stopWords = null;
   var shards = Object.create(null);
   var documents = Object.create(null);
   var loading = Object.create(null);
@@ -26,7 +27,11 @@
 
   // The index's scripts register themselves here.
   window.dossierSearch = {
-    setup: function (value) { manifest = value; shardKeys = new Set(value.shards); },
+    setup: function (value) {
+      manifest = value;
+      shardKeys = new Set(value.shards);
+      stopWords = new Set(value.stopWords);
+    },
     addShard: function (key, terms) { shards[key] = terms; },
     addDocument: function (id, doc) { documents[id] = doc; }
   };
@@ -101,53 +106,77 @@
     return load("search/terms/" + file + ".js");
   }
 
-  // Documents matching `term` as a word or a word's beginning: id → {score,
-  // paragraphs}. A whole-word match weighs more than a prefix.
+  // Posting lists are pairs of numbers (document id minus the previous one,
+  // score), each in base 32 with the sixth bit of a character saying
+  // another follows.
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var DIGIT_VALUES = Object.create(null);
+  for (var d = 0; d < DIGITS.length; d++) DIGIT_VALUES[DIGITS[d]] = d;
+
+  function eachPosting(encoded, visit) {
+    var numbers = [];
+    var n = 0;
+    var scale = 1;
+    for (var i = 0; i < encoded.length; i++) {
+      var v = DIGIT_VALUES[encoded[i]];
+      n += (v & 31) * scale;
+      if (v & 32) { scale *= 32; } else { numbers.push(n); n = 0; scale = 1; }
+    }
+    var id = 0;
+    for (var j = 0; j + 1 < numbers.length; j += 2) {
+      id += numbers[j];
+      visit(id, numbers[j + 1]);
+    }
+  }
+
+  // Documents matching `term` as a word or a word's beginning: id → score.
+  // A whole-word match weighs more than a prefix.
   function matches(term) {
     var found = new Map();
     var shard = shards[shardKey(term)] || {};
     Object.keys(shard).forEach(function (word) {
       if (word.lastIndexOf(term, 0) !== 0) return;
       var weight = word === term ? 2 : term.length / word.length;
-      var id = 0;
-      shard[word].split(";").forEach(function (entry) {
-        var fields = entry.split(",").map(function (n) { return parseInt(n, 36); });
-        id += fields[0];
-        var hit = found.get(id) || { score: 0, paragraphs: [] };
-        hit.score += fields[1] * weight;
-        fields.slice(2).forEach(function (p) { if (hit.paragraphs.indexOf(p) < 0) hit.paragraphs.push(p); });
-        found.set(id, hit);
+      eachPosting(shard[word], function (id, score) {
+        found.set(id, (found.get(id) || 0) + score * weight);
       });
     });
     return found;
   }
 
-  // Documents matching every term, best first.
+  // Documents matching every term, best first. Stop words (`the`) are not
+  // in the text's index: they only add to the score of names holding them,
+  // unless the query has nothing else.
   function rank(queryTerms) {
-    var perTerm = queryTerms.map(matches);
+    var required = queryTerms.filter(function (t) { return !stopWords.has(t); });
+    if (!required.length) required = queryTerms;
+    var optional = queryTerms.filter(function (t) { return required.indexOf(t) < 0; });
+    var perTerm = required.map(matches);
+    var bonus = optional.map(matches);
     var ranked = [];
     perTerm[0].forEach(function (first, id) {
       var score = 0;
-      var votes = new Map();
       for (var i = 0; i < perTerm.length; i++) {
         var hit = perTerm[i].get(id);
-        if (!hit) return;
-        score += hit.score;
-        hit.paragraphs.forEach(function (p) { votes.set(p, (votes.get(p) || 0) + 1); });
+        if (hit === undefined) return;
+        score += hit;
       }
-      ranked.push({ id: id, score: score, paragraph: bestParagraph(votes) });
+      bonus.forEach(function (m) { score += m.get(id) || 0; });
+      ranked.push({ id: id, score: score });
     });
     ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
     return ranked;
   }
 
-  // The paragraph where most terms meet; the text before the title.
-  function bestParagraph(votes) {
+  // The paragraph (1-based) holding the most query terms, the first of
+  // equals; 0 when only the title matched.
+  function bestParagraph(doc, queryTerms) {
     var best = 0;
-    var bestVotes = 0;
-    votes.forEach(function (count, p) {
-      if (p === 0) return;
-      if (count > bestVotes || (count === bestVotes && p < best)) { best = p; bestVotes = count; }
+    var bestCount = 0;
+    doc.paragraphs.forEach(function (text, index) {
+      var folded = foldWithOrigins(text);
+      var count = queryTerms.filter(function (t) { return findWords(folded, [t]).length; }).length;
+      if (count > bestCount) { best = index + 1; bestCount = count; }
     });
     return best;
   }
@@ -226,17 +255,22 @@
     var item = document.createElement("li");
     var link = document.createElement("a");
     var isSource = doc.kind === "source";
+    r.paragraph = bestParagraph(doc, queryTerms);
     link.href = root + doc.url + (isSource && r.paragraph > 0 ? "#p" + r.paragraph : "");
     var title = document.createElement("span");
     title.className = "search-title";
     title.textContent = doc.title;
     var kind = document.createElement("span");
     kind.className = "search-kind kind-" + doc.kind;
-    kind.textContent = isSource ? (r.paragraph > 0 ? "¶" + r.paragraph : "source") : doc.kind;
+    kind.textContent = isSource
+      ? [r.paragraph > 0 ? "¶" + r.paragraph : "source", doc.meta].filter(Boolean).join(" · ")
+      : doc.kind;
     link.appendChild(title);
     link.appendChild(document.createTextNode(" "));
     link.appendChild(kind);
-    var text = r.paragraph > 0 ? doc.paragraphs[r.paragraph - 1] : (isSource ? doc.meta : firstMatching(doc, queryTerms));
+    var text = isSource
+      ? doc.paragraphs[Math.max(r.paragraph, 1) - 1]
+      : (r.paragraph > 0 ? doc.paragraphs[r.paragraph - 1] : doc.meta);
     if (text) {
       var snippet = document.createElement("span");
       snippet.className = "search-snippet";
@@ -245,14 +279,6 @@
     }
     item.appendChild(link);
     return item;
-  }
-
-  // For an entity: the aliases if a term is found there, else the description.
-  function firstMatching(doc, queryTerms) {
-    for (var i = 0; i < doc.paragraphs.length; i++) {
-      if (findWords(foldWithOrigins(doc.paragraphs[i]), queryTerms).length) return doc.paragraphs[i];
-    }
-    return doc.meta;
   }
 
   // Original ranges of the words of `folded` that start with a term.
