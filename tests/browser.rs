@@ -70,6 +70,39 @@ fn search_and_links_work_under_a_sub_path_on_a_static_server() {
     );
 }
 
+#[test]
+fn search_results_show_hostile_content_as_text() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let dossier = TestDossier::from_fixture("hostile");
+    dossier.build();
+    let site = dossier.output().canonicalize().unwrap();
+    let session = Session::start(&chromium, &format!("file://{}/", site.display()));
+    session.open("index.html");
+    session.eval("window.alert = () => { window.alerted = true; }");
+    for query in ["attack", "raw html", "alert"] {
+        let results = session.search(query);
+        assert!(!results.is_empty(), "`{query}` finds the hostile source");
+        let markup = session.eval(
+            "document.querySelectorAll('#search-results :not(p, ol, li, a, span, mark, button)').length",
+        );
+        assert_eq!(
+            markup, "0",
+            "`{query}` results hold only the elements search.js makes"
+        );
+    }
+    let results = session.search("attack");
+    assert!(
+        results
+            .iter()
+            .any(|r| r.text.contains("<script>alert('front')</script> Attack")),
+        "the title is shown as text: {results:#?}"
+    );
+    assert_eq!(session.eval("window.alerted"), "undefined");
+    session.assert_clean();
+}
+
 /// Chromium's path, or `None` (after saying why) where it is missing and
 /// not required.
 fn chromium_or_skip() -> Option<PathBuf> {

@@ -1,7 +1,7 @@
 // Search for a dossier website, offline: the index is a set of small
 // scripts under search/ (written by the build), loaded with <script> tags
-// because fetch() is blocked on file:// pages. Only the manifest, the shards
-// of the words typed and the documents shown are ever loaded.
+// because the Fetch API is blocked on file:// pages. Only the manifest, the
+// shards of the words typed and the documents shown are ever loaded.
 //
 // Content never runs: results are built with textContent and createElement.
 (function () {
