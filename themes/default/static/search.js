@@ -334,7 +334,15 @@
     clearTimeout(timer);
     timer = setTimeout(function () { search(); }, 80);
   });
-  input.addEventListener("focus", function () { load("search/index.js"); });
+  input.addEventListener("focus", function () {
+    load("search/index.js");
+    if (results.hasChildNodes()) results.hidden = false;
+  });
+
+  // A click elsewhere folds the results away; focusing the box shows them.
+  document.addEventListener("click", function (event) {
+    if (!box.contains(event.target)) results.hidden = true;
+  });
 
   input.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") {
