@@ -133,7 +133,7 @@ fn exercise_site(session: &Session, screenshots: bool) {
     }
 
     // Diacritics and case are folded both ways; words match as prefixes.
-    for query in ["turkiye", "Türkiye", "TURKIYE"] {
+    for query in ["turkiye", "Türkiye", "TURKIYE", "Tu\u{308}rkiye"] {
         let results = session.search(query);
         assert!(
             results.iter().any(|r| r.text.contains("Türkiye")),
@@ -188,6 +188,18 @@ fn exercise_site(session: &Session, screenshots: bool) {
         "the live region should say there are no results"
     );
 
+    // Ten results at a time; more on request, focus on the first new one.
+    let results = session.search("syria");
+    assert_eq!(results.len(), 10, "{results:#?}");
+    assert!(session.text("#search-status").ends_with("showing 10."));
+    session.click(".search-more");
+    session.wait_for("document.querySelectorAll('#search-results a').length > 10");
+    assert_eq!(
+        session
+            .eval("document.activeElement === document.querySelectorAll('#search-results a')[10]"),
+        "true"
+    );
+
     // Keyboard: `/` focuses the box, arrows reach the results, Escape clears.
     session.open("crossref.html");
     if screenshots {
@@ -212,6 +224,14 @@ fn exercise_site(session: &Session, screenshots: bool) {
         session.eval("document.getElementById('search-results').hidden"),
         "true"
     );
+    // Enter opens the first result.
+    tab.type_str("peskov").unwrap();
+    session.wait_for(
+        "document.getElementById('search-results').getAttribute('data-query') === 'peskov'",
+    );
+    let first = session.eval("document.querySelector('#search-results a').href");
+    tab.press_key("Enter").unwrap();
+    session.wait_for(&format!("location.href === {first:?}"));
 
     // A result lands on its paragraph, which holds the words searched for.
     let results = session.search("peskov");
@@ -431,7 +451,7 @@ impl Session {
     }
 
     fn wait_for(&self, condition: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
         while self.eval(&format!("!!({condition})")) != "true" {
             assert!(
                 Instant::now() < deadline,

@@ -81,8 +81,9 @@
     ? new Intl.Segmenter(undefined, { granularity: "word" }) : null;
 
   // Words as the index has them: folded, lowercased, two characters or more.
+  // Queries are composed first: a keyboard may type `ü` as `u` and a mark.
   function terms(text) {
-    var folded = foldWithOrigins(text).text;
+    var folded = foldWithOrigins(text.normalize("NFC")).text;
     var words = [];
     if (segmenter) {
       for (var s of segmenter.segment(folded)) if (s.isWordLike) words.push(s.segment);
