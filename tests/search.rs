@@ -129,6 +129,18 @@ fn index_has_a_document_per_source_and_entity() {
         .unwrap();
     assert_eq!(peskov["url"], "entities/dmitry-peskov.html");
     assert_eq!(peskov["kind"], "person");
+    let hts = documents
+        .values()
+        .find(|d| d["title"] == "Hayat Tahrir al-Sham")
+        .unwrap();
+    let paragraphs = hts["paragraphs"].as_array().unwrap();
+    assert!(paragraphs[0].as_str().unwrap().contains("HTS"), "aliases first");
+    assert!(
+        paragraphs[1..]
+            .iter()
+            .any(|p| p.as_str().unwrap().contains("surprise offensive")),
+        "the entity's notes are searchable: {paragraphs:?}"
+    );
 }
 
 #[test]

@@ -62,49 +62,36 @@ type Postings = BTreeMap<String, BTreeMap<usize, u32>>;
 
 /// The index's files, to be written under the output folder.
 pub fn index_files(site: &Site) -> Vec<Page> {
-    let stop_words = stop_words(&site.config.dossier.language);
-    let mut postings = Postings::new();
-    let mut folds = BTreeMap::new();
+    let mut index = Index::new(&site.config.dossier.language);
     let mut documents = Vec::with_capacity(site.entities.len() + site.sources.len());
-
     for entity in &site.entities {
         let document = entity_document(entity);
-        // Names are indexed whole, stop words included.
-        let names = entity.entity.names().collect::<Vec<_>>().join(" ");
-        add_text(
-            &mut postings,
-            documents.len(),
-            &names,
-            TITLE_WEIGHT,
-            &BTreeSet::new(),
-        );
-        collect_folds(&names, &mut folds);
-        add_document_text(
-            &mut postings,
-            &mut folds,
-            documents.len(),
-            &document.meta,
-            &stop_words,
-        );
+        let id = documents.len();
+        // Names are indexed whole, stop words included: `US` is a name.
+        for name in entity.entity.names() {
+            index.add(id, name, TITLE_WEIGHT, Words::All);
+        }
+        index.add(id, &document.meta, 1, Words::Significant);
+        for paragraph in &document.paragraphs[1..] {
+            index.add(id, paragraph, 1, Words::Significant);
+        }
         documents.push(document);
     }
     for source in &site.sources {
         let document = source_document(source);
         let id = documents.len();
-        add_text(
-            &mut postings,
-            id,
-            &document.title,
-            TITLE_WEIGHT,
-            &stop_words,
-        );
-        collect_folds(&document.title, &mut folds);
+        index.add(id, &document.title, TITLE_WEIGHT, Words::Significant);
         for paragraph in &document.paragraphs {
-            add_document_text(&mut postings, &mut folds, id, paragraph, &stop_words);
+            index.add(id, paragraph, 1, Words::Significant);
         }
         documents.push(document);
     }
 
+    let Index {
+        postings,
+        folds,
+        stop_words,
+    } = index;
     let shards = shard(&postings);
     let mut pages = vec![manifest_page(&shards, &folds, &stop_words)];
     pages.extend(
@@ -128,10 +115,27 @@ fn entity_document(entity: &SiteEntity) -> Document {
         url: entity_path(entity),
         kind: e.kind.as_str(),
         meta: e.description.clone().unwrap_or_default(),
-        // Aliases are shown when the search found one, so a reader sees why
-        // `HTS` found Hayat Tahrir al-Sham.
-        paragraphs: vec![e.aliases.join(" · ")],
+        // Aliases come first, shown when the search found one, so a reader
+        // sees why `HTS` found Hayat Tahrir al-Sham; then the notes.
+        paragraphs: std::iter::once(e.aliases.join(" · "))
+            .chain(
+                plain_text(&e.body_html)
+                    .lines()
+                    .filter(|line| !line.trim().is_empty())
+                    .map(str::to_owned),
+            )
+            .collect(),
     }
+}
+
+/// The text of sanitised HTML, one line per block: tags dropped, the
+/// entities the HTML serialiser writes in text decoded.
+fn plain_text(html: &str) -> String {
+    let text = ammonia::Builder::empty().clean(html).to_string();
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
 }
 
 fn source_document(source: &SiteSource) -> Document {
@@ -176,30 +180,46 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn add_document_text(
-    postings: &mut Postings,
-    folds: &mut BTreeMap<char, String>,
-    id: usize,
-    text: &str,
-    stop_words: &BTreeSet<String>,
-) {
-    add_text(postings, id, text, 1, stop_words);
-    collect_folds(text, folds);
+/// Which words of a text to index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Words {
+    All,
+    /// All but the stop words.
+    Significant,
 }
 
-fn add_text(
-    postings: &mut Postings,
-    id: usize,
-    text: &str,
-    weight: u32,
-    stop_words: &BTreeSet<String>,
-) {
-    for term in terms(text) {
-        if stop_words.contains(&term) {
-            continue;
+/// The index as it is built: postings, and what the browser needs to fold
+/// and filter queries the same way.
+struct Index {
+    postings: Postings,
+    folds: BTreeMap<char, String>,
+    stop_words: BTreeSet<String>,
+}
+
+impl Index {
+    fn new(language: &str) -> Index {
+        Index {
+            postings: Postings::new(),
+            folds: BTreeMap::new(),
+            stop_words: stop_words(language),
         }
-        let score = postings.entry(term).or_default().entry(id).or_default();
-        *score = (*score + weight).min(MAX_SCORE);
+    }
+
+    /// Adds the words of `text` to document `id`, each scoring `weight`.
+    fn add(&mut self, id: usize, text: &str, weight: u32, words: Words) {
+        for term in terms(text) {
+            if words == Words::Significant && self.stop_words.contains(&term) {
+                continue;
+            }
+            let score = self
+                .postings
+                .entry(term)
+                .or_default()
+                .entry(id)
+                .or_default();
+            *score = (*score + weight).min(MAX_SCORE);
+        }
+        collect_folds(text, &mut self.folds);
     }
 }
 
@@ -373,19 +393,18 @@ mod tests {
 
     #[test]
     fn scores_add_up_and_stop_words_are_left_out() {
-        let stop = stop_words("en");
-        let mut postings = Postings::new();
-        add_text(
-            &mut postings,
+        let mut index = Index::new("en");
+        index.add(
             0,
             "Peskov said the Kremlin",
             TITLE_WEIGHT,
-            &stop,
+            Words::Significant,
         );
-        add_text(&mut postings, 0, "and Peskov", 1, &stop);
-        assert_eq!(postings["peskov"][&0], TITLE_WEIGHT + 1);
-        assert!(!postings.contains_key("the"));
-        assert!(!postings.contains_key("and"));
+        index.add(0, "and Peskov", 1, Words::Significant);
+        index.add(1, "The Hague", TITLE_WEIGHT, Words::All);
+        assert_eq!(index.postings["peskov"][&0], TITLE_WEIGHT + 1);
+        assert!(!index.postings.contains_key("and"));
+        assert_eq!(index.postings["the"].keys().collect::<Vec<_>>(), [&1]);
     }
 
     #[test]
@@ -393,6 +412,14 @@ mod tests {
         assert!(stop_words("en").contains("the"));
         assert!(stop_words("fr-CA").contains("les"));
         assert!(stop_words("xx").is_empty());
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes_text() {
+        assert_eq!(
+            plain_text("<p>The <em>Kremlin</em> &amp; Peskov&lt;</p>\n<ul><li>one</li></ul>"),
+            "The Kremlin & Peskov<\none"
+        );
     }
 
     #[test]
