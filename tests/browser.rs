@@ -103,6 +103,49 @@ fn search_results_show_hostile_content_as_text() {
     session.assert_clean();
 }
 
+#[test]
+fn large_shards_are_split_and_loaded_by_prefix() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    // 130 words starting with `re`, each in 300 sources: a shard over its
+    // budget, split by the third letter.
+    let dossier = TestDossier::from_fixture("basic");
+    let words: Vec<String> = ('a'..='z')
+        .flat_map(|third| ('a'..='e').map(move |fourth| format!("re{third}{fourth}x")))
+        .collect();
+    for i in 0..300 {
+        let text = format!("Bulk report {i}\n\n{}\n", words.join(" "));
+        dossier.write(&format!("content/sources/bulk-{i:03}.txt"), &text);
+    }
+    dossier.build();
+    let files = dossier.site().files();
+    assert!(!files.contains("search/terms/re.js") && files.contains("search/terms/reb.js"));
+
+    let site = dossier.output().canonicalize().unwrap();
+    let session = Session::start(&chromium, &format!("file://{}/", site.display()));
+    session.open("index.html");
+    let results = session.search("rebcx");
+    assert_eq!(results.len(), 10, "{results:#?}");
+    assert!(session.text("#search-status").starts_with("300 results"));
+    let results = session.search("reb");
+    assert_eq!(results.len(), 10);
+    let shards = session.eval(
+        "Array.from(document.querySelectorAll('script[src*=\"search/terms/\"]'), s => s.src).join(' ')",
+    );
+    assert!(
+        !shards.is_empty() && shards.split(' ').all(|url| url.ends_with("/reb.js")),
+        "only the shard of `reb` is loaded: {shards}"
+    );
+    session.search("re");
+    assert!(
+        session.text("#search-status").contains("Type more of “re”"),
+        "{}",
+        session.text("#search-status")
+    );
+    session.assert_clean();
+}
+
 /// Chromium's path, or `None` (after saying why) where it is missing and
 /// not required.
 fn chromium_or_skip() -> Option<PathBuf> {

@@ -134,7 +134,10 @@ fn index_has_a_document_per_source_and_entity() {
         .find(|d| d["title"] == "Hayat Tahrir al-Sham")
         .unwrap();
     let paragraphs = hts["paragraphs"].as_array().unwrap();
-    assert!(paragraphs[0].as_str().unwrap().contains("HTS"), "aliases first");
+    assert!(
+        paragraphs[0].as_str().unwrap().contains("HTS"),
+        "aliases first"
+    );
     assert!(
         paragraphs[1..]
             .iter()

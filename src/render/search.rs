@@ -7,7 +7,8 @@
 //! - `search/index.js`: the list of term shards, the folding table and the
 //!   stop words, a few kilobytes whatever the size of the dossier;
 //! - `search/terms/<key>.js`: the terms starting with the two letters `key`,
-//!   each with its documents and their scores;
+//!   each with its documents and their scores; a shard that outgrows its
+//!   budget is split by a third letter (a fourth, a fifth);
 //! - `search/docs/<id>.js`: one document's title, link and text, loaded for
 //!   the results shown, to find the paragraph to link to and cut a snippet.
 //!
@@ -38,8 +39,14 @@ const TITLE_WEIGHT: u32 = 8;
 /// Scores are capped so that each fits in two characters of the encoding.
 const MAX_SCORE: u32 = 32 * 32 - 1;
 
-/// Characters of a term that name its shard.
+/// Characters of a term that name its shard: two, and one more each time
+/// a shard is split, up to five.
 const SHARD_KEY_CHARS: usize = 2;
+const MAX_SHARD_KEY_CHARS: usize = 5;
+
+/// Bytes a shard may hold before it is split by one more character, so a
+/// search loads a bounded amount however large the dossier.
+const SHARD_BUDGET: usize = 64 * 1024;
 
 /// A searchable document: a source or an entity, as the browser shows it.
 #[derive(Debug, Serialize)]
@@ -92,12 +99,17 @@ pub fn index_files(site: &Site) -> Vec<Page> {
         folds,
         stop_words,
     } = index;
-    let shards = shard(&postings);
+    let encoded: BTreeMap<String, String> = postings
+        .iter()
+        .map(|(term, postings)| (term.clone(), encode_postings(postings)))
+        .collect();
+    let shards = Shards::new(&encoded, SHARD_BUDGET);
     let mut pages = vec![manifest_page(&shards, &folds, &stop_words)];
     pages.extend(
         shards
+            .shards
             .iter()
-            .map(|(key, terms)| shard_page(key, terms, &postings)),
+            .map(|(key, terms)| shard_page(key, terms, &encoded)),
     );
     pages.extend(
         documents
@@ -237,11 +249,6 @@ fn collect_folds(text: &str, folds: &mut BTreeMap<char, String>) {
     }
 }
 
-/// The shard key of a term: its first two characters.
-pub fn shard_key(term: &str) -> String {
-    term.chars().take(SHARD_KEY_CHARS).collect()
-}
-
 /// A shard key as a file name: ASCII letters and digits as they are, any
 /// other character as `_` and its code point in hex, so names are the same
 /// on every file system and need no escaping in a URL.
@@ -257,13 +264,52 @@ pub fn shard_file_name(key: &str) -> String {
     name
 }
 
-/// Terms grouped by shard key.
-fn shard(postings: &Postings) -> BTreeMap<String, Vec<&str>> {
-    let mut shards: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for term in postings.keys() {
-        shards.entry(shard_key(term)).or_default().push(term);
+/// Terms grouped into shards by their first characters.
+#[derive(Debug, Default)]
+struct Shards<'a> {
+    /// Key → its terms, sorted. A key is a term's first two characters, or
+    /// more where a shard was split; a split shard's key still holds the
+    /// terms no longer than itself (`re` once `re` is split into `rea`…).
+    shards: BTreeMap<String, Vec<&'a str>>,
+    /// Keys whose shard was split: a query word equal to one is matched
+    /// whole, not as a prefix, until more of it is typed.
+    split: BTreeSet<String>,
+}
+
+impl<'a> Shards<'a> {
+    /// Shards of the `encoded` posting lists, each within `budget` bytes
+    /// unless a single key must hold more.
+    fn new(encoded: &'a BTreeMap<String, String>, budget: usize) -> Shards<'a> {
+        let mut shards = Shards::default();
+        let terms: Vec<&str> = encoded.keys().map(String::as_str).collect();
+        shards.add(&terms, SHARD_KEY_CHARS, encoded, budget);
+        shards
     }
-    shards
+
+    fn add(
+        &mut self,
+        terms: &[&'a str],
+        key_chars: usize,
+        encoded: &BTreeMap<String, String>,
+        budget: usize,
+    ) {
+        let mut groups: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
+        for &term in terms {
+            let key = term.chars().take(key_chars).collect();
+            groups.entry(key).or_default().push(term);
+        }
+        for (key, group) in groups {
+            // A term, its quotes, colon, comma and list.
+            let size: usize = group.iter().map(|t| t.len() + encoded[*t].len() + 4).sum();
+            let splittable = group.iter().any(|t| t.chars().count() > key_chars);
+            if size > budget && splittable && key_chars < MAX_SHARD_KEY_CHARS {
+                self.split.insert(key);
+                self.add(&group, key_chars + 1, encoded, budget);
+            } else {
+                self.shards.insert(key, group);
+            }
+        }
+    }
 }
 
 /// The 64 characters of the posting encoding, all safe in a JSON string.
@@ -302,19 +348,23 @@ struct Manifest<'a> {
     shards: Vec<&'a str>,
     /// Shard key → file name, where they differ.
     files: BTreeMap<&'a str, String>,
+    /// Keys whose shard was split.
+    split: &'a BTreeSet<String>,
     folds: &'a BTreeMap<char, String>,
     #[serde(rename = "stopWords")]
     stop_words: &'a BTreeSet<String>,
 }
 
 fn manifest_page(
-    shards: &BTreeMap<String, Vec<&str>>,
+    shards: &Shards,
     folds: &BTreeMap<char, String>,
     stop_words: &BTreeSet<String>,
 ) -> Page {
     let manifest = Manifest {
-        shards: shards.keys().map(String::as_str).collect(),
+        shards: shards.shards.keys().map(String::as_str).collect(),
+        split: &shards.split,
         files: shards
+            .shards
             .keys()
             .map(|key| (key.as_str(), shard_file_name(key)))
             .filter(|(key, file)| key != file)
@@ -328,10 +378,10 @@ fn manifest_page(
     )
 }
 
-fn shard_page(key: &str, terms: &[&str], postings: &Postings) -> Page {
-    let encoded: BTreeMap<&str, String> = terms
+fn shard_page(key: &str, terms: &[&str], encoded: &BTreeMap<String, String>) -> Page {
+    let encoded: BTreeMap<&str, &str> = terms
         .iter()
-        .map(|&term| (term, encode_postings(&postings[term])))
+        .map(|&term| (term, encoded[term].as_str()))
         .collect();
     script_page(
         format!("{SEARCH_DIR}/terms/{}.js", shard_file_name(key)),
@@ -415,6 +465,21 @@ mod tests {
     }
 
     #[test]
+    fn shards_over_the_budget_are_split_by_one_more_character() {
+        let encoded: BTreeMap<String, String> = ["re", "reap", "rebel", "rebels", "red", "peskov"]
+            .iter()
+            .map(|t| (t.to_string(), "x".repeat(10)))
+            .collect();
+        let shards = Shards::new(&encoded, 40);
+        let keys: Vec<&str> = shards.shards.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["pe", "re", "rea", "reb", "red"]);
+        assert_eq!(shards.shards["re"], ["re"]);
+        assert_eq!(shards.shards["reb"], ["rebel", "rebels"]);
+        assert_eq!(shards.split.iter().collect::<Vec<_>>(), ["re"]);
+        assert!(Shards::new(&encoded, 1 << 20).split.is_empty());
+    }
+
+    #[test]
     fn plain_text_drops_tags_and_decodes_text() {
         assert_eq!(
             plain_text("<p>The <em>Kremlin</em> &amp; Peskov&lt;</p>\n<ul><li>one</li></ul>"),
@@ -424,7 +489,6 @@ mod tests {
 
     #[test]
     fn shard_names_are_ascii() {
-        assert_eq!(shard_key("peskov"), "pe");
         assert_eq!(shard_file_name("pe"), "pe");
         assert_eq!(shard_file_name("بش"), "_628_634");
     }

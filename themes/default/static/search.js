@@ -19,6 +19,7 @@
   var manifest = null;
   var shardKeys = null;
   var stopWords = null;
+  var splitKeys = null;
   var shards = Object.create(null);
   var documents = Object.create(null);
   var loading = Object.create(null);
@@ -31,6 +32,7 @@
       manifest = value;
       shardKeys = new Set(value.shards);
       stopWords = new Set(value.stopWords);
+      splitKeys = new Set(value.split);
     },
     addShard: function (key, terms) { shards[key] = terms; },
     addDocument: function (id, doc) { documents[id] = doc; }
@@ -99,12 +101,22 @@
     return out;
   }
 
-  function shardKey(term) { return Array.from(term).slice(0, 2).join(""); }
+  // The shards that may hold `term` or words starting with it: keys are a
+  // word's first two characters, or more where a large shard was split.
+  function shardKeysOf(term) {
+    var chars = Array.from(term);
+    var keys = [];
+    for (var n = 1; n <= chars.length; n++) {
+      var key = chars.slice(0, n).join("");
+      if (shardKeys.has(key)) keys.push(key);
+    }
+    return keys;
+  }
 
-  function loadShard(key) {
-    if (!shardKeys.has(key)) return Promise.resolve(false);
-    var file = manifest.files[key] || key;
-    return load("search/terms/" + file + ".js");
+  function loadShards(term) {
+    return Promise.all(shardKeysOf(term).map(function (key) {
+      return load("search/terms/" + (manifest.files[key] || key) + ".js");
+    }));
   }
 
   // Posting lists are pairs of numbers (document id minus the previous one,
@@ -134,12 +146,14 @@
   // A whole-word match weighs more than a prefix.
   function matches(term) {
     var found = new Map();
-    var shard = shards[shardKey(term)] || {};
-    Object.keys(shard).forEach(function (word) {
-      if (word.lastIndexOf(term, 0) !== 0) return;
-      var weight = word === term ? 2 : term.length / word.length;
-      eachPosting(shard[word], function (id, score) {
-        found.set(id, (found.get(id) || 0) + score * weight);
+    shardKeysOf(term).forEach(function (key) {
+      var shard = shards[key] || {};
+      Object.keys(shard).forEach(function (word) {
+        if (word.lastIndexOf(term, 0) !== 0) return;
+        var weight = word === term ? 2 : term.length / word.length;
+        eachPosting(shard[word], function (id, score) {
+          found.set(id, (found.get(id) || 0) + score * weight);
+        });
       });
     });
     return found;
@@ -192,7 +206,7 @@
     load("search/index.js")
       .then(function () {
         if (!manifest) throw new Error("search index missing");
-        return Promise.all(queryTerms.map(function (t) { return loadShard(shardKey(t)); }));
+        return Promise.all(queryTerms.map(loadShards));
       })
       .then(function () {
         var ranked = rank(queryTerms);
@@ -226,6 +240,9 @@
     var summary = total === 0 ? "No results for “" + query.trim() + "”."
       : total + (total === 1 ? " result" : " results") +
         (total > page.length ? ", showing " + page.length : "") + ".";
+    // A word of a split shard is matched whole until more of it is typed.
+    var cut = (queryTerms || []).filter(function (t) { return splitKeys.has(t); });
+    if (cut.length) summary += " Type more of “" + cut[0] + "” to find longer words.";
     say(summary);
     results.setAttribute("data-query", query);
     var heading = document.createElement("p");
