@@ -4,8 +4,8 @@
 //!
 //! One big index file is what makes search crash phones on large sites, so
 //! the index is split three ways, each part loaded only when needed:
-//! - `search/index.js`: the list of term shards, the folding table and the
-//!   stop words, a few kilobytes whatever the size of the dossier;
+//! - `search/index.js`: the list of term shards (and of those split), the
+//!   folding table and the stop words: a few kilobytes;
 //! - `search/terms/<key>.js`: the terms starting with the two letters `key`,
 //!   each with its documents and their scores; a shard that outgrows its
 //!   budget is split by a third letter (a fourth, a fifth);
@@ -60,7 +60,7 @@ struct Document {
     /// A line under the title: date and outlet, or the entity's description.
     meta: String,
     /// Searchable text, by paragraph: paragraph `n` (1-based) of a source
-    /// is its page's `#p<n>`.
+    /// is its page's `#p<n>`; an entity has its aliases, then its notes.
     paragraphs: Vec<String>,
 }
 
