@@ -9,27 +9,16 @@
 
 mod common;
 
-use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+#[path = "browser/server.rs"]
+mod server;
+#[path = "browser/session.rs"]
+mod session;
 
-use headless_chrome::browser::tab::point::Point;
-use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::protocol::cdp::Log::LogEntryLevel;
-use headless_chrome::protocol::cdp::Network;
-use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
-use headless_chrome::protocol::cdp::Runtime::ConsoleAPICalledEventTypeOption;
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use std::path::PathBuf;
 
 use common::TestDossier;
-
-/// The sub-path the static server puts the site under.
-const SUB_PATH: &str = "/assad-dossier/";
+use server::{StaticServer, SUB_PATH};
+use session::Session;
 
 const CHROMIUM_PATHS: &[&str] = &[
     "/usr/bin/chromium",
@@ -46,8 +35,9 @@ fn search_and_links_work_from_file_urls() {
     dossier.build();
     let site = dossier.output().canonicalize().unwrap();
     let base = format!("file://{}/", site.display());
-    let session = Session::start(&chromium, &base);
-    exercise_site(&session, true);
+    let mut session = Session::start(&chromium, &base);
+    session.screenshots = true;
+    exercise_site(&session);
     session.assert_clean();
 }
 
@@ -61,7 +51,7 @@ fn search_and_links_work_under_a_sub_path_on_a_static_server() {
     let server = StaticServer::start(dossier.output());
     let base = format!("http://{}{SUB_PATH}", server.address);
     let session = Session::start(&chromium, &base);
-    exercise_site(&session, false);
+    exercise_site(&session);
     session.assert_clean();
     assert!(
         server.requests().iter().all(|r| r.starts_with(SUB_PATH)),
@@ -167,15 +157,21 @@ fn chromium_or_skip() -> Option<PathBuf> {
     }
 }
 
-/// Everything a test does with the site, from `base` (the site root URL).
-fn exercise_site(session: &Session, screenshots: bool) {
-    let tab = &session.tab;
+/// Everything a test does with the site.
+fn exercise_site(session: &Session) {
     session.open("index.html");
-    if screenshots {
-        session.screenshot("home");
-    }
+    session.screenshot("home");
+    search_folds_and_matches_prefixes(session);
+    search_shows_ten_results_at_a_time(session);
+    session.open("crossref.html");
+    session.screenshot("crossref");
+    search_is_used_with_the_keyboard(session);
+    results_land_on_their_paragraph(session);
+    links_lead_to_pages(session);
+}
 
-    // Diacritics and case are folded both ways; words match as prefixes.
+/// Diacritics and case are folded both ways; words match as prefixes.
+fn search_folds_and_matches_prefixes(session: &Session) {
     for query in ["turkiye", "Türkiye", "TURKIYE", "Tu\u{308}rkiye"] {
         let results = session.search(query);
         assert!(
@@ -213,25 +209,22 @@ fn exercise_site(session: &Session, screenshots: bool) {
             .any(|r| r.href.ends_with("entities/hayat-tahrir-al-sham.html")),
         "`hayat tahrir` should find the organisation: {results:#?}"
     );
+    let sources = results.iter().filter(|r| r.href.contains("sources/"));
     assert!(
-        results
-            .iter()
-            .filter(|r| r.href.contains("sources/"))
-            .count()
-            >= 2,
+        sources.count() >= 2,
         "`hayat tahrir` should find the sources naming it: {results:#?}"
     );
-    if screenshots {
-        session.screenshot("search");
-    }
+    session.screenshot("search");
     assert!(session.search("zzqxj").is_empty());
     assert_eq!(
         session.text("#search-status"),
         "No results for “zzqxj”.",
         "the live region should say there are no results"
     );
+}
 
-    // Ten results at a time; more on request, focus on the first new one.
+/// Ten results at a time; more on request, focus on the first new one.
+fn search_shows_ten_results_at_a_time(session: &Session) {
     let results = session.search("syria");
     assert_eq!(results.len(), 10, "{results:#?}");
     assert!(session.text("#search-status").ends_with("showing 10."));
@@ -242,12 +235,12 @@ fn exercise_site(session: &Session, screenshots: bool) {
             .eval("document.activeElement === document.querySelectorAll('#search-results a')[10]"),
         "true"
     );
+}
 
-    // Keyboard: `/` focuses the box, arrows reach the results, Escape clears.
-    session.open("crossref.html");
-    if screenshots {
-        session.screenshot("crossref");
-    }
+/// `/` focuses the box, arrows reach the results, Escape clears, Enter opens
+/// the first result.
+fn search_is_used_with_the_keyboard(session: &Session) {
+    let tab = &session.tab;
     tab.press_key("/").unwrap();
     assert_eq!(session.eval("document.activeElement.id"), "search-input");
     tab.type_str("peskov").unwrap();
@@ -267,7 +260,6 @@ fn exercise_site(session: &Session, screenshots: bool) {
         session.eval("document.getElementById('search-results').hidden"),
         "true"
     );
-    // Enter opens the first result.
     tab.type_str("peskov").unwrap();
     session.wait_for(
         "document.getElementById('search-results').getAttribute('data-query') === 'peskov'",
@@ -275,8 +267,11 @@ fn exercise_site(session: &Session, screenshots: bool) {
     let first = session.eval("document.querySelector('#search-results a').href");
     tab.press_key("Enter").unwrap();
     session.wait_for(&format!("location.href === {first:?}"));
+}
 
-    // A result lands on its paragraph, which holds the words searched for.
+/// A result lands on its paragraph, which holds the words searched for; from
+/// a page one level down the search still finds and links.
+fn results_land_on_their_paragraph(session: &Session) {
     let results = session.search("peskov");
     let target = results
         .iter()
@@ -291,11 +286,8 @@ fn exercise_site(session: &Session, screenshots: bool) {
     );
     let paragraph = session.eval("document.getElementById(location.hash.slice(1)).textContent");
     assert!(paragraph.contains("Peskov"), "paragraph: {paragraph}");
-    if screenshots {
-        session.screenshot("source");
-    }
+    session.screenshot("source");
 
-    // From a source page, one level down: the search still finds and links.
     let results = session.search("hayat tahrir");
     let entity = results
         .iter()
@@ -307,11 +299,11 @@ fn exercise_site(session: &Session, screenshots: bool) {
         session.eval("document.querySelector('h1').textContent.trim()"),
         "Hayat Tahrir al-Sham"
     );
-    if screenshots {
-        session.screenshot("entity");
-    }
+    session.screenshot("entity");
+}
 
-    // Links: the navigation and the first link of each list lead to pages.
+/// The navigation and the first link of each list lead to pages.
+fn links_lead_to_pages(session: &Session) {
     for (nav, path) in [
         ("Sources", "sources.html"),
         ("Entities", "entities.html"),
@@ -338,330 +330,5 @@ fn exercise_site(session: &Session, screenshots: bool) {
             session.eval("document.querySelectorAll('main h1').length"),
             "1"
         );
-    }
-}
-
-/// A result as the browser shows it.
-#[derive(Debug, serde::Deserialize)]
-struct SearchResult {
-    href: String,
-    text: String,
-    marked: Vec<String>,
-}
-
-impl SearchResult {
-    /// The link's site path, e.g. `sources/x.html#p3`.
-    fn path(&self) -> &str {
-        let start = self
-            .href
-            .find("sources/")
-            .or_else(|| self.href.find("entities/"))
-            .unwrap_or(0);
-        &self.href[start..]
-    }
-}
-
-/// One browser with one tab, recording console errors and every request.
-struct Session {
-    _browser: Browser,
-    tab: Arc<Tab>,
-    base: String,
-    errors: Arc<Mutex<Vec<String>>>,
-    requests: Arc<Mutex<Vec<String>>>,
-    _profile: tempfile::TempDir,
-}
-
-impl Session {
-    fn start(chromium: &Path, base: &str) -> Session {
-        let profile = tempfile::tempdir().unwrap();
-        // Without these Chromium reaches out to Google's hosts on start.
-        let args: Vec<&OsStr> = [
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-            "--no-default-browser-check",
-        ]
-        .iter()
-        .map(OsStr::new)
-        .collect();
-        let options = LaunchOptions::default_builder()
-            .path(Some(chromium.to_owned()))
-            .headless(true)
-            .sandbox(false)
-            .window_size(Some((1280, 1000)))
-            .user_data_dir(Some(profile.path().to_owned()))
-            .args(args)
-            .idle_browser_timeout(Duration::from_secs(120))
-            .build()
-            .unwrap();
-        let browser = Browser::new(options).expect("chromium starts");
-        let tab = browser.new_tab().unwrap();
-        tab.set_default_timeout(Duration::from_secs(10));
-        let errors = Arc::new(Mutex::new(Vec::new()));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (errors_in, requests_in) = (errors.clone(), requests.clone());
-        tab.add_event_listener(Arc::new(move |event: &Event| match event {
-            Event::NetworkRequestWillBeSent(e) => {
-                requests_in
-                    .lock()
-                    .unwrap()
-                    .push(e.params.request.url.clone());
-            }
-            Event::RuntimeExceptionThrown(e) => {
-                let details = &e.params.exception_details;
-                errors_in.lock().unwrap().push(format!(
-                    "exception: {} {}",
-                    details.text,
-                    details
-                        .exception
-                        .as_ref()
-                        .and_then(|x| x.description.clone())
-                        .unwrap_or_default()
-                ));
-            }
-            Event::RuntimeConsoleAPICalled(e)
-                if e.params.Type == ConsoleAPICalledEventTypeOption::Error =>
-            {
-                errors_in
-                    .lock()
-                    .unwrap()
-                    .push(format!("console.error: {:?}", e.params.args));
-            }
-            Event::LogEntryAdded(e) if e.params.entry.level == LogEntryLevel::Error => {
-                let entry = &e.params.entry;
-                errors_in.lock().unwrap().push(format!(
-                    "log: {} {}",
-                    entry.text,
-                    entry.url.clone().unwrap_or_default()
-                ));
-            }
-            _ => {}
-        }))
-        .unwrap();
-        tab.call_method(Network::Enable {
-            max_total_buffer_size: None,
-            max_resource_buffer_size: None,
-            max_post_data_size: None,
-            report_direct_socket_traffic: None,
-            enable_durable_messages: None,
-        })
-        .unwrap();
-        tab.enable_runtime().unwrap();
-        tab.enable_log().unwrap();
-        Session {
-            _browser: browser,
-            tab,
-            base: base.to_owned(),
-            errors,
-            requests,
-            _profile: profile,
-        }
-    }
-
-    fn open(&self, path: &str) {
-        self.tab
-            .navigate_to(&format!("{}{path}", self.base))
-            .unwrap()
-            .wait_until_navigated()
-            .unwrap();
-        self.wait_for("document.readyState === 'complete'");
-        // The box is shown by the script: its being visible proves it ran.
-        self.wait_for("!document.querySelector('.search').hidden");
-    }
-
-    fn url(&self) -> String {
-        self.eval("location.href")
-    }
-
-    /// Evaluates `expression`, giving its value as text.
-    fn eval(&self, expression: &str) -> String {
-        let value = self
-            .tab
-            .evaluate(&format!("String({expression})"), false)
-            .unwrap_or_else(|e| panic!("evaluating {expression}: {e}"))
-            .value;
-        match value {
-            Some(serde_json::Value::String(text)) => text,
-            other => panic!("{expression} gave {other:?}"),
-        }
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.eval(&format!("document.querySelector({selector:?}).textContent"))
-    }
-
-    fn wait_for(&self, condition: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while self.eval(&format!("!!({condition})")) != "true" {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {condition} on {}",
-                self.url()
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Clicks the middle of the first element matching `selector` with the
-    /// mouse, as a reader would.
-    fn click(&self, selector: &str) {
-        self.wait_for(&format!("document.querySelector({selector:?})"));
-        let point = self.eval(&format!(
-            "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{block: 'center'}}); \
-               const r = e.getClientRects()[0]; return (r.left + Math.min(r.width / 2, 20)) + ',' + (r.top + r.height / 2); }})()"
-        ));
-        let (x, y) = point.split_once(',').unwrap();
-        self.tab
-            .click_point(Point {
-                x: x.parse().unwrap(),
-                y: y.parse().unwrap(),
-            })
-            .unwrap();
-    }
-
-    /// Types `query` into an emptied search box and reads the results once
-    /// the live region has announced them.
-    fn search(&self, query: &str) -> Vec<SearchResult> {
-        self.click("#search-input");
-        self.tab.press_key("Escape").unwrap();
-        self.wait_for("!document.getElementById('search-results').hasAttribute('data-query')");
-        self.tab.type_str(query).unwrap();
-        self.wait_for(&format!(
-            "document.getElementById('search-results').getAttribute('data-query') === {query:?}"
-        ));
-        let json = self.eval(
-            "JSON.stringify(Array.from(document.querySelectorAll('#search-results a'), a => ({ \
-               href: a.href, text: a.textContent, \
-               marked: Array.from(a.querySelectorAll('mark'), m => m.textContent) })))",
-        );
-        serde_json::from_str(&json).unwrap()
-    }
-
-    fn screenshot(&self, name: &str) {
-        let png = self
-            .tab
-            .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
-            .unwrap();
-        let dir = common::repo_root().join("target/screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-    }
-
-    /// No console error, no request outside the site.
-    fn assert_clean(&self) {
-        let errors = self.errors.lock().unwrap();
-        assert!(errors.is_empty(), "console errors: {errors:#?}");
-        let requests = self.requests.lock().unwrap();
-        assert!(!requests.is_empty(), "no request was recorded");
-        let outside: Vec<_> = requests
-            .iter()
-            .filter(|url| !url.starts_with(&self.base))
-            .collect();
-        assert!(
-            outside.is_empty(),
-            "requests outside the site: {outside:#?}"
-        );
-    }
-}
-
-/// A static file server on 127.0.0.1 serving `root` under [`SUB_PATH`],
-/// stopped when dropped.
-struct StaticServer {
-    address: String,
-    stop: Arc<AtomicBool>,
-    requests: Arc<Mutex<Vec<String>>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl StaticServer {
-    fn start(root: PathBuf) -> StaticServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap().to_string();
-        let stop = Arc::new(AtomicBool::new(false));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (stop_in, requests_in) = (stop.clone(), requests.clone());
-        let thread = thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stop_in.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let (root, requests) = (root.clone(), requests_in.clone());
-                thread::spawn(move || serve(stream, &root, &requests));
-            }
-        });
-        StaticServer {
-            address,
-            stop,
-            requests,
-            thread: Some(thread),
-        }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accepting thread so it sees the flag.
-        let _ = TcpStream::connect(&self.address);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn serve(mut stream: TcpStream, root: &Path, requests: &Mutex<Vec<String>>) {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    let mut line = String::new();
-    if BufReader::new(&stream).read_line(&mut line).is_err() {
-        return;
-    }
-    let Some(target) = line.split_whitespace().nth(1) else {
-        return;
-    };
-    let path = target.split(['?', '#']).next().unwrap_or("").to_owned();
-    requests.lock().unwrap().push(path.clone());
-    let file = path
-        .strip_prefix(SUB_PATH)
-        .filter(|rest| {
-            !rest
-                .split('/')
-                .any(|part| part == ".." || part.contains('%'))
-        })
-        .map(|rest| if rest.is_empty() { "index.html" } else { rest })
-        .map(|rest| root.join(rest))
-        .filter(|file| file.is_file());
-    let response = match file {
-        Some(file) => {
-            let body = std::fs::read(&file).unwrap();
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                content_type(&file),
-                body.len()
-            );
-            [head.into_bytes(), body].concat()
-        }
-        None => {
-            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
-        }
-    };
-    let _ = stream.write_all(&response);
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(OsStr::to_str) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        _ => "application/octet-stream",
     }
 }
