@@ -10,6 +10,7 @@ pub mod passages;
 pub mod print;
 pub mod quotes;
 pub mod quotes_dates;
+pub mod search;
 pub mod template_error;
 pub mod theme;
 pub mod timeline;
@@ -166,6 +167,7 @@ pub fn render_site_partial(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Vec
             Err(error) => failures.push((path, error)),
         }
     }
+    pages.extend(search::index_files(site));
 
     pages.extend(crate::export::export_site(site)?);
 

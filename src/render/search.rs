@@ -1,0 +1,504 @@
+//! The search index: built with the site and shipped as JavaScript files
+//! that `static/search.js` loads with `<script>` tags, because `fetch()` is
+//! blocked on `file://` while scripts are not.
+//!
+//! One big index file is what makes search crash phones on large sites, so
+//! the index is split three ways, each part loaded only when needed:
+//! - `search/index.js`: the list of term shards (and of those split), the
+//!   folding table and the stop words: a few kilobytes;
+//! - `search/terms/<key>.js`: the terms starting with the two letters `key`,
+//!   each with its documents and their scores; a shard that outgrows its
+//!   budget is split by a third letter (a fourth, a fifth);
+//! - `search/docs/<id>.js`: one document's title, link and text, loaded for
+//!   the results shown, to find the paragraph to link to and cut a snippet.
+//!
+//! Words are folded as the matcher folds names (`Türkiye` → `turkiye`) and
+//! lowercased. They are not stemmed: the browser would have to stem queries
+//! the same way, and matching every query word as a prefix (`negotiat` finds
+//! `negotiations`) does the job of stemming as one types. Stop words of the
+//! dossier's language (`the`, `and`) are left out of the text, where they
+//! would fill the shards with lists naming every document, but kept in
+//! entity names, so `WHO` or `US` as a name is still found.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::analysis::fold::fold;
+use crate::render::views::{entity_path, source_path};
+use crate::render::Page;
+use crate::site::{Site, SiteEntity, SiteSource};
+
+/// Folder of the index in the output.
+pub const SEARCH_DIR: &str = "search";
+
+/// Weight of a word in a title or an entity's name, against 1 in the text.
+const TITLE_WEIGHT: u32 = 8;
+
+/// Scores are capped so that each fits in two characters of the encoding.
+const MAX_SCORE: u32 = 32 * 32 - 1;
+
+/// Characters of a term that name its shard: two, and one more each time
+/// a shard is split, up to five.
+const SHARD_KEY_CHARS: usize = 2;
+const MAX_SHARD_KEY_CHARS: usize = 5;
+
+/// Bytes a shard may hold before it is split by one more character, so a
+/// search loads a bounded amount however large the dossier.
+const SHARD_BUDGET: usize = 64 * 1024;
+
+/// A searchable document: a source or an entity, as the browser shows it.
+#[derive(Debug, Serialize)]
+struct Document {
+    /// Title shown in the result.
+    title: String,
+    /// Page, relative to the site root.
+    url: String,
+    /// `source` or the entity's kind.
+    kind: &'static str,
+    /// A line under the title: date and outlet, or the entity's description.
+    meta: String,
+    /// Searchable text, by paragraph: paragraph `n` (1-based) of a source
+    /// is its page's `#p<n>`; an entity has its aliases, then its notes.
+    paragraphs: Vec<String>,
+}
+
+/// Term → document id → score.
+type Postings = BTreeMap<String, BTreeMap<usize, u32>>;
+
+/// The index's files, to be written under the output folder.
+pub fn index_files(site: &Site) -> Vec<Page> {
+    let mut index = Index::new(&site.config.dossier.language);
+    let mut documents = Vec::with_capacity(site.entities.len() + site.sources.len());
+    for entity in &site.entities {
+        let document = entity_document(entity);
+        let id = documents.len();
+        // Names are indexed whole, stop words included: `US` is a name.
+        for name in entity.entity.names() {
+            index.add(id, name, TITLE_WEIGHT, Words::All);
+        }
+        index.add(id, &document.meta, 1, Words::Significant);
+        for paragraph in &document.paragraphs[1..] {
+            index.add(id, paragraph, 1, Words::Significant);
+        }
+        documents.push(document);
+    }
+    for source in &site.sources {
+        let document = source_document(source);
+        let id = documents.len();
+        index.add(id, &document.title, TITLE_WEIGHT, Words::Significant);
+        for paragraph in &document.paragraphs {
+            index.add(id, paragraph, 1, Words::Significant);
+        }
+        documents.push(document);
+    }
+
+    let Index {
+        postings,
+        folds,
+        stop_words,
+    } = index;
+    let encoded: BTreeMap<String, String> = postings
+        .iter()
+        .map(|(term, postings)| (term.clone(), encode_postings(postings)))
+        .collect();
+    let shards = Shards::new(&encoded, SHARD_BUDGET);
+    let mut pages = vec![manifest_page(&shards, &folds, &stop_words)];
+    pages.extend(
+        shards
+            .shards
+            .iter()
+            .map(|(key, terms)| shard_page(key, terms, &encoded)),
+    );
+    pages.extend(
+        documents
+            .iter()
+            .enumerate()
+            .map(|(id, document)| document_page(id, document)),
+    );
+    pages
+}
+
+fn entity_document(entity: &SiteEntity) -> Document {
+    let e = &entity.entity;
+    Document {
+        title: e.name.clone(),
+        url: entity_path(entity),
+        kind: e.kind.as_str(),
+        meta: e.description.clone().unwrap_or_default(),
+        // Aliases come first, shown when the search found one, so a reader
+        // sees why `HTS` found Hayat Tahrir al-Sham; then the notes.
+        paragraphs: std::iter::once(e.aliases.join(" · "))
+            .chain(
+                plain_text(&e.body_html)
+                    .lines()
+                    .filter(|line| !line.trim().is_empty())
+                    .map(str::to_owned),
+            )
+            .collect(),
+    }
+}
+
+/// The text of sanitised HTML, one line per block: tags dropped, the
+/// entities the HTML serialiser writes in text decoded.
+fn plain_text(html: &str) -> String {
+    let text = ammonia::Builder::empty().clean(html).to_string();
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+fn source_document(source: &SiteSource) -> Document {
+    let s = &source.source;
+    let date = s
+        .date
+        .as_ref()
+        .map(|d| d.value.format("%-d %B %Y").to_string());
+    let outlet = s.outlet.as_ref().map(|o| o.value.clone());
+    Document {
+        title: s.title.value.clone(),
+        url: source_path(source),
+        kind: "source",
+        meta: [date, outlet]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+        paragraphs: s.paragraphs.iter().map(|p| p.text.clone()).collect(),
+    }
+}
+
+/// The stop words of `language` (an ISO 639-1 code such as `en`), folded
+/// like terms; none for a language without a list.
+fn stop_words(language: &str) -> BTreeSet<String> {
+    let code = language.split(['-', '_']).next().unwrap_or_default();
+    let words = stop_words::lookup(code.to_ascii_lowercase()).unwrap_or_default();
+    words.iter().flat_map(|word| terms(word)).collect()
+}
+
+/// The words of `text` as the index and the browser see them: folded,
+/// lowercased, split at Unicode word boundaries and again at anything
+/// that is not a letter or digit (`Türkiye’s` → `turkiye`, `s`); words of
+/// one character are left out.
+pub fn terms(text: &str) -> Vec<String> {
+    let folded = fold(text).text.to_lowercase();
+    folded
+        .unicode_words()
+        .flat_map(|word| word.split(|c: char| !c.is_alphanumeric()))
+        .filter(|word| word.chars().nth(1).is_some())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Which words of a text to index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Words {
+    All,
+    /// All but the stop words.
+    Significant,
+}
+
+/// The index as it is built: postings, and what the browser needs to fold
+/// and filter queries the same way.
+struct Index {
+    postings: Postings,
+    folds: BTreeMap<char, String>,
+    stop_words: BTreeSet<String>,
+}
+
+impl Index {
+    fn new(language: &str) -> Index {
+        Index {
+            postings: Postings::new(),
+            folds: BTreeMap::new(),
+            stop_words: stop_words(language),
+        }
+    }
+
+    /// Adds the words of `text` to document `id`, each scoring `weight`.
+    fn add(&mut self, id: usize, text: &str, weight: u32, words: Words) {
+        for term in terms(text) {
+            if words == Words::Significant && self.stop_words.contains(&term) {
+                continue;
+            }
+            let score = self
+                .postings
+                .entry(term)
+                .or_default()
+                .entry(id)
+                .or_default();
+            *score = (*score + weight).min(MAX_SCORE);
+        }
+        collect_folds(text, &mut self.folds);
+    }
+}
+
+/// Records how each foldable character of `text` folds, so the browser folds
+/// queries exactly as the index was folded.
+fn collect_folds(text: &str, folds: &mut BTreeMap<char, String>) {
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if folds.contains_key(&c) {
+            continue;
+        }
+        let folded = fold(c.encode_utf8(&mut [0; 4])).text;
+        if folded.chars().ne(std::iter::once(c)) {
+            folds.insert(c, folded);
+        }
+    }
+}
+
+/// A shard key as a file name: ASCII letters and digits as they are, any
+/// other character as `_` and its code point in hex, so names are the same
+/// on every file system and need no escaping in a URL.
+pub fn shard_file_name(key: &str) -> String {
+    let mut name = String::new();
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else {
+            name.push_str(&format!("_{:x}", c as u32));
+        }
+    }
+    name
+}
+
+/// Terms grouped into shards by their first characters.
+#[derive(Debug, Default)]
+struct Shards<'a> {
+    /// Key → its terms, sorted. A key is a term's first two characters, or
+    /// more where a shard was split; a split shard's key still holds the
+    /// terms no longer than itself (`re` once `re` is split into `rea`…).
+    shards: BTreeMap<String, Vec<&'a str>>,
+    /// Keys whose shard was split: a query word equal to one is matched
+    /// whole, not as a prefix, until more of it is typed.
+    split: BTreeSet<String>,
+}
+
+impl<'a> Shards<'a> {
+    /// Shards of the `encoded` posting lists, each within `budget` bytes
+    /// unless a single key must hold more.
+    fn new(encoded: &'a BTreeMap<String, String>, budget: usize) -> Shards<'a> {
+        let mut shards = Shards::default();
+        let terms: Vec<&str> = encoded.keys().map(String::as_str).collect();
+        shards.add(&terms, SHARD_KEY_CHARS, encoded, budget);
+        shards
+    }
+
+    fn add(
+        &mut self,
+        terms: &[&'a str],
+        key_chars: usize,
+        encoded: &BTreeMap<String, String>,
+        budget: usize,
+    ) {
+        let mut groups: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
+        for &term in terms {
+            let key = term.chars().take(key_chars).collect();
+            groups.entry(key).or_default().push(term);
+        }
+        for (key, group) in groups {
+            // A term, its quotes, colon, comma and list.
+            let size: usize = group.iter().map(|t| t.len() + encoded[*t].len() + 4).sum();
+            let splittable = group.iter().any(|t| t.chars().count() > key_chars);
+            if size > budget && splittable && key_chars < MAX_SHARD_KEY_CHARS {
+                self.split.insert(key);
+                self.add(&group, key_chars + 1, encoded, budget);
+            } else {
+                self.shards.insert(key, group);
+            }
+        }
+    }
+}
+
+/// The 64 characters of the posting encoding, all safe in a JSON string.
+const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Encodes a posting list as pairs of (document id minus the previous one,
+/// score), each number in base 32 with the sixth bit of a character saying
+/// another follows, as source maps do. A document in most lists costs two
+/// characters: the list of a word found in all of 10,000 documents is 20 kB.
+fn encode_postings(postings: &BTreeMap<usize, u32>) -> String {
+    let mut encoded = String::new();
+    let mut previous = 0;
+    for (&id, &score) in postings {
+        push_number(&mut encoded, id - previous);
+        push_number(&mut encoded, score as usize);
+        previous = id;
+    }
+    encoded
+}
+
+fn push_number(encoded: &mut String, mut n: usize) {
+    loop {
+        let low = n & 31;
+        n >>= 5;
+        let continued = if n > 0 { 32 } else { 0 };
+        encoded.push(DIGITS[low | continued] as char);
+        if n == 0 {
+            break;
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    /// Shard keys, sorted.
+    shards: Vec<&'a str>,
+    /// Shard key → file name, where they differ.
+    files: BTreeMap<&'a str, String>,
+    /// Keys whose shard was split.
+    split: &'a BTreeSet<String>,
+    folds: &'a BTreeMap<char, String>,
+    #[serde(rename = "stopWords")]
+    stop_words: &'a BTreeSet<String>,
+}
+
+fn manifest_page(
+    shards: &Shards,
+    folds: &BTreeMap<char, String>,
+    stop_words: &BTreeSet<String>,
+) -> Page {
+    let manifest = Manifest {
+        shards: shards.shards.keys().map(String::as_str).collect(),
+        split: &shards.split,
+        files: shards
+            .shards
+            .keys()
+            .map(|key| (key.as_str(), shard_file_name(key)))
+            .filter(|(key, file)| key != file)
+            .collect(),
+        folds,
+        stop_words,
+    };
+    script_page(
+        format!("{SEARCH_DIR}/index.js"),
+        format!("dossierSearch.setup({});\n", to_json(&manifest)),
+    )
+}
+
+fn shard_page(key: &str, terms: &[&str], encoded: &BTreeMap<String, String>) -> Page {
+    let encoded: BTreeMap<&str, &str> = terms
+        .iter()
+        .map(|&term| (term, encoded[term].as_str()))
+        .collect();
+    script_page(
+        format!("{SEARCH_DIR}/terms/{}.js", shard_file_name(key)),
+        format!(
+            "dossierSearch.addShard({},{});\n",
+            to_json(&key),
+            to_json(&encoded)
+        ),
+    )
+}
+
+fn document_page(id: usize, document: &Document) -> Page {
+    script_page(
+        format!("{SEARCH_DIR}/docs/{id}.js"),
+        format!("dossierSearch.addDocument({id},{});\n", to_json(document)),
+    )
+}
+
+/// JSON is valid JavaScript once U+2028 and U+2029, which JSON allows in
+/// strings but older engines end lines at, are escaped.
+fn to_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value)
+        .expect("index values serialise")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+fn script_page(path: String, text: String) -> Page {
+    Page {
+        path,
+        bytes: text.into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_folded_lowercased_and_split() {
+        assert_eq!(
+            terms("Türkiye’s envoy met HAYAT Tahrir al-Sham, 2024."),
+            ["turkiye", "envoy", "met", "hayat", "tahrir", "al", "sham", "2024"]
+        );
+    }
+
+    #[test]
+    fn terms_keep_other_scripts() {
+        assert_eq!(terms("بشار الأسد"), ["بشار", "الأسد"]);
+    }
+
+    #[test]
+    fn postings_are_delta_encoded_with_continuation_bits() {
+        let postings = BTreeMap::from([(3, 40), (50, 1)]);
+        // 3 → `3`; 40 = 8 + 1·32 → `e` (8 and the continuation bit) then
+        // `1`; 50 - 3 = 47 → `l1`; 1 → `1`.
+        assert_eq!(encode_postings(&postings), "3e1l11");
+    }
+
+    #[test]
+    fn scores_add_up_and_stop_words_are_left_out() {
+        let mut index = Index::new("en");
+        index.add(
+            0,
+            "Peskov said the Kremlin",
+            TITLE_WEIGHT,
+            Words::Significant,
+        );
+        index.add(0, "and Peskov", 1, Words::Significant);
+        index.add(1, "The Hague", TITLE_WEIGHT, Words::All);
+        assert_eq!(index.postings["peskov"][&0], TITLE_WEIGHT + 1);
+        assert!(!index.postings.contains_key("and"));
+        assert_eq!(index.postings["the"].keys().collect::<Vec<_>>(), [&1]);
+    }
+
+    #[test]
+    fn stop_words_follow_the_language() {
+        assert!(stop_words("en").contains("the"));
+        assert!(stop_words("fr-CA").contains("les"));
+        assert!(stop_words("xx").is_empty());
+    }
+
+    #[test]
+    fn shards_over_the_budget_are_split_by_one_more_character() {
+        let encoded: BTreeMap<String, String> = ["re", "reap", "rebel", "rebels", "red", "peskov"]
+            .iter()
+            .map(|t| (t.to_string(), "x".repeat(10)))
+            .collect();
+        let shards = Shards::new(&encoded, 40);
+        let keys: Vec<&str> = shards.shards.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["pe", "re", "rea", "reb", "red"]);
+        assert_eq!(shards.shards["re"], ["re"]);
+        assert_eq!(shards.shards["reb"], ["rebel", "rebels"]);
+        assert_eq!(shards.split.iter().collect::<Vec<_>>(), ["re"]);
+        assert!(Shards::new(&encoded, 1 << 20).split.is_empty());
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes_text() {
+        assert_eq!(
+            plain_text("<p>The <em>Kremlin</em> &amp; Peskov&lt;</p>\n<ul><li>one</li></ul>"),
+            "The Kremlin & Peskov<\none"
+        );
+    }
+
+    #[test]
+    fn shard_names_are_ascii() {
+        assert_eq!(shard_file_name("pe"), "pe");
+        assert_eq!(shard_file_name("بش"), "_628_634");
+    }
+
+    #[test]
+    fn folds_are_recorded_for_the_browser() {
+        let mut folds = BTreeMap::new();
+        collect_folds("Türkiye Straße الأسد", &mut folds);
+        assert_eq!(folds.get(&'ü').map(String::as_str), Some("u"));
+        assert_eq!(folds.get(&'ß').map(String::as_str), Some("ss"));
+        assert_eq!(folds.len(), 2);
+    }
+}
