@@ -403,7 +403,7 @@ pub fn svg(site: &Site, graph: &Graph, root: &str, title: &str) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg class=\"network\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        "<svg class=\"network\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"group\" aria-label=\"{}\">",
         escape(title),
         height = height(graph.nodes.len())
     );
