@@ -2,6 +2,7 @@
 //! parallel. Pure: pages are returned as bytes; only `output` writes them.
 
 pub mod crossref;
+pub mod paginate;
 pub mod paragraph;
 pub mod theme;
 pub mod views;
@@ -14,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::site::Site;
 
 use crossref::CrossrefPage;
+use paginate::{page_count, page_path, page_range, Pagination};
 pub use theme::{load_theme, Theme};
 use views::{entities_by_kind, EntityPage, EntitySummary, SiteView, SourcePage, SourceSummary};
 
@@ -57,21 +59,9 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         site_view: &site_view,
     };
 
+    let per_page = site.config.build.paginate_by;
     let mut pages = vec![
         renderer.front_page(site)?,
-        renderer.page(
-            "sources.html",
-            "sources.html",
-            "",
-            "sources",
-            &SourcesList {
-                sources: site
-                    .sources_by_date()
-                    .into_iter()
-                    .map(|i| SourceSummary::new(&site.sources[i]))
-                    .collect(),
-            },
-        )?,
         renderer.page(
             "entities.html",
             "entities.html",
@@ -81,15 +71,13 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
                 groups: entities_by_kind(site),
             },
         )?,
-        renderer.page(
-            "crossref.html",
-            "crossref.html",
-            "",
-            "crossref",
-            &CrossrefPage::new(site),
-        )?,
         renderer.page("404.html", "404.html", "", "", &Empty {})?,
     ];
+    pages.extend(renderer.source_lists(site, per_page)?);
+    for (number, view) in CrossrefPage::pages(site, per_page).iter().enumerate() {
+        let path = page_path("crossref.html", number + 1);
+        pages.push(renderer.page(&path, "crossref.html", "", "crossref", view)?);
+    }
 
     let order = site.sources_by_date();
     let source_pages: Vec<Page> = order
@@ -104,16 +92,12 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
             renderer.page(&path, "source.html", "../", "sources", &view)
         })
         .collect::<Result<_>>()?;
-    let entity_pages: Vec<Page> = (0..site.entities.len())
+    let entity_pages: Vec<Vec<Page>> = (0..site.entities.len())
         .into_par_iter()
-        .map(|index| {
-            let view = EntityPage::new(site, index);
-            let path = views::entity_path(&site.entities[index]);
-            renderer.page(&path, "entity.html", "../", "entities", &view)
-        })
+        .map(|index| renderer.entity_pages(site, index, per_page))
         .collect::<Result<_>>()?;
     pages.extend(source_pages);
-    pages.extend(entity_pages);
+    pages.extend(entity_pages.into_iter().flatten());
 
     for (path, file) in &theme.statics {
         pages.push(Page {
@@ -139,8 +123,17 @@ struct Renderer<'a> {
 struct Empty {}
 
 #[derive(Serialize)]
-struct SourcesList {
-    sources: Vec<SourceSummary>,
+struct SourcesList<'a> {
+    sources: &'a [SourceSummary],
+    pagination: Pagination,
+}
+
+/// A page of a paginated series: the view with its place in the series.
+#[derive(Serialize)]
+struct Paged<'a, T> {
+    #[serde(flatten)]
+    view: &'a T,
+    pagination: Pagination,
 }
 
 #[derive(Serialize)]
@@ -150,7 +143,10 @@ struct EntitiesList {
 
 #[derive(Serialize)]
 struct FrontPage {
+    /// The newest sources, at most a page of them.
     sources: Vec<SourceSummary>,
+    /// All sources, for the link to the full list.
+    total_sources: usize,
     main_entities: Vec<EntitySummary>,
     groups: Vec<views::KindGroup>,
 }
@@ -161,8 +157,10 @@ impl Renderer<'_> {
             sources: site
                 .sources_by_date()
                 .into_iter()
+                .take(site.config.build.paginate_by)
                 .map(|i| SourceSummary::new(&site.sources[i]))
                 .collect(),
+            total_sources: site.sources.len(),
             main_entities: site
                 .entities_by_prominence()
                 .into_iter()
@@ -174,6 +172,46 @@ impl Renderer<'_> {
             groups: entities_by_kind(site),
         };
         self.page("index.html", "index.html", "", "home", &view)
+    }
+
+    /// The list of sources, newest first, a page of them at a time.
+    fn source_lists(&self, site: &Site, per_page: usize) -> Result<Vec<Page>> {
+        let sources: Vec<SourceSummary> = site
+            .sources_by_date()
+            .into_iter()
+            .map(|i| SourceSummary::new(&site.sources[i]))
+            .collect();
+        let total = page_count(sources.len(), per_page);
+        (1..=total)
+            .map(|number| {
+                let view = SourcesList {
+                    sources: &sources[page_range(sources.len(), per_page, number)],
+                    pagination: Pagination::new("sources.html", number, total),
+                };
+                let path = page_path("sources.html", number);
+                self.page(&path, "sources.html", "", "sources", &view)
+            })
+            .collect()
+    }
+
+    /// An entity's pages: its mentions, a page of sources at a time.
+    fn entity_pages(&self, site: &Site, index: usize, per_page: usize) -> Result<Vec<Page>> {
+        let mut view = EntityPage::new(site, index);
+        let first = views::entity_path(&site.entities[index]);
+        let mentioned_in = std::mem::take(&mut view.mentioned_in);
+        let total = page_count(mentioned_in.len(), per_page);
+        let mut groups = mentioned_in.into_iter();
+        let mut pages = Vec::with_capacity(total);
+        for number in 1..=total {
+            view.mentioned_in = groups.by_ref().take(per_page).collect();
+            let path = page_path(&first, number);
+            let paged = Paged {
+                view: &view,
+                pagination: Pagination::new(&first, number, total),
+            };
+            pages.push(self.page(&path, "entity.html", "../", "entities", &paged)?);
+        }
+        Ok(pages)
     }
 
     /// Renders `template` for the page at `path`. `root` leads from the page
