@@ -11,22 +11,26 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod init;
 pub mod output;
+pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
 use crate::analysis::Matcher;
+use crate::cache::{Cache, CacheStats};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 
@@ -40,6 +44,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Run every stage but write nothing (`dossier check`).
     pub check_only: bool,
+    /// Show a spinner naming the stage under way (on a terminal only).
+    pub progress: bool,
 }
 
 /// What a build did.
@@ -53,11 +59,68 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     pub output: PathBuf,
     pub elapsed: Duration,
+    /// Files whose bytes changed, were added or removed since the last build.
+    pub pages_changed: usize,
+    /// The time of each stage, in pipeline order.
+    pub stages: Vec<(&'static str, Duration)>,
+    pub cache: CacheStats,
 }
 
 /// Builds the dossier at `root`.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
-    let started = Instant::now();
+    let mut stages = progress::Stages::start(options.progress, "reading content");
+    let config = load_config(root, options)?;
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(&config.build.output));
+    let theme = render::load_theme(root, &config.dossier.theme)?;
+    let cache = Cache::open(root);
+    let content = content::load_cached(root, &config, &cache)?;
+    let mut warnings = content.warnings.clone();
+    let drafts = content.drafts;
+    stages.finish("load", "analysing");
+
+    let (matcher, matcher_warnings) = Matcher::new(&content.entities);
+    warnings.extend(matcher_warnings);
+    let catalogue = cache::catalogue_key(&content.entities);
+    let analyses: Vec<_> = (content.sources.par_iter())
+        .map(|source| cache.analysis(source, catalogue, || analysis::analyse(source, &matcher)))
+        .collect();
+    stages.finish("analyse", "linking");
+    let site = site::link(config, content, analyses);
+    stages.finish("link", "rendering");
+    let pages = render::render_site(&site, &theme)?;
+    stages.finish("render", "writing");
+
+    let content_dir = root.join(&site.config.build.content);
+    output::check_output_folder(&output, root, &content_dir)?;
+    let written = if options.check_only {
+        output::Written::default()
+    } else {
+        let written = output::update_site(&output, &pages)?;
+        cache.save();
+        written
+    };
+    stages.finish("write", "");
+    let (stages, elapsed) = stages.end();
+    Ok(Report {
+        pages_written: written.files,
+        sources: site.sources.len(),
+        entities: site.entities.len(),
+        mentions: site.mention_count(),
+        drafts,
+        warnings,
+        output,
+        elapsed,
+        pages_changed: written.changed + written.removed,
+        stages,
+        cache: cache.stats(),
+    })
+}
+
+/// Reads `book.toml`, with the command line's overrides.
+fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
     let mut config = Config::load(root)?;
     if let Some(base_url) = &options.base_url {
         config.dossier.base_url = Some(base_url.clone());
@@ -67,42 +130,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
             ))
         })?;
     }
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join(&config.build.output));
-    let theme = render::load_theme(root, &config.dossier.theme)?;
-    let content = content::load(root, &config)?;
-    let mut warnings = content.warnings.clone();
-    let drafts = content.drafts;
-
-    let (matcher, matcher_warnings) = Matcher::new(&content.entities);
-    warnings.extend(matcher_warnings);
-    let analyses: Vec<_> = content
-        .sources
-        .par_iter()
-        .map(|source| analysis::analyse(source, &matcher))
-        .collect();
-    let site = site::link(config, content, analyses);
-    let pages = render::render_site(&site, &theme)?;
-
-    let content_dir = root.join(&site.config.build.content);
-    output::check_output_folder(&output, root, &content_dir)?;
-    let pages_written = if options.check_only {
-        0
-    } else {
-        output::write_site(&output, &pages)?
-    };
-    Ok(Report {
-        pages_written,
-        sources: site.sources.len(),
-        entities: site.entities.len(),
-        mentions: site.mention_count(),
-        drafts,
-        warnings,
-        output,
-        elapsed: started.elapsed(),
-    })
+    Ok(config)
 }
 
 /// The folder holding `book.toml`: `start` or the nearest folder above it.

@@ -2,6 +2,7 @@
 //! outcome and maps it to an exit code (0 success, 1 content or build
 //! errors, 2 usage errors).
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -46,11 +47,37 @@ fn run(cli: Cli) -> Result<(), Error> {
                 output,
                 base_url,
                 check_only: false,
+                progress: !cli.quiet && std::io::stderr().is_terminal(),
             };
             let report = build(&root, &options)?;
             print_warnings(&report.warnings);
-            print_summary(&report, false);
+            if cli.verbose {
+                print_stages(&report);
+            }
+            if !cli.quiet {
+                print_summary(&report, false);
+            }
             Ok(())
+        }
+        Command::Serve {
+            port,
+            open,
+            output,
+            base_url,
+        } => {
+            let root = resolve_root(cli.root)?;
+            let options = dossier::serve::ServeOptions {
+                port,
+                open,
+                build: BuildOptions {
+                    output,
+                    base_url,
+                    ..BuildOptions::default()
+                },
+                verbose: cli.verbose,
+                quiet: cli.quiet,
+            };
+            dossier::serve::serve(&root, &options)
         }
         Command::Check => {
             let root = resolve_root(cli.root)?;
@@ -60,7 +87,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             let report = build(&root, &options)?;
             print_warnings(&report.warnings);
-            print_summary(&report, true);
+            if cli.verbose {
+                print_stages(&report);
+            }
+            if !cli.quiet {
+                print_summary(&report, true);
+            }
             Ok(())
         }
     }
@@ -86,6 +118,20 @@ fn print_warnings(warnings: &[Diagnostic]) {
     for warning in warnings {
         eprint!("{warning}");
     }
+}
+
+fn print_stages(report: &Report) {
+    for (stage, time) in &report.stages {
+        eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+    }
+    let cache = &report.cache;
+    eprintln!(
+        "  cache: {} of {} sources parsed, {} analysed; {} files changed",
+        cache.parsed,
+        cache.parsed + cache.parse_hits,
+        cache.analysed,
+        report.pages_changed
+    );
 }
 
 fn print_summary(report: &Report, check_only: bool) {

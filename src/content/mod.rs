@@ -23,6 +23,7 @@ pub use entity::{Entity, EntityKind};
 pub use paragraphs::{Paragraph, ParagraphKind};
 pub use source::{Inferable, Source, SourceFormat};
 
+use crate::cache::Cache;
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::slug;
@@ -43,6 +44,12 @@ pub struct Content {
 /// Reads and parses every source and entity under the configured content
 /// folder. All problems are collected; any error fails the load.
 pub fn load(root: &Path, config: &Config) -> Result<Content> {
+    load_cached(root, config, &Cache::disabled())
+}
+
+/// [`load`], taking each source's parse from `cache` when its bytes have not
+/// changed.
+pub fn load_cached(root: &Path, config: &Config, cache: &Cache) -> Result<Content> {
     let content_dir = root.join(&config.build.content);
     if !content_dir.is_dir() {
         return Err(Error::Content(vec![Diagnostic::error(
@@ -70,7 +77,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Content> {
 
     let parsed_sources: Vec<_> = source_files
         .par_iter()
-        .map(|relative| read_source(root, relative))
+        .map(|relative| read_source(root, relative, cache))
         .collect();
     let parsed_entities: Vec<_> = entity_files
         .par_iter()
@@ -192,8 +199,14 @@ fn read_file(root: &Path, relative: &Path) -> Result<String, Vec<Diagnostic>> {
 
 type Parsed<T> = std::result::Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-fn read_source(root: &Path, relative: &Path) -> Parsed<Source> {
-    let text = read_file(root, relative)?;
+fn read_source(root: &Path, relative: &Path, cache: &Cache) -> Parsed<Source> {
+    let bytes = std::fs::read(root.join(relative))
+        .map_err(|error| vec![Diagnostic::error(relative, format!("cannot read: {error}"))])?;
+    cache.source(relative, &bytes, || parse_source_bytes(&bytes, relative))
+}
+
+fn parse_source_bytes(bytes: &[u8], relative: &Path) -> Parsed<Source> {
+    let text = text::decode(bytes, relative).map_err(|d| vec![d])?;
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::warning(relative, "empty source skipped")
             .with_help("paste the article's text into the file, or delete it")]);

@@ -1,0 +1,374 @@
+//! The build cache: what parsing and analysis made of each source, kept in
+//! `.dossier-cache/` at the dossier's root so the next build skips that work
+//! for files that did not change.
+//!
+//! Only pure, per-source results are cached. An entry is found by a hash of
+//! the source file's path and bytes and of the running program (its size and
+//! modification time), so a new version of dossier — with new fields on
+//! `SourceAnalysis`, say — never reads entries an older one wrote. The
+//! analysis part of an entry also records the catalogue it was made with and
+//! is recomputed when the catalogue changes. Entries are JSON, which fails
+//! loudly on a missing or mistyped field; any entry that cannot be read or
+//! does not match is treated as absent and rewritten, never trusted. The
+//! folder is safe to delete at any time. Cross-source work is never cached:
+//! every build links and renders the whole site from these results.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::SourceAnalysis;
+use crate::content::{Entity, Source};
+use crate::error::Diagnostic;
+
+/// The cache folder, at the dossier's root.
+pub const CACHE_DIR: &str = ".dossier-cache";
+
+/// Bumped when the layout of the folder or of an entry changes.
+const FORMAT: u32 = 1;
+
+/// A 128-bit content hash, written as 32 hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Key(u64, u64);
+
+impl Key {
+    /// Hashes `parts` with two differently seeded hashers. The standard
+    /// hasher may change between Rust releases; the program's fingerprint in
+    /// every key makes that harmless.
+    fn of(parts: &[&[u8]]) -> Key {
+        let half = |seed: u64| {
+            let mut hasher = DefaultHasher::new();
+            seed.hash(&mut hasher);
+            for part in parts {
+                part.hash(&mut hasher);
+            }
+            hasher.finish()
+        };
+        Key(half(0x6a09_e667_f3bc_c908), half(0xbb67_ae85_84ca_a73b))
+    }
+
+    fn hex(self) -> String {
+        format!("{:016x}{:016x}", self.0, self.1)
+    }
+}
+
+/// The catalogue's fingerprint: analyses made against another catalogue
+/// (other names, other order) are stale.
+pub fn catalogue_key(entities: &[Entity]) -> Key {
+    let bytes = serde_json::to_vec(entities).unwrap_or_default();
+    Key::of(&[&bytes])
+}
+
+/// One cached source: the parse result and, if made, its analysis.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    format: u32,
+    path: PathBuf,
+    source: Source,
+    warnings: Vec<Diagnostic>,
+    analysis: Option<CachedAnalysis>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedAnalysis {
+    catalogue: Key,
+    analysis: SourceAnalysis,
+}
+
+/// What the cache knows of one source during a build.
+#[derive(Debug, Default)]
+struct Slot {
+    key: Option<Key>,
+    /// An analysis read from disk, waiting to be used.
+    cached: Option<CachedAnalysis>,
+    /// The entry must be (re)written when the build succeeds.
+    dirty: Option<Entry>,
+}
+
+/// Hits and misses of one build, for `--verbose`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    pub parsed: usize,
+    pub parse_hits: usize,
+    pub analysed: usize,
+    pub analysis_hits: usize,
+}
+
+/// The cache of one build. Disabled, it computes everything and keeps
+/// nothing.
+#[derive(Debug)]
+pub struct Cache {
+    dir: Option<PathBuf>,
+    program: Key,
+    slots: Mutex<BTreeMap<PathBuf, Slot>>,
+    stats: Mutex<CacheStats>,
+}
+
+impl Cache {
+    /// The cache of the dossier at `root`.
+    pub fn open(root: &Path) -> Cache {
+        Cache {
+            dir: Some(root.join(CACHE_DIR).join("sources")),
+            program: program_key(),
+            slots: Mutex::default(),
+            stats: Mutex::default(),
+        }
+    }
+
+    /// A cache that remembers nothing.
+    pub fn disabled() -> Cache {
+        Cache {
+            dir: None,
+            program: program_key(),
+            slots: Mutex::default(),
+            stats: Mutex::default(),
+        }
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        *lock(&self.stats)
+    }
+
+    /// The parse result of the source file at `path` (relative to the root)
+    /// whose bytes are `bytes`: from the cache, or from `parse`. Errors are
+    /// never cached, so they are reported on every build.
+    pub fn source(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        parse: impl FnOnce() -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>>,
+    ) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Some(dir) = &self.dir else {
+            return parse();
+        };
+        let path_text = path.to_string_lossy();
+        let key = Key::of(&[
+            &FORMAT.to_le_bytes(),
+            &self.program.0.to_le_bytes(),
+            &self.program.1.to_le_bytes(),
+            path_text.as_bytes(),
+            bytes,
+        ]);
+        if let Some(entry) = read_entry(&dir.join(entry_name(key)), path) {
+            lock(&self.stats).parse_hits += 1;
+            let slot = Slot {
+                key: Some(key),
+                cached: entry.analysis,
+                dirty: None,
+            };
+            lock(&self.slots).insert(path.to_owned(), slot);
+            return Ok((entry.source, entry.warnings));
+        }
+        let parsed = parse()?;
+        lock(&self.stats).parsed += 1;
+        let entry = Entry {
+            format: FORMAT,
+            path: path.to_owned(),
+            source: parsed.0.clone(),
+            warnings: parsed.1.clone(),
+            analysis: None,
+        };
+        let slot = Slot {
+            key: Some(key),
+            cached: None,
+            dirty: Some(entry),
+        };
+        lock(&self.slots).insert(path.to_owned(), slot);
+        Ok(parsed)
+    }
+
+    /// The analysis of `source` against the catalogue `catalogue`: from the
+    /// cache, or from `analyse`.
+    pub fn analysis(
+        &self,
+        source: &Source,
+        catalogue: Key,
+        analyse: impl FnOnce() -> SourceAnalysis,
+    ) -> SourceAnalysis {
+        if self.dir.is_none() {
+            return analyse();
+        }
+        let cached = lock(&self.slots)
+            .get_mut(&source.path)
+            .and_then(|slot| slot.cached.take());
+        if let Some(cached) = cached.filter(|c| c.catalogue == catalogue) {
+            lock(&self.stats).analysis_hits += 1;
+            return cached.analysis;
+        }
+        let analysis = analyse();
+        lock(&self.stats).analysed += 1;
+        let mut slots = lock(&self.slots);
+        if let Some(slot) = slots.get_mut(&source.path) {
+            let dirty = slot.dirty.get_or_insert_with(|| Entry {
+                format: FORMAT,
+                path: source.path.clone(),
+                source: source.clone(),
+                warnings: Vec::new(),
+                analysis: None,
+            });
+            dirty.analysis = Some(CachedAnalysis {
+                catalogue,
+                analysis: analysis.clone(),
+            });
+        }
+        analysis
+    }
+
+    /// Writes the new entries and removes those no source uses any more.
+    /// Called only after a successful build. The cache is an optimisation:
+    /// a failure to write it is not a failure of the build.
+    pub fn save(&self) {
+        let Some(dir) = &self.dir else {
+            return;
+        };
+        let mut slots = lock(&self.slots);
+        if fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let mut keep = BTreeSet::new();
+        for slot in slots.values_mut() {
+            let Some(key) = slot.key else { continue };
+            let name = entry_name(key);
+            if let Some(entry) = slot.dirty.take() {
+                write_entry(&dir.join(&name), &entry);
+            }
+            keep.insert(name);
+        }
+        let Ok(files) = fs::read_dir(dir) else { return };
+        for file in files.flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if !keep.contains(&name) {
+                let _ = fs::remove_file(file.path());
+            }
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn entry_name(key: Key) -> String {
+    format!("{}.json", key.hex())
+}
+
+/// Reads an entry, or nothing if it is missing, unreadable, of another
+/// format or for another file.
+fn read_entry(file: &Path, path: &Path) -> Option<Entry> {
+    let bytes = fs::read(file).ok()?;
+    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+    (entry.format == FORMAT && entry.path == path && entry.source.path == path).then_some(entry)
+}
+
+/// Writes an entry under a temporary name and renames it into place, so a
+/// build killed midway never leaves half an entry under a real name.
+fn write_entry(file: &Path, entry: &Entry) {
+    let Ok(bytes) = serde_json::to_vec(entry) else {
+        return;
+    };
+    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+    if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, file).is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+}
+
+/// The running program's fingerprint: its size and modification time, so
+/// every new build of dossier starts with a fresh cache.
+fn program_key() -> Key {
+    static PROGRAM: OnceLock<Key> = OnceLock::new();
+    *PROGRAM.get_or_init(|| {
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        let identity = std::env::current_exe()
+            .and_then(|exe| fs::metadata(exe))
+            .map(|meta| {
+                let modified = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .unwrap_or_default();
+                format!("{}:{}", meta.len(), modified.as_nanos())
+            })
+            .unwrap_or_default();
+        Key::of(&[version, identity.as_bytes()])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::source::parse_source;
+
+    fn parse(text: &str) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
+        parse_source(text, Path::new("content/sources/a.txt"))
+    }
+
+    #[test]
+    fn a_saved_source_is_read_back_without_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke.\n";
+        let first = Cache::open(dir.path());
+        let parsed = first.source(path, text.as_bytes(), || parse(text)).unwrap();
+        first.save();
+        let second = Cache::open(dir.path());
+        let cached = second
+            .source(path, text.as_bytes(), || panic!("parsed again"))
+            .unwrap();
+        assert_eq!(cached.0, parsed.0);
+        assert_eq!(second.stats().parse_hits, 1);
+    }
+
+    #[test]
+    fn a_corrupt_entry_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke.\n";
+        let first = Cache::open(dir.path());
+        first.source(path, text.as_bytes(), || parse(text)).unwrap();
+        first.save();
+        let folder = dir.path().join(CACHE_DIR).join("sources");
+        for file in fs::read_dir(&folder).unwrap() {
+            fs::write(file.unwrap().path(), b"{\"format\":1,\"path\":").unwrap();
+        }
+        let second = Cache::open(dir.path());
+        let again = second.source(path, text.as_bytes(), || parse(text)).unwrap();
+        assert_eq!(again.0.title.value, "Title");
+        assert_eq!(second.stats().parsed, 1);
+    }
+
+    #[test]
+    fn an_analysis_of_another_catalogue_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke.\n";
+        let cache = Cache::open(dir.path());
+        let (source, _) = cache.source(path, text.as_bytes(), || parse(text)).unwrap();
+        cache.analysis(&source, Key(1, 1), SourceAnalysis::default);
+        cache.save();
+        let again = Cache::open(dir.path());
+        let (source, _) = again.source(path, text.as_bytes(), || parse(text)).unwrap();
+        again.analysis(&source, Key(2, 2), SourceAnalysis::default);
+        assert_eq!(again.stats().analysed, 1);
+        assert_eq!(again.stats().analysis_hits, 0);
+    }
+
+    #[test]
+    fn entries_of_removed_sources_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Title\n\nPeskov spoke.\n";
+        let cache = Cache::open(dir.path());
+        cache
+            .source(Path::new("content/sources/a.txt"), text.as_bytes(), || parse(text))
+            .unwrap();
+        cache.save();
+        Cache::open(dir.path()).save();
+        let folder = dir.path().join(CACHE_DIR).join("sources");
+        assert_eq!(fs::read_dir(folder).unwrap().count(), 0);
+    }
+}
