@@ -106,9 +106,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
         .to_ip()
         .map_or(options.port, |address| address.port());
     let url = format!("http://127.0.0.1:{port}{base_path}");
-    println!("Serving {} at {url} (Ctrl-C to stop)", config.dossier.title);
-
     let _watcher = watch(root, &config, &output, builder)?;
+    println!("Serving {} at {url} (Ctrl-C to stop)", config.dossier.title);
     let site = Arc::new(SiteFiles { output, base_path });
     std::thread::spawn({
         let shared = Arc::clone(&shared);

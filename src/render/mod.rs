@@ -80,6 +80,10 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
     }
 
     let order = site.sources_by_date();
+    let mut rank = vec![0; order.len()];
+    for (position, &index) in order.iter().enumerate() {
+        rank[index] = position;
+    }
     let source_pages: Vec<Page> = order
         .par_iter()
         .enumerate()
@@ -94,7 +98,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
         .collect::<Result<_>>()?;
     let entity_pages: Vec<Vec<Page>> = (0..site.entities.len())
         .into_par_iter()
-        .map(|index| renderer.entity_pages(site, index, per_page))
+        .map(|index| renderer.entity_pages(site, index, &rank, per_page))
         .collect::<Result<_>>()?;
     pages.extend(source_pages);
     pages.extend(entity_pages.into_iter().flatten());
@@ -194,24 +198,31 @@ impl Renderer<'_> {
             .collect()
     }
 
-    /// An entity's pages: its mentions, a page of sources at a time.
-    fn entity_pages(&self, site: &Site, index: usize, per_page: usize) -> Result<Vec<Page>> {
-        let mut view = EntityPage::new(site, index);
-        let first = views::entity_path(&site.entities[index]);
-        let mentioned_in = std::mem::take(&mut view.mentioned_in);
-        let total = page_count(mentioned_in.len(), per_page);
-        let mut groups = mentioned_in.into_iter();
-        let mut pages = Vec::with_capacity(total);
-        for number in 1..=total {
-            view.mentioned_in = groups.by_ref().take(per_page).collect();
-            let path = page_path(&first, number);
-            let paged = Paged {
-                view: &view,
-                pagination: Pagination::new(&first, number, total),
-            };
-            pages.push(self.page(&path, "entity.html", "../", "entities", &paged)?);
-        }
-        Ok(pages)
+    /// An entity's pages: its mentions, a page of sources at a time, newest
+    /// first. `rank` gives each source's position in date order.
+    fn entity_pages(
+        &self,
+        site: &Site,
+        index: usize,
+        rank: &[usize],
+        per_page: usize,
+    ) -> Result<Vec<Page>> {
+        let entity = &site.entities[index];
+        let mut sources: Vec<usize> = entity.mentions_by_source.keys().copied().collect();
+        sources.sort_by_key(|&source| rank[source]);
+        let first = views::entity_path(entity);
+        let total = page_count(sources.len(), per_page);
+        (1..=total)
+            .map(|number| {
+                let shown = &sources[page_range(sources.len(), per_page, number)];
+                let paged = Paged {
+                    view: &EntityPage::with_sources(site, index, shown),
+                    pagination: Pagination::new(&first, number, total),
+                };
+                let path = page_path(&first, number);
+                self.page(&path, "entity.html", "../", "entities", &paged)
+            })
+            .collect()
     }
 
     /// Renders `template` for the page at `path`. `root` leads from the page
