@@ -12,6 +12,12 @@
 //! does not match is treated as absent and rewritten, never trusted. The
 //! folder is safe to delete at any time. Cross-source work is never cached:
 //! every build links and renders the whole site from these results.
+//!
+//! Rendering is memoised the same way, by what a template sees: a page whose
+//! view (with the templates, the site-wide values and its path) hashes as in
+//! the previous build, and whose file in the output still holds the bytes
+//! that build wrote, is taken from that file instead of being rendered
+//! again. Views are the templates' whole input, so this is exact.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -25,6 +31,58 @@ use crate::analysis::SourceAnalysis;
 use crate::content::{Entity, Source};
 use crate::error::Diagnostic;
 
+/// Feeds everything written to it into a [`Key`], so a value can be hashed
+/// through its serialisation without building it in memory.
+pub struct KeyWriter(DefaultHasher, DefaultHasher);
+
+impl KeyWriter {
+    pub fn new() -> Self {
+        let mut first = DefaultHasher::new();
+        let mut second = DefaultHasher::new();
+        0x6a09_e667_f3bc_c908_u64.hash(&mut first);
+        0xbb67_ae85_84ca_a73b_u64.hash(&mut second);
+        KeyWriter(first, second)
+    }
+
+    pub fn finish(&self) -> Key {
+        Key(self.0.finish(), self.1.finish())
+    }
+}
+
+impl Default for KeyWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::io::Write for KeyWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        self.1.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The key of `value` as serialised to JSON, prefixed with `context`.
+pub fn key_of_json(context: Key, value: &impl Serialize) -> Key {
+    let mut writer = KeyWriter::new();
+    std::io::Write::write_all(&mut writer, &context.0.to_le_bytes()).ok();
+    std::io::Write::write_all(&mut writer, &context.1.to_le_bytes()).ok();
+    // Serialising to a hasher cannot fail on I/O; a value that cannot be
+    // serialised fails again when rendered, which reports it.
+    let _ = serde_json::to_writer(&mut writer, value);
+    writer.finish()
+}
+
+/// A hash of `bytes`.
+pub fn key_of_bytes(bytes: &[u8]) -> Key {
+    Key::of(&[bytes])
+}
+
 /// The cache folder, at the dossier's root.
 pub const CACHE_DIR: &str = ".dossier-cache";
 
@@ -32,7 +90,9 @@ pub const CACHE_DIR: &str = ".dossier-cache";
 const FORMAT: u32 = 1;
 
 /// A 128-bit content hash, written as 32 hex digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Key(u64, u64);
 
 impl Key {
@@ -49,6 +109,18 @@ impl Key {
             hasher.finish()
         };
         Key(half(0x6a09_e667_f3bc_c908), half(0xbb67_ae85_84ca_a73b))
+    }
+
+    /// Combines keys and text into one key.
+    pub fn combine(parts: &[&[u8]]) -> Key {
+        Key::of(parts)
+    }
+
+    pub fn to_bytes(self) -> [u8; 16] {
+        let mut bytes = [0; 16];
+        bytes[..8].copy_from_slice(&self.0.to_le_bytes());
+        bytes[8..].copy_from_slice(&self.1.to_le_bytes());
+        bytes
     }
 
     fn hex(self) -> String {
@@ -96,6 +168,8 @@ pub struct CacheStats {
     pub parse_hits: usize,
     pub analysed: usize,
     pub analysis_hits: usize,
+    /// Pages taken from the previous build instead of rendered.
+    pub pages_reused: usize,
 }
 
 /// The cache of one build. Disabled, it computes everything and keeps
@@ -297,6 +371,112 @@ fn program_key() -> Key {
             .unwrap_or_default();
         Key::of(&[version, identity.as_bytes()])
     })
+}
+
+/// The rendering memo: for each page path, the key of its view and of its
+/// bytes in the previous build.
+#[derive(Debug, Default)]
+pub struct PageMemo {
+    /// The manifest file, when enabled.
+    file: Option<PathBuf>,
+    /// The output folder the previous build wrote.
+    output: PathBuf,
+    previous: BTreeMap<String, (Key, Key)>,
+    current: Mutex<BTreeMap<String, (Key, Key)>>,
+    reused: Mutex<usize>,
+}
+
+impl PageMemo {
+    /// A memo that never reuses a page.
+    pub fn disabled() -> Self {
+        PageMemo::default()
+    }
+
+    /// The memo of the dossier at `root` whose site is written to `output`.
+    /// A manifest that cannot be read is an empty one.
+    pub fn open(root: &Path, output: &Path) -> Self {
+        let file = root.join(CACHE_DIR).join("pages.json");
+        let previous = fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<PageManifest>(&bytes).ok())
+            .filter(|manifest| manifest.format == FORMAT && manifest.program == program_key())
+            .map(|manifest| manifest.pages)
+            .unwrap_or_default();
+        PageMemo {
+            file: Some(file),
+            output: output.to_owned(),
+            previous,
+            current: Mutex::default(),
+            reused: Mutex::default(),
+        }
+    }
+
+    /// The bytes of the page at `path` whose view has key `view`: from the
+    /// output if the previous build wrote them for the same view, or from
+    /// `render`.
+    pub fn page<E>(
+        &self,
+        path: &str,
+        view: impl FnOnce() -> Key,
+        render: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<u8>, E> {
+        if self.file.is_none() {
+            return render();
+        }
+        let view = view();
+        let reused = self
+            .previous
+            .get(path)
+            .filter(|(previous_view, _)| *previous_view == view)
+            .and_then(|(_, content)| {
+                let bytes = fs::read(self.output.join(path)).ok()?;
+                (key_of_bytes(&bytes) == *content).then_some(bytes)
+            });
+        let bytes = match reused {
+            Some(bytes) => {
+                *lock(&self.reused) += 1;
+                bytes
+            }
+            None => render()?,
+        };
+        lock(&self.current).insert(path.to_owned(), (view, key_of_bytes(&bytes)));
+        Ok(bytes)
+    }
+
+    /// Pages taken from the previous build.
+    pub fn reused(&self) -> usize {
+        *lock(&self.reused)
+    }
+
+    /// Records this build's pages for the next; called once the site is
+    /// written.
+    pub fn save(&self) {
+        let Some(file) = &self.file else { return };
+        let manifest = PageManifest {
+            format: FORMAT,
+            program: program_key(),
+            pages: lock(&self.current).clone(),
+        };
+        if manifest.pages == self.previous {
+            return;
+        }
+        if let Some(dir) = file.parent() {
+            let _ = fs::create_dir_all(dir);
+        }
+        if let Ok(bytes) = serde_json::to_vec(&manifest) {
+            let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+            if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, file).is_err() {
+                let _ = fs::remove_file(&temporary);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PageManifest {
+    format: u32,
+    program: Key,
+    pages: BTreeMap<String, (Key, Key)>,
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use crate::analysis::Matcher;
-use crate::cache::{Cache, CacheStats};
+use crate::cache::{Cache, CacheStats, PageMemo};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 
@@ -90,7 +90,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     stages.finish("analyse", "linking");
     let site = site::link(config, content, analyses);
     stages.finish("link", "rendering");
-    let pages = render::render_site(&site, &theme)?;
+    let memo = match options.check_only {
+        true => PageMemo::disabled(),
+        false => PageMemo::open(root, &output),
+    };
+    let pages = render::render_site_with(&site, &theme, &memo)?;
     stages.finish("render", "writing");
 
     let content_dir = root.join(&site.config.build.content);
@@ -100,6 +104,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     } else {
         let written = output::update_site(&output, &pages)?;
         cache.save();
+        memo.save();
         written
     };
     stages.finish("write", "");
@@ -115,7 +120,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         elapsed,
         pages_changed: written.changed + written.removed,
         stages,
-        cache: cache.stats(),
+        cache: CacheStats {
+            pages_reused: memo.reused(),
+            ..cache.stats()
+        },
     })
 }
 

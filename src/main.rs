@@ -126,10 +126,11 @@ fn print_stages(report: &Report) {
     }
     let cache = &report.cache;
     eprintln!(
-        "  cache: {} of {} sources parsed, {} analysed; {} files changed",
+        "  cache: {} of {} sources parsed, {} analysed, {} pages rendered; {} files changed",
         cache.parsed,
         cache.parsed + cache.parse_hits,
         cache.analysed,
+        report.pages_written.saturating_sub(cache.pages_reused),
         report.pages_changed
     );
 }

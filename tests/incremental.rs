@@ -197,3 +197,44 @@ fn a_second_build_takes_every_source_from_the_cache() {
     assert_eq!(second.cache.analysed, 0);
     assert_eq!(second.cache.parse_hits, second.sources);
 }
+
+#[test]
+fn a_page_edited_in_the_output_is_rendered_again() {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let index = dossier.output().join("index.html");
+    let original = fs::read(&index).unwrap();
+    fs::write(&index, b"tampered").unwrap();
+    let report = dossier.build();
+    assert_eq!(fs::read(&index).unwrap(), original);
+    assert_eq!(report.pages_changed, 1);
+}
+
+#[test]
+fn a_template_change_reaches_every_page_that_uses_it() {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let base = fs::read_to_string(
+        common::repo_root().join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    dossier.write(
+        "templates/base.html",
+        &base.replace("made with dossier", "made with dossier, edited"),
+    );
+    assert_same_as_clean_build_with_templates(&dossier);
+    let page = dossier.site().read("sources.html");
+    assert!(page.contains("made with dossier, edited"));
+}
+
+/// Like [`assert_same_as_clean_build`], for a dossier with its own templates.
+fn assert_same_as_clean_build_with_templates(dossier: &TestDossier) {
+    dossier.build();
+    let incremental = dossier.site().snapshot();
+    let fresh = tempfile::tempdir().unwrap();
+    fs::copy(dossier.root().join("book.toml"), fresh.path().join("book.toml")).unwrap();
+    copy_tree(&dossier.root().join("content"), &fresh.path().join("content"));
+    copy_tree(&dossier.root().join("templates"), &fresh.path().join("templates"));
+    build(fresh.path(), &BuildOptions::default()).unwrap();
+    assert_eq!(incremental, BuiltSite::new(fresh.path().join("public")).snapshot());
+}

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::cache::{key_of_json, Key, PageMemo};
 use crate::error::{Error, Result};
 use crate::site::Site;
 
@@ -52,11 +53,18 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
 
 /// Renders every page of the site, plus the theme's static files.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
+    render_site_with(site, theme, &PageMemo::disabled())
+}
+
+/// [`render_site`], taking from `memo` the pages whose view did not change.
+pub fn render_site_with(site: &Site, theme: &Theme, memo: &PageMemo) -> Result<Vec<Page>> {
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let renderer = Renderer {
         tera: &tera,
         site_view: &site_view,
+        memo,
+        shared_key: shared_key(theme, &site_view),
     };
 
     let per_page = site.config.build.paginate_by;
@@ -121,6 +129,18 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
 struct Renderer<'a> {
     tera: &'a Tera,
     site_view: &'a SiteView,
+    memo: &'a PageMemo,
+    /// What every page depends on: the templates and the site-wide view.
+    shared_key: Key,
+}
+
+fn shared_key(theme: &Theme, site_view: &SiteView) -> Key {
+    let templates: Vec<(&String, &Vec<u8>)> = theme
+        .templates
+        .iter()
+        .map(|(name, file)| (name, &file.bytes))
+        .collect();
+    key_of_json(key_of_json(Key::default(), &templates), site_view)
 }
 
 #[derive(Serialize)]
@@ -235,21 +255,28 @@ impl Renderer<'_> {
         section: &str,
         view: &impl Serialize,
     ) -> Result<Page> {
-        let mut context = Context::new();
-        context.insert("site", self.site_view);
-        context.insert("root", root);
-        context.insert("section", section);
-        context.insert("page_path", path);
-        context.insert("page", view);
-        let html = self.tera.render(template, &context).map_err(|error| {
-            Error::with_cause(
-                format!("failed to render `{path}` with template `{template}`"),
-                error,
-            )
+        let view_key = || {
+            let place = [template, root, section, path].join("\n");
+            key_of_json(self.shared_key, &(place, view))
+        };
+        let bytes = self.memo.page(path, view_key, || {
+            let mut context = Context::new();
+            context.insert("site", self.site_view);
+            context.insert("root", root);
+            context.insert("section", section);
+            context.insert("page_path", path);
+            context.insert("page", view);
+            let html = self.tera.render(template, &context).map_err(|error| {
+                Error::with_cause(
+                    format!("failed to render `{path}` with template `{template}`"),
+                    error,
+                )
+            })?;
+            Ok::<_, Error>(html.into_bytes())
         })?;
         Ok(Page {
             path: path.to_owned(),
-            bytes: html.into_bytes(),
+            bytes,
         })
     }
 }
