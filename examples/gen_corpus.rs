@@ -23,28 +23,98 @@ const FIRST: &[&str] = &[
     "Yusuf", "Zara", "Amir", "Beatrix", "Cyril",
 ];
 const LAST: &[&str] = &[
-    "Abramov", "Bakr", "Castell", "Dorn", "Eskandari", "Fontaine", "Gorski", "Haddad", "Ivanova",
-    "Jansen", "Kuznetsov", "Lindqvist", "Mansour", "Novak", "Orlov", "Pereira", "Quint", "Rahimi",
-    "Sokolov", "Thorne", "Umarov", "Volkova", "Wexler", "Yilmaz", "Zeller",
+    "Abramov",
+    "Bakr",
+    "Castell",
+    "Dorn",
+    "Eskandari",
+    "Fontaine",
+    "Gorski",
+    "Haddad",
+    "Ivanova",
+    "Jansen",
+    "Kuznetsov",
+    "Lindqvist",
+    "Mansour",
+    "Novak",
+    "Orlov",
+    "Pereira",
+    "Quint",
+    "Rahimi",
+    "Sokolov",
+    "Thorne",
+    "Umarov",
+    "Volkova",
+    "Wexler",
+    "Yilmaz",
+    "Zeller",
 ];
 const ORG_WORDS: &[&str] = &[
-    "Energy", "Transport", "Finance", "Defence", "Health", "Trade", "Justice", "Water", "Grain",
-    "Shipping", "Mining", "Telecom", "Aviation", "Steel", "Pipeline", "Harbour", "Rail", "Customs",
-    "Border", "Pension",
+    "Energy",
+    "Transport",
+    "Finance",
+    "Defence",
+    "Health",
+    "Trade",
+    "Justice",
+    "Water",
+    "Grain",
+    "Shipping",
+    "Mining",
+    "Telecom",
+    "Aviation",
+    "Steel",
+    "Pipeline",
+    "Harbour",
+    "Rail",
+    "Customs",
+    "Border",
+    "Pension",
 ];
 const ORG_KINDS: &[&str] = &["Ministry", "Authority", "Council", "Agency", "Commission"];
 const PLACES: &[&str] = &[
-    "Aldermoor", "Brevik", "Castellane", "Dunmore", "Esterhal", "Farrowgate", "Glenmarsh",
-    "Halvard", "Ironbridge", "Jarrow Point", "Kestrel Bay", "Lowmere", "Marrowick", "Northfleet",
-    "Oakhaven", "Pellmont", "Queensholm", "Ravensditch", "Saltcombe", "Thornbury", "Umbergate",
-    "Valemont", "Westerby", "Yarrowdale", "Zennor Cross",
+    "Aldermoor",
+    "Brevik",
+    "Castellane",
+    "Dunmore",
+    "Esterhal",
+    "Farrowgate",
+    "Glenmarsh",
+    "Halvard",
+    "Ironbridge",
+    "Jarrow Point",
+    "Kestrel Bay",
+    "Lowmere",
+    "Marrowick",
+    "Northfleet",
+    "Oakhaven",
+    "Pellmont",
+    "Queensholm",
+    "Ravensditch",
+    "Saltcombe",
+    "Thornbury",
+    "Umbergate",
+    "Valemont",
+    "Westerby",
+    "Yarrowdale",
+    "Zennor Cross",
 ];
 const OUTLETS: &[&str] = &[
-    "Northern Wire", "The Evening Ledger", "Harbour Times", "Capital Courier", "Daily Meridian",
+    "Northern Wire",
+    "The Evening Ledger",
+    "Harbour Times",
+    "Capital Courier",
+    "Daily Meridian",
 ];
 const VERBS: &[&str] = &[
-    "told reporters", "said in a statement", "confirmed on Tuesday", "denied on Friday",
-    "wrote in a letter", "warned lawmakers", "said late on Monday", "insisted in an interview",
+    "told reporters",
+    "said in a statement",
+    "confirmed on Tuesday",
+    "denied on Friday",
+    "wrote in a letter",
+    "warned lawmakers",
+    "said late on Monday",
+    "insisted in an interview",
 ];
 const TOPICS: &[&str] = &[
     "the contract had been signed without a tender",
@@ -105,7 +175,10 @@ fn entities(count: usize) -> Vec<EntityDef> {
     let mut mixed = Vec::new();
     let (mut places, mut orgs, mut people): (Vec<_>, Vec<_>, Vec<_>) = (
         all.iter().filter(|e| e.2 == "place").cloned().collect(),
-        all.iter().filter(|e| e.2 == "organization").cloned().collect(),
+        all.iter()
+            .filter(|e| e.2 == "organization")
+            .cloned()
+            .collect(),
         all.iter().filter(|e| e.2 == "person").cloned().collect(),
     );
     places.reverse();
@@ -317,7 +390,9 @@ fn main() {
             "--entities" => entity_count = value().parse().expect("a number of entities"),
             "--out" => out = PathBuf::from(value()),
             other => {
-                eprintln!("usage: gen_corpus [--sources N] [--entities M] [--out DIR] (not `{other}`)");
+                eprintln!(
+                    "usage: gen_corpus [--sources N] [--entities M] [--out DIR] (not `{other}`)"
+                );
                 std::process::exit(2);
             }
         }

@@ -32,8 +32,15 @@ use crate::content::{Entity, Source};
 use crate::error::Diagnostic;
 
 /// Feeds everything written to it into a [`Key`], so a value can be hashed
-/// through its serialisation without building it in memory.
-pub struct KeyWriter(DefaultHasher, DefaultHasher);
+/// through its serialisation without building it in memory. Writes are
+/// gathered into blocks first: a serialiser writes many tiny pieces, which
+/// the hasher digests far more slowly than whole blocks.
+pub struct KeyWriter {
+    hashers: (DefaultHasher, DefaultHasher),
+    block: Vec<u8>,
+}
+
+const BLOCK: usize = 16 * 1024;
 
 impl KeyWriter {
     pub fn new() -> Self {
@@ -41,11 +48,21 @@ impl KeyWriter {
         let mut second = DefaultHasher::new();
         0x6a09_e667_f3bc_c908_u64.hash(&mut first);
         0xbb67_ae85_84ca_a73b_u64.hash(&mut second);
-        KeyWriter(first, second)
+        KeyWriter {
+            hashers: (first, second),
+            block: Vec::with_capacity(BLOCK),
+        }
     }
 
-    pub fn finish(&self) -> Key {
-        Key(self.0.finish(), self.1.finish())
+    fn digest_block(&mut self) {
+        self.hashers.0.write(&self.block);
+        self.hashers.1.write(&self.block);
+        self.block.clear();
+    }
+
+    pub fn finish(mut self) -> Key {
+        self.digest_block();
+        Key(self.hashers.0.finish(), self.hashers.1.finish())
     }
 }
 
@@ -57,8 +74,15 @@ impl Default for KeyWriter {
 
 impl std::io::Write for KeyWriter {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.write(bytes);
-        self.1.write(bytes);
+        if self.block.len() + bytes.len() > BLOCK {
+            self.digest_block();
+        }
+        if bytes.len() >= BLOCK {
+            self.hashers.0.write(bytes);
+            self.hashers.1.write(bytes);
+        } else {
+            self.block.extend_from_slice(bytes);
+        }
         Ok(bytes.len())
     }
 
@@ -76,11 +100,6 @@ pub fn key_of_json(context: Key, value: &impl Serialize) -> Key {
     // serialised fails again when rendered, which reports it.
     let _ = serde_json::to_writer(&mut writer, value);
     writer.finish()
-}
-
-/// A hash of `bytes`.
-pub fn key_of_bytes(bytes: &[u8]) -> Key {
-    Key::of(&[bytes])
 }
 
 /// The cache folder, at the dossier's root.
@@ -373,17 +392,34 @@ fn program_key() -> Key {
     })
 }
 
-/// The rendering memo: for each page path, the key of its view and of its
-/// bytes in the previous build.
+/// The rendering memo: for each page path, the key of its view in the
+/// previous build and the size and modification time of the file it wrote,
+/// so a file changed since (by hand, by another tool) is rendered again.
 #[derive(Debug, Default)]
 pub struct PageMemo {
     /// The manifest file, when enabled.
     file: Option<PathBuf>,
     /// The output folder the previous build wrote.
     output: PathBuf,
-    previous: BTreeMap<String, (Key, Key)>,
-    current: Mutex<BTreeMap<String, (Key, Key)>>,
+    previous: BTreeMap<String, (Key, FileStamp)>,
+    current: Mutex<BTreeMap<String, Key>>,
     reused: Mutex<usize>,
+}
+
+/// A file's size and modification time, in nanoseconds since 1970.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp(u64, u128);
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = fs::metadata(path).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(FileStamp(meta.len(), modified.as_nanos()))
+    }
 }
 
 impl PageMemo {
@@ -428,9 +464,12 @@ impl PageMemo {
             .previous
             .get(path)
             .filter(|(previous_view, _)| *previous_view == view)
-            .and_then(|(_, content)| {
-                let bytes = fs::read(self.output.join(path)).ok()?;
-                (key_of_bytes(&bytes) == *content).then_some(bytes)
+            .and_then(|(_, stamp)| {
+                let file = self.output.join(path);
+                let bytes = fs::read(&file).ok()?;
+                let unchanged = FileStamp::of(&file) == Some(*stamp)
+                    && bytes.len() as u64 == stamp.0;
+                unchanged.then_some(bytes)
             });
         let bytes = match reused {
             Some(bytes) => {
@@ -439,7 +478,7 @@ impl PageMemo {
             }
             None => render()?,
         };
-        lock(&self.current).insert(path.to_owned(), (view, key_of_bytes(&bytes)));
+        lock(&self.current).insert(path.to_owned(), view);
         Ok(bytes)
     }
 
@@ -452,10 +491,17 @@ impl PageMemo {
     /// written.
     pub fn save(&self) {
         let Some(file) = &self.file else { return };
+        let pages = lock(&self.current)
+            .iter()
+            .filter_map(|(path, view)| {
+                let stamp = FileStamp::of(&self.output.join(path))?;
+                Some((path.clone(), (*view, stamp)))
+            })
+            .collect();
         let manifest = PageManifest {
             format: FORMAT,
             program: program_key(),
-            pages: lock(&self.current).clone(),
+            pages,
         };
         if manifest.pages == self.previous {
             return;
@@ -476,7 +522,7 @@ impl PageMemo {
 struct PageManifest {
     format: u32,
     program: Key,
-    pages: BTreeMap<String, (Key, Key)>,
+    pages: BTreeMap<String, (Key, FileStamp)>,
 }
 
 #[cfg(test)]
@@ -517,7 +563,9 @@ mod tests {
             fs::write(file.unwrap().path(), b"{\"format\":1,\"path\":").unwrap();
         }
         let second = Cache::open(dir.path());
-        let again = second.source(path, text.as_bytes(), || parse(text)).unwrap();
+        let again = second
+            .source(path, text.as_bytes(), || parse(text))
+            .unwrap();
         assert_eq!(again.0.title.value, "Title");
         assert_eq!(second.stats().parsed, 1);
     }
@@ -544,7 +592,9 @@ mod tests {
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
         cache
-            .source(Path::new("content/sources/a.txt"), text.as_bytes(), || parse(text))
+            .source(Path::new("content/sources/a.txt"), text.as_bytes(), || {
+                parse(text)
+            })
             .unwrap();
         cache.save();
         Cache::open(dir.path()).save();

@@ -211,7 +211,13 @@ mod tests {
     #[test]
     fn errors_on_zero_paginate_by() {
         assert!(parse("[build]\npaginate_by = 0\n").is_err());
-        assert_eq!(parse("[build]\npaginate_by = 7\n").unwrap().build.paginate_by, 7);
+        assert_eq!(
+            parse("[build]\npaginate_by = 7\n")
+                .unwrap()
+                .build
+                .paginate_by,
+            7
+        );
     }
 
     #[test]

@@ -63,7 +63,8 @@ pub fn check_output_folder(output: &Path, root: &Path, content: &Path) -> Result
 }
 
 /// Text of the marker file.
-const MARKER_TEXT: &str = "This folder is written by `dossier build` and replaced on every build.\n";
+const MARKER_TEXT: &str =
+    "This folder is written by `dossier build` and replaced on every build.\n";
 
 /// What writing the site did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -100,7 +101,10 @@ pub fn update_site(output: &Path, pages: &[Page]) -> Result<Written> {
     let written = Written {
         files: pages.len(),
         changed: unchanged.iter().filter(|same| !**same).count(),
-        removed: previous.iter().filter(|p| !wanted.contains(p.as_path())).count(),
+        removed: previous
+            .iter()
+            .filter(|p| !wanted.contains(p.as_path()))
+            .count(),
     };
     let marker_ok = same_bytes(&output.join(MARKER_FILE), MARKER_TEXT.as_bytes());
     if marker_ok && written.changed == 0 && written.removed == 0 {
@@ -149,7 +153,12 @@ impl Plan<'_> {
         }
         fs::create_dir_all(staging).map_err(io_error(staging))?;
         let marker_ok = same_bytes(&self.output.join(MARKER_FILE), MARKER_TEXT.as_bytes());
-        self.place(staging, Path::new(MARKER_FILE), MARKER_TEXT.as_bytes(), marker_ok)?;
+        self.place(
+            staging,
+            Path::new(MARKER_FILE),
+            MARKER_TEXT.as_bytes(),
+            marker_ok,
+        )?;
         let folders: BTreeSet<&Path> = self.relatives.iter().filter_map(|r| r.parent()).collect();
         for folder in folders {
             let dir = staging.join(folder);

@@ -99,8 +99,12 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     };
     builder.rebuild();
 
-    let server = Server::http(("127.0.0.1", options.port))
-        .map_err(|error| Error::Usage(format!("cannot listen on 127.0.0.1:{}: {error}", options.port)))?;
+    let server = Server::http(("127.0.0.1", options.port)).map_err(|error| {
+        Error::Usage(format!(
+            "cannot listen on 127.0.0.1:{}: {error}",
+            options.port
+        ))
+    })?;
     let port = server
         .server_addr()
         .to_ip()
@@ -201,12 +205,7 @@ fn error_text(error: &Error) -> String {
 
 /// Watches what the site is built from and rebuilds on change. The returned
 /// watcher must be kept alive.
-fn watch(
-    root: &Path,
-    config: &Config,
-    output: &Path,
-    builder: Builder,
-) -> Result<impl Drop> {
+fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Result<impl Drop> {
     let (sender, receiver) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(DEBOUNCE, sender)
         .map_err(|error| Error::with_cause("cannot watch the dossier's files", error))?;
@@ -224,10 +223,9 @@ fn watch(
         }
     }
     for (path, mode) in &watched {
-        debouncer
-            .watcher()
-            .watch(path, *mode)
-            .map_err(|error| Error::with_cause(format!("cannot watch {}", path.display()), error))?;
+        debouncer.watcher().watch(path, *mode).map_err(|error| {
+            Error::with_cause(format!("cannot watch {}", path.display()), error)
+        })?;
     }
     let ignored = Ignored {
         output: absolute(output),
@@ -262,7 +260,11 @@ impl Ignored {
         if path.starts_with(&self.output) || path.starts_with(&self.cache) {
             return true;
         }
-        let parent_name = self.output.file_name().unwrap_or_default().to_string_lossy();
+        let parent_name = self
+            .output
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         // Staging and old copies of the output sit beside it.
         let beside_output = name.starts_with(&format!(".{parent_name}."));
@@ -616,13 +618,23 @@ mod tests {
             site.target("/sources/a%20b.html?x=1"),
             Target::File("sources/a b.html".into())
         );
-        assert_eq!(site.target("/__dossier/wait?since=3"), Target::Wait(Some(3)));
+        assert_eq!(
+            site.target("/__dossier/wait?since=3"),
+            Target::Wait(Some(3))
+        );
     }
 
     #[test]
     fn paths_leaving_the_output_are_refused() {
         let site = site("/");
-        for url in ["/../secret", "/%2e%2e/secret", "/a/%2E%2E/%2E%2E/x", "/a%2f..%2f..%2fx", "/..%5cx", "/%zz"] {
+        for url in [
+            "/../secret",
+            "/%2e%2e/secret",
+            "/a/%2E%2E/%2E%2E/x",
+            "/a%2f..%2f..%2fx",
+            "/..%5cx",
+            "/%zz",
+        ] {
             assert_eq!(site.target(url), Target::NotFound, "{url}");
         }
     }
@@ -655,7 +667,14 @@ mod tests {
 
     #[test]
     fn editors_temporary_files_are_ignored() {
-        for name in [".index.md.swp", "a.md~", "4913", ".#a.md", "#a.md#", "a.md.tmp"] {
+        for name in [
+            ".index.md.swp",
+            "a.md~",
+            "4913",
+            ".#a.md",
+            "#a.md#",
+            "a.md.tmp",
+        ] {
             assert!(is_editor_temporary(name), "{name}");
         }
         assert!(!is_editor_temporary("a.md"));

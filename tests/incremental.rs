@@ -23,7 +23,10 @@ fn clean_build(dossier: &TestDossier) -> BTreeMap<String, Vec<u8>> {
         fresh.path().join("book.toml"),
     )
     .unwrap();
-    copy_tree(&dossier.root().join("content"), &fresh.path().join("content"));
+    copy_tree(
+        &dossier.root().join("content"),
+        &fresh.path().join("content"),
+    );
     build(fresh.path(), &BuildOptions::default()).unwrap();
     BuiltSite::new(fresh.path().join("public")).snapshot()
 }
@@ -81,7 +84,11 @@ fn incremental_builds_match_clean_builds_through_edits_additions_renames_and_del
 
     let edited = source_file(&dossier, 1);
     let text = fs::read_to_string(&edited).unwrap();
-    fs::write(&edited, format!("{text}\nVladimir Putin met Sergey Lavrov in Vienna.\n")).unwrap();
+    fs::write(
+        &edited,
+        format!("{text}\nVladimir Putin met Sergey Lavrov in Vienna.\n"),
+    )
+    .unwrap();
     assert_same_as_clean_build(&dossier, "an edit");
 
     dossier.write(
@@ -115,13 +122,19 @@ fn pages_of_removed_sources_and_entities_are_removed() {
         "+++\ntitle = \"A short-lived report\"\n+++\n\nDmitry Peskov spoke.\n",
     );
     dossier.build();
-    assert!(dossier.output().join("sources/a-short-lived-report.html").is_file());
+    assert!(dossier
+        .output()
+        .join("sources/a-short-lived-report.html")
+        .is_file());
     assert!(dossier.output().join("entities/iran.html").is_file());
 
     fs::remove_file(dossier.root().join("content/sources/zz-new.md")).unwrap();
     fs::remove_file(dossier.root().join("content/entities/iran.md")).unwrap();
     let report = dossier.build();
-    assert!(!dossier.output().join("sources/a-short-lived-report.html").exists());
+    assert!(!dossier
+        .output()
+        .join("sources/a-short-lived-report.html")
+        .exists());
     assert!(!dossier.output().join("entities/iran.html").exists());
     assert!(report.pages_changed >= 2);
 }
@@ -141,7 +154,10 @@ fn unchanged_files_keep_their_modification_time() {
     }
 
     let report = dossier.build();
-    assert_eq!(report.pages_changed, 0, "a rebuild with no change writes nothing");
+    assert_eq!(
+        report.pages_changed, 0,
+        "a rebuild with no change writes nothing"
+    );
     assert!(mtimes(&dossier.output()).values().all(|&m| m == long_ago));
 
     let edited = source_file(&dossier, 1);
@@ -166,7 +182,10 @@ fn a_corrupt_cache_is_rebuilt_not_trusted() {
         dossier.site().snapshot()
     };
     let entries = dossier.root().join(CACHE_DIR).join("sources");
-    let files: Vec<_> = fs::read_dir(&entries).unwrap().map(|e| e.unwrap().path()).collect();
+    let files: Vec<_> = fs::read_dir(&entries)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert!(!files.is_empty(), "the build filled the cache");
     for (n, file) in files.iter().enumerate() {
         match n % 3 {
@@ -214,10 +233,8 @@ fn a_page_edited_in_the_output_is_rendered_again() {
 fn a_template_change_reaches_every_page_that_uses_it() {
     let dossier = TestDossier::seeds();
     dossier.build();
-    let base = fs::read_to_string(
-        common::repo_root().join("themes/default/templates/base.html"),
-    )
-    .unwrap();
+    let base =
+        fs::read_to_string(common::repo_root().join("themes/default/templates/base.html")).unwrap();
     dossier.write(
         "templates/base.html",
         &base.replace("made with dossier", "made with dossier, edited"),
@@ -232,9 +249,22 @@ fn assert_same_as_clean_build_with_templates(dossier: &TestDossier) {
     dossier.build();
     let incremental = dossier.site().snapshot();
     let fresh = tempfile::tempdir().unwrap();
-    fs::copy(dossier.root().join("book.toml"), fresh.path().join("book.toml")).unwrap();
-    copy_tree(&dossier.root().join("content"), &fresh.path().join("content"));
-    copy_tree(&dossier.root().join("templates"), &fresh.path().join("templates"));
+    fs::copy(
+        dossier.root().join("book.toml"),
+        fresh.path().join("book.toml"),
+    )
+    .unwrap();
+    copy_tree(
+        &dossier.root().join("content"),
+        &fresh.path().join("content"),
+    );
+    copy_tree(
+        &dossier.root().join("templates"),
+        &fresh.path().join("templates"),
+    );
     build(fresh.path(), &BuildOptions::default()).unwrap();
-    assert_eq!(incremental, BuiltSite::new(fresh.path().join("public")).snapshot());
+    assert_eq!(
+        incremental,
+        BuiltSite::new(fresh.path().join("public")).snapshot()
+    );
 }

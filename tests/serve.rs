@@ -121,9 +121,15 @@ fn serves_the_site_and_rebuilds_it_when_a_source_changes() {
     let (status, head, body) = server.get("/");
     assert_eq!(status, 200);
     assert!(head.contains("text/html"), "{head}");
-    assert!(body.contains("id=\"dossier-reload\""), "served pages get the reload script");
+    assert!(
+        body.contains("id=\"dossier-reload\""),
+        "served pages get the reload script"
+    );
     let on_disk = std::fs::read_to_string(dossier.output().join("index.html")).unwrap();
-    assert!(!on_disk.contains("dossier-reload"), "the built site has no reload script");
+    assert!(
+        !on_disk.contains("dossier-reload"),
+        "the built site has no reload script"
+    );
 
     let (status, head, _) = server.get("/static/style.css");
     assert_eq!(status, 200);
@@ -154,11 +160,22 @@ fn a_build_error_is_shown_over_the_last_good_site_until_fixed() {
     );
     let (generation, error) = server.build_until(generation, Option::is_some);
     let error = error.unwrap();
-    assert!(error.contains("broken.md"), "the error names the file: {error}");
+    assert!(
+        error.contains("broken.md"),
+        "the error names the file: {error}"
+    );
     let (status, _, page) = server.get("/sources.html");
     assert_eq!(status, 200, "the last good site is still served");
-    assert!(page.contains("broken.md"), "the page carries the error for the overlay");
-    let strip = |html: &str| html.split("<script id=\"dossier-reload\">").next().unwrap().to_owned();
+    assert!(
+        page.contains("broken.md"),
+        "the page carries the error for the overlay"
+    );
+    let strip = |html: &str| {
+        html.split("<script id=\"dossier-reload\">")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
     assert_eq!(strip(&page), strip(&before));
 
     std::fs::remove_file(dossier.root().join("content/sources/broken.md")).unwrap();
@@ -179,7 +196,10 @@ fn requests_cannot_leave_the_output_folder() {
     ] {
         let (status, _, body) = server.get(path);
         assert_eq!(status, 404, "{path}");
-        assert!(!body.contains("Basic fixture\"\ndescription"), "{path}: {body}");
+        assert!(
+            !body.contains("Basic fixture\"\ndescription"),
+            "{path}: {body}"
+        );
     }
     let (status, head, body) = server.get("/no-such-page.html");
     assert_eq!(status, 404);
@@ -193,7 +213,10 @@ fn a_base_url_with_a_path_is_served_under_that_path() {
     let server = Server::start(&dossier, &["--base-url", "https://user.github.io/repo/"]);
     let (status, _, body) = server.get("/repo/");
     assert_eq!(status, 200);
-    assert!(body.contains("/repo/__dossier/wait"), "the script polls under the path");
+    assert!(
+        body.contains("/repo/__dossier/wait"),
+        "the script polls under the path"
+    );
     assert_eq!(server.get("/repo/sources.html").0, 200);
     assert_eq!(server.get("/sources.html").0, 404);
     let (status, head, _) = server.get("/");
