@@ -6,6 +6,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// How long a build runs before the spinner shows.
+const SHOW_AFTER: Duration = Duration::from_millis(300);
+
 /// Times the stages of a build, one after the other.
 pub struct Stages {
     started: Instant,
@@ -19,7 +22,8 @@ impl Stages {
     /// each stage; it appears only once a build has run for a moment.
     pub fn start(show: bool, first: &'static str) -> Self {
         let spinner = show.then(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            // Hidden at first: a quick build should not flash a spinner.
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
             bar.set_style(
                 ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -44,6 +48,9 @@ impl Stages {
         self.done.push((name, now - self.lap));
         self.lap = now;
         if let Some(spinner) = &self.spinner {
+            if spinner.is_hidden() && now - self.started > SHOW_AFTER {
+                spinner.set_draw_target(ProgressDrawTarget::stderr());
+            }
             spinner.set_message(next);
         }
     }
