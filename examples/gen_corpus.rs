@@ -348,7 +348,7 @@ fn write_hugo(out: &Path, entities: &[EntityDef], articles: &[Article]) {
         &root.join("hugo.toml"),
         "baseURL = \"https://example.org/\"\ntitle = \"Synthetic corpus\"\n\
          disableKinds = [\"RSS\", \"sitemap\", \"robotsTXT\"]\n\
-         [pagination]\npagerSize = 50\n\
+         paginate = 50\n[pagination]\npagerSize = 50\n\
          [taxonomies]\nentity = \"entities\"\n",
     );
     write(&root.join("layouts/_default/baseof.html"), HUGO_BASEOF);
