@@ -47,7 +47,7 @@ for n in $sizes; do
     corpus="$work/corpus-$n"
     "$gen" --sources "$n" --entities "$entities" --out "$corpus" >/dev/null
     d="$corpus/dossier" h="$corpus/hugo"
-    entity=$(ls "$d/content/entities" | head -1)
+    entity=$(ls "$d/content/entities" | sed -n 1p)
     for run in $(seq 1 "$runs"); do
         # dossier
         rm -rf "$d/public" "$d/.dossier-cache"
@@ -78,13 +78,18 @@ for n in $sizes; do
     done
 done
 
-# Medians per size, tool and measure.
-awk -F'\t' 'NR > 1 { key = $1 "\t" $2 "\t" $4; v[key] = v[key] " " $5; m[key] = m[key] " " $6 }
-END {
-    for (key in v) {
-        n = split(substr(v[key], 2), a, " "); asort(a)
-        k = split(substr(m[key], 2), b, " "); asort(b)
-        printf "%s\t%s\t%s\n", key, a[int((n + 1) / 2)], b[int((k + 1) / 2)]
-    }
-}' "$results" | sort -k1,1n -k3,3 -k2,2 | column -t -N sources,tool,measure,median,peak_kb
+# Medians per size, tool and measure (of the wall time and of peak memory).
+median() { # column: prints "sources tool measure median" per group
+    awk -F'\t' '$3 != "-"' "$results" | tail -n +2 | sort -t"$(printf '\t')" -k1,1n -k2,2 -k4,4 -k"$1","$1"g |
+        awk -F'\t' -v c="$1" '
+            function flush() { if (n) print key "\t" v[int((n + 1) / 2)] }
+            { k = $1 "\t" $2 "\t" $4; if (k != key) { flush(); key = k; n = 0 } v[++n] = $c }
+            END { flush() }'
+}
+{
+    printf 'sources\ttool\tmeasure\tmedian_s\tpeak_kb\n'
+    join -t"$(printf '\t')" <(median 5 | sed 's/\t/|/; s/\t/|/' | sort) \
+        <(median 6 | sed 's/\t/|/; s/\t/|/' | sort) | tr '|' '\t' | sort -k1,1n -k3,3 -k2,2
+    awk -F'\t' '$3 == "-" { print $1 "\t" $2 "\t" $4 "\t" $5 "\t-" }' "$results"
+} | column -t
 echo "raw results: $results"
