@@ -378,7 +378,7 @@ fn program_key() -> Key {
     *PROGRAM.get_or_init(|| {
         let version = env!("CARGO_PKG_VERSION").as_bytes();
         let identity = std::env::current_exe()
-            .and_then(|exe| fs::metadata(exe))
+            .and_then(fs::metadata)
             .map(|meta| {
                 let modified = meta
                     .modified()
@@ -467,8 +467,8 @@ impl PageMemo {
             .and_then(|(_, stamp)| {
                 let file = self.output.join(path);
                 let bytes = fs::read(&file).ok()?;
-                let unchanged = FileStamp::of(&file) == Some(*stamp)
-                    && bytes.len() as u64 == stamp.0;
+                let unchanged =
+                    FileStamp::of(&file) == Some(*stamp) && bytes.len() as u64 == stamp.0;
                 unchanged.then_some(bytes)
             });
         let bytes = match reused {
