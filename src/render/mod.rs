@@ -235,8 +235,14 @@ impl Renderer<'_> {
         (1..=total)
             .map(|number| {
                 let shown = &sources[page_range(sources.len(), per_page, number)];
+                let mut view = EntityPage::with_sources(site, index, shown);
+                // Who is named alongside is about the entity, not about the
+                // sources of one page: it is shown once, on the first.
+                if number > 1 {
+                    view.cooccurring.clear();
+                }
                 let paged = Paged {
-                    view: &EntityPage::with_sources(site, index, shown),
+                    view: &view,
                     pagination: Pagination::new(&first, number, total),
                 };
                 let path = page_path(&first, number);
