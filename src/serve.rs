@@ -17,8 +17,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::cache::CACHE_DIR;
@@ -207,7 +207,7 @@ fn error_text(error: &Error) -> String {
 /// watcher must be kept alive.
 fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Result<impl Drop> {
     let (sender, receiver) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, sender)
+    let mut debouncer = new_debouncer(DEBOUNCE, None, sender)
         .map_err(|error| Error::with_cause("cannot watch the dossier's files", error))?;
     // The root itself is watched flat, for book.toml and for folders that
     // appear later; the folders a build reads are watched deeply.
@@ -223,7 +223,7 @@ fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Resul
         }
     }
     for (path, mode) in &watched {
-        debouncer.watcher().watch(path, *mode).map_err(|error| {
+        debouncer.watch(path, *mode).map_err(|error| {
             Error::with_cause(format!("cannot watch {}", path.display()), error)
         })?;
     }
@@ -234,9 +234,12 @@ fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Resul
     std::thread::spawn(move || {
         for events in receiver {
             let Ok(events) = events else { continue };
+            // A build reads every file it watches: opening and reading are
+            // not changes.
             let relevant: BTreeSet<&Path> = events
                 .iter()
-                .map(|event| event.path.as_path())
+                .filter(|event| !event.kind.is_access())
+                .flat_map(|event| event.paths.iter().map(PathBuf::as_path))
                 .filter(|path| !ignored.covers(path))
                 .collect();
             if !relevant.is_empty() {

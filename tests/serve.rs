@@ -148,6 +148,17 @@ fn serves_the_site_and_rebuilds_it_when_a_source_changes() {
 }
 
 #[test]
+fn reading_files_does_not_trigger_a_rebuild() {
+    let dossier = TestDossier::from_fixture("basic");
+    let server = Server::start(&dossier, &[]);
+    let (before, _) = server.state(None);
+    // Several debounce periods: a build that set off another would show.
+    std::thread::sleep(Duration::from_millis(1500));
+    let (after, _) = server.state(None);
+    assert_eq!(before, after, "a build's own reads set off builds");
+}
+
+#[test]
 fn a_build_error_is_shown_over_the_last_good_site_until_fixed() {
     let dossier = TestDossier::from_fixture("basic");
     let server = Server::start(&dossier, &[]);
