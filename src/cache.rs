@@ -18,6 +18,10 @@
 //! the previous build, and whose file in the output still holds the bytes
 //! that build wrote, is taken from that file instead of being rendered
 //! again. Views are the templates' whole input, so this is exact.
+//!
+//! And when nothing a build reads has changed (program, settings, theme, every
+//! content file) and the output is as the last build left it, the build has
+//! nothing to do and reports what the last one did.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -523,6 +527,112 @@ struct PageManifest {
     format: u32,
     program: Key,
     pages: BTreeMap<String, (Key, FileStamp)>,
+}
+
+/// What a build reported, kept so that a build with nothing to do can
+/// report the same without running.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub files: usize,
+    pub sources: usize,
+    pub entities: usize,
+    pub mentions: usize,
+    pub drafts: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The last successful build: the fingerprint of everything it read, the
+/// size and time of every file it left in the output, and its summary.
+#[derive(Debug, Serialize, Deserialize)]
+struct SiteRecord {
+    format: u32,
+    program: Key,
+    inputs: Key,
+    files: BTreeMap<String, FileStamp>,
+    summary: Summary,
+}
+
+fn site_record_file(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("site.json")
+}
+
+/// The fingerprint of everything a build reads: the program, `settings`
+/// (the configuration as the build sees it), the theme and every file under
+/// the content folder, by path and bytes.
+pub fn inputs_key(content: &Path, theme: &crate::render::Theme, settings: &str) -> Key {
+    let mut writer = KeyWriter::new();
+    let mut add = |bytes: &[u8]| {
+        let _ = std::io::Write::write_all(&mut writer, &(bytes.len() as u64).to_le_bytes());
+        let _ = std::io::Write::write_all(&mut writer, bytes);
+    };
+    add(&program_key().to_bytes());
+    add(settings.as_bytes());
+    for (name, file) in theme.templates.iter().chain(&theme.statics) {
+        add(name.as_bytes());
+        add(&file.bytes);
+    }
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        let Ok(entry) = entry else {
+            add(b"unreadable");
+            continue;
+        };
+        add(entry.path().to_string_lossy().as_bytes());
+        if entry.file_type().is_file() {
+            add(&fs::read(entry.path()).unwrap_or_default());
+        } else if entry.path_is_symlink() {
+            add(b"symlink");
+        }
+    }
+    writer.finish()
+}
+
+/// The stamps of every file in `output`, by path relative to it.
+fn output_stamps(output: &Path) -> BTreeMap<String, FileStamp> {
+    walkdir::WalkDir::new(output)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(output).ok()?;
+            let stamp = FileStamp::of(entry.path())?;
+            Some((relative.to_string_lossy().into_owned(), stamp))
+        })
+        .collect()
+}
+
+/// The summary of the last build if it read exactly `inputs` and its output
+/// is still exactly as it left it: then there is nothing to do.
+pub fn unchanged_site(root: &Path, output: &Path, inputs: Key) -> Option<Summary> {
+    let bytes = fs::read(site_record_file(root)).ok()?;
+    let record: SiteRecord = serde_json::from_slice(&bytes).ok()?;
+    let same = record.format == FORMAT
+        && record.program == program_key()
+        && record.inputs == inputs
+        && !record.files.is_empty()
+        && output_stamps(output) == record.files;
+    same.then_some(record.summary)
+}
+
+/// Records a successful build that read `inputs` and wrote `output`.
+pub fn record_site(root: &Path, output: &Path, inputs: Key, summary: Summary) {
+    let record = SiteRecord {
+        format: FORMAT,
+        program: program_key(),
+        inputs,
+        files: output_stamps(output),
+        summary,
+    };
+    let file = site_record_file(root);
+    if let (Some(dir), Ok(bytes)) = (file.parent(), serde_json::to_vec(&record)) {
+        let _ = fs::create_dir_all(dir);
+        let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+        if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, &file).is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+    }
 }
 
 #[cfg(test)]

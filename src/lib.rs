@@ -75,6 +75,13 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         .clone()
         .unwrap_or_else(|| root.join(&config.build.output));
     let theme = render::load_theme(root, &config.dossier.theme)?;
+    let inputs = (!options.check_only).then(|| {
+        let settings = format!("{config:?}\n{output:?}");
+        cache::inputs_key(&root.join(&config.build.content), &theme, &settings)
+    });
+    if let Some(summary) = inputs.and_then(|key| cache::unchanged_site(root, &output, key)) {
+        return Ok(Report::unchanged(summary, output, stages));
+    }
     let cache = Cache::open(root);
     let content = content::load_cached(root, &config, &cache)?;
     let mut warnings = content.warnings.clone();
@@ -107,6 +114,17 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         memo.save();
         written
     };
+    if let Some(inputs) = inputs {
+        let summary = cache::Summary {
+            files: written.files,
+            sources: site.sources.len(),
+            entities: site.entities.len(),
+            mentions: site.mention_count(),
+            drafts,
+            warnings: warnings.clone(),
+        };
+        cache::record_site(root, &output, inputs, summary);
+    }
     stages.finish("write", "");
     let (stages, elapsed) = stages.end();
     Ok(Report {
@@ -139,6 +157,26 @@ fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
         })?;
     }
     Ok(config)
+}
+
+impl Report {
+    /// The report of a build that found nothing changed since the last.
+    fn unchanged(summary: cache::Summary, output: PathBuf, stages: progress::Stages) -> Report {
+        let (stages, elapsed) = stages.end();
+        Report {
+            pages_written: summary.files,
+            sources: summary.sources,
+            entities: summary.entities,
+            mentions: summary.mentions,
+            drafts: summary.drafts,
+            warnings: summary.warnings,
+            output,
+            elapsed,
+            pages_changed: 0,
+            stages,
+            cache: CacheStats::default(),
+        }
+    }
 }
 
 /// The folder holding `book.toml`: `start` or the nearest folder above it.

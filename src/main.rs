@@ -121,6 +121,10 @@ fn print_warnings(warnings: &[Diagnostic]) {
 }
 
 fn print_stages(report: &Report) {
+    if report.stages.is_empty() {
+        eprintln!("  nothing changed since the last build");
+        return;
+    }
     for (stage, time) in &report.stages {
         eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
     }

@@ -207,14 +207,45 @@ fn a_corrupt_cache_is_rebuilt_not_trusted() {
 }
 
 #[test]
-fn a_second_build_takes_every_source_from_the_cache() {
+fn a_build_with_nothing_changed_does_nothing_and_reports_the_same() {
+    let dossier = TestDossier::seeds();
+    let first = dossier.build();
+    let second = dossier.build();
+    assert_eq!(second.pages_changed, 0);
+    assert!(
+        second.stages.is_empty(),
+        "no stage ran: {:?}",
+        second.stages
+    );
+    assert_eq!(
+        (
+            second.pages_written,
+            second.sources,
+            second.entities,
+            second.mentions
+        ),
+        (
+            first.pages_written,
+            first.sources,
+            first.entities,
+            first.mentions
+        )
+    );
+    assert_eq!(second.warnings, first.warnings);
+}
+
+#[test]
+fn unchanged_sources_come_from_the_cache() {
     let dossier = TestDossier::seeds();
     let first = dossier.build();
     assert_eq!(first.cache.parse_hits, 0);
+    dossier.write(
+        "content/sources/zz-new.md",
+        "+++\ntitle = \"A new report\"\n+++\n\nDmitry Peskov spoke.\n",
+    );
     let second = dossier.build();
-    assert_eq!(second.cache.parsed, 0);
-    assert_eq!(second.cache.analysed, 0);
-    assert_eq!(second.cache.parse_hits, second.sources);
+    assert_eq!(second.cache.parsed, 1);
+    assert_eq!(second.cache.parse_hits, first.sources);
 }
 
 #[test]
