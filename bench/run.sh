@@ -5,8 +5,9 @@
 #
 # For 1,000 and 10,000 sources with 500 entities it alternates the two
 # tools, RUNS times each, and measures: a full build from scratch, a no-op
-# rebuild, a rebuild after one source changes and after the catalogue (Hugo:
-# its configuration) changes; peak memory (/usr/bin/time -v), output size and
+# rebuild, a rebuild after one source changes (a paragraph added: "one-source";
+# a word changed: "one-word") and after the catalogue (Hugo: its
+# configuration) changes; peak memory (/usr/bin/time -v), output size and
 # search-index size. Raw figures go to WORKDIR/results.tsv, medians to stdout.
 # Needs: cargo, hugo (Debian: apt-get install -y hugo), GNU time.
 set -euo pipefail
@@ -39,8 +40,12 @@ measure() { # sources tool run measure dir command...
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$run" "$what" "$wall" "$peak" >> "$results"
 }
 
-touch_source() { # file: appends a sentence, as an edit would
+touch_source() { # file run: appends a paragraph, as an update would
     printf '\nA correction was appended to this article in run %s.\n' "$2" >> "$1"
+}
+
+edit_word() { # file: changes one word, as fixing a typo would
+    sed -i '0,/according to officials/s//according to some officials/' "$1"
 }
 
 for n in $sizes; do
@@ -55,6 +60,8 @@ for n in $sizes; do
         measure "$n" dossier "$run" noop "$d" "$dossier" build --quiet
         touch_source "$d/content/sources/article-00042.md" "$run"
         measure "$n" dossier "$run" one-source "$d" "$dossier" build --quiet
+        edit_word "$d/content/sources/article-00043.md"
+        measure "$n" dossier "$run" one-word "$d" "$dossier" build --quiet
         printf 'aliases = ["Alias %s"]\n' "$run" > "$work/alias"
         sed -i '/^aliases = /d' "$d/content/entities/$entity"
         sed -i "2r $work/alias" "$d/content/entities/$entity"
@@ -65,6 +72,8 @@ for n in $sizes; do
         measure "$n" hugo "$run" noop "$h" hugo --quiet
         touch_source "$h/content/articles/article-00042.md" "$run"
         measure "$n" hugo "$run" one-source "$h" hugo --quiet
+        edit_word "$h/content/articles/article-00043.md"
+        measure "$n" hugo "$run" one-word "$h" hugo --quiet
         printf '# run %s\n' "$run" >> "$h/hugo.toml"
         measure "$n" hugo "$run" catalogue "$h" hugo --quiet
     done
