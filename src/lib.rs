@@ -75,12 +75,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         .clone()
         .unwrap_or_else(|| root.join(&config.build.output));
     let theme = render::load_theme(root, &config.dossier.theme)?;
-    let inputs = (!options.check_only).then(|| {
-        let settings = format!("{config:?}\n{output:?}");
-        cache::inputs_key(&root.join(&config.build.content), &theme, &settings)
-    });
+    let inputs = inputs_key(root, &config, &theme, &output, options);
     if let Some(summary) = inputs.and_then(|key| cache::unchanged_site(root, &output, key)) {
-        return Ok(Report::unchanged(summary, output, stages));
+        return Ok(Report::new(summary, output, stages, Default::default()));
     }
     let cache = Cache::open(root);
     let content = content::load_cached(root, &config, &cache)?;
@@ -104,45 +101,45 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     let pages = render::render_site_with(&site, &theme, &memo)?;
     stages.finish("render", "writing");
 
-    let content_dir = root.join(&site.config.build.content);
-    output::check_output_folder(&output, root, &content_dir)?;
-    let written = if options.check_only {
-        output::Written::default()
-    } else {
-        let written = output::update_site(&output, &pages)?;
-        cache.save();
-        memo.save();
-        written
+    output::check_output_folder(&output, root, &root.join(&site.config.build.content))?;
+    let written = match options.check_only {
+        true => output::Written::default(),
+        false => output::update_site(&output, &pages)?,
     };
-    if let Some(inputs) = inputs {
-        let summary = cache::Summary {
-            files: written.files,
-            sources: site.sources.len(),
-            entities: site.entities.len(),
-            mentions: site.mention_count(),
-            drafts,
-            warnings: warnings.clone(),
-        };
-        cache::record_site(root, &output, inputs, summary);
-    }
-    stages.finish("write", "");
-    let (stages, elapsed) = stages.end();
-    Ok(Report {
-        pages_written: written.files,
+    let summary = cache::Summary {
+        files: written.files,
         sources: site.sources.len(),
         entities: site.entities.len(),
         mentions: site.mention_count(),
         drafts,
         warnings,
-        output,
-        elapsed,
-        pages_changed: written.changed + written.removed,
-        stages,
-        cache: CacheStats {
-            pages_reused: memo.reused(),
-            ..cache.stats()
-        },
-    })
+    };
+    if let Some(inputs) = inputs {
+        cache.save();
+        memo.save();
+        cache::record_site(root, &output, inputs, summary.clone());
+    }
+    stages.finish("write", "");
+    let stats = CacheStats {
+        pages_reused: memo.reused(),
+        ..cache.stats()
+    };
+    Ok(Report::new(summary, output, stages, stats).changed(written))
+}
+
+/// The fingerprint of everything a build reads, for builds that write.
+/// Whatever a build reads must be in it (settings, theme, content), or a
+/// change to it would be missed by the short cut for unchanged inputs.
+fn inputs_key(
+    root: &Path,
+    config: &Config,
+    theme: &render::Theme,
+    output: &Path,
+    options: &BuildOptions,
+) -> Option<cache::Key> {
+    let settings = format!("{config:?}\n{output:?}");
+    let content = root.join(&config.build.content);
+    (!options.check_only).then(|| cache::inputs_key(&content, theme, &settings))
 }
 
 /// Reads `book.toml`, with the command line's overrides.
@@ -160,8 +157,12 @@ fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
 }
 
 impl Report {
-    /// The report of a build that found nothing changed since the last.
-    fn unchanged(summary: cache::Summary, output: PathBuf, stages: progress::Stages) -> Report {
+    fn new(
+        summary: cache::Summary,
+        output: PathBuf,
+        stages: progress::Stages,
+        cache: CacheStats,
+    ) -> Report {
         let (stages, elapsed) = stages.end();
         Report {
             pages_written: summary.files,
@@ -174,8 +175,13 @@ impl Report {
             elapsed,
             pages_changed: 0,
             stages,
-            cache: CacheStats::default(),
+            cache,
         }
+    }
+
+    fn changed(mut self, written: output::Written) -> Report {
+        self.pages_changed = written.changed + written.removed;
+        self
     }
 }
 
