@@ -1,4 +1,4 @@
-//! The command line: `dossier build | check | init`.
+//! The command line: `dossier build | check | serve | init`.
 
 use std::path::PathBuf;
 
@@ -14,6 +14,14 @@ pub struct Cli {
     /// The dossier's folder (default: the nearest folder upwards holding book.toml)
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
+
+    /// Print only warnings and errors
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print the time of each stage and what the cache saved
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -36,6 +44,21 @@ pub enum Command {
     Check {
         #[command(flatten)]
         checks: Checks,
+    },
+    /// Build, serve the site on 127.0.0.1 and rebuild it when a file changes
+    Serve {
+        /// Port to listen on (0: any free port)
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the web browser
+        #[arg(long)]
+        open: bool,
+        /// Write the site here instead of [build] output
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Serve under this URL's path, as the site will be published, e.g. https://user.github.io/repo/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Create a new dossier in DIR
     Init {

@@ -14,6 +14,9 @@ use crate::error::{io_error, Diagnostic, Error, Result};
 /// The name of the configuration file that marks a dossier's root.
 pub const CONFIG_FILE: &str = "book.toml";
 
+/// Sources per page when `[build] paginate_by` is not set.
+pub const DEFAULT_PAGINATE_BY: usize = 50;
+
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -65,6 +68,10 @@ pub struct BuildConfig {
     pub content: PathBuf,
     /// Folder the site is written to, relative to the root. Default: "public".
     pub output: PathBuf,
+    /// Sources per page on entity pages, the source list and the matrix, so
+    /// no page grows without bound on a large dossier. Default: 50.
+    #[serde(alias = "paginate-by")]
+    pub paginate_by: usize,
 }
 
 impl Default for BuildConfig {
@@ -72,6 +79,7 @@ impl Default for BuildConfig {
         BuildConfig {
             content: PathBuf::from("content"),
             output: PathBuf::from("public"),
+            paginate_by: DEFAULT_PAGINATE_BY,
         }
     }
 }
@@ -88,7 +96,7 @@ impl Config {
             if error.message().contains("unknown field") {
                 diagnostic = diagnostic.with_help(
                     "known keys are title, description, language, base_url, theme and cname \
-                     under [dossier], content and output under [build]",
+                     under [dossier], content, output and paginate_by under [build]",
                 );
             }
             Error::Content(vec![diagnostic])
@@ -145,6 +153,12 @@ impl Config {
                     format!("[build] {key} must not be empty"),
                 )]));
             }
+        }
+        if self.build.paginate_by == 0 {
+            return Err(Error::Content(vec![Diagnostic::error(
+                path,
+                "[build] paginate_by must be at least 1",
+            )]));
         }
         Ok(())
     }
@@ -229,6 +243,18 @@ mod tests {
         assert_eq!(config.dossier.cname.as_deref(), Some("dossier.example.org"));
         assert!(parse("[dossier]\ncname = \"https://dossier.example.org/\"\n").is_err());
         assert!(parse("[dossier]\ncname = \"localhost\"\n").is_err());
+    }
+
+    #[test]
+    fn errors_on_zero_paginate_by() {
+        assert!(parse("[build]\npaginate_by = 0\n").is_err());
+        assert_eq!(
+            parse("[build]\npaginate_by = 7\n")
+                .unwrap()
+                .build
+                .paginate_by,
+            7
+        );
     }
 
     #[test]

@@ -73,7 +73,10 @@ pub fn init(dir: &Path, theme: &str) -> Result<()> {
             dir.join("content/entities/example-person.md"),
             EXAMPLE_ENTITY.to_owned(),
         ),
-        (dir.join(".gitignore"), "/public/\n".to_owned()),
+        (
+            dir.join(".gitignore"),
+            "/public/\n/.dossier-cache/\n".to_owned(),
+        ),
     ];
     for (path, text) in files {
         if path.exists() {

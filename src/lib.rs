@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod cache;
 pub mod catalogue;
 pub mod cli;
 pub mod config;
@@ -19,17 +20,20 @@ pub mod error;
 pub mod export;
 pub mod init;
 pub mod output;
+pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
 use crate::analysis::Matcher;
+use crate::cache::{Cache, CacheStats, PageMemo};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 
@@ -50,6 +54,8 @@ pub struct BuildOptions {
     /// Write every page that can be written, leaving out bad files and pages
     /// that fail to render; the build still fails (`--keep-going`).
     pub keep_going: bool,
+    /// Show a spinner naming the stage under way (on a terminal only).
+    pub progress: bool,
 }
 
 /// What a build did.
@@ -63,40 +69,52 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     pub output: PathBuf,
     pub elapsed: Duration,
+    /// Files whose bytes changed, were added or removed since the last build.
+    pub pages_changed: usize,
+    /// The time of each stage, in pipeline order.
+    pub stages: Vec<(&'static str, Duration)>,
+    pub cache: CacheStats,
 }
 
 /// Builds the dossier at `root`.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
-    let started = Instant::now();
-    let mut config = Config::load(root)?;
-    if let Some(base_url) = &options.base_url {
-        config.dossier.base_url = Some(base_url.clone());
-        config.validate(Path::new("--base-url")).map_err(|_| {
-            Error::Usage(format!(
-                "--base-url `{base_url}` is not an absolute http(s) URL, e.g. https://user.github.io/repo/"
-            ))
-        })?;
-    }
+    let mut stages = progress::Stages::start(options.progress, "reading content");
+    let config = load_config(root, options)?;
     let output = options
         .output
         .clone()
         .unwrap_or_else(|| root.join(&config.build.output));
-    let (theme, content) = load_theme_and_content(root, &config, options)?;
+    let theme = render::load_theme(root, &config.dossier.theme)?;
+    let inputs = inputs_key(root, &config, &theme, &output, options);
+    if !options.check_only {
+        output::recover(&output)?;
+    }
+    if let Some(summary) = inputs.and_then(|key| cache::unchanged_site(root, &output, key)) {
+        return Ok(Report::new(summary, output, stages, Default::default()));
+    }
+    let cache = Cache::open(root);
+    let content = load_templates_and_content(root, &config, &theme, options, &cache)?;
     let mut warnings = content.warnings.clone();
     let mut left_out = content.errors.clone();
     let drafts = content.drafts;
+    stages.finish("load", "analysing");
 
     let (matcher, matcher_warnings) = Matcher::new(&content.entities);
     warnings.extend(matcher_warnings);
-    let analyses: Vec<_> = content
-        .sources
-        .par_iter()
-        .map(|source| analysis::analyse(source, &matcher))
+    let catalogue = cache::catalogue_key(&content.entities);
+    let analyses: Vec<_> = (content.sources.par_iter())
+        .map(|source| cache.analysis(source, catalogue, || analysis::analyse(source, &matcher)))
         .collect();
     warnings.extend(catalogue::check(&content.entities, &analyses));
+    stages.finish("analyse", "linking");
     let site = site::link(config, content, analyses);
     warnings.extend(render::feeds::missing_base_url_warning(&site.config));
-    let (pages, failed_pages) = render::render_site_partial(&site, &theme)?;
+    stages.finish("link", "rendering");
+    let memo = match options.check_only {
+        true => PageMemo::disabled(),
+        false => PageMemo::open(root, &output),
+    };
+    let (pages, failed_pages) = render::render_site_partial(&site, &theme, &memo)?;
     for (page, error) in failed_pages {
         if !options.keep_going {
             return Err(error);
@@ -112,57 +130,125 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
             warnings.into_iter().map(error::promote).collect(),
         ));
     }
+    stages.finish("render", "writing");
 
-    let content_dir = root.join(&site.config.build.content);
-    output::check_output_folder(&output, root, &content_dir)?;
-    let pages_written = if options.check_only {
-        0
-    } else {
-        output::write_site(&output, &pages)?
+    output::check_output_folder(&output, root, &root.join(&site.config.build.content))?;
+    let written = match options.check_only {
+        true => output::Written::default(),
+        false => output::update_site(&output, &pages)?,
     };
-    if !left_out.is_empty() && options.check_only {
-        return Err(Error::Content(
-            warnings.into_iter().chain(left_out).collect(),
-        ));
-    }
     if !left_out.is_empty() {
-        return Err(Error::Incomplete {
-            written: pages_written,
-            output,
-            problems: warnings.into_iter().chain(left_out).collect(),
+        let problems = warnings.into_iter().chain(left_out).collect();
+        return Err(match options.check_only {
+            true => Error::Content(problems),
+            false => Error::Incomplete {
+                written: written.files,
+                output,
+                problems,
+            },
         });
     }
-    Ok(Report {
-        pages_written,
+    let summary = cache::Summary {
+        files: written.files,
         sources: site.sources.len(),
         entities: site.entities.len(),
         mentions: site.mention_count(),
         drafts,
         warnings,
-        output,
-        elapsed: started.elapsed(),
-    })
+    };
+    if let Some(inputs) = inputs {
+        cache.save();
+        memo.save();
+        cache::record_site(root, &output, inputs, summary.clone());
+    }
+    stages.finish("write", "");
+    let stats = CacheStats {
+        pages_reused: memo.reused(),
+        ..cache.stats()
+    };
+    Ok(Report::new(summary, output, stages, stats).changed(written))
 }
 
-/// Loads the theme (compiling its templates) and the content, reporting the
-/// problems of both together when both have some.
-fn load_theme_and_content(
+/// The fingerprint of everything a build reads, for builds that write.
+/// Whatever a build reads must be in it (settings, theme, content), or a
+/// change to it would be missed by the short cut for unchanged inputs.
+fn inputs_key(
     root: &Path,
     config: &Config,
+    theme: &render::Theme,
+    output: &Path,
     options: &BuildOptions,
-) -> Result<(render::Theme, content::Content)> {
+) -> Option<cache::Key> {
+    // `--strict`, `--lossy` and `--keep-going` change what a build reports.
+    let flags = (options.strict, options.lossy, options.keep_going);
+    let settings = format!("{config:?}\n{output:?}\n{flags:?}");
+    let content = root.join(&config.build.content);
+    (!options.check_only).then(|| cache::inputs_key(&content, theme, &settings))
+}
+
+/// Reads `book.toml`, with the command line's overrides.
+fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
+    let mut config = Config::load(root)?;
+    if let Some(base_url) = &options.base_url {
+        config.dossier.base_url = Some(base_url.clone());
+        config.validate(Path::new("--base-url")).map_err(|_| {
+            Error::Usage(format!(
+                "--base-url `{base_url}` is not an absolute http(s) URL, e.g. https://user.github.io/repo/"
+            ))
+        })?;
+    }
+    Ok(config)
+}
+
+impl Report {
+    fn new(
+        summary: cache::Summary,
+        output: PathBuf,
+        stages: progress::Stages,
+        cache: CacheStats,
+    ) -> Report {
+        let (stages, elapsed) = stages.end();
+        Report {
+            pages_written: summary.files,
+            sources: summary.sources,
+            entities: summary.entities,
+            mentions: summary.mentions,
+            drafts: summary.drafts,
+            warnings: summary.warnings,
+            output,
+            elapsed,
+            pages_changed: 0,
+            stages,
+            cache,
+        }
+    }
+
+    fn changed(mut self, written: output::Written) -> Report {
+        self.pages_changed = written.changed + written.removed;
+        self
+    }
+}
+
+/// Compiles the theme's templates and loads the content, reporting the
+/// problems of both together when both have some.
+fn load_templates_and_content(
+    root: &Path,
+    config: &Config,
+    theme: &render::Theme,
+    options: &BuildOptions,
+    cache: &Cache,
+) -> Result<content::Content> {
     // Compiling the templates here reports their errors (on the template's
     // own file and line) together with the content's.
-    let theme = render::load_theme(root, &config.dossier.theme)
-        .and_then(|theme| render::compile_templates(&theme).map(|_| theme));
+    let templates = render::compile_templates(theme);
     let load_options = content::LoadOptions {
         lossy: options.lossy,
         keep_going: options.keep_going,
         today: content::today(),
     };
-    let content = content::load_with(root, config, &load_options);
-    match (theme, content) {
-        (Ok(theme), Ok(content)) => Ok((theme, content)),
+    let content = content::load_cached(root, config, &load_options, cache);
+    match (templates, content) {
+        (Ok(_), Ok(content)) => Ok(content),
         (Err(theme_error), Err(content_error)) => {
             let mut diagnostics = content_error.into_diagnostics(Path::new("content"));
             diagnostics.extend(theme_error.into_diagnostics(Path::new("templates")));

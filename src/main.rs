@@ -2,6 +2,7 @@
 //! outcome and maps it to an exit code (0 success, 1 content or build
 //! errors, 2 usage errors).
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -53,11 +54,37 @@ fn run(cli: Cli) -> Result<(), Error> {
                 strict: checks.strict,
                 lossy: checks.lossy,
                 keep_going: checks.keep_going,
+                progress: !cli.quiet && std::io::stderr().is_terminal(),
             };
             let report = build(&root, &options)?;
             print_warnings(&report.warnings);
-            print_summary(&report, false);
+            if cli.verbose {
+                print_stages(&report);
+            }
+            if !cli.quiet {
+                print_summary(&report, false);
+            }
             Ok(())
+        }
+        Command::Serve {
+            port,
+            open,
+            output,
+            base_url,
+        } => {
+            let root = resolve_root(cli.root)?;
+            let options = dossier::serve::ServeOptions {
+                port,
+                open,
+                build: BuildOptions {
+                    output,
+                    base_url,
+                    ..BuildOptions::default()
+                },
+                verbose: cli.verbose,
+                quiet: cli.quiet,
+            };
+            dossier::serve::serve(&root, &options)
         }
         Command::Check { checks } => {
             let root = resolve_root(cli.root)?;
@@ -70,7 +97,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             let report = build(&root, &options)?;
             print_warnings(&report.warnings);
-            print_summary(&report, true);
+            if cli.verbose {
+                print_stages(&report);
+            }
+            if !cli.quiet {
+                print_summary(&report, true);
+            }
             Ok(())
         }
         Command::Entities {
@@ -129,6 +161,25 @@ fn print_warnings(warnings: &[Diagnostic]) {
 fn use_colour() -> bool {
     use std::io::IsTerminal;
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+fn print_stages(report: &Report) {
+    if report.stages.is_empty() {
+        eprintln!("  nothing changed since the last build");
+        return;
+    }
+    for (stage, time) in &report.stages {
+        eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+    }
+    let cache = &report.cache;
+    eprintln!(
+        "  cache: {} of {} sources parsed, {} analysed, {} pages rendered; {} files changed",
+        cache.parsed,
+        cache.parsed + cache.parse_hits,
+        cache.analysed,
+        report.pages_written.saturating_sub(cache.pages_reused),
+        report.pages_changed
+    );
 }
 
 fn print_summary(report: &Report, check_only: bool) {

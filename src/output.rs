@@ -5,9 +5,18 @@
 //! previous site exactly as it was. The output folder is only ever replaced
 //! if it is empty or carries the marker of an earlier dossier build: never
 //! someone's other files.
+//!
+//! A file whose bytes did not change is hard-linked from the current site into
+//! the staging folder rather than written again (copied where links are not
+//! possible), so it keeps its modification time and a deploy diff shows only
+//! what changed. When nothing changed at all, nothing is touched.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
 
 use crate::error::{io_error, Error, Result};
 use crate::render::Page;
@@ -61,9 +70,30 @@ pub fn check_output_folder(output: &Path, root: &Path, content: &Path) -> Result
     Ok(())
 }
 
+/// Text of the marker file.
+const MARKER_TEXT: &str =
+    "This folder is written by `dossier build` and replaced on every build.\n";
+
+/// What writing the site did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files of the site.
+    pub files: usize,
+    /// Files written because they are new or their bytes changed.
+    pub changed: usize,
+    /// Files of the previous site that are gone.
+    pub removed: usize,
+}
+
 /// Writes `pages` as the new content of `output`, atomically replacing what
-/// was there. Returns the number of files written.
+/// was there. Returns the number of files of the site.
 pub fn write_site(output: &Path, pages: &[Page]) -> Result<usize> {
+    update_site(output, pages).map(|written| written.files)
+}
+
+/// Makes `output` hold exactly `pages`, atomically, writing only the files
+/// whose bytes changed.
+pub fn update_site(output: &Path, pages: &[Page]) -> Result<Written> {
     let output = absolute(output);
     let parent = output
         .parent()
@@ -74,35 +104,122 @@ pub fn write_site(output: &Path, pages: &[Page]) -> Result<usize> {
         .to_string_lossy()
         .into_owned();
     fs::create_dir_all(parent).map_err(io_error(parent))?;
+    // Before anything else, so a site left aside by a killed build is back
+    // even if this build fails.
     recover_interrupted_builds(parent, &name, &output)?;
+    let relatives = pages
+        .iter()
+        .map(|page| safe_relative_path(&page.path))
+        .collect::<Result<Vec<_>>>()?;
+    let unchanged: Vec<bool> = pages
+        .par_iter()
+        .zip(&relatives)
+        .map(|(page, relative)| same_bytes(&output.join(relative), &page.bytes))
+        .collect();
+    let previous = previous_files(&output);
+    let wanted: BTreeSet<&Path> = relatives.iter().map(PathBuf::as_path).collect();
+    let written = Written {
+        files: pages.len(),
+        changed: unchanged.iter().filter(|same| !**same).count(),
+        removed: previous
+            .iter()
+            .filter(|p| !wanted.contains(p.as_path()))
+            .count(),
+    };
+    let marker_ok = same_bytes(&output.join(MARKER_FILE), MARKER_TEXT.as_bytes());
+    if marker_ok && written.changed == 0 && written.removed == 0 {
+        return Ok(written);
+    }
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let result = write_pages(&staging, pages).and_then(|()| swap_into_place(&staging, &output));
+    let plan = Plan {
+        output: &output,
+        pages,
+        relatives: &relatives,
+        unchanged: &unchanged,
+    };
+    let result = plan
+        .stage(&staging)
+        .and_then(|()| swap_into_place(&staging, &output));
     if result.is_err() && staging.exists() {
         let _ = fs::remove_dir_all(&staging);
     }
-    result.map(|()| pages.len())
+    result.map(|()| written)
 }
 
-fn write_pages(staging: &Path, pages: &[Page]) -> Result<()> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(io_error(staging))?;
-    }
-    fs::create_dir_all(staging).map_err(io_error(staging))?;
-    let marker = staging.join(MARKER_FILE);
-    fs::write(
-        &marker,
-        "This folder is written by `dossier build` and replaced on every build.\n",
-    )
-    .map_err(io_error(&marker))?;
-    for page in pages {
-        let relative = safe_relative_path(&page.path)?;
-        let path = staging.join(relative);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io_error(dir))?;
+/// The new site: each page, where it goes, and whether the current output
+/// already holds its bytes.
+struct Plan<'a> {
+    output: &'a Path,
+    pages: &'a [Page],
+    relatives: &'a [PathBuf],
+    unchanged: &'a [bool],
+}
+
+impl Plan<'_> {
+    /// Fills the staging folder: unchanged files linked from the current
+    /// output, the others written.
+    fn stage(&self, staging: &Path) -> Result<()> {
+        if staging.exists() {
+            fs::remove_dir_all(staging).map_err(io_error(staging))?;
         }
-        fs::write(&path, &page.bytes).map_err(io_error(&path))?;
+        fs::create_dir_all(staging).map_err(io_error(staging))?;
+        let marker_ok = same_bytes(&self.output.join(MARKER_FILE), MARKER_TEXT.as_bytes());
+        self.place(
+            staging,
+            Path::new(MARKER_FILE),
+            MARKER_TEXT.as_bytes(),
+            marker_ok,
+        )?;
+        let folders: BTreeSet<&Path> = self.relatives.iter().filter_map(|r| r.parent()).collect();
+        for folder in folders {
+            let dir = staging.join(folder);
+            fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        }
+        (0..self.pages.len()).into_par_iter().try_for_each(|i| {
+            self.place(
+                staging,
+                &self.relatives[i],
+                &self.pages[i].bytes,
+                self.unchanged[i],
+            )
+        })
     }
-    Ok(())
+
+    /// Puts one file into the staging folder.
+    fn place(&self, staging: &Path, relative: &Path, bytes: &[u8], unchanged: bool) -> Result<()> {
+        let target = staging.join(relative);
+        if unchanged {
+            let current = self.output.join(relative);
+            if fs::hard_link(&current, &target).is_ok() || fs::copy(&current, &target).is_ok() {
+                return Ok(());
+            }
+        }
+        fs::write(&target, bytes).map_err(io_error(&target))
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|current| current == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// The files of the current output, relative to it, without the marker.
+fn previous_files(output: &Path) -> Vec<PathBuf> {
+    if !output.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(output)
+        .into_iter()
+        .flatten()
+        .filter(|entry| !entry.file_type().is_dir())
+        .filter_map(|entry| entry.path().strip_prefix(output).ok().map(Path::to_owned))
+        .filter(|relative| relative != Path::new(MARKER_FILE))
+        .collect()
 }
 
 /// Moves the finished staging folder to `output`, keeping the old site until
@@ -125,6 +242,20 @@ fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
         });
     }
     fs::remove_dir_all(&old).map_err(io_error(&old))
+}
+
+/// Clears what a build killed midway left beside `output` (see
+/// [`recover_interrupted_builds`]); every writing build starts with it, even
+/// one that finds nothing to do.
+pub fn recover(output: &Path) -> Result<()> {
+    let output = absolute(output);
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return Ok(());
+    };
+    if !parent.is_dir() {
+        return Ok(());
+    }
+    recover_interrupted_builds(parent, &name.to_string_lossy(), &output)
 }
 
 /// Clears what a build killed midway left beside the output: staging

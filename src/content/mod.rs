@@ -26,6 +26,7 @@ pub use entity::{Entity, EntityKind};
 pub use paragraphs::{Paragraph, ParagraphKind};
 pub use source::{Inferable, Source, SourceFormat};
 
+use crate::cache::Cache;
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::slug;
@@ -67,6 +68,17 @@ pub fn load(root: &Path, config: &Config) -> Result<Content> {
 
 /// [`load`] with options for bad files.
 pub fn load_with(root: &Path, config: &Config, options: &LoadOptions) -> Result<Content> {
+    load_cached(root, config, options, &Cache::disabled())
+}
+
+/// [`load_with`], taking each source's parse from `cache` when its bytes
+/// have not changed.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    options: &LoadOptions,
+    cache: &Cache,
+) -> Result<Content> {
     let content_dir = root.join(&config.build.content);
     if !content_dir.is_dir() {
         return Err(Error::Content(vec![Diagnostic::error(
@@ -96,7 +108,7 @@ pub fn load_with(root: &Path, config: &Config, options: &LoadOptions) -> Result<
 
     let parsed_sources: Vec<_> = source_files
         .par_iter()
-        .map(|relative| read_source(root, relative, options))
+        .map(|relative| read_source(root, relative, options, cache))
         .collect();
     let parsed_entities: Vec<_> = entity_files
         .par_iter()
@@ -275,21 +287,30 @@ fn read_file(
 /// errors.
 type Parsed<T> = std::result::Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-fn read_source(root: &Path, relative: &Path, options: &LoadOptions) -> Parsed<Option<Source>> {
-    let (text, decoding) = read_file(root, relative, options)?;
+fn read_source(
+    root: &Path,
+    relative: &Path,
+    options: &LoadOptions,
+    cache: &Cache,
+) -> Parsed<Option<Source>> {
+    let bytes = std::fs::read(root.join(relative))
+        .map_err(|error| vec![Diagnostic::error(relative, format!("cannot read: {error}"))])?;
+    let (text, decoding) =
+        text::decode_with(&bytes, relative, options.lossy).map_err(|d| vec![d])?;
     if text.trim().is_empty() {
         let warning = Diagnostic::warning(relative, "empty source skipped")
             .with_help("paste the article's text into the file, or delete it");
         return Ok((None, decoding.into_iter().chain([warning]).collect()));
     }
-    let (source, mut warnings) = source::parse_source_as_of(&text, relative, options.today)
-        .map_err(|errors| {
-            decoding
-                .clone()
-                .into_iter()
-                .chain(errors)
-                .collect::<Vec<_>>()
-        })?;
+    // The parse depends on the bytes alone, so it is cached by them.
+    let parse = || source::parse_source_as_of(&text, relative, options.today);
+    let (source, mut warnings) = cache.source(relative, &bytes, parse).map_err(|errors| {
+        decoding
+            .clone()
+            .into_iter()
+            .chain(errors)
+            .collect::<Vec<_>>()
+    })?;
     warnings.splice(0..0, decoding);
     Ok((Some(source), warnings))
 }

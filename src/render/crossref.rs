@@ -1,6 +1,12 @@
 //! The cross-reference index: an A–Z index of entities with every paragraph
 //! that mentions them, as at the back of a book, and the entity × source
 //! matrix of mention counts.
+//!
+//! On a large dossier both would grow with entities × sources, so they are
+//! paginated by source: the A–Z index, on the first page, lists each entity's
+//! newest sources up to a page's worth and links to the entity's own pages for
+//! the rest; each page of the matrix has a page's worth of source columns and
+//! the rows of the entities they mention.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +15,7 @@ use serde::Serialize;
 use crate::content::EntityKind;
 use crate::site::Site;
 
+use super::paginate::{page_count, page_range, Pagination};
 use super::views::{entity_path, source_path};
 
 #[derive(Debug, Serialize)]
@@ -17,11 +24,14 @@ pub struct CrossrefPage {
     pub matrix: Matrix,
     /// Entities of the catalogue no source mentions.
     pub unmentioned: Vec<Reference>,
-    /// Text the sources share: source × source matrix and passages.
-    pub shared: super::passages::SharedTextView,
+    /// Text the sources share: source × source matrix and passages; on
+    /// the first page only.
+    pub shared: Option<super::passages::SharedTextView>,
     /// The co-occurrence network of the most connected entities, as inline
-    /// SVG (built and escaped by `render::network`); empty if too small.
+    /// SVG (built and escaped by `render::network`); empty if too small, and
+    /// on the first page only.
     pub network: String,
+    pub pagination: Pagination,
 }
 
 #[derive(Debug, Serialize)]
@@ -39,6 +49,8 @@ pub struct IndexEntry {
     pub path: String,
     pub mentions: usize,
     pub sources: Vec<SourceRefs>,
+    /// Sources left out of `sources`, found on the entity's page.
+    pub more: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -87,8 +99,43 @@ pub struct MatrixCell {
 }
 
 impl CrossrefPage {
+    /// The whole index on one page: every source, every matrix column.
     pub fn new(site: &Site) -> Self {
+        Self::pages(site, usize::MAX).remove(0)
+    }
+
+    /// The index in pages of `per_page` sources: the A–Z index and the
+    /// unmentioned entities on the first, a slice of the matrix on each.
+    pub fn pages(site: &Site, per_page: usize) -> Vec<Self> {
         let by_date = site.sources_by_date();
+        let total = page_count(by_date.len(), per_page);
+        let (letters, unmentioned) = Self::a_to_z(site, &by_date, per_page);
+        let mut pages: Vec<Self> = (1..=total)
+            .map(|number| {
+                let columns = page_range(by_date.len(), per_page, number);
+                CrossrefPage {
+                    letters: Vec::new(),
+                    matrix: matrix(site, &by_date, columns),
+                    unmentioned: Vec::new(),
+                    shared: None,
+                    network: String::new(),
+                    pagination: Pagination::new("crossref.html", number, total),
+                }
+            })
+            .collect();
+        pages[0].letters = letters;
+        pages[0].unmentioned = unmentioned;
+        pages[0].shared = Some(super::passages::SharedTextView::new(site, &by_date));
+        pages[0].network = super::network::svg(
+            site,
+            &super::network::dossier_graph(site),
+            "",
+            "Network of the entities named in the same paragraphs",
+        );
+        pages
+    }
+
+    fn a_to_z(site: &Site, by_date: &[usize], per_page: usize) -> (Vec<Letter>, Vec<Reference>) {
         let mut letters: BTreeMap<String, Vec<(String, IndexEntry)>> = BTreeMap::new();
         let mut unmentioned = Vec::new();
         for entity in &site.entities {
@@ -106,8 +153,10 @@ impl CrossrefPage {
                 .next()
                 .filter(char::is_ascii_alphabetic)
                 .map_or("#".to_owned(), |c| c.to_ascii_uppercase().to_string());
-            let sources = by_date
+            let sources: Vec<SourceRefs> = by_date
                 .iter()
+                .filter(|&index| entity.mentions_by_source.contains_key(index))
+                .take(per_page)
                 .filter_map(|&index| {
                     let mentions = entity.mentions_by_source.get(&index)?;
                     let source = &site.sources[index];
@@ -136,6 +185,7 @@ impl CrossrefPage {
                     kind: entity.entity.kind,
                     path: entity_path(entity),
                     mentions: entity.mention_count,
+                    more: entity.mentions_by_source.len() - sources.len(),
                     sources,
                 },
             ));
@@ -150,29 +200,22 @@ impl CrossrefPage {
                 }
             })
             .collect();
-        CrossrefPage {
-            letters,
-            matrix: matrix(site, &by_date),
-            unmentioned,
-            shared: super::passages::SharedTextView::new(site, &by_date),
-            network: super::network::svg(
-                site,
-                &super::network::dossier_graph(site),
-                "",
-                "Network of the entities named in the same paragraphs",
-            ),
-        }
+        (letters, unmentioned)
     }
 }
 
-fn matrix(site: &Site, by_date: &[usize]) -> Matrix {
+/// The matrix for the sources at `columns` of `by_date`: rows for the
+/// entities those sources mention, most prominent first.
+fn matrix(site: &Site, by_date: &[usize], columns: std::ops::Range<usize>) -> Matrix {
+    let first_code = columns.start + 1;
+    let by_date = &by_date[columns];
     let columns = by_date
         .iter()
         .enumerate()
         .map(|(n, &index)| {
             let source = &site.sources[index];
             MatrixColumn {
-                code: format!("S{}", n + 1),
+                code: format!("S{}", first_code + n),
                 title: source.source.title.value.clone(),
                 path: source_path(source),
                 date: source
@@ -187,7 +230,11 @@ fn matrix(site: &Site, by_date: &[usize]) -> Matrix {
         .entities_by_prominence()
         .into_iter()
         .map(|i| &site.entities[i])
-        .filter(|entity| entity.mention_count > 0)
+        .filter(|entity| {
+            by_date
+                .iter()
+                .any(|index| entity.mentions_by_source.contains_key(index))
+        })
         .map(|entity| MatrixRow {
             name: entity.entity.name.clone(),
             kind: entity.entity.kind,

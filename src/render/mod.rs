@@ -5,6 +5,7 @@ pub mod crossref;
 pub mod feeds;
 pub mod hosting;
 pub mod network;
+pub mod paginate;
 pub mod paragraph;
 pub mod passages;
 pub mod print;
@@ -20,10 +21,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::cache::{key_of_json, Key, PageMemo};
 use crate::error::{Error, Result};
 use crate::site::Site;
 
 use crossref::CrossrefPage;
+use paginate::{page_count, page_path, page_range, Pagination};
 pub use theme::{load_theme, Theme};
 use views::{entities_by_kind, EntityPage, EntitySummary, SiteView, SourcePage, SourceSummary};
 
@@ -59,7 +62,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
 
 /// Renders every page of the site, plus the theme's static files.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
-    let (pages, failures) = render_site_partial(site, theme)?;
+    let (pages, failures) = render_site_partial(site, theme, &PageMemo::disabled())?;
     match failures.into_iter().next() {
         None => Ok(pages),
         Some((_, error)) => Err(error),
@@ -70,34 +73,26 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
 pub type PageFailure = (String, Error);
 
 /// Renders every page that can be rendered, returning them with the path and
-/// failure of each page that could not, for `--keep-going`.
-pub fn render_site_partial(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Vec<PageFailure>)> {
+/// failure of each page that could not, for `--keep-going`. Pages whose view
+/// did not change since the last build are taken from `memo`.
+pub fn render_site_partial(
+    site: &Site,
+    theme: &Theme,
+    memo: &PageMemo,
+) -> Result<(Vec<Page>, Vec<PageFailure>)> {
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let renderer = Renderer {
         tera: &tera,
         site_view: &site_view,
         theme,
+        memo,
+        shared_key: shared_key(theme, &site_view),
     };
 
-    let results = vec![
+    let per_page = site.config.build.paginate_by;
+    let mut results: Vec<(String, Result<Page>)> = vec![
         ("index.html".to_owned(), renderer.front_page(site)),
-        (
-            "sources.html".to_owned(),
-            renderer.page(
-                "sources.html",
-                "sources.html",
-                "",
-                "sources",
-                &SourcesList {
-                    sources: site
-                        .sources_by_date()
-                        .into_iter()
-                        .map(|i| SourceSummary::new(&site.sources[i]))
-                        .collect(),
-                },
-            ),
-        ),
         (
             "entities.html".to_owned(),
             renderer.page(
@@ -108,16 +103,6 @@ pub fn render_site_partial(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Vec
                 &EntitiesList {
                     groups: entities_by_kind(site),
                 },
-            ),
-        ),
-        (
-            "crossref.html".to_owned(),
-            renderer.page(
-                "crossref.html",
-                "crossref.html",
-                "",
-                "crossref",
-                &quotes_dates::CrossrefWithQuotes::new(CrossrefPage::new(site), site),
             ),
         ),
         (
@@ -133,8 +118,14 @@ pub fn render_site_partial(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Vec
         ("404.html".to_owned(), renderer.not_found(site)),
         ("print.html".to_owned(), renderer.print_page(site)),
     ];
+    results.extend(renderer.source_lists(site, per_page));
+    results.extend(renderer.crossref_pages(site, per_page));
 
     let order = site.sources_by_date();
+    let mut rank = vec![0; order.len()];
+    for (position, &index) in order.iter().enumerate() {
+        rank[index] = position;
+    }
     let source_pages: Vec<(String, Result<Page>)> = order
         .par_iter()
         .enumerate()
@@ -149,26 +140,23 @@ pub fn render_site_partial(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Vec
             (path, page)
         })
         .collect();
-    let entity_pages: Vec<(String, Result<Page>)> = (0..site.entities.len())
+    let entity_pages: Vec<Vec<(String, Result<Page>)>> = (0..site.entities.len())
         .into_par_iter()
-        .map(|index| {
-            let view = EntityPage::new(site, index);
-            let view = quotes_dates::EntityWithQuotes::new(view, site, index);
-            let path = views::entity_path(&site.entities[index]);
-            let page = renderer.page(&path, "entity.html", "../", "entities", &view);
-            (path, page)
-        })
+        .map(|index| renderer.entity_pages(site, index, &rank, per_page))
         .collect();
     let mut pages = Vec::new();
     let mut failures = Vec::new();
-    for (path, result) in results.into_iter().chain(source_pages).chain(entity_pages) {
+    let all = results
+        .into_iter()
+        .chain(source_pages)
+        .chain(entity_pages.into_iter().flatten());
+    for (path, result) in all {
         match result {
             Ok(page) => pages.push(page),
             Err(error) => failures.push((path, error)),
         }
     }
     pages.extend(search::index_files(site));
-
     pages.extend(crate::export::export_site(site)?);
 
     for (path, css) in crate::content::highlight::stylesheets() {
@@ -203,14 +191,35 @@ struct Renderer<'a> {
     site_view: &'a SiteView,
     /// Where each template came from, to name its file in errors.
     theme: &'a Theme,
+    memo: &'a PageMemo,
+    /// What every page depends on: the templates and the site-wide view.
+    shared_key: Key,
+}
+
+fn shared_key(theme: &Theme, site_view: &SiteView) -> Key {
+    let templates: Vec<(&String, &Vec<u8>)> = theme
+        .templates
+        .iter()
+        .map(|(name, file)| (name, &file.bytes))
+        .collect();
+    key_of_json(key_of_json(Key::default(), &templates), site_view)
 }
 
 #[derive(Serialize)]
 struct Empty {}
 
 #[derive(Serialize)]
-struct SourcesList {
-    sources: Vec<SourceSummary>,
+struct SourcesList<'a> {
+    sources: &'a [SourceSummary],
+    pagination: Pagination,
+}
+
+/// A page of a paginated series: the view with its place in the series.
+#[derive(Serialize)]
+struct Paged<'a, T> {
+    #[serde(flatten)]
+    view: &'a T,
+    pagination: Pagination,
 }
 
 #[derive(Serialize)]
@@ -220,7 +229,10 @@ struct EntitiesList {
 
 #[derive(Serialize)]
 struct FrontPage {
+    /// The newest sources, at most a page of them.
     sources: Vec<SourceSummary>,
+    /// All sources, for the link to the full list.
+    total_sources: usize,
     main_entities: Vec<EntitySummary>,
     groups: Vec<views::KindGroup>,
 }
@@ -231,8 +243,10 @@ impl Renderer<'_> {
             sources: site
                 .sources_by_date()
                 .into_iter()
+                .take(site.config.build.paginate_by)
                 .map(|i| SourceSummary::new(&site.sources[i]))
                 .collect(),
+            total_sources: site.sources.len(),
             main_entities: site
                 .entities_by_prominence()
                 .into_iter()
@@ -246,8 +260,89 @@ impl Renderer<'_> {
         self.page("index.html", "index.html", "", "home", &view)
     }
 
-    /// Renders `template` for the page at `path`. `root` leads from the page
-    /// to the site root; `section` marks the current navigation item.
+    /// The list of sources, newest first, a page of them at a time.
+    fn source_lists(&self, site: &Site, per_page: usize) -> Vec<(String, Result<Page>)> {
+        let sources: Vec<SourceSummary> = site
+            .sources_by_date()
+            .into_iter()
+            .map(|i| SourceSummary::new(&site.sources[i]))
+            .collect();
+        let total = page_count(sources.len(), per_page);
+        (1..=total)
+            .map(|number| {
+                let view = SourcesList {
+                    sources: &sources[page_range(sources.len(), per_page, number)],
+                    pagination: Pagination::new("sources.html", number, total),
+                };
+                let path = page_path("sources.html", number);
+                let page = self.page(&path, "sources.html", "", "sources", &view);
+                (path, page)
+            })
+            .collect()
+    }
+
+    /// The cross-reference index: the A–Z index, shared text, the network
+    /// and quotes by speaker on the first page; the matrix a page of source
+    /// columns at a time.
+    fn crossref_pages(&self, site: &Site, per_page: usize) -> Vec<(String, Result<Page>)> {
+        CrossrefPage::pages(site, per_page)
+            .into_iter()
+            .enumerate()
+            .map(|(number, view)| {
+                let view = if number == 0 {
+                    quotes_dates::CrossrefWithQuotes::new(view, site)
+                } else {
+                    quotes_dates::CrossrefWithQuotes::without_quotes(view)
+                };
+                let path = page_path("crossref.html", number + 1);
+                let page = self.page(&path, "crossref.html", "", "crossref", &view);
+                (path, page)
+            })
+            .collect()
+    }
+
+    /// An entity's pages: its mentions, a page of sources at a time, newest
+    /// first. `rank` gives each source's position in date order.
+    fn entity_pages(
+        &self,
+        site: &Site,
+        index: usize,
+        rank: &[usize],
+        per_page: usize,
+    ) -> Vec<(String, Result<Page>)> {
+        let entity = &site.entities[index];
+        let mut sources: Vec<usize> = entity.mentions_by_source.keys().copied().collect();
+        sources.sort_by_key(|&source| rank[source]);
+        let first = views::entity_path(entity);
+        let total = page_count(sources.len(), per_page);
+        (1..=total)
+            .map(|number| {
+                let shown = &sources[page_range(sources.len(), per_page, number)];
+                let mut view = EntityPage::with_sources(site, index, shown);
+                // Who is named alongside, the network, quotes and dates are
+                // about the entity, not about one page's sources: they are
+                // shown once, on the first page.
+                let view = if number == 1 {
+                    quotes_dates::EntityWithQuotes::new(view, site, index)
+                } else {
+                    view.cooccurring.clear();
+                    view.network.clear();
+                    quotes_dates::EntityWithQuotes::without_quotes(view)
+                };
+                let paged = Paged {
+                    view: &view,
+                    pagination: Pagination::new(&first, number, total),
+                };
+                let path = page_path(&first, number);
+                let page = self.page(&path, "entity.html", "../", "entities", &paged);
+                (path, page)
+            })
+            .collect()
+    }
+
+    /// Renders `template` for the page at `path`, or takes it from the memo
+    /// when its view is unchanged. `root` leads from the page to the site
+    /// root; `section` marks the current navigation item.
     fn page(
         &self,
         path: &str,
@@ -256,7 +351,22 @@ impl Renderer<'_> {
         section: &str,
         view: &impl Serialize,
     ) -> Result<Page> {
-        self.render(path, template, &self.context(path, root, section, view))
+        let view_key = || {
+            let place = [template, root, section, path].join("\n");
+            key_of_json(self.shared_key, &(place, view))
+        };
+        let bytes = self.memo.page(path, view_key, || {
+            let context = self.context(path, root, section, view);
+            let html = self.tera.render(template, &context).map_err(|error| {
+                let given = context.clone().into_json();
+                template_error::render_error(&error, self.theme, template, path, &given)
+            })?;
+            Ok::<_, Error>(html.into_bytes())
+        })?;
+        Ok(Page {
+            path: path.to_owned(),
+            bytes,
+        })
     }
 
     /// What every template sees: `site`, `root`, `section`, `page_path` and
@@ -269,16 +379,5 @@ impl Renderer<'_> {
         context.insert("page_path", path);
         context.insert("page", view);
         context
-    }
-
-    fn render(&self, path: &str, template: &str, context: &Context) -> Result<Page> {
-        let html = self.tera.render(template, context).map_err(|error| {
-            let given = context.clone().into_json();
-            template_error::render_error(&error, self.theme, template, path, &given)
-        })?;
-        Ok(Page {
-            path: path.to_owned(),
-            bytes: html.into_bytes(),
-        })
     }
 }

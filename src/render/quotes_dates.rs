@@ -54,6 +54,16 @@ impl EntityWithQuotes {
             events: entity_events(site, index),
         }
     }
+
+    /// A later page of a paginated entity: quotes and dates are on the first.
+    pub fn without_quotes(page: EntityPage) -> Self {
+        EntityWithQuotes {
+            page,
+            quotes: Vec::new(),
+            relayed_quotes: Vec::new(),
+            events: Vec::new(),
+        }
+    }
 }
 
 /// The cross-reference index with quotes by speaker.
@@ -69,6 +79,14 @@ impl CrossrefWithQuotes {
         CrossrefWithQuotes {
             page,
             speakers: quotes_by_speaker(site),
+        }
+    }
+
+    /// A later page of a paginated index: quotes are on the first.
+    pub fn without_quotes(page: CrossrefPage) -> Self {
+        CrossrefWithQuotes {
+            page,
+            speakers: Vec::new(),
         }
     }
 }

@@ -376,10 +376,23 @@ pub struct EntityPage {
 impl EntityPage {
     pub fn new(site: &Site, index: usize) -> Self {
         let entity = &site.entities[index];
-        let mentioned_in = site
-            .sources_by_date()
-            .into_iter()
-            .filter_map(|source_index| {
+        let mut sources: Vec<usize> = entity.mentions_by_source.keys().copied().collect();
+        let by_date = site.sources_by_date();
+        let mut rank = vec![0; site.sources.len()];
+        for (position, &source) in by_date.iter().enumerate() {
+            rank[source] = position;
+        }
+        sources.sort_by_key(|&source| rank[source]);
+        Self::with_sources(site, index, &sources)
+    }
+
+    /// The page showing the mentions in `sources` only (indices, in the
+    /// order shown): one page of a paginated entity.
+    pub fn with_sources(site: &Site, index: usize, sources: &[usize]) -> Self {
+        let entity = &site.entities[index];
+        let mentioned_in = sources
+            .iter()
+            .filter_map(|&source_index| {
                 let mentions = entity.mentions_by_source.get(&source_index)?;
                 let source = &site.sources[source_index];
                 let path = source_path(source);

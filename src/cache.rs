@@ -1,0 +1,714 @@
+//! The build cache: what parsing and analysis made of each source, kept in
+//! `.dossier-cache/` at the dossier's root so the next build skips that work
+//! for files that did not change.
+//!
+//! Only pure, per-source results are cached. An entry is found by a hash of
+//! the source file's path and bytes and of the running program (its size and
+//! modification time), so a new version of dossier — with new fields on
+//! `SourceAnalysis`, say — never reads entries an older one wrote. The
+//! analysis part of an entry also records the catalogue it was made with and
+//! is recomputed when the catalogue changes. Entries are JSON, which fails
+//! loudly on a missing or mistyped field; any entry that cannot be read or
+//! does not match is treated as absent and rewritten, never trusted. The
+//! folder is safe to delete at any time. Cross-source work is never cached:
+//! every build links and renders the whole site from these results.
+//!
+//! Rendering is memoised the same way, by what a template sees: a page whose
+//! view (with the templates, the site-wide values and its path) hashes as in
+//! the previous build, and whose file in the output still holds the bytes
+//! that build wrote, is taken from that file instead of being rendered
+//! again. Views are the templates' whole input, so this is exact.
+//!
+//! And when nothing a build reads has changed (program, settings, theme, every
+//! content file) and the output is as the last build left it, the build has
+//! nothing to do and reports what the last one did.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::SourceAnalysis;
+use crate::content::{Entity, Source};
+use crate::error::Diagnostic;
+
+/// Feeds everything written to it into a [`Key`], so a value can be hashed
+/// through its serialisation without building it in memory. Writes are
+/// gathered into blocks first: a serialiser writes many tiny pieces, which
+/// the hasher digests far more slowly than whole blocks.
+pub struct KeyWriter {
+    hashers: (DefaultHasher, DefaultHasher),
+    block: Vec<u8>,
+}
+
+const BLOCK: usize = 16 * 1024;
+
+impl KeyWriter {
+    pub fn new() -> Self {
+        let mut first = DefaultHasher::new();
+        let mut second = DefaultHasher::new();
+        0x6a09_e667_f3bc_c908_u64.hash(&mut first);
+        0xbb67_ae85_84ca_a73b_u64.hash(&mut second);
+        KeyWriter {
+            hashers: (first, second),
+            block: Vec::with_capacity(BLOCK),
+        }
+    }
+
+    fn digest_block(&mut self) {
+        self.hashers.0.write(&self.block);
+        self.hashers.1.write(&self.block);
+        self.block.clear();
+    }
+
+    pub fn finish(mut self) -> Key {
+        self.digest_block();
+        Key(self.hashers.0.finish(), self.hashers.1.finish())
+    }
+}
+
+impl Default for KeyWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::io::Write for KeyWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.block.len() + bytes.len() > BLOCK {
+            self.digest_block();
+        }
+        if bytes.len() >= BLOCK {
+            self.hashers.0.write(bytes);
+            self.hashers.1.write(bytes);
+        } else {
+            self.block.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The key of `value` as serialised to JSON, prefixed with `context`.
+pub fn key_of_json(context: Key, value: &impl Serialize) -> Key {
+    let mut writer = KeyWriter::new();
+    std::io::Write::write_all(&mut writer, &context.0.to_le_bytes()).ok();
+    std::io::Write::write_all(&mut writer, &context.1.to_le_bytes()).ok();
+    // Serialising to a hasher cannot fail on I/O; a value that cannot be
+    // serialised fails again when rendered, which reports it.
+    let _ = serde_json::to_writer(&mut writer, value);
+    writer.finish()
+}
+
+/// The cache folder, at the dossier's root.
+pub const CACHE_DIR: &str = ".dossier-cache";
+
+/// Bumped when the layout of the folder or of an entry changes.
+const FORMAT: u32 = 1;
+
+/// A 128-bit content hash, written as 32 hex digits.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Key(u64, u64);
+
+impl Key {
+    /// Hashes `parts` with two differently seeded hashers. The standard
+    /// hasher may change between Rust releases; the program's fingerprint in
+    /// every key makes that harmless.
+    fn of(parts: &[&[u8]]) -> Key {
+        let half = |seed: u64| {
+            let mut hasher = DefaultHasher::new();
+            seed.hash(&mut hasher);
+            for part in parts {
+                part.hash(&mut hasher);
+            }
+            hasher.finish()
+        };
+        Key(half(0x6a09_e667_f3bc_c908), half(0xbb67_ae85_84ca_a73b))
+    }
+
+    /// Combines keys and text into one key.
+    pub fn combine(parts: &[&[u8]]) -> Key {
+        Key::of(parts)
+    }
+
+    pub fn to_bytes(self) -> [u8; 16] {
+        let mut bytes = [0; 16];
+        bytes[..8].copy_from_slice(&self.0.to_le_bytes());
+        bytes[8..].copy_from_slice(&self.1.to_le_bytes());
+        bytes
+    }
+
+    fn hex(self) -> String {
+        format!("{:016x}{:016x}", self.0, self.1)
+    }
+}
+
+/// The catalogue's fingerprint: analyses made against another catalogue
+/// (other names, other order) are stale.
+pub fn catalogue_key(entities: &[Entity]) -> Key {
+    let bytes = serde_json::to_vec(entities).unwrap_or_default();
+    Key::of(&[&bytes])
+}
+
+/// One cached source: the parse result and, if made, its analysis.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    format: u32,
+    path: PathBuf,
+    source: Source,
+    warnings: Vec<Diagnostic>,
+    analysis: Option<CachedAnalysis>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedAnalysis {
+    catalogue: Key,
+    analysis: SourceAnalysis,
+}
+
+/// What the cache knows of one source during a build.
+#[derive(Debug, Default)]
+struct Slot {
+    key: Option<Key>,
+    /// An analysis read from disk, waiting to be used.
+    cached: Option<CachedAnalysis>,
+    /// The entry must be (re)written when the build succeeds.
+    dirty: Option<Entry>,
+}
+
+/// Hits and misses of one build, for `--verbose`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    pub parsed: usize,
+    pub parse_hits: usize,
+    pub analysed: usize,
+    pub analysis_hits: usize,
+    /// Pages taken from the previous build instead of rendered.
+    pub pages_reused: usize,
+}
+
+/// The cache of one build. Disabled, it computes everything and keeps
+/// nothing.
+#[derive(Debug)]
+pub struct Cache {
+    dir: Option<PathBuf>,
+    program: Key,
+    slots: Mutex<BTreeMap<PathBuf, Slot>>,
+    stats: Mutex<CacheStats>,
+}
+
+impl Cache {
+    /// The cache of the dossier at `root`.
+    pub fn open(root: &Path) -> Cache {
+        Cache {
+            dir: Some(root.join(CACHE_DIR).join("sources")),
+            program: program_key(),
+            slots: Mutex::default(),
+            stats: Mutex::default(),
+        }
+    }
+
+    /// A cache that remembers nothing.
+    pub fn disabled() -> Cache {
+        Cache {
+            dir: None,
+            program: program_key(),
+            slots: Mutex::default(),
+            stats: Mutex::default(),
+        }
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        *lock(&self.stats)
+    }
+
+    /// The parse result of the source file at `path` (relative to the root)
+    /// whose bytes are `bytes`: from the cache, or from `parse`. Errors are
+    /// never cached, so they are reported on every build.
+    pub fn source(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        parse: impl FnOnce() -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>>,
+    ) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Some(dir) = &self.dir else {
+            return parse();
+        };
+        let path_text = path.to_string_lossy();
+        let key = Key::of(&[
+            &FORMAT.to_le_bytes(),
+            &self.program.0.to_le_bytes(),
+            &self.program.1.to_le_bytes(),
+            path_text.as_bytes(),
+            bytes,
+        ]);
+        if let Some(entry) = read_entry(&dir.join(entry_name(key)), path) {
+            lock(&self.stats).parse_hits += 1;
+            let slot = Slot {
+                key: Some(key),
+                cached: entry.analysis,
+                dirty: None,
+            };
+            lock(&self.slots).insert(path.to_owned(), slot);
+            return Ok((entry.source, entry.warnings));
+        }
+        let parsed = parse()?;
+        lock(&self.stats).parsed += 1;
+        let entry = Entry {
+            format: FORMAT,
+            path: path.to_owned(),
+            source: parsed.0.clone(),
+            warnings: parsed.1.clone(),
+            analysis: None,
+        };
+        let slot = Slot {
+            key: Some(key),
+            cached: None,
+            dirty: Some(entry),
+        };
+        lock(&self.slots).insert(path.to_owned(), slot);
+        Ok(parsed)
+    }
+
+    /// The analysis of `source` against the catalogue `catalogue`: from the
+    /// cache, or from `analyse`.
+    pub fn analysis(
+        &self,
+        source: &Source,
+        catalogue: Key,
+        analyse: impl FnOnce() -> SourceAnalysis,
+    ) -> SourceAnalysis {
+        if self.dir.is_none() {
+            return analyse();
+        }
+        let cached = lock(&self.slots)
+            .get_mut(&source.path)
+            .and_then(|slot| slot.cached.take());
+        if let Some(cached) = cached.filter(|c| c.catalogue == catalogue) {
+            lock(&self.stats).analysis_hits += 1;
+            return cached.analysis;
+        }
+        let analysis = analyse();
+        lock(&self.stats).analysed += 1;
+        let mut slots = lock(&self.slots);
+        if let Some(slot) = slots.get_mut(&source.path) {
+            let dirty = slot.dirty.get_or_insert_with(|| Entry {
+                format: FORMAT,
+                path: source.path.clone(),
+                source: source.clone(),
+                warnings: Vec::new(),
+                analysis: None,
+            });
+            dirty.analysis = Some(CachedAnalysis {
+                catalogue,
+                analysis: analysis.clone(),
+            });
+        }
+        analysis
+    }
+
+    /// Writes the new entries and removes those no source uses any more.
+    /// Called only after a successful build. The cache is an optimisation:
+    /// a failure to write it is not a failure of the build.
+    pub fn save(&self) {
+        let Some(dir) = &self.dir else {
+            return;
+        };
+        let mut slots = lock(&self.slots);
+        if fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let mut keep = BTreeSet::new();
+        for slot in slots.values_mut() {
+            let Some(key) = slot.key else { continue };
+            let name = entry_name(key);
+            if let Some(entry) = slot.dirty.take() {
+                write_entry(&dir.join(&name), &entry);
+            }
+            keep.insert(name);
+        }
+        let Ok(files) = fs::read_dir(dir) else { return };
+        for file in files.flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if !keep.contains(&name) {
+                let _ = fs::remove_file(file.path());
+            }
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn entry_name(key: Key) -> String {
+    format!("{}.json", key.hex())
+}
+
+/// Reads an entry, or nothing if it is missing, unreadable, of another
+/// format or for another file.
+fn read_entry(file: &Path, path: &Path) -> Option<Entry> {
+    let bytes = fs::read(file).ok()?;
+    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+    (entry.format == FORMAT && entry.path == path && entry.source.path == path).then_some(entry)
+}
+
+/// Writes an entry under a temporary name and renames it into place, so a
+/// build killed midway never leaves half an entry under a real name.
+fn write_entry(file: &Path, entry: &Entry) {
+    let Ok(bytes) = serde_json::to_vec(entry) else {
+        return;
+    };
+    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+    if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, file).is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+}
+
+/// The running program's fingerprint: its size and modification time, so
+/// every new build of dossier starts with a fresh cache.
+fn program_key() -> Key {
+    static PROGRAM: OnceLock<Key> = OnceLock::new();
+    *PROGRAM.get_or_init(|| {
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        let identity = std::env::current_exe()
+            .and_then(fs::metadata)
+            .map(|meta| {
+                let modified = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .unwrap_or_default();
+                format!("{}:{}", meta.len(), modified.as_nanos())
+            })
+            .unwrap_or_default();
+        Key::of(&[version, identity.as_bytes()])
+    })
+}
+
+/// The rendering memo: for each page path, the key of its view in the
+/// previous build and the size and modification time of the file it wrote,
+/// so a file changed since (by hand, by another tool) is rendered again.
+#[derive(Debug, Default)]
+pub struct PageMemo {
+    /// The manifest file, when enabled.
+    file: Option<PathBuf>,
+    /// The output folder the previous build wrote.
+    output: PathBuf,
+    previous: BTreeMap<String, (Key, FileStamp)>,
+    current: Mutex<BTreeMap<String, Key>>,
+    reused: Mutex<usize>,
+}
+
+/// A file's size and modification time, in nanoseconds since 1970.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp(u64, u128);
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = fs::metadata(path).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(FileStamp(meta.len(), modified.as_nanos()))
+    }
+}
+
+impl PageMemo {
+    /// A memo that never reuses a page.
+    pub fn disabled() -> Self {
+        PageMemo::default()
+    }
+
+    /// The memo of the dossier at `root` whose site is written to `output`.
+    /// A manifest that cannot be read is an empty one.
+    pub fn open(root: &Path, output: &Path) -> Self {
+        let file = root.join(CACHE_DIR).join("pages.json");
+        let previous = fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<PageManifest>(&bytes).ok())
+            .filter(|manifest| manifest.format == FORMAT && manifest.program == program_key())
+            .map(|manifest| manifest.pages)
+            .unwrap_or_default();
+        PageMemo {
+            file: Some(file),
+            output: output.to_owned(),
+            previous,
+            current: Mutex::default(),
+            reused: Mutex::default(),
+        }
+    }
+
+    /// The bytes of the page at `path` whose view has key `view`: from the
+    /// output if the previous build wrote them for the same view, or from
+    /// `render`.
+    pub fn page<E>(
+        &self,
+        path: &str,
+        view: impl FnOnce() -> Key,
+        render: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<u8>, E> {
+        if self.file.is_none() {
+            return render();
+        }
+        let view = view();
+        let reused = self
+            .previous
+            .get(path)
+            .filter(|(previous_view, _)| *previous_view == view)
+            .and_then(|(_, stamp)| {
+                let file = self.output.join(path);
+                let bytes = fs::read(&file).ok()?;
+                let unchanged =
+                    FileStamp::of(&file) == Some(*stamp) && bytes.len() as u64 == stamp.0;
+                unchanged.then_some(bytes)
+            });
+        let bytes = match reused {
+            Some(bytes) => {
+                *lock(&self.reused) += 1;
+                bytes
+            }
+            None => render()?,
+        };
+        lock(&self.current).insert(path.to_owned(), view);
+        Ok(bytes)
+    }
+
+    /// Pages taken from the previous build.
+    pub fn reused(&self) -> usize {
+        *lock(&self.reused)
+    }
+
+    /// Records this build's pages for the next; called once the site is
+    /// written.
+    pub fn save(&self) {
+        let Some(file) = &self.file else { return };
+        let pages = lock(&self.current)
+            .iter()
+            .filter_map(|(path, view)| {
+                let stamp = FileStamp::of(&self.output.join(path))?;
+                Some((path.clone(), (*view, stamp)))
+            })
+            .collect();
+        let manifest = PageManifest {
+            format: FORMAT,
+            program: program_key(),
+            pages,
+        };
+        if manifest.pages == self.previous {
+            return;
+        }
+        if let Some(dir) = file.parent() {
+            let _ = fs::create_dir_all(dir);
+        }
+        if let Ok(bytes) = serde_json::to_vec(&manifest) {
+            let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+            if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, file).is_err() {
+                let _ = fs::remove_file(&temporary);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PageManifest {
+    format: u32,
+    program: Key,
+    pages: BTreeMap<String, (Key, FileStamp)>,
+}
+
+/// What a build reported, kept so that a build with nothing to do can
+/// report the same without running.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub files: usize,
+    pub sources: usize,
+    pub entities: usize,
+    pub mentions: usize,
+    pub drafts: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The last successful build: the fingerprint of everything it read, the
+/// size and time of every file it left in the output, and its summary.
+#[derive(Debug, Serialize, Deserialize)]
+struct SiteRecord {
+    format: u32,
+    program: Key,
+    inputs: Key,
+    files: BTreeMap<String, FileStamp>,
+    summary: Summary,
+}
+
+fn site_record_file(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("site.json")
+}
+
+/// The fingerprint of everything a build reads: the program, `settings`
+/// (the configuration as the build sees it), the theme and every file under
+/// the content folder, by path and bytes.
+pub fn inputs_key(content: &Path, theme: &crate::render::Theme, settings: &str) -> Key {
+    let mut writer = KeyWriter::new();
+    let mut add = |bytes: &[u8]| {
+        let _ = std::io::Write::write_all(&mut writer, &(bytes.len() as u64).to_le_bytes());
+        let _ = std::io::Write::write_all(&mut writer, bytes);
+    };
+    add(&program_key().to_bytes());
+    add(settings.as_bytes());
+    for (name, file) in theme.templates.iter().chain(&theme.statics) {
+        add(name.as_bytes());
+        add(&file.bytes);
+    }
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        let Ok(entry) = entry else {
+            add(b"unreadable");
+            continue;
+        };
+        add(entry.path().to_string_lossy().as_bytes());
+        if entry.file_type().is_file() {
+            add(&fs::read(entry.path()).unwrap_or_default());
+        } else if entry.path_is_symlink() {
+            add(b"symlink");
+        }
+    }
+    writer.finish()
+}
+
+/// The stamps of every file in `output`, by path relative to it.
+fn output_stamps(output: &Path) -> BTreeMap<String, FileStamp> {
+    walkdir::WalkDir::new(output)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(output).ok()?;
+            let stamp = FileStamp::of(entry.path())?;
+            Some((relative.to_string_lossy().into_owned(), stamp))
+        })
+        .collect()
+}
+
+/// The summary of the last build if it read exactly `inputs` and its output
+/// is still exactly as it left it: then there is nothing to do.
+pub fn unchanged_site(root: &Path, output: &Path, inputs: Key) -> Option<Summary> {
+    let bytes = fs::read(site_record_file(root)).ok()?;
+    let record: SiteRecord = serde_json::from_slice(&bytes).ok()?;
+    let same = record.format == FORMAT
+        && record.program == program_key()
+        && record.inputs == inputs
+        && !record.files.is_empty()
+        && output_stamps(output) == record.files;
+    same.then_some(record.summary)
+}
+
+/// Records a successful build that read `inputs` and wrote `output`.
+pub fn record_site(root: &Path, output: &Path, inputs: Key, summary: Summary) {
+    let record = SiteRecord {
+        format: FORMAT,
+        program: program_key(),
+        inputs,
+        files: output_stamps(output),
+        summary,
+    };
+    let file = site_record_file(root);
+    if let (Some(dir), Ok(bytes)) = (file.parent(), serde_json::to_vec(&record)) {
+        let _ = fs::create_dir_all(dir);
+        let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+        if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, &file).is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::source::parse_source;
+
+    fn parse(text: &str) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
+        parse_source(text, Path::new("content/sources/a.txt"))
+    }
+
+    #[test]
+    fn a_saved_source_is_read_back_without_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke.\n";
+        let first = Cache::open(dir.path());
+        let parsed = first.source(path, text.as_bytes(), || parse(text)).unwrap();
+        first.save();
+        let second = Cache::open(dir.path());
+        let cached = second
+            .source(path, text.as_bytes(), || panic!("parsed again"))
+            .unwrap();
+        assert_eq!(cached.0, parsed.0);
+        assert_eq!(second.stats().parse_hits, 1);
+    }
+
+    #[test]
+    fn a_corrupt_entry_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke.\n";
+        let first = Cache::open(dir.path());
+        first.source(path, text.as_bytes(), || parse(text)).unwrap();
+        first.save();
+        let folder = dir.path().join(CACHE_DIR).join("sources");
+        for file in fs::read_dir(&folder).unwrap() {
+            fs::write(file.unwrap().path(), b"{\"format\":1,\"path\":").unwrap();
+        }
+        let second = Cache::open(dir.path());
+        let again = second
+            .source(path, text.as_bytes(), || parse(text))
+            .unwrap();
+        assert_eq!(again.0.title.value, "Title");
+        assert_eq!(second.stats().parsed, 1);
+    }
+
+    #[test]
+    fn an_analysis_of_another_catalogue_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke.\n";
+        let cache = Cache::open(dir.path());
+        let (source, _) = cache.source(path, text.as_bytes(), || parse(text)).unwrap();
+        cache.analysis(&source, Key(1, 1), SourceAnalysis::default);
+        cache.save();
+        let again = Cache::open(dir.path());
+        let (source, _) = again.source(path, text.as_bytes(), || parse(text)).unwrap();
+        again.analysis(&source, Key(2, 2), SourceAnalysis::default);
+        assert_eq!(again.stats().analysed, 1);
+        assert_eq!(again.stats().analysis_hits, 0);
+    }
+
+    #[test]
+    fn entries_of_removed_sources_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Title\n\nPeskov spoke.\n";
+        let cache = Cache::open(dir.path());
+        cache
+            .source(Path::new("content/sources/a.txt"), text.as_bytes(), || {
+                parse(text)
+            })
+            .unwrap();
+        cache.save();
+        Cache::open(dir.path()).save();
+        let folder = dir.path().join(CACHE_DIR).join("sources");
+        assert_eq!(fs::read_dir(folder).unwrap().count(), 0);
+    }
+}

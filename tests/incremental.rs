@@ -1,0 +1,301 @@
+//! Incremental builds: a build that reuses the cache and the previous output
+//! gives exactly the site a clean build gives, writes only what changed, and
+//! recovers from a corrupt cache.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use common::{BuiltSite, TestDossier};
+use dossier::cache::CACHE_DIR;
+use dossier::{build, BuildOptions};
+
+/// The site a build from scratch gives for the dossier as it is now: its
+/// book.toml and content copied to a fresh folder, with no cache and no
+/// previous output.
+fn clean_build(dossier: &TestDossier) -> BTreeMap<String, Vec<u8>> {
+    let fresh = tempfile::tempdir().unwrap();
+    fs::copy(
+        dossier.root().join("book.toml"),
+        fresh.path().join("book.toml"),
+    )
+    .unwrap();
+    copy_tree(
+        &dossier.root().join("content"),
+        &fresh.path().join("content"),
+    );
+    build(fresh.path(), &BuildOptions::default()).unwrap();
+    BuiltSite::new(fresh.path().join("public")).snapshot()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn assert_same_as_clean_build(dossier: &TestDossier, step: &str) {
+    dossier.build();
+    let incremental = dossier.site().snapshot();
+    let clean = clean_build(dossier);
+    let differing: Vec<_> = clean
+        .keys()
+        .chain(incremental.keys())
+        .filter(|path| clean.get(*path) != incremental.get(*path))
+        .collect();
+    assert!(differing.is_empty(), "after {step}: {differing:?} differ");
+}
+
+fn source_file(dossier: &TestDossier, index: usize) -> std::path::PathBuf {
+    let mut files: Vec<_> = fs::read_dir(dossier.root().join("content/sources"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files[index].clone()
+}
+
+fn mtimes(site: &Path) -> BTreeMap<String, SystemTime> {
+    let built = BuiltSite::new(site.to_owned());
+    built
+        .files()
+        .into_iter()
+        .map(|file| {
+            let modified = fs::metadata(site.join(&file)).unwrap().modified().unwrap();
+            (file, modified)
+        })
+        .collect()
+}
+
+#[test]
+fn incremental_builds_match_clean_builds_through_edits_additions_renames_and_deletions() {
+    let dossier = TestDossier::seeds();
+    assert_same_as_clean_build(&dossier, "the first build");
+
+    let edited = source_file(&dossier, 1);
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(
+        &edited,
+        format!("{text}\nVladimir Putin met Sergey Lavrov in Vienna.\n"),
+    )
+    .unwrap();
+    assert_same_as_clean_build(&dossier, "an edit");
+
+    dossier.write(
+        "content/sources/zz-new.md",
+        "+++\ntitle = \"A new report\"\ndate = 2024-12-20\noutlet = \"Reuters\"\n+++\n\nDmitry Peskov spoke in Moscow.\n",
+    );
+    assert_same_as_clean_build(&dossier, "an addition");
+
+    let renamed = source_file(&dossier, 2);
+    fs::rename(&renamed, renamed.with_file_name("renamed-source.txt")).unwrap();
+    assert_same_as_clean_build(&dossier, "a rename");
+
+    fs::remove_file(source_file(&dossier, 0)).unwrap();
+    assert_same_as_clean_build(&dossier, "a deletion");
+
+    dossier.write(
+        "content/entities/vienna.md",
+        "+++\nname = \"Vienna\"\nkind = \"place\"\naliases = [\"Wien\"]\n+++\n",
+    );
+    assert_same_as_clean_build(&dossier, "a catalogue edit");
+
+    fs::remove_file(dossier.root().join("content/entities/iran.md")).unwrap();
+    assert_same_as_clean_build(&dossier, "a catalogue deletion");
+}
+
+#[test]
+fn pages_of_removed_sources_and_entities_are_removed() {
+    let dossier = TestDossier::seeds();
+    dossier.write(
+        "content/sources/zz-new.md",
+        "+++\ntitle = \"A short-lived report\"\n+++\n\nDmitry Peskov spoke.\n",
+    );
+    dossier.build();
+    assert!(dossier
+        .output()
+        .join("sources/a-short-lived-report.html")
+        .is_file());
+    assert!(dossier.output().join("entities/iran.html").is_file());
+
+    fs::remove_file(dossier.root().join("content/sources/zz-new.md")).unwrap();
+    fs::remove_file(dossier.root().join("content/entities/iran.md")).unwrap();
+    let report = dossier.build();
+    assert!(!dossier
+        .output()
+        .join("sources/a-short-lived-report.html")
+        .exists());
+    assert!(!dossier.output().join("entities/iran.html").exists());
+    assert!(report.pages_changed >= 2);
+}
+
+#[test]
+fn unchanged_files_keep_their_modification_time() {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    // Date every file of the site back, so any rewrite shows.
+    let long_ago = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    for file in BuiltSite::new(dossier.output()).files() {
+        let handle = fs::File::options()
+            .write(true)
+            .open(dossier.output().join(file))
+            .unwrap();
+        handle.set_modified(long_ago).unwrap();
+    }
+
+    let report = dossier.build();
+    assert_eq!(
+        report.pages_changed, 0,
+        "a rebuild with no change writes nothing"
+    );
+    assert!(mtimes(&dossier.output()).values().all(|&m| m == long_ago));
+
+    let edited = source_file(&dossier, 1);
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(&edited, text.replacen("the", "THE", 1)).unwrap();
+    dossier.build();
+    let after = mtimes(&dossier.output());
+    let changed: Vec<_> = after.iter().filter(|(_, &m)| m != long_ago).collect();
+    let kept = after.len() - changed.len();
+    assert!(!changed.is_empty(), "the edited source's page is rewritten");
+    assert_eq!(after["static/style.css"], long_ago);
+    assert_eq!(after["404.html"], long_ago);
+    assert!(kept > changed.len(), "{changed:?}");
+    assert_same_as_clean_build(&dossier, "a one-word edit");
+}
+
+#[test]
+fn a_corrupt_cache_is_rebuilt_not_trusted() {
+    let dossier = TestDossier::seeds();
+    let clean = {
+        dossier.build();
+        dossier.site().snapshot()
+    };
+    let entries = dossier.root().join(CACHE_DIR).join("sources");
+    let files: Vec<_> = fs::read_dir(&entries)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!files.is_empty(), "the build filled the cache");
+    for (n, file) in files.iter().enumerate() {
+        match n % 3 {
+            0 => fs::write(file, b"\0\x01 not json").unwrap(),
+            1 => fs::write(file, b"").unwrap(),
+            _ => {
+                // Valid JSON of the wrong shape.
+                fs::write(file, br#"{"format":1,"path":"x","source":{}}"#).unwrap()
+            }
+        }
+    }
+    let report = dossier.build();
+    assert_eq!(report.cache.parse_hits, 0);
+    assert_eq!(dossier.site().snapshot(), clean);
+
+    fs::remove_dir_all(dossier.root().join(CACHE_DIR)).unwrap();
+    dossier.build();
+    assert_eq!(dossier.site().snapshot(), clean);
+}
+
+#[test]
+fn a_build_with_nothing_changed_does_nothing_and_reports_the_same() {
+    let dossier = TestDossier::seeds();
+    let first = dossier.build();
+    let second = dossier.build();
+    assert_eq!(second.pages_changed, 0);
+    assert!(
+        second.stages.is_empty(),
+        "no stage ran: {:?}",
+        second.stages
+    );
+    assert_eq!(
+        (
+            second.pages_written,
+            second.sources,
+            second.entities,
+            second.mentions
+        ),
+        (
+            first.pages_written,
+            first.sources,
+            first.entities,
+            first.mentions
+        )
+    );
+    assert_eq!(second.warnings, first.warnings);
+}
+
+#[test]
+fn unchanged_sources_come_from_the_cache() {
+    let dossier = TestDossier::seeds();
+    let first = dossier.build();
+    assert_eq!(first.cache.parse_hits, 0);
+    dossier.write(
+        "content/sources/zz-new.md",
+        "+++\ntitle = \"A new report\"\n+++\n\nDmitry Peskov spoke.\n",
+    );
+    let second = dossier.build();
+    assert_eq!(second.cache.parsed, 1);
+    assert_eq!(second.cache.parse_hits, first.sources);
+}
+
+#[test]
+fn a_page_edited_in_the_output_is_rendered_again() {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let index = dossier.output().join("index.html");
+    let original = fs::read(&index).unwrap();
+    fs::write(&index, b"tampered").unwrap();
+    let report = dossier.build();
+    assert_eq!(fs::read(&index).unwrap(), original);
+    assert_eq!(report.pages_changed, 1);
+}
+
+#[test]
+fn a_template_change_reaches_every_page_that_uses_it() {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let base =
+        fs::read_to_string(common::repo_root().join("themes/default/templates/base.html")).unwrap();
+    dossier.write(
+        "templates/base.html",
+        &base.replace("made with dossier", "made with dossier, edited"),
+    );
+    assert_same_as_clean_build_with_templates(&dossier);
+    let page = dossier.site().read("sources.html");
+    assert!(page.contains("made with dossier, edited"));
+}
+
+/// Like [`assert_same_as_clean_build`], for a dossier with its own templates.
+fn assert_same_as_clean_build_with_templates(dossier: &TestDossier) {
+    dossier.build();
+    let incremental = dossier.site().snapshot();
+    let fresh = tempfile::tempdir().unwrap();
+    fs::copy(
+        dossier.root().join("book.toml"),
+        fresh.path().join("book.toml"),
+    )
+    .unwrap();
+    copy_tree(
+        &dossier.root().join("content"),
+        &fresh.path().join("content"),
+    );
+    copy_tree(
+        &dossier.root().join("templates"),
+        &fresh.path().join("templates"),
+    );
+    build(fresh.path(), &BuildOptions::default()).unwrap();
+    assert_eq!(
+        incremental,
+        BuiltSite::new(fresh.path().join("public")).snapshot()
+    );
+}
