@@ -506,3 +506,34 @@ fn shared_text_with_markup_stays_text() {
     let marked: String = html.select(&marks).flat_map(|m| m.text()).collect();
     assert!(marked.contains("at dawn & would"), "{marked}");
 }
+
+#[test]
+fn the_source_matrix_stays_small_when_many_sources_share_text() {
+    let dossier = TestDossier::from_fixture("basic");
+    // Fifteen pairs of sources, each pair sharing a wire paragraph of its own.
+    let places = [
+        "Aleppo", "Homs", "Hama", "Idlib", "Daraa", "Tartus", "Latakia", "Raqqa", "Deir",
+        "Qamishli", "Palmyra", "Douma", "Manbij", "Kobani", "Jableh",
+    ];
+    for (pair, place) in places.iter().enumerate() {
+        // Words of its own, so no two pairs share a phrase.
+        let wire: Vec<String> = (1..=20).map(|k| format!("{place}{k}")).collect();
+        let wire = wire.join(" ");
+        for side in 0..2 {
+            dossier.write(
+                &format!("content/sources/pair-{pair:02}-{side}.txt"),
+                &format!("Report {pair} {side}\nLocal desk {pair} {side} opens.\n{wire}.\n"),
+            );
+        }
+    }
+    dossier.build();
+    let site = dossier.site();
+    let page = site.page("crossref.html");
+    let rows = select_texts(&page, ".shared-matrix tbody tr");
+    assert_eq!(rows.len(), 24, "the 24 sources sharing most, of 30");
+    let notes = select_texts(&page, ".shared-section > p");
+    assert!(
+        notes.iter().any(|n| n.contains("6 more share some")),
+        "{notes:?}"
+    );
+}

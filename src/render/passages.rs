@@ -2,6 +2,8 @@
 //! every other paragraph carrying them, and, on the cross-reference index, a
 //! source × source matrix of shared text with the list of all passages.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use crate::site::passages::{PassageKind, SharedPassage};
@@ -344,15 +346,29 @@ fn reference(mark: &Mark) -> String {
     )
 }
 
+/// Sources shown in the source × source matrix: those sharing the most
+/// text. A matrix of every source would grow with the square of the corpus.
+const MATRIX_SOURCES: usize = 24;
+
+/// Passages, boilerplate paragraphs and clusters listed in the index; the
+/// rest are found on the source pages, which list their own.
+const LISTED: usize = 100;
+
 /// The cross-reference index's view of shared text.
 #[derive(Debug, Serialize)]
 pub struct SharedTextView {
-    /// Rows and columns in the order of the entity × source matrix.
+    /// The sources sharing the most text, in the order of the entity ×
+    /// source matrix; rows and columns alike.
     pub rows: Vec<SharedRow>,
+    /// Sources that share text but are left out of the matrix.
+    pub rows_left_out: usize,
     pub passages: Vec<PassageView>,
+    pub passages_left_out: usize,
     /// Paragraphs left out as boilerplate.
     pub boilerplate: Vec<PassagePlace>,
+    pub boilerplate_left_out: usize,
     pub clusters: Vec<ClusterView>,
+    pub clusters_left_out: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -392,46 +408,56 @@ impl SharedTextView {
     /// `by_date` is the column order of the entity × source matrix.
     pub fn new(site: &Site, by_date: &[usize]) -> Self {
         let passages = &site.passages.passages;
-        let position: std::collections::BTreeMap<usize, usize> =
+        let position: BTreeMap<usize, usize> =
             by_date.iter().enumerate().map(|(n, &s)| (s, n)).collect();
-        let n = by_date.len();
-        let mut cells = vec![vec![(0usize, 0usize); n]; n];
+        let shown = matrix_sources(site, &position);
+        let mut cells: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
         for passage in passages {
-            let sources = passage.sources();
+            let sources: Vec<usize> = passage
+                .sources()
+                .into_iter()
+                .filter(|s| shown.contains(s))
+                .collect();
             for &a in &sources {
-                for &b in &sources {
-                    if a != b {
-                        let cell = &mut cells[position[&a]][position[&b]];
-                        cell.0 += 1;
-                        cell.1 += passage.common_words;
-                    }
+                for &b in sources.iter().filter(|&&b| b != a) {
+                    let cell = cells.entry((a, b)).or_default();
+                    cell.0 += 1;
+                    cell.1 += passage.common_words;
                 }
             }
         }
-        let rows = by_date
+        let mut order: Vec<usize> = shown.iter().copied().collect();
+        order.sort_by_key(|s| position[s]);
+        let rows = order
             .iter()
-            .enumerate()
-            .map(|(row, &index)| {
+            .map(|&index| {
                 let source = &site.sources[index];
                 SharedRow {
-                    code: format!("S{}", row + 1),
+                    code: format!("S{}", position[&index] + 1),
                     title: source.source.title.value.clone(),
                     path: source_path(source),
-                    cells: (0..n)
-                        .map(|column| {
-                            (column != row).then(|| SharedCell {
-                                passages: cells[row][column].0,
-                                words: cells[row][column].1,
+                    cells: order
+                        .iter()
+                        .map(|&column| {
+                            (column != index).then(|| {
+                                let (passages, words) =
+                                    cells.get(&(index, column)).copied().unwrap_or_default();
+                                SharedCell { passages, words }
                             })
                         })
                         .collect(),
                 }
             })
             .collect();
+        let sharing = sources_sharing(site).len();
+        let boilerplate = &site.passages.boilerplate;
+        let all_clusters = clusters(site, by_date);
         SharedTextView {
             rows,
+            rows_left_out: sharing.saturating_sub(shown.len()),
             passages: passages
                 .iter()
+                .take(LISTED)
                 .enumerate()
                 .map(|(number, passage)| PassageView {
                     anchor: format!("shared-{}", number + 1),
@@ -443,15 +469,42 @@ impl SharedTextView {
                     sources: passage.sources().len(),
                 })
                 .collect(),
-            boilerplate: site
-                .passages
-                .boilerplate
+            passages_left_out: passages.len().saturating_sub(LISTED),
+            boilerplate: boilerplate
                 .iter()
+                .take(LISTED)
                 .map(|&(s, p)| place(site, s, p))
                 .collect(),
-            clusters: clusters(site, by_date),
+            boilerplate_left_out: boilerplate.len().saturating_sub(LISTED),
+            clusters_left_out: all_clusters.len().saturating_sub(LISTED),
+            clusters: all_clusters.into_iter().take(LISTED).collect(),
         }
     }
+}
+
+/// Words each source shares with others, over every passage it carries.
+fn sources_sharing(site: &Site) -> BTreeMap<usize, usize> {
+    let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
+    for passage in &site.passages.passages {
+        let sources = passage.sources();
+        let words = passage.common_words * sources.len().saturating_sub(1);
+        for source in sources {
+            *shared.entry(source).or_default() += words;
+        }
+    }
+    shared
+}
+
+/// The sources of the matrix: those sharing the most words, ties by date
+/// order. Every source with shared text when there are few.
+fn matrix_sources(site: &Site, position: &BTreeMap<usize, usize>) -> BTreeSet<usize> {
+    let mut sharing: Vec<(usize, usize)> = sources_sharing(site).into_iter().collect();
+    sharing.sort_by(|a, b| b.1.cmp(&a.1).then(position[&a.0].cmp(&position[&b.0])));
+    sharing
+        .into_iter()
+        .take(MATRIX_SOURCES)
+        .map(|(source, _)| source)
+        .collect()
 }
 
 fn place(site: &Site, index: usize, paragraph: usize) -> PassagePlace {
