@@ -161,7 +161,8 @@ pub fn export_site(site: &Site) -> Result<Vec<Page>> {
         events: events(site),
         cooccurrences: cooccurrences(site),
     };
-    let mut json = serde_json::to_vec_pretty(&export)
+    // Compact: on a large dossier, indentation alone would add a third.
+    let mut json = serde_json::to_vec(&export)
         .map_err(|e| Error::with_cause("cannot write data/dossier.json", e))?;
     json.push(b'\n');
     Ok(vec![

@@ -229,3 +229,31 @@ fn entity_pages_show_their_part_of_the_timeline() {
     let days = site.links("entities/kremlin.html", ".entity-timeline .event-day a");
     assert!(days.iter().all(|(file, _)| file == "timeline.html"));
 }
+
+#[test]
+fn long_lists_of_quotes_are_bounded_and_counted() {
+    let dossier = TestDossier::from_fixture("basic");
+    for n in 0..30 {
+        dossier.write(
+            &format!("content/sources/briefing-{n:02}.txt"),
+            &format!(
+                "Briefing {n}\n\"We have nothing to add on point {n} today,\" Dmitry Peskov told reporters.\n"
+            ),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    let index = site.page("crossref.html");
+    let more = select_texts(&index, ".quotes-by-speaker .more");
+    assert!(more.iter().any(|m| m.starts_with("And 5 more")), "{more:?}");
+    let peskov = site.page("entities/dmitry-peskov.html");
+    assert_eq!(
+        select_texts(&peskov, ".entity-quotes .quote-entry").len(),
+        25
+    );
+    let more = select_texts(&peskov, ".entity-quotes .more");
+    assert!(
+        more.iter().any(|m| m.starts_with("And 5 more quotes")),
+        "{more:?}"
+    );
+}

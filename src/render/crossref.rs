@@ -18,6 +18,9 @@ use crate::site::Site;
 use super::paginate::{page_count, page_range, Pagination};
 use super::views::{entity_path, source_path};
 
+/// Sources listed under each entry of the A–Z index; its page lists all.
+const INDEX_SOURCES: usize = 10;
+
 #[derive(Debug, Serialize)]
 pub struct CrossrefPage {
     pub letters: Vec<Letter>,
@@ -156,7 +159,7 @@ impl CrossrefPage {
             let sources: Vec<SourceRefs> = by_date
                 .iter()
                 .filter(|&index| entity.mentions_by_source.contains_key(index))
-                .take(per_page)
+                .take(INDEX_SOURCES.min(per_page))
                 .filter_map(|&index| {
                     let mentions = entity.mentions_by_source.get(&index)?;
                     let source = &site.sources[index];

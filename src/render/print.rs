@@ -22,6 +22,8 @@ pub struct PrintPage {
     pub last_date: Option<String>,
     pub sources: Vec<PrintSource>,
     pub entities: Vec<PrintEntity>,
+    /// Older sources left out of a large dossier's printable page.
+    pub sources_left_out: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -71,9 +73,24 @@ pub struct PrintReference {
     pub count: usize,
 }
 
+/// Sources on the printable page: a document to hand to an editor, not an
+/// archive. Larger dossiers print their newest sources.
+pub const PRINTED_SOURCES: usize = 300;
+
 impl PrintPage {
     pub fn new(site: &Site) -> Self {
         let order = chronological(site);
+        let left_out = order.len().saturating_sub(PRINTED_SOURCES);
+        let order: Vec<usize> = if left_out == 0 {
+            order
+        } else {
+            let newest: std::collections::BTreeSet<usize> = site
+                .sources_by_date()
+                .into_iter()
+                .take(PRINTED_SOURCES)
+                .collect();
+            order.into_iter().filter(|s| newest.contains(s)).collect()
+        };
         let entities: Vec<&Entity> = site.entities.iter().map(|e| &e.entity).collect();
         let sources: Vec<PrintSource> = order
             .iter()
@@ -89,6 +106,7 @@ impl PrintPage {
             last_date: dates.last().map(|d| (*d).clone()),
             entities: catalogue(site, &order),
             sources,
+            sources_left_out: left_out,
         }
     }
 }

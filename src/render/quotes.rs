@@ -175,24 +175,51 @@ pub fn source_quotes(site: &Site, source: usize) -> Vec<QuoteView> {
         .collect()
 }
 
+/// Quotes listed per speaker (index) or per entity (entity page); the rest
+/// are counted, so no page grows with the corpus.
+pub const LISTED_QUOTES: usize = 25;
+
+/// A bounded list of quotes and how many there are in all.
+#[derive(Debug, Default, Serialize)]
+pub struct QuoteList {
+    pub quotes: Vec<QuoteView>,
+    pub total: usize,
+}
+
+impl QuoteList {
+    fn of(site: &Site, refs: impl Iterator<Item = QuoteRef>) -> Self {
+        let mut list = QuoteList::default();
+        for r in refs {
+            if list.quotes.len() < LISTED_QUOTES {
+                list.quotes.push(QuoteView::new(site, r));
+            }
+            list.total += 1;
+        }
+        list
+    }
+}
+
 /// The quotes an entity is the speaker of, then those it relays as
 /// channel, each list in source order.
-pub fn entity_quotes(site: &Site, entity: usize) -> (Vec<QuoteView>, Vec<QuoteView>) {
-    let spoken = site
-        .quotes
-        .by_speaker
-        .get(&entity)
-        .map(|refs| refs.iter().map(|&r| QuoteView::new(site, r)).collect())
-        .unwrap_or_default();
-    let mut relayed = Vec::new();
-    for (source, s) in site.sources.iter().enumerate() {
-        for (quote, q) in s.analysis.quotes.iter().enumerate() {
-            if q.attribution.as_ref().and_then(|a| a.channel) == Some(entity) {
-                relayed.push(QuoteView::new(site, QuoteRef { source, quote }));
-            }
-        }
-    }
-    (spoken, relayed)
+pub fn entity_quotes(site: &Site, entity: usize) -> (QuoteList, QuoteList) {
+    let spoken = QuoteList::of(
+        site,
+        site.quotes
+            .by_speaker
+            .get(&entity)
+            .into_iter()
+            .flatten()
+            .copied(),
+    );
+    let relayed = site.sources.iter().enumerate().flat_map(|(source, s)| {
+        s.analysis
+            .quotes
+            .iter()
+            .enumerate()
+            .filter(move |(_, q)| q.attribution.as_ref().and_then(|a| a.channel) == Some(entity))
+            .map(move |(quote, _)| QuoteRef { source, quote })
+    });
+    (spoken, QuoteList::of(site, relayed))
 }
 
 /// A speaker and their quotes, for the cross-reference index.
@@ -201,7 +228,9 @@ pub struct SpeakerQuotes {
     pub name: String,
     /// The entity page, when the speaker is an entity.
     pub path: Option<String>,
+    /// At most [`LISTED_QUOTES`] of them.
     pub quotes: Vec<QuoteView>,
+    pub total: usize,
 }
 
 /// Quotes by speaker: named speakers A to Z, then speakers described but
@@ -211,40 +240,44 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
         .quotes
         .by_speaker
         .iter()
-        .map(|(&entity, refs)| SpeakerQuotes {
-            name: site.entities[entity].entity.name.clone(),
-            path: Some(entity_path(&site.entities[entity])),
-            quotes: refs.iter().map(|&r| QuoteView::new(site, r)).collect(),
+        .map(|(&entity, refs)| {
+            let list = QuoteList::of(site, refs.iter().copied());
+            SpeakerQuotes {
+                name: site.entities[entity].entity.name.clone(),
+                path: Some(entity_path(&site.entities[entity])),
+                quotes: list.quotes,
+                total: list.total,
+            }
         })
         .collect();
     named.sort_by_key(|s| (s.name.to_lowercase(), s.name.clone()));
-    let mut described: std::collections::BTreeMap<String, Vec<QuoteView>> = Default::default();
+    let mut described: std::collections::BTreeMap<String, Vec<QuoteRef>> = Default::default();
     let mut unattributed = Vec::new();
     for (source, s) in site.sources.iter().enumerate() {
         for (quote, q) in s.analysis.quotes.iter().enumerate() {
-            let view = || QuoteView::new(site, QuoteRef { source, quote });
+            let at = QuoteRef { source, quote };
             match &q.attribution {
                 Some(a) if a.speaker.is_some() => {}
                 Some(_) => described
-                    .entry(format!("Unnamed: {}", view().who))
+                    .entry(format!("Unnamed: {}", QuoteView::new(site, at).who))
                     .or_default()
-                    .push(view()),
-                None => unattributed.push(view()),
+                    .push(at),
+                None => unattributed.push(at),
             }
         }
     }
-    named.extend(described.into_iter().map(|(name, quotes)| SpeakerQuotes {
-        name,
-        path: None,
-        quotes,
-    }));
-    if !unattributed.is_empty() {
-        named.push(SpeakerQuotes {
-            name: "Unattributed".to_owned(),
+    let unnamed = described
+        .into_iter()
+        .chain((!unattributed.is_empty()).then(|| ("Unattributed".to_owned(), unattributed)));
+    named.extend(unnamed.map(|(name, refs)| {
+        let list = QuoteList::of(site, refs.into_iter());
+        SpeakerQuotes {
+            name,
             path: None,
-            quotes: unattributed,
-        });
-    }
+            quotes: list.quotes,
+            total: list.total,
+        }
+    }));
     named
 }
 

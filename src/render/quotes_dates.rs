@@ -39,19 +39,27 @@ impl SourceWithQuotes {
 pub struct EntityWithQuotes {
     #[serde(flatten)]
     pub page: EntityPage,
+    /// The entity's quotes, at most a listed number of each, with totals.
     pub quotes: Vec<QuoteView>,
+    pub quotes_total: usize,
     pub relayed_quotes: Vec<QuoteView>,
+    pub relayed_total: usize,
     pub events: Vec<EventView>,
+    pub events_total: usize,
 }
 
 impl EntityWithQuotes {
     pub fn new(page: EntityPage, site: &Site, index: usize) -> Self {
         let (quotes, relayed_quotes) = entity_quotes(site, index);
+        let (events, events_total) = entity_events(site, index);
         EntityWithQuotes {
             page,
-            quotes,
-            relayed_quotes,
-            events: entity_events(site, index),
+            quotes_total: quotes.total,
+            quotes: quotes.quotes,
+            relayed_total: relayed_quotes.total,
+            relayed_quotes: relayed_quotes.quotes,
+            events_total,
+            events,
         }
     }
 
@@ -60,8 +68,11 @@ impl EntityWithQuotes {
         EntityWithQuotes {
             page,
             quotes: Vec::new(),
+            quotes_total: 0,
             relayed_quotes: Vec::new(),
+            relayed_total: 0,
             events: Vec::new(),
+            events_total: 0,
         }
     }
 }

@@ -79,7 +79,9 @@ pub struct DayView {
     pub sources: usize,
     /// The sources reporting something that day, in source order.
     pub reported_by: Vec<SourceLink>,
+    /// At most [`LISTED_EVENTS`] of the day's events.
     pub events: Vec<EventView>,
+    pub events_total: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,6 +108,7 @@ pub struct TimelinePage {
     pub days: Vec<DayView>,
     /// Dated sentences no calendar day can be given to.
     pub unresolved: Vec<EventView>,
+    pub unresolved_total: usize,
     pub disagreements: Vec<DisagreementView>,
 }
 
@@ -132,6 +135,7 @@ impl TimelinePage {
                 reported_by: day
                     .sources
                     .iter()
+                    .take(LISTED_EVENTS)
                     .map(|&i| SourceLink {
                         title: site.sources[i].source.title.value.clone(),
                         path: source_path(&site.sources[i]),
@@ -140,8 +144,10 @@ impl TimelinePage {
                 events: day
                     .events
                     .iter()
+                    .take(LISTED_EVENTS)
                     .map(|&e| EventView::new(site, &timeline.events[e]))
                     .collect(),
+                events_total: day.events.len(),
             })
             .collect();
         TimelinePage {
@@ -149,11 +155,14 @@ impl TimelinePage {
             unresolved: timeline
                 .unresolved
                 .iter()
+                .take(LISTED_EVENTS * 4)
                 .map(|&e| EventView::new(site, &timeline.events[e]))
                 .collect(),
+            unresolved_total: timeline.unresolved.len(),
             disagreements: timeline
                 .disagreements
                 .iter()
+                .take(LISTED_EVENTS * 4)
                 .map(|d| {
                     let (kind, first_figure, second_figure) = match &d.kind {
                         DisagreementKind::Date => ("date", None, None),
@@ -184,11 +193,18 @@ pub fn source_events(site: &Site, source: usize) -> Vec<EventView> {
         .collect()
 }
 
-/// An entity's part of the timeline, in calendar order.
-pub fn entity_events(site: &Site, entity: usize) -> Vec<EventView> {
-    site.timeline
-        .events_of(entity)
-        .into_iter()
-        .map(|e| EventView::new(site, &site.timeline.events[e]))
-        .collect()
+/// Dated sentences listed per day, per entity and among the undated; the
+/// rest are counted, so the timeline does not grow without bound.
+pub const LISTED_EVENTS: usize = 25;
+
+/// An entity's part of the timeline, in calendar order: at most
+/// [`LISTED_EVENTS`] of them, and how many there are.
+pub fn entity_events(site: &Site, entity: usize) -> (Vec<EventView>, usize) {
+    let events = site.timeline.events_of(entity);
+    let listed = events
+        .iter()
+        .take(LISTED_EVENTS)
+        .map(|&e| EventView::new(site, &site.timeline.events[e]))
+        .collect();
+    (listed, events.len())
 }
