@@ -318,15 +318,13 @@ impl Renderer<'_> {
         (1..=total)
             .map(|number| {
                 let shown = &sources[page_range(sources.len(), per_page, number)];
-                let mut view = EntityPage::with_sources(site, index, shown);
+                let view = EntityPage::with_sources(site, index, shown, number == 1);
                 // Who is named alongside, the network, quotes and dates are
                 // about the entity, not about one page's sources: they are
                 // shown once, on the first page.
                 let view = if number == 1 {
                     quotes_dates::EntityWithQuotes::new(view, site, index)
                 } else {
-                    view.cooccurring.clear();
-                    view.network.clear();
                     quotes_dates::EntityWithQuotes::without_quotes(view)
                 };
                 let paged = Paged {

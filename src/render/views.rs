@@ -383,12 +383,14 @@ impl EntityPage {
             rank[source] = position;
         }
         sources.sort_by_key(|&source| rank[source]);
-        Self::with_sources(site, index, &sources)
+        Self::with_sources(site, index, &sources, true)
     }
 
     /// The page showing the mentions in `sources` only (indices, in the
-    /// order shown): one page of a paginated entity.
-    pub fn with_sources(site: &Site, index: usize, sources: &[usize]) -> Self {
+    /// order shown): one page of a paginated entity. Who is named alongside
+    /// and the network are about the entity, not one page's sources: only
+    /// the `first` page has them, and only it pays for drawing them.
+    pub fn with_sources(site: &Site, index: usize, sources: &[usize], first: bool) -> Self {
         let entity = &site.entities[index];
         let mentioned_in = sources
             .iter()
@@ -417,15 +419,18 @@ impl EntityPage {
                 })
             })
             .collect();
-        let network = super::network::svg(
-            site,
-            &super::network::neighbourhood_graph(site, index),
-            "../",
-            &format!(
-                "{} and the entities named in the same paragraphs",
-                entity.entity.name
+        let network = match first {
+            true => super::network::svg(
+                site,
+                &super::network::neighbourhood_graph(site, index),
+                "../",
+                &format!(
+                    "{} and the entities named in the same paragraphs",
+                    entity.entity.name
+                ),
             ),
-        );
+            false => String::new(),
+        };
         EntityPage {
             network,
             summary: EntitySummary::new(entity),
@@ -437,6 +442,7 @@ impl EntityPage {
             cooccurring: entity
                 .cooccurring
                 .iter()
+                .filter(|_| first)
                 .map(|c| CooccurrenceView {
                     entity: EntitySummary::new(&site.entities[c.entity]),
                     sources: c.sources,
