@@ -537,3 +537,29 @@ fn the_source_matrix_stays_small_when_many_sources_share_text() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn wire_copy_reprinted_by_many_sources_is_shown_not_hidden_as_boilerplate() {
+    let dossier = TestDossier::from_fixture("basic");
+    let wire = "Officials said the convoy of forty trucks carrying flour and medicine crossed \
+                the northern border at dawn and would reach the besieged capital before the \
+                curfew on Friday evening, according to a statement from the relief agency";
+    for n in 0..12 {
+        dossier.write(
+            &format!("content/sources/reprint-{n:02}.txt"),
+            &format!("Reprint {n}\nLocal desk {n} adds its own opening line here.\n{wire}.\n"),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    let page = site.page("crossref.html");
+    let passages = select_texts(&page, ".shared-list .shared-text");
+    assert!(
+        passages
+            .iter()
+            .any(|p| p.contains("convoy of forty trucks")),
+        "{passages:?}"
+    );
+    let reprint = site.page("sources/reprint-0.html");
+    assert!(select_texts(&reprint, ".boilerplate-tag").is_empty());
+}

@@ -282,12 +282,18 @@ fn index(sources: &[PassageSource<'_>]) -> Postings {
     Postings { entries }
 }
 
+/// Paragraphs with at most this many fingerprints (about twenty words) are
+/// short enough to be a footer or a "Related Stories" line.
+const SHORT_PARAGRAPH_PRINTS: usize = 14;
+
 /// Whether text held by `holders` (distinct sources) is boilerplate: in
-/// enough sources of one known outlet, or in a large share of all sources.
-fn is_frequent(sources: &[PassageSource<'_>], holders: &BTreeSet<u32>) -> bool {
+/// enough sources of one known outlet, or, for short lines only, in a large
+/// share of all sources. A long paragraph that many sources carry is wire
+/// copy reprinted widely, which is what a reader wants to see, not hide.
+fn is_frequent(sources: &[PassageSource<'_>], holders: &BTreeSet<u32>, short: bool) -> bool {
     let corpus_threshold =
         CORPUS_BOILERPLATE_SOURCES.max(sources.len() * CORPUS_BOILERPLATE_PERCENT / 100);
-    if holders.len() >= corpus_threshold {
+    if short && holders.len() >= corpus_threshold {
         return true;
     }
     if holders.len() < OUTLET_BOILERPLATE_SOURCES {
@@ -311,7 +317,13 @@ fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) 
         .filter(|(_, holders)| holders.len() >= fewest)
         .filter(|(_, holders)| {
             let sources_holding: BTreeSet<u32> = holders.iter().map(|&(s, _)| s).collect();
-            is_frequent(sources, &sources_holding)
+            let mut lengths: Vec<usize> = holders
+                .iter()
+                .map(|&(s, p)| sources[s as usize].prints[p as usize].fingerprints.len())
+                .collect();
+            lengths.sort_unstable();
+            let short = lengths[lengths.len() / 2] <= SHORT_PARAGRAPH_PRINTS;
+            is_frequent(sources, &sources_holding, short)
         })
         .map(|(fingerprint, _)| fingerprint)
         .collect()
@@ -359,7 +371,8 @@ fn boilerplate_paragraphs(
     }
     for places in short_lines.values() {
         let holders: BTreeSet<u32> = places.iter().map(|&(s, _)| s as u32).collect();
-        if is_frequent(sources, &holders) {
+        // Lines too short to fingerprint are short by definition.
+        if is_frequent(sources, &holders, true) {
             found.extend(places.iter().copied());
         }
     }
