@@ -304,15 +304,16 @@ fn read_source(
     }
     // The parse depends on the bytes alone, so it is cached by them.
     let parse = || source::parse_source_as_of(&text, relative, options.today);
-    let (source, mut warnings) = cache.source(relative, &bytes, parse).map_err(|errors| {
-        decoding
-            .clone()
-            .into_iter()
-            .chain(errors)
-            .collect::<Vec<_>>()
-    })?;
-    warnings.splice(0..0, decoding);
-    Ok((Some(source), warnings))
+    with_decoding(decoding, cache.source(relative, &bytes, parse))
+}
+
+/// A parse result with the decoding's warning (if any) put first, on
+/// success and on failure alike.
+fn with_decoding<T>(decoding: Option<Diagnostic>, parsed: Parsed<T>) -> Parsed<Option<T>> {
+    match parsed {
+        Ok((value, warnings)) => Ok((Some(value), decoding.into_iter().chain(warnings).collect())),
+        Err(errors) => Err(decoding.into_iter().chain(errors).collect()),
+    }
 }
 
 fn read_entity(root: &Path, relative: &Path, options: &LoadOptions) -> Parsed<Option<Entity>> {
@@ -330,15 +331,7 @@ fn read_entity(root: &Path, relative: &Path, options: &LoadOptions) -> Parsed<Op
         empty if empty.is_empty() => slug::fallback_slug("entity", stem),
         slug => slug,
     };
-    let (entity, mut warnings) = entity::parse_entity(&text, relative, slug).map_err(|errors| {
-        decoding
-            .clone()
-            .into_iter()
-            .chain(errors)
-            .collect::<Vec<_>>()
-    })?;
-    warnings.splice(0..0, decoding);
-    Ok((Some(entity), warnings))
+    with_decoding(decoding, entity::parse_entity(&text, relative, slug))
 }
 
 /// Gives each source a unique slug: its front matter `slug`, else one made

@@ -80,22 +80,11 @@ fn places(site: &Site, passage: &SharedPassage, except: Option<usize>) -> Vec<Pa
         .iter()
         .filter(|o| Some(o.source) != except)
         .map(|o| {
-            let source = &site.sources[o.source];
-            let s = &source.source;
-            (
-                o.source,
-                PassagePlace {
-                    title: s.title.value.clone(),
-                    outlet: s.outlet.as_ref().map(|x| x.value.clone()),
-                    date: s
-                        .date
-                        .as_ref()
-                        .map(|d| d.value.format("%Y-%m-%d").to_string()),
-                    paragraph: o.paragraph + 1,
-                    path: format!("{}#p{}", source_path(source), o.paragraph + 1),
-                    first: o.source == first_source,
-                },
-            )
+            let place = PassagePlace {
+                first: o.source == first_source,
+                ..place(site, o.source, o.paragraph)
+            };
+            (o.source, place)
         })
         .collect();
     places.sort_by_key(|(source, place)| (rank_of(site, *source), place.paragraph));
@@ -410,7 +399,8 @@ impl SharedTextView {
         let passages = &site.passages.passages;
         let position: BTreeMap<usize, usize> =
             by_date.iter().enumerate().map(|(n, &s)| (s, n)).collect();
-        let shown = matrix_sources(site, &position);
+        let sharing = sources_sharing(site);
+        let shown = matrix_sources(&sharing, &position);
         let mut cells: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
         for passage in passages {
             let sources: Vec<usize> = passage
@@ -449,12 +439,11 @@ impl SharedTextView {
                 }
             })
             .collect();
-        let sharing = sources_sharing(site).len();
         let boilerplate = &site.passages.boilerplate;
         let all_clusters = clusters(site, by_date);
         SharedTextView {
             rows,
-            rows_left_out: sharing.saturating_sub(shown.len()),
+            rows_left_out: sharing.len().saturating_sub(shown.len()),
             passages: passages
                 .iter()
                 .take(LISTED)
@@ -497,8 +486,11 @@ fn sources_sharing(site: &Site) -> BTreeMap<usize, usize> {
 
 /// The sources of the matrix: those sharing the most words, ties by date
 /// order. Every source with shared text when there are few.
-fn matrix_sources(site: &Site, position: &BTreeMap<usize, usize>) -> BTreeSet<usize> {
-    let mut sharing: Vec<(usize, usize)> = sources_sharing(site).into_iter().collect();
+fn matrix_sources(
+    sharing: &BTreeMap<usize, usize>,
+    position: &BTreeMap<usize, usize>,
+) -> BTreeSet<usize> {
+    let mut sharing: Vec<(usize, usize)> = sharing.iter().map(|(&s, &w)| (s, w)).collect();
     sharing.sort_by(|a, b| b.1.cmp(&a.1).then(position[&a.0].cmp(&position[&b.0])));
     sharing
         .into_iter()

@@ -7,12 +7,12 @@
 
 use serde::Serialize;
 
-use crate::content::{Entity, EntityKind, ParagraphKind};
+use crate::content::{Entity, EntityKind};
 use crate::error::Result;
 use crate::site::Site;
 
 use super::paragraph::paragraph_html;
-use super::views::{entity_path, SourceSummary};
+use super::views::{block_kind, entity_path, paragraph_mentions, SourceSummary};
 use super::{Page, Renderer};
 
 #[derive(Debug, Serialize)]
@@ -129,20 +129,10 @@ fn print_source(site: &Site, index: usize, number: usize, entities: &[&Entity]) 
         .paragraphs
         .iter()
         .enumerate()
-        .map(|(i, paragraph)| {
-            let start = mentions.partition_point(|m| m.paragraph < i);
-            let end = mentions.partition_point(|m| m.paragraph <= i);
-            PrintParagraph {
-                kind: match paragraph.kind {
-                    ParagraphKind::Headline => "headline",
-                    ParagraphKind::Heading if paragraph.markup.is_none() => "heading",
-                    ParagraphKind::Item => "item",
-                    ParagraphKind::Text => "text",
-                    ParagraphKind::Heading | ParagraphKind::Block => "markdown",
-                },
-                number: i + 1,
-                html: paragraph_html(paragraph, &mentions[start..end], entities, ""),
-            }
+        .map(|(i, paragraph)| PrintParagraph {
+            kind: block_kind(paragraph),
+            number: i + 1,
+            html: paragraph_html(paragraph, paragraph_mentions(mentions, i), entities, ""),
         })
         .collect();
     let mut names: Vec<String> = source

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::analysis::Mention;
-use crate::content::{EntityKind, ParagraphKind};
+use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use crate::site::{Site, SiteEntity, SiteSource};
 
 use super::paragraph::paragraph_html;
@@ -211,13 +211,7 @@ impl SourcePage {
         for (i, paragraph) in source.source.paragraphs.iter().enumerate() {
             let here = paragraph_mentions(mentions, i);
             let block = BlockView {
-                kind: match paragraph.kind {
-                    ParagraphKind::Headline => "headline",
-                    ParagraphKind::Heading if paragraph.markup.is_none() => "heading",
-                    ParagraphKind::Item => "item",
-                    ParagraphKind::Text => "text",
-                    ParagraphKind::Heading | ParagraphKind::Block => "markdown",
-                },
+                kind: block_kind(paragraph),
                 number: i + 1,
                 anchor: format!("p{}", i + 1),
                 html: paragraph_html(paragraph, here, &entities, "../"),
@@ -282,8 +276,21 @@ impl SourcePage {
     }
 }
 
+/// How a paragraph is shown: `headline`, `heading`, `item`, `text`, or
+/// `markdown` for a Markdown block (headings included, which carry their
+/// own markup).
+pub fn block_kind(paragraph: &Paragraph) -> &'static str {
+    match paragraph.kind {
+        ParagraphKind::Headline => "headline",
+        ParagraphKind::Heading if paragraph.markup.is_none() => "heading",
+        ParagraphKind::Item => "item",
+        ParagraphKind::Text => "text",
+        ParagraphKind::Heading | ParagraphKind::Block => "markdown",
+    }
+}
+
 /// The slice of `mentions` (sorted by paragraph) in paragraph `index`.
-fn paragraph_mentions(mentions: &[Mention], index: usize) -> &[Mention] {
+pub fn paragraph_mentions(mentions: &[Mention], index: usize) -> &[Mention] {
     let start = mentions.partition_point(|m| m.paragraph < index);
     let end = mentions.partition_point(|m| m.paragraph <= index);
     &mentions[start..end]
