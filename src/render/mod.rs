@@ -28,7 +28,9 @@ use crate::site::Site;
 use crossref::CrossrefPage;
 use paginate::{page_count, page_path, page_range, Pagination};
 pub use theme::{load_theme, Theme};
-use views::{entities_by_kind, EntityPage, EntitySummary, SiteView, SourcePage, SourceSummary};
+use views::{
+    entities_by_kind, Counts, EntityPage, EntitySummary, SiteView, SourcePage, SourceSummary,
+};
 
 /// A file of the built site: its path under the output folder and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,9 +84,11 @@ pub fn render_site_partial(
 ) -> Result<(Vec<Page>, Vec<PageFailure>)> {
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
+    let counts = Counts::new(site);
     let renderer = Renderer {
         tera: &tera,
         site_view: &site_view,
+        counts: &counts,
         theme,
         memo,
         shared_key: shared_key(theme, &site_view),
@@ -189,6 +193,7 @@ pub fn render_site_partial(
 struct Renderer<'a> {
     tera: &'a Tera,
     site_view: &'a SiteView,
+    counts: &'a Counts,
     /// Where each template came from, to name its file in errors.
     theme: &'a Theme,
     memo: &'a PageMemo,
@@ -220,6 +225,14 @@ struct Paged<'a, T> {
     #[serde(flatten)]
     view: &'a T,
     pagination: Pagination,
+}
+
+/// A view with the dossier's totals, for the pages that show them.
+#[derive(Serialize)]
+struct Counted<'a, T> {
+    #[serde(flatten)]
+    view: &'a T,
+    counts: &'a Counts,
 }
 
 #[derive(Serialize)]
@@ -257,7 +270,7 @@ impl Renderer<'_> {
                 .collect(),
             groups: entities_by_kind(site),
         };
-        self.page("index.html", "index.html", "", "home", &view)
+        self.page("index.html", "index.html", "", "home", &self.counted(&view))
     }
 
     /// The list of sources, newest first, a page of them at a time.
@@ -275,7 +288,7 @@ impl Renderer<'_> {
                     pagination: Pagination::new("sources.html", number, total),
                 };
                 let path = page_path("sources.html", number);
-                let page = self.page(&path, "sources.html", "", "sources", &view);
+                let page = self.page(&path, "sources.html", "", "sources", &self.counted(&view));
                 (path, page)
             })
             .collect()
@@ -295,7 +308,7 @@ impl Renderer<'_> {
                     quotes_dates::CrossrefWithQuotes::without_quotes(view)
                 };
                 let path = page_path("crossref.html", number + 1);
-                let page = self.page(&path, "crossref.html", "", "crossref", &view);
+                let page = self.page(&path, "crossref.html", "", "crossref", &self.counted(&view));
                 (path, page)
             })
             .collect()
@@ -336,6 +349,13 @@ impl Renderer<'_> {
                 (path, page)
             })
             .collect()
+    }
+
+    fn counted<'v, T>(&'v self, view: &'v T) -> Counted<'v, T> {
+        Counted {
+            view,
+            counts: self.counts,
+        }
     }
 
     /// Renders `template` for the page at `path`, or takes it from the memo

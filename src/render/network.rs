@@ -53,10 +53,20 @@ pub struct Graph {
 /// Paragraphs in common for every pair of entities named together, as
 /// (smaller index, larger index).
 fn paragraph_pairs(site: &Site) -> BTreeMap<(usize, usize), usize> {
+    pairs_among(site, 0..site.entities.len())
+}
+
+/// [`paragraph_pairs`] of the `entities` given only: an entity page needs
+/// the links among a few dozen entities, not the whole dossier's.
+fn pairs_among(
+    site: &Site,
+    entities: impl IntoIterator<Item = usize> + Clone,
+) -> BTreeMap<(usize, usize), usize> {
+    let wanted: std::collections::BTreeSet<usize> = entities.clone().into_iter().collect();
     let mut pairs = BTreeMap::new();
-    for (a, entity) in site.entities.iter().enumerate() {
-        for c in &entity.cooccurring {
-            if a < c.entity && c.paragraphs > 0 {
+    for a in entities {
+        for c in &site.entities[a].cooccurring {
+            if a < c.entity && c.paragraphs > 0 && wanted.contains(&c.entity) {
                 pairs.insert((a, c.entity), c.paragraphs);
             }
         }
@@ -124,9 +134,10 @@ pub fn neighbourhood_graph(site: &Site, entity: usize) -> Graph {
     let nodes: Vec<usize> = std::iter::once(entity)
         .chain(neighbours.iter().take(MAX_NEIGHBOURS).map(|c| c.entity))
         .collect();
+    let pairs = pairs_among(site, nodes.iter().copied());
     Graph {
         centre: Some(0),
-        ..graph_of(nodes, &paragraph_pairs(site))
+        ..graph_of(nodes, &pairs)
     }
 }
 

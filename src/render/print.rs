@@ -208,7 +208,7 @@ impl Renderer<'_> {
             "print.html",
             "",
             "print",
-            &PrintPage::new(site),
+            &self.counted(&PrintPage::new(site)),
         )
     }
 }

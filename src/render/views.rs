@@ -18,9 +18,11 @@ pub struct SiteView {
     pub description: String,
     pub language: String,
     pub base_url: Option<String>,
-    pub counts: Counts,
 }
 
+/// The dossier's totals, on the pages that show them (`page.counts`): not
+/// in `site`, because a page that does not show them must not be rendered
+/// again whenever one source adds a paragraph.
 #[derive(Debug, Serialize)]
 pub struct Counts {
     pub sources: usize,
@@ -38,13 +40,18 @@ impl SiteView {
             description: config.description.clone(),
             language: config.language.clone(),
             base_url: site.config.base_url(),
-            counts: Counts {
-                sources: site.sources.len(),
-                entities: site.entities.len(),
-                mentioned_entities: site.entities.iter().filter(|e| e.mention_count > 0).count(),
-                mentions: site.mention_count(),
-                paragraphs: site.paragraph_count(),
-            },
+        }
+    }
+}
+
+impl Counts {
+    pub fn new(site: &Site) -> Self {
+        Counts {
+            sources: site.sources.len(),
+            entities: site.entities.len(),
+            mentioned_entities: site.entities.iter().filter(|e| e.mention_count > 0).count(),
+            mentions: site.mention_count(),
+            paragraphs: site.paragraph_count(),
         }
     }
 }

@@ -73,16 +73,15 @@ pub struct Timeline {
     /// Events no calendar day can be given to, by source.
     pub unresolved: Vec<usize>,
     pub disagreements: Vec<Disagreement>,
+    /// Dated events by the entities their sentence names, in calendar order:
+    /// every entity page lists its own, so they are gathered once.
+    pub by_entity: HashMap<usize, Vec<usize>>,
 }
 
 impl Timeline {
     /// Events whose sentence names `entity`, in calendar order.
-    pub fn events_of(&self, entity: usize) -> Vec<usize> {
-        self.days
-            .iter()
-            .flat_map(|day| day.events.iter().copied())
-            .filter(|&e| self.events[e].entities.binary_search(&entity).is_ok())
-            .collect()
+    pub fn events_of(&self, entity: usize) -> &[usize] {
+        self.by_entity.get(&entity).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -116,13 +115,20 @@ pub fn link_timeline(sources: &[&Source], analyses: &[&SourceAnalysis]) -> Timel
                 sources: sources.into_iter().collect(),
             }
         })
-        .collect();
+        .collect::<Vec<TimelineDay>>();
     let disagreements = find_disagreements(&events);
+    let mut by_entity: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &e in days.iter().flat_map(|day: &TimelineDay| &day.events) {
+        for &entity in &events[e].entities {
+            by_entity.entry(entity).or_default().push(e);
+        }
+    }
     Timeline {
         events,
         days,
         unresolved,
         disagreements,
+        by_entity,
     }
 }
 
