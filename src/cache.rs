@@ -396,6 +396,14 @@ fn program_key() -> Key {
     })
 }
 
+/// A page from [`PageMemo::page`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Memoized {
+    /// The output holds the page as this build would render it.
+    Unchanged,
+    Rendered(Vec<u8>),
+}
+
 /// The rendering memo: for each page path, the key of its view in the
 /// previous build and the size and modification time of the file it wrote,
 /// so a file changed since (by hand, by another tool) is rendered again.
@@ -451,39 +459,34 @@ impl PageMemo {
         }
     }
 
-    /// The bytes of the page at `path` whose view has key `view`: from the
-    /// output if the previous build wrote them for the same view, or from
-    /// `render`.
+    /// The page at `path` whose view has key `view`: left as the previous
+    /// build wrote it if that was for the same view and the file is as it
+    /// was written, or else rendered by `render`.
     pub fn page<E>(
         &self,
         path: &str,
         view: impl FnOnce() -> Key,
         render: impl FnOnce() -> Result<Vec<u8>, E>,
-    ) -> Result<Vec<u8>, E> {
+    ) -> Result<Memoized, E> {
         if self.file.is_none() {
-            return render();
+            return render().map(Memoized::Rendered);
         }
         let view = view();
-        let reused = self
+        let unchanged = self
             .previous
             .get(path)
-            .filter(|(previous_view, _)| *previous_view == view)
-            .and_then(|(_, stamp)| {
-                let file = self.output.join(path);
-                let bytes = fs::read(&file).ok()?;
-                let unchanged =
-                    FileStamp::of(&file) == Some(*stamp) && bytes.len() as u64 == stamp.0;
-                unchanged.then_some(bytes)
+            .is_some_and(|(previous_view, stamp)| {
+                *previous_view == view && FileStamp::of(&self.output.join(path)) == Some(*stamp)
             });
-        let bytes = match reused {
-            Some(bytes) => {
+        let page = match unchanged {
+            true => {
                 *lock(&self.reused) += 1;
-                bytes
+                Memoized::Unchanged
             }
-            None => render()?,
+            false => Memoized::Rendered(render()?),
         };
         lock(&self.current).insert(path.to_owned(), view);
-        Ok(bytes)
+        Ok(page)
     }
 
     /// Pages taken from the previous build.

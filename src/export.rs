@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::content::{EntityKind, ParagraphKind};
 use crate::error::{Error, Result};
-use crate::render::Page;
+use crate::render::{Page, PageSink};
 use crate::site::Site;
 
 /// Version of the `dossier.json` schema. Raise it when a field changes
@@ -144,8 +144,15 @@ struct MentionRecord<'a> {
     text: &'a str,
 }
 
-/// The export files of `site`.
-pub fn export_site(site: &Site) -> Result<Vec<Page>> {
+/// Puts the export files of `site` into `sink`.
+pub fn export_site(site: &Site, sink: &dyn PageSink) -> Result<()> {
+    let mentions = mentions(site);
+    // Each file goes to the sink before the next is made: on a large
+    // dossier they are hundreds of megabytes together.
+    sink.put(Page {
+        path: "data/mentions.csv".to_owned(),
+        bytes: mentions_csv(&mentions)?,
+    })?;
     let export = Export {
         version: EXPORT_VERSION,
         dossier: DossierInfo {
@@ -156,7 +163,7 @@ pub fn export_site(site: &Site) -> Result<Vec<Page>> {
         },
         sources: sources(site),
         entities: entities(site),
-        mentions: mentions(site),
+        mentions,
         quotes: quotes(site),
         events: events(site),
         cooccurrences: cooccurrences(site),
@@ -164,21 +171,16 @@ pub fn export_site(site: &Site) -> Result<Vec<Page>> {
     // Compact: on a large dossier, indentation alone would add a third.
     let mut json = serde_json::to_vec(&export)
         .map_err(|e| Error::with_cause("cannot write data/dossier.json", e))?;
+    drop(export);
     json.push(b'\n');
-    Ok(vec![
-        Page {
-            path: "data/dossier.json".to_owned(),
-            bytes: json,
-        },
-        Page {
-            path: "data/mentions.csv".to_owned(),
-            bytes: mentions_csv(&export.mentions)?,
-        },
-        Page {
-            path: "data/followthemoney.json".to_owned(),
-            bytes: followthemoney(site),
-        },
-    ])
+    sink.put(Page {
+        path: "data/dossier.json".to_owned(),
+        bytes: json,
+    })?;
+    sink.put(Page {
+        path: "data/followthemoney.json".to_owned(),
+        bytes: followthemoney(site),
+    })
 }
 
 fn path_string(path: &std::path::Path) -> String {

@@ -114,7 +114,18 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         true => PageMemo::disabled(),
         false => PageMemo::open(root, &output),
     };
-    let (pages, failed_pages) = render::render_site_partial(&site, &theme, &memo)?;
+    // Pages go to the output's writer as they are rendered; nothing in the
+    // output changes before the commit below.
+    output::check_output_folder(&output, root, &root.join(&site.config.build.content))?;
+    let writer = match options.check_only {
+        true => None,
+        false => Some(output::SiteWriter::open(&output)?),
+    };
+    let sink: &dyn render::PageSink = match &writer {
+        Some(writer) => writer,
+        None => &render::Discard,
+    };
+    let failed_pages = render::render_site_partial(&site, &theme, &memo, sink)?;
     for (page, error) in failed_pages {
         if !options.keep_going {
             return Err(error);
@@ -132,10 +143,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     }
     stages.finish("render", "writing");
 
-    output::check_output_folder(&output, root, &root.join(&site.config.build.content))?;
-    let written = match options.check_only {
-        true => output::Written::default(),
-        false => output::update_site(&output, &pages)?,
+    let written = match writer {
+        None => output::Written::default(),
+        Some(writer) => writer.commit()?,
     };
     if !left_out.is_empty() {
         let problems = warnings.into_iter().chain(left_out).collect();

@@ -1,19 +1,19 @@
 //! Writing the site: the only stage that touches the output folder.
 //!
-//! The site is written into a fresh staging folder beside the output and moved
-//! into place at the end, so a build that fails at any point leaves the
-//! previous site exactly as it was. The output folder is only ever replaced
-//! if it is empty or carries the marker of an earlier dossier build: never
-//! someone's other files.
+//! Pages are written as they are rendered into a staging folder beside the
+//! output, and put in place at the end, so a build that fails at any point
+//! leaves the previous site exactly as it was (see [`SiteWriter`]). The
+//! output folder is only ever written to if it is empty or carries the
+//! marker of an earlier dossier build: never someone's other files.
 //!
-//! A file whose bytes did not change is hard-linked from the current site into
-//! the staging folder rather than written again (copied where links are not
-//! possible), so it keeps its modification time and a deploy diff shows only
-//! what changed. When nothing changed at all, nothing is touched.
+//! A file whose bytes did not change is not written again, so it keeps its
+//! modification time and a deploy diff shows only what changed. When
+//! nothing changed at all, nothing is touched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -94,108 +94,252 @@ pub fn write_site(output: &Path, pages: &[Page]) -> Result<usize> {
 /// Makes `output` hold exactly `pages`, atomically, writing only the files
 /// whose bytes changed.
 pub fn update_site(output: &Path, pages: &[Page]) -> Result<Written> {
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .ok_or_else(|| Error::other("the output folder has no parent"))?;
-    let name = output
-        .file_name()
-        .ok_or_else(|| Error::other("the output folder has no name"))?
-        .to_string_lossy()
-        .into_owned();
-    fs::create_dir_all(parent).map_err(io_error(parent))?;
-    // Before anything else, so a site left aside by a killed build is back
-    // even if this build fails.
-    recover_interrupted_builds(parent, &name, &output)?;
-    let relatives = pages
-        .iter()
-        .map(|page| safe_relative_path(&page.path))
-        .collect::<Result<Vec<_>>>()?;
-    let unchanged: Vec<bool> = pages
+    let writer = SiteWriter::open(output)?;
+    pages
         .par_iter()
-        .zip(&relatives)
-        .map(|(page, relative)| same_bytes(&output.join(relative), &page.bytes))
-        .collect();
-    let previous = previous_files(&output);
-    let wanted: BTreeSet<&Path> = relatives.iter().map(PathBuf::as_path).collect();
-    let written = Written {
-        files: pages.len(),
-        changed: unchanged.iter().filter(|same| !**same).count(),
-        removed: previous
-            .iter()
-            .filter(|p| !wanted.contains(p.as_path()))
-            .count(),
-    };
-    let marker_ok = same_bytes(&output.join(MARKER_FILE), MARKER_TEXT.as_bytes());
-    if marker_ok && written.changed == 0 && written.removed == 0 {
-        return Ok(written);
-    }
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let plan = Plan {
-        output: &output,
-        pages,
-        relatives: &relatives,
-        unchanged: &unchanged,
-    };
-    let result = plan
-        .stage(&staging)
-        .and_then(|()| swap_into_place(&staging, &output));
-    if result.is_err() && staging.exists() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result.map(|()| written)
+        .try_for_each(|page| writer.put(&page.path, &page.bytes))?;
+    writer.commit()
 }
 
-/// The new site: each page, where it goes, and whether the current output
-/// already holds its bytes.
-struct Plan<'a> {
-    output: &'a Path,
-    pages: &'a [Page],
-    relatives: &'a [PathBuf],
-    unchanged: &'a [bool],
+/// Receives the site's files as they are rendered, from any thread, and
+/// puts them in place at the end, all at once.
+///
+/// Nothing in the output changes before [`SiteWriter::commit`]: new and
+/// changed files wait in a staging folder beside it, so pages need not be
+/// held in memory and a build that fails leaves the previous site as it
+/// was. A first build then renames the staging folder into place; a
+/// rebuild moves in only the files that changed, keeping the files they
+/// replace in a backup folder until every move has succeeded, so the work
+/// is proportional to what changed.
+pub struct SiteWriter {
+    output: PathBuf,
+    staging: PathBuf,
+    /// No site yet: the staging folder becomes the output.
+    fresh: bool,
+    /// Folders already made in the staging folder.
+    folders: Mutex<HashSet<PathBuf>>,
+    /// Every file of the new site, and those that are new or changed.
+    files: Mutex<BTreeSet<PathBuf>>,
+    changed: Mutex<Vec<PathBuf>>,
+    committed: bool,
 }
 
-impl Plan<'_> {
-    /// Fills the staging folder: unchanged files linked from the current
-    /// output, the others written.
-    fn stage(&self, staging: &Path) -> Result<()> {
+impl SiteWriter {
+    /// Prepares to write the site to `output` (checked beforehand with
+    /// [`check_output_folder`]).
+    pub fn open(output: &Path) -> Result<SiteWriter> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .ok_or_else(|| Error::other("the output folder has no parent"))?;
+        let name = output
+            .file_name()
+            .ok_or_else(|| Error::other("the output folder has no name"))?
+            .to_string_lossy()
+            .into_owned();
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+        // Before anything else, so a site left half-updated by a killed
+        // build is restored even if this build fails.
+        recover_interrupted_builds(parent, &name, &output)?;
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if staging.exists() {
-            fs::remove_dir_all(staging).map_err(io_error(staging))?;
+            fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
         }
-        fs::create_dir_all(staging).map_err(io_error(staging))?;
-        let marker_ok = same_bytes(&self.output.join(MARKER_FILE), MARKER_TEXT.as_bytes());
-        self.place(
+        fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+        let writer = SiteWriter {
+            fresh: !output.exists(),
+            output,
             staging,
-            Path::new(MARKER_FILE),
-            MARKER_TEXT.as_bytes(),
-            marker_ok,
-        )?;
-        let folders: BTreeSet<&Path> = self.relatives.iter().filter_map(|r| r.parent()).collect();
-        for folder in folders {
-            let dir = staging.join(folder);
-            fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-        }
-        (0..self.pages.len()).into_par_iter().try_for_each(|i| {
-            self.place(
-                staging,
-                &self.relatives[i],
-                &self.pages[i].bytes,
-                self.unchanged[i],
-            )
-        })
+            folders: Mutex::default(),
+            files: Mutex::default(),
+            changed: Mutex::default(),
+            committed: false,
+        };
+        writer.put(MARKER_FILE, MARKER_TEXT.as_bytes())?;
+        Ok(writer)
     }
 
-    /// Puts one file into the staging folder.
-    fn place(&self, staging: &Path, relative: &Path, bytes: &[u8], unchanged: bool) -> Result<()> {
-        let target = staging.join(relative);
-        if unchanged {
-            let current = self.output.join(relative);
-            if fs::hard_link(&current, &target).is_ok() || fs::copy(&current, &target).is_ok() {
-                return Ok(());
+    /// A file of the new site: staged unless the output holds these bytes.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let relative = safe_relative_path(path)?;
+        let unchanged = !self.fresh && same_bytes(&self.output.join(&relative), bytes);
+        if !unchanged {
+            let target = self.staging.join(&relative);
+            if let Some(folder) = relative.parent() {
+                self.make_folder(folder)?;
+            }
+            fs::write(&target, bytes).map_err(io_error(&target))?;
+            lock(&self.changed).push(relative.clone());
+        }
+        lock(&self.files).insert(relative);
+        Ok(())
+    }
+
+    /// A file of the new site that the output already holds, as the
+    /// previous build wrote it.
+    pub fn keep(&self, path: &str) -> Result<()> {
+        let relative = safe_relative_path(path)?;
+        if self.fresh {
+            return Err(Error::other(format!("no previous site holds `{path}`")));
+        }
+        lock(&self.files).insert(relative);
+        Ok(())
+    }
+
+    fn make_folder(&self, folder: &Path) -> Result<()> {
+        if folder.as_os_str().is_empty() || lock(&self.folders).contains(folder) {
+            return Ok(());
+        }
+        let dir = self.staging.join(folder);
+        fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        lock(&self.folders).insert(folder.to_owned());
+        Ok(())
+    }
+
+    /// Puts the new site in place and says what changed.
+    pub fn commit(mut self) -> Result<Written> {
+        self.committed = true;
+        let files = std::mem::take(&mut *lock(&self.files));
+        let mut changed = std::mem::take(&mut *lock(&self.changed));
+        changed.sort();
+        let removed: Vec<PathBuf> = match self.fresh {
+            true => Vec::new(),
+            false => previous_files(&self.output)
+                .into_iter()
+                .filter(|path| !files.contains(path))
+                .collect(),
+        };
+        let written = Written {
+            files: files.len() - 1, // the marker is not a page
+            changed: changed
+                .iter()
+                .filter(|p| *p != Path::new(MARKER_FILE))
+                .count(),
+            removed: removed.len(),
+        };
+        let result = match self.fresh {
+            true => fs::rename(&self.staging, &self.output).map_err(io_error(&self.output)),
+            false => self.move_in(&changed, &removed),
+        };
+        if self.staging.exists() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+        result.map(|()| written)
+    }
+
+    /// Moves the `changed` files from the staging folder into the output
+    /// and the `removed` ones out of it, the files replaced or removed going
+    /// to a backup folder first. A failure, or the next build after a kill,
+    /// puts the backup back.
+    fn move_in(&self, changed: &[PathBuf], removed: &[PathBuf]) -> Result<()> {
+        if changed.is_empty() && removed.is_empty() {
+            return Ok(());
+        }
+        let backup = sibling(&self.output, "backup");
+        fs::create_dir_all(&backup).map_err(io_error(&backup))?;
+        // The files the output did not have, to take out again on a rollback.
+        let added: Vec<&PathBuf> = changed
+            .iter()
+            .filter(|p| !self.output.join(p).exists())
+            .collect();
+        let journal: String = added
+            .iter()
+            .map(|p| format!("{}\n", p.to_string_lossy()))
+            .collect();
+        let journal_path = backup.join(ADDED_JOURNAL);
+        fs::write(&journal_path, journal).map_err(io_error(&journal_path))?;
+        let result = (|| {
+            for path in changed.iter().chain(removed) {
+                let current = self.output.join(path);
+                if current.exists() {
+                    move_file(&current, &backup.join(path))?;
+                }
+            }
+            for path in changed {
+                move_file(&self.staging.join(path), &self.output.join(path))?;
+            }
+            for path in removed {
+                remove_empty_folders(&self.output, path);
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => fs::remove_dir_all(&backup).map_err(io_error(&backup)),
+            Err(error) => {
+                let _ = restore_backup(&backup, &self.output);
+                Err(error)
             }
         }
-        fs::write(&target, bytes).map_err(io_error(&target))
     }
+}
+
+impl Drop for SiteWriter {
+    /// A writer dropped without a commit (the build failed) leaves no trace.
+    fn drop(&mut self) {
+        if !self.committed && self.staging.exists() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// File of a backup folder listing the files a rebuild added to the output.
+const ADDED_JOURNAL: &str = ".dossier-added";
+
+/// `.public.<what>-<pid>` beside `output`.
+fn sibling(output: &Path, what: &str) -> PathBuf {
+    output.with_file_name(format!(
+        ".{}.{what}-{}",
+        output.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ))
+}
+
+/// Renames `from` to `to`, making `to`'s folder first.
+fn move_file(from: &Path, to: &Path) -> Result<()> {
+    if let Some(folder) = to.parent() {
+        fs::create_dir_all(folder).map_err(io_error(folder))?;
+    }
+    fs::rename(from, to).map_err(io_error(to))
+}
+
+/// Removes the folders above `relative` that its removal left empty.
+fn remove_empty_folders(output: &Path, relative: &Path) {
+    for folder in relative.ancestors().skip(1) {
+        if folder.as_os_str().is_empty() || fs::remove_dir(output.join(folder)).is_err() {
+            break;
+        }
+    }
+}
+
+/// Undoes an interrupted [`SiteWriter::move_in`]: the files it added are
+/// taken out, the files it replaced or removed put back.
+fn restore_backup(backup: &Path, output: &Path) -> Result<()> {
+    let journal = fs::read_to_string(backup.join(ADDED_JOURNAL)).unwrap_or_default();
+    for added in journal.lines().filter(|line| !line.is_empty()) {
+        let path = output.join(safe_relative_path(added)?);
+        if path.is_file() {
+            fs::remove_file(&path).map_err(io_error(&path))?;
+            remove_empty_folders(output, Path::new(added));
+        }
+    }
+    for entry in WalkDir::new(backup).into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(backup) else {
+            continue;
+        };
+        if relative != Path::new(ADDED_JOURNAL) {
+            move_file(entry.path(), &output.join(relative))?;
+        }
+    }
+    fs::remove_dir_all(backup).map_err(io_error(backup))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Whether the file at `path` holds exactly `bytes`.
@@ -208,7 +352,7 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// The files of the current output, relative to it, without the marker.
+/// The files of the current output, relative to it.
 fn previous_files(output: &Path) -> Vec<PathBuf> {
     if !output.is_dir() {
         return Vec::new();
@@ -218,30 +362,7 @@ fn previous_files(output: &Path) -> Vec<PathBuf> {
         .flatten()
         .filter(|entry| !entry.file_type().is_dir())
         .filter_map(|entry| entry.path().strip_prefix(output).ok().map(Path::to_owned))
-        .filter(|relative| relative != Path::new(MARKER_FILE))
         .collect()
-}
-
-/// Moves the finished staging folder to `output`, keeping the old site until
-/// the new one is in place.
-fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
-    if !output.exists() {
-        return fs::rename(staging, output).map_err(io_error(output));
-    }
-    let old = output.with_file_name(format!(
-        ".{}.old-{}",
-        output.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    fs::rename(output, &old).map_err(io_error(output))?;
-    if let Err(error) = fs::rename(staging, output) {
-        let _ = fs::rename(&old, output);
-        return Err(Error::Io {
-            path: output.to_owned(),
-            source: error,
-        });
-    }
-    fs::remove_dir_all(&old).map_err(io_error(&old))
 }
 
 /// Clears what a build killed midway left beside `output` (see
@@ -259,29 +380,28 @@ pub fn recover(output: &Path) -> Result<()> {
 }
 
 /// Clears what a build killed midway left beside the output: staging
-/// folders of processes that are gone, and, if the kill came between moving
-/// the old site aside and moving the new one in, puts the old site back.
+/// folders of processes that are gone, and, if the kill came while changed
+/// files were being moved in, the previous site restored from the backup.
 fn recover_interrupted_builds(parent: &Path, name: &str, output: &Path) -> Result<()> {
     let entries = fs::read_dir(parent).map_err(io_error(parent))?;
     let mut leftovers: Vec<(PathBuf, bool)> = entries
         .filter_map(|entry| {
             let file_name = entry.ok()?.file_name().into_string().ok()?;
             let rest = file_name.strip_prefix(&format!(".{name}."))?;
-            let (is_old, pid) = match rest.split_once('-')? {
+            let (is_backup, pid) = match rest.split_once('-')? {
                 ("staging", pid) => (false, pid),
-                ("old", pid) => (true, pid),
+                ("backup", pid) => (true, pid),
                 _ => return None,
             };
             let pid: u32 = pid.parse().ok()?;
-            (!process_is_running(pid)).then(|| (parent.join(&file_name), is_old))
+            (!process_is_running(pid)).then(|| (parent.join(&file_name), is_backup))
         })
         .collect();
     leftovers.sort();
-    for (path, is_old) in leftovers {
-        if is_old && !output.exists() {
-            fs::rename(&path, output).map_err(io_error(output))?;
-        } else {
-            fs::remove_dir_all(&path).map_err(io_error(&path))?;
+    for (path, is_backup) in leftovers {
+        match is_backup {
+            true => restore_backup(&path, output)?,
+            false => fs::remove_dir_all(&path).map_err(io_error(&path))?,
         }
     }
     Ok(())
@@ -505,15 +625,74 @@ mod tests {
     }
 
     #[test]
-    fn a_build_killed_between_the_two_moves_gets_the_old_site_back() {
+    fn a_build_killed_while_moving_files_in_gets_the_old_site_back() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
-        write_site(&output, &[page("a.html", "1")]).unwrap();
-        let old = dir.path().join(format!(".public.old-{DEAD_PID}"));
-        fs::rename(&output, &old).unwrap();
+        write_site(&output, &[page("a.html", "1"), page("old/b.html", "2")]).unwrap();
+        // A rebuild changing a.html, removing old/b.html and adding
+        // new/c.html, killed after moving the new files in.
+        let backup = dir.path().join(format!(".public.backup-{DEAD_PID}"));
+        fs::create_dir_all(backup.join("old")).unwrap();
+        fs::rename(output.join("a.html"), backup.join("a.html")).unwrap();
+        fs::rename(output.join("old/b.html"), backup.join("old/b.html")).unwrap();
+        fs::write(backup.join(ADDED_JOURNAL), "new/c.html\n").unwrap();
+        fs::write(output.join("a.html"), "changed").unwrap();
+        fs::create_dir_all(output.join("new")).unwrap();
+        fs::write(output.join("new/c.html"), "3").unwrap();
         // The next build fails: the previous site must be back in place.
         assert!(write_site(&output, &[page("../evil", "x")]).is_err());
         assert_eq!(fs::read_to_string(output.join("a.html")).unwrap(), "1");
-        assert!(!old.exists());
+        assert_eq!(fs::read_to_string(output.join("old/b.html")).unwrap(), "2");
+        assert!(!output.join("new").exists());
+        assert!(!backup.exists());
+    }
+
+    #[test]
+    fn a_rebuild_touches_only_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = [
+            page("a.html", "1"),
+            page("b.html", "2"),
+            page("gone/c.html", "3"),
+        ];
+        write_site(&output, &first).unwrap();
+        let stamp = |name: &str| fs::metadata(output.join(name)).unwrap().modified().unwrap();
+        let before = stamp("a.html");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let written = update_site(&output, &[page("a.html", "1"), page("b.html", "two")]).unwrap();
+        assert_eq!(
+            written,
+            Written {
+                files: 2,
+                changed: 1,
+                removed: 1
+            }
+        );
+        assert_eq!(stamp("a.html"), before, "an unchanged file is left alone");
+        assert_eq!(fs::read_to_string(output.join("b.html")).unwrap(), "two");
+        assert!(!output.join("gone").exists(), "emptied folders go too");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing left beside"
+        );
+    }
+
+    #[test]
+    fn kept_files_stay_and_a_dropped_writer_leaves_no_trace() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        write_site(&output, &[page("a.html", "1"), page("b.html", "2")]).unwrap();
+        let writer = SiteWriter::open(&output).unwrap();
+        writer.put("b.html", b"new").unwrap();
+        drop(writer);
+        assert_eq!(fs::read_to_string(output.join("b.html")).unwrap(), "2");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let writer = SiteWriter::open(&output).unwrap();
+        writer.keep("a.html").unwrap();
+        writer.put("b.html", b"2").unwrap();
+        assert_eq!(writer.commit().unwrap().changed, 0);
+        assert_eq!(fs::read_to_string(output.join("a.html")).unwrap(), "1");
     }
 }

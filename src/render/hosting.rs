@@ -15,6 +15,7 @@ use crate::error::Result;
 use crate::site::Site;
 
 use super::{Empty, Page, Renderer};
+use crate::cache::Memoized;
 
 /// `CNAME` for GitHub Pages when `[dossier] cname` is set.
 pub fn custom_domain(site: &Site) -> Option<Page> {
@@ -36,7 +37,7 @@ pub fn not_found_root(site: &Site) -> String {
 
 impl Renderer<'_> {
     /// `404.html`, with `root` set so its links work from any depth.
-    pub(super) fn not_found(&self, site: &Site) -> Result<Page> {
+    pub(super) fn not_found(&self, site: &Site) -> Result<Memoized> {
         let path = "404.html";
         self.page(path, path, &not_found_root(site), "", &Empty {})
     }

@@ -1,5 +1,6 @@
 //! Rendering: the linked site turned into pages with Tera templates, in
-//! parallel. Pure: pages are returned as bytes; only `output` writes them.
+//! parallel. Each page goes to a [`PageSink`] as soon as it is rendered
+//! (the output's writer, in a build), so the site is never all in memory.
 
 pub mod crossref;
 pub mod feeds;
@@ -21,7 +22,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::cache::{key_of_json, Key, PageMemo};
+use std::sync::Mutex;
+
+use crate::cache::{key_of_json, Key, Memoized, PageMemo};
 use crate::error::{Error, Result};
 use crate::site::Site;
 
@@ -62,26 +65,86 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
     Ok(tera)
 }
 
-/// Renders every page of the site, plus the theme's static files.
-pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
-    let (pages, failures) = render_site_partial(site, theme, &PageMemo::disabled())?;
-    match failures.into_iter().next() {
-        None => Ok(pages),
-        Some((_, error)) => Err(error),
+/// Where rendered files go.
+pub trait PageSink: Sync {
+    /// A file of the site, rendered this build.
+    fn put(&self, page: Page) -> Result<()>;
+    /// A page the output holds as the previous build wrote it, unchanged.
+    fn keep(&self, path: &str) -> Result<()>;
+}
+
+impl PageSink for crate::output::SiteWriter {
+    fn put(&self, page: Page) -> Result<()> {
+        crate::output::SiteWriter::put(self, &page.path, &page.bytes)
     }
+
+    fn keep(&self, path: &str) -> Result<()> {
+        crate::output::SiteWriter::keep(self, path)
+    }
+}
+
+/// A sink that drops every page: `dossier check` renders to find errors.
+pub struct Discard;
+
+impl PageSink for Discard {
+    fn put(&self, _: Page) -> Result<()> {
+        Ok(())
+    }
+
+    fn keep(&self, _: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A sink that keeps the pages, for [`render_site`].
+#[derive(Default)]
+struct Collect(Mutex<Vec<Page>>);
+
+impl PageSink for Collect {
+    fn put(&self, page: Page) -> Result<()> {
+        self.0
+            .lock()
+            .expect("no panic while holding the lock")
+            .push(page);
+        Ok(())
+    }
+
+    fn keep(&self, path: &str) -> Result<()> {
+        Err(Error::other(format!(
+            "`{path}` cannot be kept: nothing was written before"
+        )))
+    }
+}
+
+/// Renders every page of the site, plus the theme's static files, sorted by
+/// path.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
+    let collect = Collect::default();
+    let failures = render_site_partial(site, theme, &PageMemo::disabled(), &collect)?;
+    if let Some((_, error)) = failures.into_iter().next() {
+        return Err(error);
+    }
+    let mut pages = collect
+        .0
+        .into_inner()
+        .expect("no panic while holding the lock");
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
 }
 
 /// A page that could not be rendered: its path and why.
 pub type PageFailure = (String, Error);
 
-/// Renders every page that can be rendered, returning them with the path and
-/// failure of each page that could not, for `--keep-going`. Pages whose view
-/// did not change since the last build are taken from `memo`.
+/// Renders every page that can be rendered into `sink`, returning the path
+/// and failure of each page that could not, for `--keep-going`. Pages whose
+/// view did not change since the last build are kept as they are, by `memo`.
+/// An error of the sink (a file that cannot be written) stops the rendering.
 pub fn render_site_partial(
     site: &Site,
     theme: &Theme,
     memo: &PageMemo,
-) -> Result<(Vec<Page>, Vec<PageFailure>)> {
+    sink: &dyn PageSink,
+) -> Result<Vec<PageFailure>> {
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let counts = Counts::new(site);
@@ -91,11 +154,13 @@ pub fn render_site_partial(
         counts: &counts,
         theme,
         memo,
+        sink,
+        paths: Mutex::default(),
         shared_key: shared_key(theme, &site_view),
     };
 
     let per_page = site.config.build.paginate_by;
-    let mut results: Vec<(String, Result<Page>)> = vec![
+    let mut results: Vec<(String, Result<Memoized>)> = vec![
         ("index.html".to_owned(), renderer.front_page(site)),
         (
             "entities.html".to_owned(),
@@ -124,13 +189,17 @@ pub fn render_site_partial(
     ];
     results.extend(renderer.source_lists(site, per_page));
     results.extend(renderer.crossref_pages(site, per_page));
+    let mut failures = Vec::new();
+    for (path, result) in results {
+        failures.extend(renderer.emit(path, result)?);
+    }
 
     let order = site.sources_by_date();
     let mut rank = vec![0; order.len()];
     for (position, &index) in order.iter().enumerate() {
         rank[index] = position;
     }
-    let source_pages: Vec<(String, Result<Page>)> = order
+    let source_failures = order
         .par_iter()
         .enumerate()
         .map(|(position, &index)| {
@@ -141,53 +210,59 @@ pub fn render_site_partial(
             let view = quotes_dates::SourceWithQuotes::new(view, site, index);
             let path = views::source_path(&site.sources[index]);
             let page = renderer.page(&path, "source.html", "../", "sources", &view);
-            (path, page)
+            renderer.emit(path, page)
         })
-        .collect();
-    let entity_pages: Vec<Vec<(String, Result<Page>)>> = (0..site.entities.len())
+        .collect::<Result<Vec<_>>>()?;
+    let entity_failures = (0..site.entities.len())
         .into_par_iter()
-        .map(|index| renderer.entity_pages(site, index, &rank, per_page))
-        .collect();
-    let mut pages = Vec::new();
-    let mut failures = Vec::new();
-    let all = results
-        .into_iter()
-        .chain(source_pages)
-        .chain(entity_pages.into_iter().flatten());
-    for (path, result) in all {
-        match result {
-            Ok(page) => pages.push(page),
-            Err(error) => failures.push((path, error)),
-        }
-    }
-    pages.extend(search::index_files(site));
-    pages.extend(crate::export::export_site(site)?);
+        .map(|index| {
+            let pages = renderer.entity_pages(site, index, &rank, per_page);
+            let failures = pages
+                .into_iter()
+                .map(|(path, page)| renderer.emit(path, page))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(failures.into_iter().flatten())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    failures.extend(source_failures.into_iter().flatten());
+    failures.extend(entity_failures.into_iter().flatten());
 
+    crate::export::export_site(site, &renderer)?;
+    let mut files = search::index_files(site);
     for (path, css) in crate::content::highlight::stylesheets() {
         // A theme may ship its own syntax colours.
         if !theme.statics.contains_key(path) {
-            pages.push(Page {
+            files.push(Page {
                 path: path.to_owned(),
                 bytes: css.into_bytes(),
             });
         }
     }
     for (path, file) in &theme.statics {
-        pages.push(Page {
+        files.push(Page {
             path: path.clone(),
             bytes: file.bytes.clone(),
         });
     }
     // GitHub Pages would otherwise run Jekyll, which hides some files.
-    pages.push(Page {
+    files.push(Page {
         path: ".nojekyll".to_owned(),
         bytes: Vec::new(),
     });
-    pages.extend(hosting::custom_domain(site));
-    let feeds = feeds::feed_pages(site, &pages);
-    pages.extend(feeds);
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((pages, failures))
+    files.extend(hosting::custom_domain(site));
+    files
+        .into_par_iter()
+        .try_for_each(|file| renderer.put(file))?;
+    let paths = std::mem::take(
+        &mut *renderer
+            .paths
+            .lock()
+            .expect("no panic while holding the lock"),
+    );
+    for feed in feeds::feed_pages(site, &paths) {
+        renderer.put(feed)?;
+    }
+    Ok(failures)
 }
 
 struct Renderer<'a> {
@@ -197,6 +272,9 @@ struct Renderer<'a> {
     /// Where each template came from, to name its file in errors.
     theme: &'a Theme,
     memo: &'a PageMemo,
+    sink: &'a dyn PageSink,
+    /// Every page sent to the sink, for the sitemap.
+    paths: Mutex<Vec<String>>,
     /// What every page depends on: the templates and the site-wide view.
     shared_key: Key,
 }
@@ -250,8 +328,41 @@ struct FrontPage {
     groups: Vec<views::KindGroup>,
 }
 
+/// The renderer passes every file on to its sink, noting its path.
+impl PageSink for Renderer<'_> {
+    fn put(&self, page: Page) -> Result<()> {
+        let path = page.path.clone();
+        self.sink.put(page)?;
+        self.paths
+            .lock()
+            .expect("no panic while holding the lock")
+            .push(path);
+        Ok(())
+    }
+
+    fn keep(&self, path: &str) -> Result<()> {
+        self.sink.keep(path)?;
+        self.paths
+            .lock()
+            .expect("no panic while holding the lock")
+            .push(path.to_owned());
+        Ok(())
+    }
+}
+
 impl Renderer<'_> {
-    fn front_page(&self, site: &Site) -> Result<Page> {
+    /// Hands a rendered page to the sink; a page that failed to render is
+    /// returned, to be reported.
+    fn emit(&self, path: String, page: Result<Memoized>) -> Result<Option<PageFailure>> {
+        match page {
+            Ok(Memoized::Unchanged) => self.keep(&path)?,
+            Ok(Memoized::Rendered(bytes)) => self.put(Page { path, bytes })?,
+            Err(error) => return Ok(Some((path, error))),
+        }
+        Ok(None)
+    }
+
+    fn front_page(&self, site: &Site) -> Result<Memoized> {
         let view = FrontPage {
             sources: site
                 .sources_by_date()
@@ -274,7 +385,7 @@ impl Renderer<'_> {
     }
 
     /// The list of sources, newest first, a page of them at a time.
-    fn source_lists(&self, site: &Site, per_page: usize) -> Vec<(String, Result<Page>)> {
+    fn source_lists(&self, site: &Site, per_page: usize) -> Vec<(String, Result<Memoized>)> {
         let sources: Vec<SourceSummary> = site
             .sources_by_date()
             .into_iter()
@@ -297,7 +408,7 @@ impl Renderer<'_> {
     /// The cross-reference index: the A–Z index, shared text, the network
     /// and quotes by speaker on the first page; the matrix a page of source
     /// columns at a time.
-    fn crossref_pages(&self, site: &Site, per_page: usize) -> Vec<(String, Result<Page>)> {
+    fn crossref_pages(&self, site: &Site, per_page: usize) -> Vec<(String, Result<Memoized>)> {
         CrossrefPage::pages(site, per_page)
             .into_iter()
             .enumerate()
@@ -322,7 +433,7 @@ impl Renderer<'_> {
         index: usize,
         rank: &[usize],
         per_page: usize,
-    ) -> Vec<(String, Result<Page>)> {
+    ) -> Vec<(String, Result<Memoized>)> {
         let entity = &site.entities[index];
         let mut sources: Vec<usize> = entity.mentions_by_source.keys().copied().collect();
         sources.sort_by_key(|&source| rank[source]);
@@ -368,22 +479,18 @@ impl Renderer<'_> {
         root: &str,
         section: &str,
         view: &impl Serialize,
-    ) -> Result<Page> {
+    ) -> Result<Memoized> {
         let view_key = || {
             let place = [template, root, section, path].join("\n");
             key_of_json(self.shared_key, &(place, view))
         };
-        let bytes = self.memo.page(path, view_key, || {
+        self.memo.page(path, view_key, || {
             let context = self.context(path, root, section, view);
             let html = self.tera.render(template, &context).map_err(|error| {
                 let given = context.clone().into_json();
                 template_error::render_error(&error, self.theme, template, path, &given)
             })?;
-            Ok::<_, Error>(html.into_bytes())
-        })?;
-        Ok(Page {
-            path: path.to_owned(),
-            bytes,
+            Ok(html.into_bytes())
         })
     }
 

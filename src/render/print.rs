@@ -13,7 +13,8 @@ use crate::site::Site;
 
 use super::paragraph::paragraph_html;
 use super::views::{block_kind, entity_path, paragraph_mentions, SourceSummary};
-use super::{Page, Renderer};
+use super::Renderer;
+use crate::cache::Memoized;
 
 #[derive(Debug, Serialize)]
 pub struct PrintPage {
@@ -202,7 +203,7 @@ fn kind_label(kind: EntityKind) -> &'static str {
 }
 
 impl Renderer<'_> {
-    pub(super) fn print_page(&self, site: &Site) -> Result<Page> {
+    pub(super) fn print_page(&self, site: &Site) -> Result<Memoized> {
         self.page(
             "print.html",
             "print.html",
