@@ -4,12 +4,14 @@
 //! `data/followthemoney.json` (FollowTheMoney entities as JSON lines, for
 //! Aleph).
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::content::{EntityKind, ParagraphKind};
-use crate::error::{Error, Result};
-use crate::render::{Page, PageSink};
+use crate::error::Result;
+use crate::render::PageSink;
 use crate::site::Site;
 
 /// Version of the `dossier.json` schema. Raise it when a field changes
@@ -146,12 +148,11 @@ struct MentionRecord<'a> {
 
 /// Puts the export files of `site` into `sink`.
 pub fn export_site(site: &Site, sink: &dyn PageSink) -> Result<()> {
-    let mentions = mentions(site);
-    // Each file goes to the sink before the next is made: on a large
+    // Each file is written as it is made, one after the other: on a large
     // dossier they are hundreds of megabytes together.
-    sink.put(Page {
-        path: "data/mentions.csv".to_owned(),
-        bytes: mentions_csv(&mentions)?,
+    let mentions = mentions(site);
+    sink.put_streamed("data/mentions.csv", &mut |out| {
+        mentions_csv(&mentions, out)
     })?;
     let export = Export {
         version: EXPORT_VERSION,
@@ -169,17 +170,13 @@ pub fn export_site(site: &Site, sink: &dyn PageSink) -> Result<()> {
         cooccurrences: cooccurrences(site),
     };
     // Compact: on a large dossier, indentation alone would add a third.
-    let mut json = serde_json::to_vec(&export)
-        .map_err(|e| Error::with_cause("cannot write data/dossier.json", e))?;
-    drop(export);
-    json.push(b'\n');
-    sink.put(Page {
-        path: "data/dossier.json".to_owned(),
-        bytes: json,
+    sink.put_streamed("data/dossier.json", &mut |out| {
+        serde_json::to_writer(&mut *out, &export)?;
+        out.write_all(b"\n")
     })?;
-    sink.put(Page {
-        path: "data/followthemoney.json".to_owned(),
-        bytes: followthemoney(site),
+    drop(export);
+    sink.put_streamed("data/followthemoney.json", &mut |out| {
+        followthemoney(site, out)
     })
 }
 
@@ -357,16 +354,13 @@ fn events(site: &Site) -> Vec<EventRecord<'_>> {
         .collect()
 }
 
-fn mentions_csv(mentions: &[MentionRecord<'_>]) -> Result<Vec<u8>> {
+fn mentions_csv(mentions: &[MentionRecord<'_>], out: &mut dyn Write) -> io::Result<()> {
     // The header row comes from the record's field names.
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::with_cause("cannot write data/mentions.csv", e);
+    let mut writer = csv::Writer::from_writer(out);
     for m in mentions {
-        writer.serialize(m).map_err(fail)?;
+        writer.serialize(m)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| Error::other(format!("cannot write data/mentions.csv: {e}")))
+    writer.flush()
 }
 
 /// The FollowTheMoney schema of an entity kind. `other` has no counterpart:
@@ -383,8 +377,11 @@ fn ftm_schema(kind: EntityKind) -> Option<&'static str> {
 /// FollowTheMoney entities, one JSON object per line: an `Article` per
 /// source, a `Person`, `Organization` or `Address` per entity, and a
 /// `Mention` per distinct name of an entity in a source.
-fn followthemoney(site: &Site) -> Vec<u8> {
-    let mut lines: Vec<Value> = Vec::new();
+fn followthemoney(site: &Site, out: &mut dyn Write) -> io::Result<()> {
+    let mut line = |value: Value| -> io::Result<()> {
+        serde_json::to_writer(&mut *out, &value)?;
+        out.write_all(b"\n")
+    };
     for s in &site.sources {
         let source = &s.source;
         let body: Vec<&str> = source.paragraphs.iter().map(|p| p.text.as_str()).collect();
@@ -410,7 +407,7 @@ fn followthemoney(site: &Site) -> Vec<u8> {
                 properties[key] = json!([value]);
             }
         }
-        lines.push(json!({"id": format!("dossier-source-{}", s.slug), "schema": "Article", "properties": properties}));
+        line(json!({"id": format!("dossier-source-{}", s.slug), "schema": "Article", "properties": properties}))?;
     }
     for e in &site.entities {
         let Some(schema) = ftm_schema(e.entity.kind) else {
@@ -430,7 +427,7 @@ fn followthemoney(site: &Site) -> Vec<u8> {
         if !entity.links.is_empty() {
             properties["sourceUrl"] = json!(entity.links);
         }
-        lines.push(json!({"id": format!("dossier-entity-{}", entity.slug), "schema": schema, "properties": properties}));
+        line(json!({"id": format!("dossier-entity-{}", entity.slug), "schema": schema, "properties": properties}))?;
     }
     for s in &site.sources {
         let mut seen = std::collections::BTreeSet::new();
@@ -449,7 +446,7 @@ fn followthemoney(site: &Site) -> Vec<u8> {
                     format!("{}\0{}\0{}", s.slug, entity.slug, name).as_bytes()
                 )
             );
-            lines.push(json!({
+            line(json!({
                 "id": id,
                 "schema": "Mention",
                 "properties": {
@@ -458,13 +455,8 @@ fn followthemoney(site: &Site) -> Vec<u8> {
                     "name": [name],
                     "detectedSchema": [ftm_schema(entity.kind)],
                 }
-            }));
+            }))?;
         }
     }
-    let mut out = Vec::new();
-    for line in lines {
-        out.extend(serde_json::to_vec(&line).unwrap_or_default());
-        out.push(b'\n');
-    }
-    out
+    Ok(())
 }

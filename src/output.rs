@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::{io_error, Error, Result};
-use crate::render::Page;
+use crate::render::{Page, StreamFn};
 
 /// File that marks a folder as dossier output, safe to replace.
 pub const MARKER_FILE: &str = ".dossier-output";
@@ -169,6 +170,29 @@ impl SiteWriter {
                 self.make_folder(folder)?;
             }
             fs::write(&target, bytes).map_err(io_error(&target))?;
+            lock(&self.changed).push(relative.clone());
+        }
+        lock(&self.files).insert(relative);
+        Ok(())
+    }
+
+    /// A file of the new site written by `write` straight into the staging
+    /// folder, then compared with the output's.
+    pub fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
+        let relative = safe_relative_path(path)?;
+        if let Some(folder) = relative.parent() {
+            self.make_folder(folder)?;
+        }
+        let target = self.staging.join(&relative);
+        let file = fs::File::create(&target).map_err(io_error(&target))?;
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(io_error(&target))?;
+        drop(out);
+        if !self.fresh && same_files(&target, &self.output.join(&relative)) {
+            fs::remove_file(&target).map_err(io_error(&target))?;
+        } else {
             lock(&self.changed).push(relative.clone());
         }
         lock(&self.files).insert(relative);
@@ -349,6 +373,35 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
             fs::read(path).is_ok_and(|current| current == bytes)
         }
         _ => false,
+    }
+}
+
+/// Whether the files at `a` and `b` hold the same bytes, read a piece at a
+/// time.
+fn same_files(a: &Path, b: &Path) -> bool {
+    let (Ok(meta_a), Ok(meta_b)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    if !meta_b.is_file() || meta_a.len() != meta_b.len() {
+        return false;
+    }
+    let (Ok(file_a), Ok(file_b)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let (mut a, mut b) = (BufReader::new(file_a), BufReader::new(file_b));
+    loop {
+        let (Ok(chunk_a), Ok(chunk_b)) = (a.fill_buf(), b.fill_buf()) else {
+            return false;
+        };
+        let n = chunk_a.len().min(chunk_b.len());
+        if n == 0 {
+            return chunk_a.is_empty() && chunk_b.is_empty();
+        }
+        if chunk_a[..n] != chunk_b[..n] {
+            return false;
+        }
+        a.consume(n);
+        b.consume(n);
     }
 }
 
@@ -677,6 +730,25 @@ mod tests {
             1,
             "nothing left beside"
         );
+    }
+
+    #[test]
+    fn streamed_files_are_compared_with_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let big = "x".repeat(200_000);
+        let stream = |text: &str| {
+            let writer = SiteWriter::open(&output).unwrap();
+            let mut write = |out: &mut dyn Write| out.write_all(text.as_bytes());
+            writer.put_streamed("data/big.json", &mut write).unwrap();
+            writer.commit().unwrap()
+        };
+        assert_eq!(stream(&big).changed, 1);
+        assert_eq!(stream(&big).changed, 0);
+        let changed = format!("{big}y");
+        assert_eq!(stream(&changed).changed, 1);
+        assert_eq!(fs::read_to_string(output.join("data/big.json")).unwrap(), changed);
+        assert!(same_files(&output.join("data/big.json"), &output.join("data/big.json")));
     }
 
     #[test]

@@ -71,7 +71,20 @@ pub trait PageSink: Sync {
     fn put(&self, page: Page) -> Result<()>;
     /// A page the output holds as the previous build wrote it, unchanged.
     fn keep(&self, path: &str) -> Result<()>;
+    /// A file made piece by piece by `write`, for files too large to hold
+    /// in memory whole (the exports of a large dossier).
+    fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| Error::with_cause(format!("cannot write {path}"), e))?;
+        self.put(Page {
+            path: path.to_owned(),
+            bytes,
+        })
+    }
 }
+
+/// Writes a file's bytes to the writer it is given.
+pub type StreamFn<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
 
 impl PageSink for crate::output::SiteWriter {
     fn put(&self, page: Page) -> Result<()> {
@@ -80,6 +93,10 @@ impl PageSink for crate::output::SiteWriter {
 
     fn keep(&self, path: &str) -> Result<()> {
         crate::output::SiteWriter::keep(self, path)
+    }
+
+    fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
+        crate::output::SiteWriter::put_streamed(self, path, write)
     }
 }
 
@@ -93,6 +110,10 @@ impl PageSink for Discard {
 
     fn keep(&self, _: &str) -> Result<()> {
         Ok(())
+    }
+
+    fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
+        write(&mut std::io::sink()).map_err(|e| Error::with_cause(format!("cannot write {path}"), e))
     }
 }
 

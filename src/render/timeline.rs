@@ -186,9 +186,8 @@ impl TimelinePage {
 /// The dated sentences of one source, in text order.
 pub fn source_events(site: &Site, source: usize) -> Vec<EventView> {
     site.timeline
-        .events
+        .events_from(source)
         .iter()
-        .filter(|e| e.source == source)
         .map(|e| EventView::new(site, e))
         .collect()
 }

@@ -79,6 +79,14 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// The events of one source, found by halving: events are made source
+    /// by source, so each source's are together, in source order.
+    pub fn events_from(&self, source: usize) -> &[Event] {
+        let start = self.events.partition_point(|e| e.source < source);
+        let end = self.events.partition_point(|e| e.source <= source);
+        &self.events[start..end]
+    }
+
     /// Events whose sentence names `entity`, in calendar order.
     pub fn events_of(&self, entity: usize) -> &[usize] {
         self.by_entity.get(&entity).map_or(&[], Vec::as_slice)
@@ -352,6 +360,9 @@ mod tests {
         assert_eq!(t.days[0].day.to_string(), "2024-12-08");
         assert_eq!(t.days[0].sources, [0, 1]);
         assert_eq!(t.events_of(0), [0, 1]);
+        assert_eq!(t.events_from(1).len(), 1);
+        assert_eq!(t.events_from(1)[0].source, 1);
+        assert!(t.events_from(2).is_empty());
     }
 
     #[test]
