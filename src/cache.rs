@@ -25,11 +25,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::analysis::SourceAnalysis;
 use crate::content::{Entity, Source};
@@ -40,7 +40,7 @@ use crate::error::Diagnostic;
 /// gathered into blocks first: a serialiser writes many tiny pieces, which
 /// the hasher digests far more slowly than whole blocks.
 pub struct KeyWriter {
-    hashers: (DefaultHasher, DefaultHasher),
+    hasher: Xxh3,
     block: Vec<u8>,
 }
 
@@ -48,25 +48,20 @@ const BLOCK: usize = 16 * 1024;
 
 impl KeyWriter {
     pub fn new() -> Self {
-        let mut first = DefaultHasher::new();
-        let mut second = DefaultHasher::new();
-        0x6a09_e667_f3bc_c908_u64.hash(&mut first);
-        0xbb67_ae85_84ca_a73b_u64.hash(&mut second);
         KeyWriter {
-            hashers: (first, second),
+            hasher: Xxh3::new(),
             block: Vec::with_capacity(BLOCK),
         }
     }
 
     fn digest_block(&mut self) {
-        self.hashers.0.write(&self.block);
-        self.hashers.1.write(&self.block);
+        self.hasher.update(&self.block);
         self.block.clear();
     }
 
     pub fn finish(mut self) -> Key {
         self.digest_block();
-        Key(self.hashers.0.finish(), self.hashers.1.finish())
+        Key::from_u128(self.hasher.digest128())
     }
 }
 
@@ -82,8 +77,7 @@ impl std::io::Write for KeyWriter {
             self.digest_block();
         }
         if bytes.len() >= BLOCK {
-            self.hashers.0.write(bytes);
-            self.hashers.1.write(bytes);
+            self.hasher.update(bytes);
         } else {
             self.block.extend_from_slice(bytes);
         }
@@ -119,19 +113,21 @@ const FORMAT: u32 = 1;
 pub struct Key(u64, u64);
 
 impl Key {
-    /// Hashes `parts` with two differently seeded hashers. The standard
-    /// hasher may change between Rust releases; the program's fingerprint in
-    /// every key makes that harmless.
+    /// Hashes `parts`, each with its length so that `["ab", "c"]` and
+    /// `["a", "bc"]` differ. XXH3's 128 bits: fast on the hundreds of
+    /// megabytes a large dossier's pages are hashed through, and wide
+    /// enough that two views never share a key by chance.
     fn of(parts: &[&[u8]]) -> Key {
-        let half = |seed: u64| {
-            let mut hasher = DefaultHasher::new();
-            seed.hash(&mut hasher);
-            for part in parts {
-                part.hash(&mut hasher);
-            }
-            hasher.finish()
-        };
-        Key(half(0x6a09_e667_f3bc_c908), half(0xbb67_ae85_84ca_a73b))
+        let mut hasher = Xxh3::new();
+        for part in parts {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        Key::from_u128(hasher.digest128())
+    }
+
+    fn from_u128(hash: u128) -> Key {
+        Key((hash >> 64) as u64, hash as u64)
     }
 
     /// Combines keys and text into one key.
