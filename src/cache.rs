@@ -28,6 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
@@ -323,14 +324,20 @@ impl Cache {
             return;
         }
         let mut keep = BTreeSet::new();
+        let mut dirty = Vec::new();
         for slot in slots.values_mut() {
             let Some(key) = slot.key else { continue };
             let name = entry_name(key);
             if let Some(entry) = slot.dirty.take() {
-                write_entry(&dir.join(&name), &entry);
+                dirty.push((dir.join(&name), entry));
             }
             keep.insert(name);
         }
+        // A first build writes an entry per source: in parallel, as the
+        // pages were.
+        dirty
+            .par_iter()
+            .for_each(|(file, entry)| write_entry(file, entry));
         let Ok(files) = fs::read_dir(dir) else { return };
         for file in files.flatten() {
             let name = file.file_name().to_string_lossy().into_owned();
