@@ -68,8 +68,9 @@ pub struct BuildConfig {
     pub content: PathBuf,
     /// Folder the site is written to, relative to the root. Default: "public".
     pub output: PathBuf,
-    /// Sources per page on entity pages, the source list and the matrix, so
-    /// no page grows without bound on a large dossier. Default: 50.
+    /// Sources per page on entity pages, the source list and the matrix,
+    /// and days per page of the timeline, so no page grows without bound on
+    /// a large dossier. Default: 50.
     #[serde(alias = "paginate-by")]
     pub paginate_by: usize,
 }

@@ -151,9 +151,7 @@ pub fn export_site(site: &Site, sink: &dyn PageSink) -> Result<()> {
     // Each file is written as it is made, one after the other: on a large
     // dossier they are hundreds of megabytes together.
     let mentions = mentions(site);
-    sink.put_streamed("data/mentions.csv", &mut |out| {
-        mentions_csv(&mentions, out)
-    })?;
+    sink.put_streamed("data/mentions.csv", &mut |out| mentions_csv(&mentions, out))?;
     let export = Export {
         version: EXPORT_VERSION,
         dossier: DossierInfo {
@@ -407,7 +405,9 @@ fn followthemoney(site: &Site, out: &mut dyn Write) -> io::Result<()> {
                 properties[key] = json!([value]);
             }
         }
-        line(json!({"id": format!("dossier-source-{}", s.slug), "schema": "Article", "properties": properties}))?;
+        line(
+            json!({"id": format!("dossier-source-{}", s.slug), "schema": "Article", "properties": properties}),
+        )?;
     }
     for e in &site.entities {
         let Some(schema) = ftm_schema(e.entity.kind) else {
@@ -427,7 +427,9 @@ fn followthemoney(site: &Site, out: &mut dyn Write) -> io::Result<()> {
         if !entity.links.is_empty() {
             properties["sourceUrl"] = json!(entity.links);
         }
-        line(json!({"id": format!("dossier-entity-{}", entity.slug), "schema": schema, "properties": properties}))?;
+        line(
+            json!({"id": format!("dossier-entity-{}", entity.slug), "schema": schema, "properties": properties}),
+        )?;
     }
     for s in &site.sources {
         let mut seen = std::collections::BTreeSet::new();

@@ -747,8 +747,14 @@ mod tests {
         assert_eq!(stream(&big).changed, 0);
         let changed = format!("{big}y");
         assert_eq!(stream(&changed).changed, 1);
-        assert_eq!(fs::read_to_string(output.join("data/big.json")).unwrap(), changed);
-        assert!(same_files(&output.join("data/big.json"), &output.join("data/big.json")));
+        assert_eq!(
+            fs::read_to_string(output.join("data/big.json")).unwrap(),
+            changed
+        );
+        assert!(same_files(
+            &output.join("data/big.json"),
+            &output.join("data/big.json")
+        ));
     }
 
     #[test]

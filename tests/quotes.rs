@@ -257,3 +257,40 @@ fn long_lists_of_quotes_are_bounded_and_counted() {
         "{more:?}"
     );
 }
+
+#[test]
+fn a_paginated_timeline_links_every_day_to_its_page() {
+    let dossier = TestDossier::seeds();
+    let config = std::fs::read_to_string(dossier.root().join("book.toml")).unwrap();
+    let config = match config.contains("[build]") {
+        true => config.replace("[build]", "[build]\npaginate_by = 1"),
+        false => format!("{config}\n[build]\npaginate_by = 1\n"),
+    };
+    dossier.write("book.toml", &config);
+    dossier.build();
+    let site = dossier.site();
+    let pages: Vec<String> = site
+        .html_files()
+        .into_iter()
+        .filter(|f| f.starts_with("timeline"))
+        .collect();
+    assert!(
+        pages.len() > 2,
+        "the seeds' days take several pages: {pages:?}"
+    );
+    for page in &pages {
+        let days = site.page(page);
+        let listed = days
+            .select(&Selector::parse(".timeline-day").unwrap())
+            .count();
+        assert_eq!(listed, 1, "{page} lists one day");
+    }
+    let broken = site.broken_links();
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    let days = site.links("entities/kremlin.html", ".entity-timeline .event-day a");
+    assert!(!days.is_empty());
+    assert!(
+        days.iter().any(|(file, _)| file != "timeline.html"),
+        "some of the Kremlin's days are on later pages: {days:?}"
+    );
+}

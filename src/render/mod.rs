@@ -113,7 +113,8 @@ impl PageSink for Discard {
     }
 
     fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
-        write(&mut std::io::sink()).map_err(|e| Error::with_cause(format!("cannot write {path}"), e))
+        write(&mut std::io::sink())
+            .map_err(|e| Error::with_cause(format!("cannot write {path}"), e))
     }
 }
 
@@ -195,20 +196,11 @@ pub fn render_site_partial(
                 },
             ),
         ),
-        (
-            "timeline.html".to_owned(),
-            renderer.page(
-                "timeline.html",
-                "timeline.html",
-                "",
-                "timeline",
-                &timeline::TimelinePage::new(site),
-            ),
-        ),
         ("404.html".to_owned(), renderer.not_found(site)),
         ("print.html".to_owned(), renderer.print_page(site)),
     ];
     results.extend(renderer.source_lists(site, per_page));
+    results.extend(renderer.timeline_pages(site));
     results.extend(renderer.crossref_pages(site, per_page));
     let mut failures = Vec::new();
     for (path, result) in results {
@@ -421,6 +413,18 @@ impl Renderer<'_> {
                 };
                 let path = page_path("sources.html", number);
                 let page = self.page(&path, "sources.html", "", "sources", &self.counted(&view));
+                (path, page)
+            })
+            .collect()
+    }
+
+    /// The timeline, a page of days at a time.
+    fn timeline_pages(&self, site: &Site) -> Vec<(String, Result<Memoized>)> {
+        (1..=timeline::TimelinePage::page_count(site))
+            .map(|number| {
+                let path = page_path(timeline::TIMELINE_PAGE, number);
+                let view = timeline::TimelinePage::new(site, number);
+                let page = self.page(&path, "timeline.html", "", "timeline", &view);
                 (path, page)
             })
             .collect()

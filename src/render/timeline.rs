@@ -9,6 +9,7 @@ use crate::analysis::{Confidence, Precision};
 use crate::site::timeline::{DisagreementKind, Event};
 use crate::site::Site;
 
+use super::paginate::{page_count, page_path, page_range, Pagination};
 use super::views::source_path;
 
 /// A dated sentence as templates see it.
@@ -24,6 +25,8 @@ pub struct EventView {
     pub paragraph: usize,
     /// ISO day, when the event has one.
     pub date: Option<String>,
+    /// The day on the timeline: its page and anchor (`timeline.html#d2024-12-08`).
+    pub day_path: Option<String>,
     /// `Sunday 8 December 2024`, `week of 2 December 2024`.
     pub day_display: Option<String>,
     /// `stated`, `inferred`, `low` or `unresolved`.
@@ -45,6 +48,7 @@ impl EventView {
             path: format!("{}#p{}", source_path(source), event.paragraph + 1),
             paragraph: event.paragraph + 1,
             date: event.day.map(|d| d.format("%Y-%m-%d").to_string()),
+            day_path: event.day.map(|day| day_path(site, day, event.precision)),
             day_display: event.day.map(|d| display_day(d, event.precision)),
             confidence: confidence_name(event.confidence),
             basis: event.basis.clone(),
@@ -60,6 +64,33 @@ pub fn confidence_name(confidence: Confidence) -> &'static str {
         Confidence::Unresolved => "unresolved",
     }
 }
+
+/// The page of the timeline holding a day, with the day's anchor.
+fn day_path(site: &Site, day: NaiveDate, precision: Precision) -> String {
+    let position = site
+        .timeline
+        .days
+        .binary_search_by(|d| (d.day, d.precision).cmp(&(day, precision)))
+        .unwrap_or_else(|at| at);
+    let page = position / site.config.build.paginate_by.max(1) + 1;
+    format!(
+        "{}#{}",
+        page_path(TIMELINE_PAGE, page),
+        day_anchor(day, precision)
+    )
+}
+
+/// `d2024-12-08`, or `w2024-12-02` for a week.
+fn day_anchor(day: NaiveDate, precision: Precision) -> String {
+    let kind = match precision {
+        Precision::Week => "w",
+        Precision::Day => "d",
+    };
+    format!("{kind}{}", day.format("%Y-%m-%d"))
+}
+
+/// The first page of the timeline.
+pub const TIMELINE_PAGE: &str = "timeline.html";
 
 fn display_day(day: NaiveDate, precision: Precision) -> String {
     match precision {
@@ -102,10 +133,14 @@ pub struct DisagreementView {
     pub second_figure: Option<String>,
 }
 
-/// The timeline page.
+/// A page of the timeline: [`paginate_by`] days, with the disagreements
+/// and the dates without a day on the first.
+///
+/// [`paginate_by`]: crate::config::Build::paginate_by
 #[derive(Debug, Serialize)]
 pub struct TimelinePage {
     pub days: Vec<DayView>,
+    pub pagination: Pagination,
     /// Dated sentences no calendar day can be given to.
     pub unresolved: Vec<EventView>,
     pub unresolved_total: usize,
@@ -113,21 +148,21 @@ pub struct TimelinePage {
 }
 
 impl TimelinePage {
-    pub fn new(site: &Site) -> Self {
+    /// How many pages the timeline takes.
+    pub fn page_count(site: &Site) -> usize {
+        page_count(site.timeline.days.len(), site.config.build.paginate_by)
+    }
+
+    /// Page `number` (1-based) of the timeline.
+    pub fn new(site: &Site, number: usize) -> Self {
         let timeline = &site.timeline;
-        let days = timeline
-            .days
+        let per_page = site.config.build.paginate_by;
+        let total = Self::page_count(site);
+        let first = number == 1;
+        let days = timeline.days[page_range(timeline.days.len(), per_page, number)]
             .iter()
             .map(|day| DayView {
-                anchor: format!(
-                    "{}{}",
-                    if day.precision == Precision::Week {
-                        "w"
-                    } else {
-                        "d"
-                    },
-                    day.day.format("%Y-%m-%d")
-                ),
+                anchor: day_anchor(day.day, day.precision),
                 date: day.day.format("%Y-%m-%d").to_string(),
                 display: display_day(day.day, day.precision),
                 week: day.precision == Precision::Week,
@@ -150,19 +185,22 @@ impl TimelinePage {
                 events_total: day.events.len(),
             })
             .collect();
+        // The disagreements and the undated are shown once, on the first page.
+        let shown = |all: usize| if first { all } else { 0 };
         TimelinePage {
             days,
+            pagination: Pagination::new(TIMELINE_PAGE, number, total),
             unresolved: timeline
                 .unresolved
                 .iter()
-                .take(LISTED_EVENTS * 4)
+                .take(shown(LISTED_EVENTS * 4))
                 .map(|&e| EventView::new(site, &timeline.events[e]))
                 .collect(),
-            unresolved_total: timeline.unresolved.len(),
+            unresolved_total: shown(timeline.unresolved.len()),
             disagreements: timeline
                 .disagreements
                 .iter()
-                .take(LISTED_EVENTS * 4)
+                .take(shown(LISTED_EVENTS * 4))
                 .map(|d| {
                     let (kind, first_figure, second_figure) = match &d.kind {
                         DisagreementKind::Date => ("date", None, None),
