@@ -232,6 +232,7 @@ fn search_folds_and_matches_prefixes(session: &Session) {
 }
 
 /// Ten results at a time; more on request, focus on the first new one.
+/// Documents come in bundles, each loaded once for all the results in it.
 fn search_shows_ten_results_at_a_time(session: &Session) {
     let results = session.search("syria");
     assert_eq!(results.len(), 10, "{results:#?}");
@@ -242,6 +243,20 @@ fn search_shows_ten_results_at_a_time(session: &Session) {
         session
             .eval("document.activeElement === document.querySelectorAll('#search-results a')[10]"),
         "true"
+    );
+    let bundles = session.eval(
+        "Array.from(document.querySelectorAll('script[src*=\"search/docs/\"]'), s => s.src).join(' ')",
+    );
+    let bundles: Vec<&str> = bundles.split(' ').collect();
+    let distinct: std::collections::BTreeSet<&str> = bundles.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        bundles.len(),
+        "a bundle loaded twice: {bundles:?}"
+    );
+    assert!(
+        bundles.len() < 20 && bundles.iter().all(|b| b.ends_with(".js")),
+        "twenty results share bundles: {bundles:?}"
     );
 }
 

@@ -9,8 +9,13 @@
 //! - `search/terms/<key>.js`: the terms starting with the two letters `key`,
 //!   each with its documents and their scores; a shard that outgrows its
 //!   budget is split by a third letter (a fourth, a fifth);
-//! - `search/docs/<id>.js`: one document's title, link and text, loaded for
-//!   the results shown, to find the paragraph to link to and cut a snippet.
+//! - `search/docs/<n>.js`: bundle `n` of documents, each a title, a link
+//!   and the text, loaded for the results shown, to find the paragraph to
+//!   link to and cut a snippet. A bundle holds consecutive document ids up
+//!   to a byte budget (a larger document is a bundle of its own), so a large
+//!   dossier is not written as thousands of tiny files while a result still
+//!   loads a bounded amount; the manifest lists how many documents each
+//!   bundle holds, from which the browser finds a document's bundle.
 //!
 //! Words are folded as the matcher folds names (`Türkiye` → `turkiye`) and
 //! lowercased. They are not stemmed: the browser would have to stem queries
@@ -21,6 +26,7 @@
 //! entity names, so `WHO` or `US` as a name is still found.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
@@ -47,6 +53,11 @@ const MAX_SHARD_KEY_CHARS: usize = 5;
 /// Bytes a shard may hold before it is split by one more character, so a
 /// search loads a bounded amount however large the dossier.
 const SHARD_BUDGET: usize = 64 * 1024;
+
+/// Bytes a bundle of documents may hold before the next document starts
+/// another, so showing a result loads a bounded amount however large the
+/// dossier; a document larger than this is a bundle of its own.
+const BUNDLE_BUDGET: usize = 32 * 1024;
 
 /// A searchable document: a source or an entity, as the browser shows it.
 #[derive(Debug, Serialize)]
@@ -104,18 +115,22 @@ pub fn index_files(site: &Site) -> Vec<Page> {
         .map(|(term, postings)| (term.clone(), encode_postings(postings)))
         .collect();
     let shards = Shards::new(&encoded, SHARD_BUDGET);
-    let mut pages = vec![manifest_page(&shards, &folds, &stop_words)];
+    let documents: Vec<String> = documents.iter().map(to_json).collect();
+    let bundles = bundles(&documents, BUNDLE_BUDGET);
+    let mut pages = vec![manifest_page(&shards, &bundles, &folds, &stop_words)];
     pages.extend(
         shards
             .shards
             .iter()
             .map(|(key, terms)| shard_page(key, terms, &encoded)),
     );
+    // Each document's JSON is dropped once copied into its bundle.
+    let mut documents = documents.into_iter();
     pages.extend(
-        documents
+        bundles
             .iter()
             .enumerate()
-            .map(|(id, document)| document_page(id, document)),
+            .map(|(n, ids)| bundle_page(n, ids.start, documents.by_ref().take(ids.len()))),
     );
     pages
 }
@@ -312,6 +327,40 @@ impl<'a> Shards<'a> {
     }
 }
 
+/// Consecutive ids of the `documents` (as JSON) grouped into bundles whose
+/// files are at most `budget` bytes each, but for a single document larger
+/// than that.
+fn bundles(documents: &[String], budget: usize) -> Vec<Range<usize>> {
+    let mut bundles = Vec::new();
+    let mut start = 0;
+    let mut size = bundle_call(0).len();
+    for (id, document) in documents.iter().enumerate() {
+        // The document and the comma after the one before.
+        let bytes = document.len() + usize::from(id > start);
+        if id > start && size + bytes > budget {
+            bundles.push(start..id);
+            start = id;
+            size = bundle_call(id).len() + document.len();
+        } else {
+            size += bytes;
+        }
+    }
+    if start < documents.len() {
+        bundles.push(start..documents.len());
+    }
+    bundles
+}
+
+/// The number of documents in each bundle, in the posting encoding: one
+/// character per bundle of fewer than 32 documents.
+fn encode_bundles(bundles: &[Range<usize>]) -> String {
+    let mut encoded = String::new();
+    for bundle in bundles {
+        push_number(&mut encoded, bundle.len());
+    }
+    encoded
+}
+
 /// The 64 characters of the posting encoding, all safe in a JSON string.
 const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
@@ -350,6 +399,9 @@ struct Manifest<'a> {
     files: BTreeMap<&'a str, String>,
     /// Keys whose shard was split.
     split: &'a BTreeSet<String>,
+    /// How many documents each bundle holds, encoded as postings are: bundle
+    /// `n` starts at the sum of the counts before it.
+    bundles: String,
     folds: &'a BTreeMap<char, String>,
     #[serde(rename = "stopWords")]
     stop_words: &'a BTreeSet<String>,
@@ -357,6 +409,7 @@ struct Manifest<'a> {
 
 fn manifest_page(
     shards: &Shards,
+    bundles: &[Range<usize>],
     folds: &BTreeMap<char, String>,
     stop_words: &BTreeSet<String>,
 ) -> Page {
@@ -369,6 +422,7 @@ fn manifest_page(
             .map(|key| (key.as_str(), shard_file_name(key)))
             .filter(|(key, file)| key != file)
             .collect(),
+        bundles: encode_bundles(bundles),
         folds,
         stop_words,
     };
@@ -393,11 +447,27 @@ fn shard_page(key: &str, terms: &[&str], encoded: &BTreeMap<String, String>) -> 
     )
 }
 
-fn document_page(id: usize, document: &Document) -> Page {
-    script_page(
-        format!("{SEARCH_DIR}/docs/{id}.js"),
-        format!("dossierSearch.addDocument({id},{});\n", to_json(document)),
-    )
+/// Bundle `n`, holding the `documents` (as JSON) from id `first` on.
+fn bundle_page(n: usize, first: usize, documents: impl Iterator<Item = String>) -> Page {
+    let call = bundle_call(first);
+    let (open, close) = call.split_at(call.len() - BUNDLE_CALL_END.len());
+    let mut text = open.to_owned();
+    for (i, document) in documents.enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&document);
+    }
+    text.push_str(close);
+    script_page(format!("{SEARCH_DIR}/docs/{n}.js"), text)
+}
+
+/// The end of a bundle's call, after its documents.
+const BUNDLE_CALL_END: &str = "]);\n";
+
+/// A bundle's call with no documents: what a bundle adds to them.
+fn bundle_call(first: usize) -> String {
+    format!("dossierSearch.addDocuments({first},[{BUNDLE_CALL_END}")
 }
 
 /// JSON is valid JavaScript once U+2028 and U+2029, which JSON allows in
@@ -477,6 +547,81 @@ mod tests {
         assert_eq!(shards.shards["reb"], ["rebel", "rebels"]);
         assert_eq!(shards.split.iter().collect::<Vec<_>>(), ["re"]);
         assert!(Shards::new(&encoded, 1 << 20).split.is_empty());
+    }
+
+    /// Numbers in the posting encoding, decoded as `search.js` does.
+    fn decode_numbers(encoded: &str) -> Vec<usize> {
+        let mut numbers = Vec::new();
+        let (mut n, mut scale) = (0, 1);
+        for c in encoded.bytes() {
+            let v = DIGITS.iter().position(|&d| d == c).unwrap();
+            n += (v & 31) * scale;
+            if v & 32 != 0 {
+                scale *= 32;
+            } else {
+                numbers.push(n);
+                (n, scale) = (0, 1);
+            }
+        }
+        numbers
+    }
+
+    #[test]
+    fn bundles_are_bounded_and_every_document_is_in_exactly_one() {
+        // Documents of varied sizes, two of them larger than the budget.
+        let budget = 1000;
+        let sizes = (0..500).map(|i| match i {
+            7 | 300 => 5000,
+            _ => 20 + (i * 37) % 400,
+        });
+        let documents: Vec<String> = sizes.map(|n| "x".repeat(n)).collect();
+        let bundles = bundles(&documents, budget);
+        assert!(bundles.len() < documents.len() / 2, "{}", bundles.len());
+        for (n, bundle) in bundles.iter().enumerate() {
+            assert!(!bundle.is_empty());
+            let bundled = documents[bundle.clone()].iter().cloned();
+            let bytes = bundle_page(n, bundle.start, bundled).bytes.len();
+            assert!(
+                bytes <= budget || bundle.len() == 1,
+                "{bundle:?}: {bytes} bytes"
+            );
+            // Full: the next document would not have fitted.
+            if let Some(next) = documents.get(bundle.end) {
+                assert!(
+                    bytes + 1 + next.len() > budget,
+                    "{bundle:?} could hold more"
+                );
+            }
+        }
+        assert_eq!(bundles[bundles.len() - 1].end, documents.len());
+        // What the browser knows: the counts in the manifest, from which it
+        // finds the bundle of a document by binary search.
+        let mut starts = vec![0];
+        for count in decode_numbers(&encode_bundles(&bundles)) {
+            starts.push(starts[starts.len() - 1] + count);
+        }
+        assert_eq!(starts.pop(), Some(documents.len()));
+        for id in 0..documents.len() {
+            let holding: Vec<usize> = (0..bundles.len())
+                .filter(|&n| bundles[n].contains(&id))
+                .collect();
+            assert_eq!(holding.len(), 1, "document {id} in bundles {holding:?}");
+            let found = starts.partition_point(|&start| start <= id) - 1;
+            assert_eq!(found, holding[0], "document {id}");
+        }
+        assert!(bundles.contains(&(7..8)) && bundles.contains(&(300..301)));
+        assert!(super::bundles(&[], budget).is_empty());
+    }
+
+    #[test]
+    fn a_bundle_is_one_call_with_its_first_id() {
+        let documents = ["{\"b\":2}".to_owned(), "{}".to_owned()];
+        let page = bundle_page(4, 1, documents.into_iter());
+        assert_eq!(page.path, "search/docs/4.js");
+        assert_eq!(
+            String::from_utf8(page.bytes).unwrap(),
+            "dossierSearch.addDocuments(1,[{\"b\":2},{}]);\n"
+        );
     }
 
     #[test]

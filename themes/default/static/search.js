@@ -1,7 +1,8 @@
 // Search for a dossier website, offline: the index is a set of small
 // scripts under search/ (written by the build), loaded with <script> tags
 // because the Fetch API is blocked on file:// pages. Only the manifest, the
-// shards of the words typed and the documents shown are ever loaded.
+// shards of the words typed and the bundles of the documents shown are ever
+// loaded.
 //
 // Content never runs: results are built with textContent and createElement.
 (function () {
@@ -20,6 +21,7 @@
   var shardKeys = null;
   var stopWords = null;
   var splitKeys = null;
+  var bundleStarts = null;
   var shards = Object.create(null);
   var documents = Object.create(null);
   var loading = Object.create(null);
@@ -33,9 +35,18 @@
       shardKeys = new Set(value.shards);
       stopWords = new Set(value.stopWords);
       splitKeys = new Set(value.split);
+      // Bundle n holds the documents from bundleStarts[n] on.
+      bundleStarts = [];
+      var start = 0;
+      decodeNumbers(value.bundles || "").forEach(function (count) {
+        bundleStarts.push(start);
+        start += count;
+      });
     },
     addShard: function (key, terms) { shards[key] = terms; },
-    addDocument: function (id, doc) { documents[id] = doc; }
+    addDocuments: function (first, docs) {
+      docs.forEach(function (doc, i) { documents[first + i] = doc; });
+    }
   };
 
   function load(path) {
@@ -126,7 +137,7 @@
   var DIGIT_VALUES = Object.create(null);
   for (var d = 0; d < DIGITS.length; d++) DIGIT_VALUES[DIGITS[d]] = d;
 
-  function eachPosting(encoded, visit) {
+  function decodeNumbers(encoded) {
     var numbers = [];
     var n = 0;
     var scale = 1;
@@ -135,6 +146,11 @@
       n += (v & 31) * scale;
       if (v & 32) { scale *= 32; } else { numbers.push(n); n = 0; scale = 1; }
     }
+    return numbers;
+  }
+
+  function eachPosting(encoded, visit) {
+    var numbers = decodeNumbers(encoded);
     var id = 0;
     for (var j = 0; j + 1 < numbers.length; j += 2) {
       id += numbers[j];
@@ -183,6 +199,27 @@
     return ranked;
   }
 
+  // The bundle holding document `id`: the last one starting at or before it.
+  function bundleOf(id) {
+    var low = 0;
+    var high = bundleStarts.length - 1;
+    while (low < high) {
+      var mid = (low + high + 1) >> 1;
+      if (bundleStarts[mid] <= id) low = mid; else high = mid - 1;
+    }
+    return low;
+  }
+
+  // Loads the bundles of the documents of `page`, each bundle once.
+  function loadDocuments(page) {
+    var bundles = [];
+    page.forEach(function (r) {
+      var n = bundleOf(r.id);
+      if (bundles.indexOf(n) < 0) bundles.push(n);
+    });
+    return Promise.all(bundles.map(function (n) { return load("search/docs/" + n + ".js"); }));
+  }
+
   // The paragraph (1-based) holding the most query terms, the first of
   // equals; 0 when only the title matched.
   function bestParagraph(doc, queryTerms) {
@@ -211,7 +248,7 @@
       .then(function () {
         var ranked = rank(queryTerms);
         var page = ranked.slice(0, shown);
-        return Promise.all(page.map(function (r) { return load("search/docs/" + r.id + ".js"); }))
+        return loadDocuments(page)
           .then(function () {
             if (mine !== generation) return;
             showList(page, query, queryTerms, ranked.length);
@@ -358,8 +395,11 @@
   });
 
   // A click elsewhere folds the results away; focusing the box shows them.
+  // Where the click was is read from the path it took, since its target may
+  // be gone by now: "Show more" replaces the results, itself included, as
+  // soon as its documents are loaded, which may be at once.
   document.addEventListener("click", function (event) {
-    if (!box.contains(event.target)) results.hidden = true;
+    if (event.composedPath().indexOf(box) < 0) results.hidden = true;
   });
 
   input.addEventListener("keydown", function (event) {
