@@ -57,7 +57,7 @@ const SHARD_BUDGET: usize = 64 * 1024;
 /// Bytes a bundle of documents may hold before the next document starts
 /// another, so showing a result loads a bounded amount however large the
 /// dossier; a document larger than this is a bundle of its own.
-const BUNDLE_BUDGET: usize = 32 * 1024;
+const BUNDLE_BUDGET: usize = 16 * 1024;
 
 /// A searchable document: a source or an entity, as the browser shows it.
 #[derive(Debug, Serialize)]
