@@ -42,25 +42,73 @@ pub struct Word {
 /// The words of `text`: runs of letters and digits after folding, so `’s`
 /// and `'s`, `Türkiye` and `Turkiye`, `al-Sham` and `al Sham` compare equal.
 pub fn words(text: &str) -> Vec<Word> {
-    let folded = fold(text);
     let mut words = Vec::new();
+    for_each_word(text, |key, start, end| {
+        words.push(Word {
+            key: key.to_owned(),
+            start,
+            end,
+        });
+    });
+    words
+}
+
+/// Calls `visit` with each word of `text`, as [`words`] finds them: its key
+/// and its byte range in `text`. The key is lent, so reading a paragraph
+/// allocates once, not once per word.
+pub fn for_each_word(text: &str, mut visit: impl FnMut(&str, usize, usize)) {
+    if text.is_ascii() {
+        return for_each_ascii_word(text, visit);
+    }
+    let folded = fold(text);
+    let mut key = String::new();
     let mut start = None;
     for (at, c) in folded.text.char_indices().chain([(folded.text.len(), ' ')]) {
         match (c.is_alphanumeric(), start) {
             (true, None) => start = Some(at),
             (false, Some(from)) => {
                 let (original_start, original_end) = folded.original_range(from, at);
-                words.push(Word {
-                    key: folded.text[from..at].to_lowercase(),
-                    start: original_start,
-                    end: original_end,
-                });
+                lowercase_into(&folded.text[from..at], &mut key);
+                visit(&key, original_start, original_end);
                 start = None;
             }
             _ => {}
         }
     }
-    words
+}
+
+/// [`for_each_word`] for ASCII text, which folding leaves as it is but for
+/// hyphens, and a hyphen ends a word as the space it folds to does: the
+/// words are the runs of ASCII letters and digits, found without folding.
+fn for_each_ascii_word(text: &str, mut visit: impl FnMut(&str, usize, usize)) {
+    let mut key = String::new();
+    let mut start = None;
+    for (at, byte) in text.bytes().chain([b' ']).enumerate() {
+        match (byte.is_ascii_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                key.clear();
+                key.push_str(&text[from..at]);
+                key.make_ascii_lowercase();
+                visit(&key, from, at);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `word.to_lowercase()`, written into `into` to reuse its allocation.
+fn lowercase_into(word: &str, into: &mut String) {
+    into.clear();
+    if word.is_ascii() {
+        into.push_str(word);
+        into.make_ascii_lowercase();
+    } else {
+        // A capital sigma lowercases by its place in the word, so other
+        // scripts take the whole-string rules.
+        into.push_str(&word.to_lowercase());
+    }
 }
 
 /// FNV-1a: a fixed, documented hash, so fingerprints (and the pages built
@@ -75,15 +123,18 @@ pub fn hash_bytes(bytes: &[u8], mut hash: u64) -> u64 {
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// The hash of one shingle, from its words' keys.
+pub fn shingle_hash<'a>(keys: impl IntoIterator<Item = &'a str>) -> u64 {
+    keys.into_iter().fold(FNV_OFFSET, |hash, key| {
+        hash_bytes(&[0xff], hash_bytes(key.as_bytes(), hash))
+    })
+}
+
 /// The hash of every shingle of `words`, in order.
 pub fn shingle_hashes(words: &[Word]) -> Vec<u64> {
     words
         .windows(SHINGLE_WORDS)
-        .map(|shingle| {
-            shingle.iter().fold(FNV_OFFSET, |hash, word| {
-                hash_bytes(&[0xff], hash_bytes(word.key.as_bytes(), hash))
-            })
-        })
+        .map(|shingle| shingle_hash(shingle.iter().map(|word| word.key.as_str())))
         .collect()
 }
 
@@ -164,6 +215,60 @@ mod tests {
         assert!(!kept.is_empty() && kept.len() < hashes.len());
         assert_eq!(winnow(&[5, 3]), [3]);
         assert!(winnow(&[]).is_empty());
+    }
+
+    #[test]
+    fn keys_lowercase_as_strings_do() {
+        for word in ["Assad", "UN", "ΟΔΟΣ", "Σίσυφος", "İstanbul", "Straße", "x"] {
+            let mut key = String::from("left over");
+            lowercase_into(word, &mut key);
+            assert_eq!(key, word.to_lowercase());
+        }
+        // A final capital sigma lowercases to ς, as in the whole string.
+        assert_eq!(keys("ΟΔΟΣ"), ["οδος"]);
+    }
+
+    #[test]
+    fn ascii_text_has_the_words_folding_would_give() {
+        let texts = [
+            "UN-mediated talks, 24-year rule -- and 3.5% (of it)... Assad's",
+            "-x- 'y' a1b2 \"quoted\" end-",
+            "",
+        ];
+        for text in texts {
+            let mut by_folding = Vec::new();
+            let folded = fold(text);
+            let mut start = None;
+            for (at, c) in folded.text.char_indices().chain([(folded.text.len(), ' ')]) {
+                match (c.is_alphanumeric(), start) {
+                    (true, None) => start = Some(at),
+                    (false, Some(from)) => {
+                        let (original_start, original_end) = folded.original_range(from, at);
+                        let key = folded.text[from..at].to_lowercase();
+                        by_folding.push((key, original_start, original_end));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            let mut fast = Vec::new();
+            for_each_ascii_word(text, |key, start, end| {
+                fast.push((key.to_owned(), start, end))
+            });
+            assert_eq!(fast, by_folding, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_shingle_hashes_from_its_keys_alone() {
+        let found = words("Rebels entered the Syrian capital");
+        let keys = ["rebels", "entered", "the", "syrian", "capital"];
+        let by_keys: Vec<u64> = keys
+            .windows(SHINGLE_WORDS)
+            .map(|shingle| shingle_hash(shingle.iter().copied()))
+            .collect();
+        assert_eq!(shingle_hashes(&found), by_keys);
+        assert_ne!(by_keys[0], by_keys[1]);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! the earliest dated one; undated sources come after dated ones, ties go by
 //! slug.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -78,11 +79,7 @@ impl SourceClusters {
     /// How many independent sources are among `sources` (source indices,
     /// repeats allowed): sources that share wire text count once.
     pub fn independent_sources(&self, sources: &[usize]) -> usize {
-        sources
-            .iter()
-            .map(|&s| self.cluster[s])
-            .collect::<BTreeSet<_>>()
-            .len()
+        count_distinct(sources.iter().map(|&s| self.cluster[s]).collect())
     }
 
     /// The earliest of `sources`: earliest date, undated last, ties by slug.
@@ -93,22 +90,43 @@ impl SourceClusters {
     /// Distinct sources, independent sources and the first, together.
     pub fn corroboration(&self, sources: &[usize]) -> Corroboration {
         Corroboration {
-            sources: sources.iter().collect::<BTreeSet<_>>().len(),
+            sources: count_distinct(sources.to_vec()),
             independent: self.independent_sources(sources),
             first: self.first(sources),
         }
     }
 }
 
-/// Corroboration of a pair of entities: the sources mentioning both (given
-/// each one's mentions by source index).
-pub fn pair_corroboration<T>(
-    a: &BTreeMap<usize, T>,
-    b: &BTreeMap<usize, T>,
-    clusters: &SourceClusters,
-) -> Corroboration {
-    let both: Vec<usize> = a.keys().copied().filter(|s| b.contains_key(s)).collect();
-    clusters.corroboration(&both)
+/// How many different items `items` holds. Sorting a short list beats
+/// building a set, and corroboration is counted for every pair of entities.
+fn count_distinct(mut items: Vec<usize>) -> usize {
+    items.sort_unstable();
+    items.dedup();
+    items.len()
+}
+
+/// Corroboration of a pair of entities: the sources mentioning both, given
+/// the sources mentioning each, sorted.
+pub fn pair_corroboration(a: &[usize], b: &[usize], clusters: &SourceClusters) -> Corroboration {
+    clusters.corroboration(&sorted_intersection(a, b))
+}
+
+/// The items two sorted lists (without repeats) have in common, in order.
+fn sorted_intersection(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let mut both = Vec::new();
+    let (mut x, mut y) = (0, 0);
+    while x < a.len() && y < b.len() {
+        match a[x].cmp(&b[y]) {
+            Ordering::Less => x += 1,
+            Ordering::Greater => y += 1,
+            Ordering::Equal => {
+                both.push(a[x]);
+                x += 1;
+                y += 1;
+            }
+        }
+    }
+    both
 }
 
 /// Each source's position in time from its date and slug: dated sources
@@ -188,6 +206,23 @@ mod tests {
             ],
         );
         assert_eq!(clusters.independent_sources(&[0, 1]), 1);
+    }
+
+    #[test]
+    fn a_pair_is_corroborated_by_the_sources_mentioning_both() {
+        assert_eq!(sorted_intersection(&[1, 3, 4, 9], &[0, 3, 9, 12]), [3, 9]);
+        assert!(sorted_intersection(&[], &[1]).is_empty());
+        let clusters = SourceClusters::new(vec![4, 3, 2, 1, 0], &[passage(&[1, 3])]);
+        let both = pair_corroboration(&[0, 1, 3, 4], &[1, 2, 3, 4], &clusters);
+        assert_eq!(
+            both,
+            Corroboration {
+                sources: 3,
+                independent: 2,
+                first: Some(4)
+            }
+        );
+        assert_eq!(count_distinct(vec![5, 1, 5, 2, 1]), 3);
     }
 
     #[test]

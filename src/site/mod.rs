@@ -12,6 +12,8 @@ pub mod timeline;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::analysis::{Mention, SourceAnalysis};
 use crate::config::Config;
 use crate::content::{Content, Entity, Source};
@@ -130,21 +132,23 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
         .zip(analyses)
         .enumerate()
     {
-        let mut entity_counts = BTreeMap::new();
+        // Gathered per entity first, so each entity's map of sources takes
+        // one insertion per source rather than one look-up per mention.
+        let mut by_entity: BTreeMap<usize, Vec<Mention>> = BTreeMap::new();
         let mut by_paragraph: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
         for mention in &analysis.mentions {
-            *entity_counts.entry(mention.entity).or_insert(0) += 1;
+            by_entity.entry(mention.entity).or_default().push(*mention);
             by_paragraph
                 .entry(mention.paragraph)
                 .or_default()
                 .insert(mention.entity);
-            let entity = &mut entities[mention.entity];
-            entity
-                .mentions_by_source
-                .entry(index)
-                .or_default()
-                .push(*mention);
-            entity.mention_count += 1;
+        }
+        let mut entity_counts = BTreeMap::new();
+        for (entity, mentions) in by_entity {
+            entity_counts.insert(entity, mentions.len());
+            let entity = &mut entities[entity];
+            entity.mention_count += mentions.len();
+            entity.mentions_by_source.insert(index, mentions);
         }
         count_pairs(entity_counts.keys().copied(), &mut source_pairs);
         for in_paragraph in by_paragraph.values() {
@@ -159,13 +163,22 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
     }
 
     let (passages, clusters) = passages::link_sources(&sources);
-    for ((a, b), shared_sources) in source_pairs {
+    // Each entity's sources, sorted, so a pair's common sources are a merge
+    // of two lists; pairs are independent of each other, so they run in
+    // parallel.
+    let sources_of: Vec<Vec<usize>> = entities
+        .iter()
+        .map(|e| e.mentions_by_source.keys().copied().collect())
+        .collect();
+    let source_pairs: Vec<((usize, usize), usize)> = source_pairs.into_iter().collect();
+    let corroborated: Vec<corroboration::Corroboration> = source_pairs
+        .par_iter()
+        .map(|&((a, b), _)| {
+            corroboration::pair_corroboration(&sources_of[a], &sources_of[b], &clusters)
+        })
+        .collect();
+    for (((a, b), shared_sources), both) in source_pairs.into_iter().zip(corroborated) {
         let paragraphs = paragraph_pairs.get(&(a, b)).copied().unwrap_or(0);
-        let both = corroboration::pair_corroboration(
-            &entities[a].mentions_by_source,
-            &entities[b].mentions_by_source,
-            &clusters,
-        );
         for (this, other) in [(a, b), (b, a)] {
             entities[this].cooccurring.push(Cooccurrence {
                 entity: other,

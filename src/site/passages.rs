@@ -16,8 +16,14 @@
 //! separated by small edits into one match, and keeps a match long and dense
 //! enough to be the same text. Matches that overlap in a paragraph are merged
 //! into one occurrence; occurrences joined by matches form one passage.
+//!
+//! A paragraph in many candidate pairs is read once: its words are numbered
+//! (equal words, equal numbers) and its shingles hashed and sorted, so a pair
+//! costs a merge of two sorted lists and comparisons of integers, with
+//! buffers reused from pair to pair.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -192,21 +198,23 @@ pub fn find(sources: &[PassageSource<'_>]) -> Passages {
 
     let pairs = candidate_pairs(&postings, &boilerplate);
     stats.candidate_pairs = pairs.len();
-    let needed: BTreeSet<ParagraphId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
-    let words: HashMap<ParagraphId, Vec<Word>> = needed
-        .into_par_iter()
-        .map(|id| (id, shingles::words(text_of(sources, id))))
-        .collect();
+    let mut needed: Vec<ParagraphId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let words = ComparedParagraphs::read(sources, needed);
+    let fingerprints = fingerprint_kinds(&postings, &boilerplate);
     let matches: Vec<PairMatch> = pairs
         .par_iter()
-        .flat_map_iter(|&(a, b)| {
-            let (a_words, b_words) = (&words[&a], &words[&b]);
-            align(a_words, b_words)
+        .map_init(Scratch::default, |scratch, &(a, b)| {
+            let (a_words, b_words) = (words.get(a), words.get(b));
+            let mut found = align_paragraphs(a_words, b_words, scratch);
+            found.retain(|m| !is_boilerplate(a_words.shingles_within(m.a), &fingerprints));
+            found
                 .into_iter()
-                .filter(|m| !is_boilerplate(&a_words[m.a.0..m.a.1], &postings, &boilerplate))
                 .map(|found| PairMatch { a, b, found })
                 .collect::<Vec<_>>()
         })
+        .flat_map_iter(|found| found)
         .collect();
     stats.matched_pairs = matches
         .iter()
@@ -238,6 +246,31 @@ fn text_of<'a>(sources: &[PassageSource<'a>], (source, paragraph): ParagraphId) 
     sources[source as usize].texts[paragraph as usize]
 }
 
+/// FNV-1a as a `Hasher`. The keys hashed while comparing paragraphs are
+/// words of a few bytes and fingerprints, millions of them; for those it is
+/// several times quicker than the default hasher.
+#[derive(Debug, Clone, Copy)]
+struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> Self {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = shingles::hash_bytes(bytes, self.0);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FnvHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
+type FnvHashSet<T> = HashSet<T, BuildHasherDefault<FnvHasher>>;
+
 /// The inverted index: every (fingerprint, paragraph) sorted, so the
 /// paragraphs holding a fingerprint are one run, in source and paragraph
 /// order. A flat sorted list is far lighter than a map of lists at millions
@@ -253,32 +286,20 @@ impl Postings {
             .chunk_by(|a, b| a.0 == b.0)
             .map(|run| (run[0].0, run.iter().map(|&(_, id)| id).collect()))
     }
-
-    fn contains(&self, fingerprint: u64) -> bool {
-        self.entries
-            .binary_search_by_key(&fingerprint, |&(f, _)| f)
-            .is_ok()
-    }
 }
 
 fn index(sources: &[PassageSource<'_>]) -> Postings {
-    let mut entries: Vec<(u64, ParagraphId)> = sources
-        .iter()
-        .enumerate()
-        .flat_map(|(s, source)| {
-            source
-                .prints
-                .iter()
-                .enumerate()
-                .flat_map(move |(p, print)| {
-                    print
-                        .fingerprints
-                        .iter()
-                        .map(move |&f| (f, (s as u32, p as u32)))
-                })
-        })
-        .collect();
-    entries.par_sort_unstable();
+    let prints = || sources.iter().flat_map(|source| source.prints);
+    let mut entries: Vec<(u64, ParagraphId)> =
+        Vec::with_capacity(prints().map(|print| print.fingerprints.len()).sum());
+    for (s, source) in (0u32..).zip(sources) {
+        for (p, print) in (0u32..).zip(source.prints) {
+            entries.extend(print.fingerprints.iter().map(|&f| (f, (s, p))));
+        }
+    }
+    // Stable, so the paragraphs holding a fingerprint stay in the source and
+    // paragraph order they were added in.
+    entries.par_sort_by_key(|&(fingerprint, _)| fingerprint);
     Postings { entries }
 }
 
@@ -310,7 +331,7 @@ fn is_frequent(sources: &[PassageSource<'_>], holders: &BTreeSet<u32>, short: bo
         })
 }
 
-fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) -> BTreeSet<u64> {
+fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) -> FnvHashSet<u64> {
     let fewest = OUTLET_BOILERPLATE_SOURCES.min(CORPUS_BOILERPLATE_SOURCES);
     postings
         .groups()
@@ -329,18 +350,24 @@ fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) 
         .collect()
 }
 
-/// A stretch of words is boilerplate when most of the fingerprints it holds
-/// are.
-fn is_boilerplate(words: &[Word], postings: &Postings, boilerplate: &BTreeSet<u64>) -> bool {
-    if boilerplate.is_empty() {
-        return false;
+/// Every fingerprint of the dossier, and whether it is boilerplate.
+fn fingerprint_kinds(postings: &Postings, boilerplate: &FnvHashSet<u64>) -> FnvHashMap<u64, bool> {
+    postings
+        .entries
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| (run[0].0, boilerplate.contains(&run[0].0)))
+        .collect()
+}
+
+/// A stretch of words (given by the hashes of its shingles) is boilerplate
+/// when most of the fingerprints it holds are.
+fn is_boilerplate(shingles: &[u64], fingerprints: &FnvHashMap<u64, bool>) -> bool {
+    let (mut held, mut frequent) = (0, 0);
+    for &boilerplate in shingles.iter().filter_map(|h| fingerprints.get(h)) {
+        held += 1;
+        frequent += usize::from(boilerplate);
     }
-    let held: Vec<u64> = shingles::shingle_hashes(words)
-        .into_iter()
-        .filter(|&h| postings.contains(h))
-        .collect();
-    let frequent = held.iter().filter(|h| boilerplate.contains(h)).count();
-    !held.is_empty() && frequent * 2 >= held.len()
+    held > 0 && frequent * 2 >= held
 }
 
 /// Paragraphs made of boilerplate: most of their fingerprints are, or, for
@@ -348,7 +375,7 @@ fn is_boilerplate(words: &[Word], postings: &Postings, boilerplate: &BTreeSet<u6
 /// words recur as often as boilerplate does.
 fn boilerplate_paragraphs(
     sources: &[PassageSource<'_>],
-    boilerplate: &BTreeSet<u64>,
+    boilerplate: &FnvHashSet<u64>,
 ) -> BTreeSet<(usize, usize)> {
     let mut found = BTreeSet::new();
     let mut short_lines: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
@@ -383,9 +410,9 @@ fn boilerplate_paragraphs(
 /// not boilerplate, each once, in order.
 fn candidate_pairs(
     postings: &Postings,
-    boilerplate: &BTreeSet<u64>,
+    boilerplate: &FnvHashSet<u64>,
 ) -> Vec<(ParagraphId, ParagraphId)> {
-    let mut pairs: BTreeSet<(ParagraphId, ParagraphId)> = BTreeSet::new();
+    let mut pairs: Vec<(ParagraphId, ParagraphId)> = Vec::new();
     for (fingerprint, holders) in postings.groups() {
         if holders.len() < 2 || boilerplate.contains(&fingerprint) {
             continue;
@@ -394,7 +421,7 @@ fn candidate_pairs(
             let first = holders[0];
             for &other in &holders[1..] {
                 if other.0 != first.0 {
-                    pairs.insert((first, other));
+                    pairs.push((first, other));
                 }
             }
             continue;
@@ -402,12 +429,177 @@ fn candidate_pairs(
         for (i, &a) in holders.iter().enumerate() {
             for &b in &holders[i + 1..] {
                 if a.0 != b.0 {
-                    pairs.insert((a, b));
+                    pairs.push((a, b));
                 }
             }
         }
     }
-    pairs.into_iter().collect()
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// A word as a number: two words of the compared paragraphs are the same
+/// word exactly when their ids are equal.
+type WordId = u32;
+
+/// Numbers the distinct words of the paragraphs being compared, so that
+/// comparing two paragraphs word by word compares integers, not strings.
+struct Vocabulary {
+    ids: FnvHashMap<String, WordId>,
+}
+
+impl Vocabulary {
+    /// The function words are numbered first, so telling one apart is a
+    /// comparison ([`is_function_word`]) rather than a look-up.
+    fn new() -> Self {
+        let mut vocabulary = Vocabulary {
+            ids: HashMap::default(),
+        };
+        for word in FUNCTION_WORDS {
+            vocabulary.id(word);
+        }
+        vocabulary
+    }
+
+    fn id(&mut self, key: &str) -> WordId {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = WordId::try_from(self.ids.len()).expect("fewer than 2^32 distinct words");
+        self.ids.insert(key.to_owned(), id);
+        id
+    }
+}
+
+fn is_function_word(id: WordId) -> bool {
+    (id as usize) < FUNCTION_WORDS.len()
+}
+
+/// The keys of a paragraph's words end to end, until they are numbered:
+/// one allocation per paragraph instead of one per word.
+#[derive(Debug, Default)]
+struct Keys {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Keys {
+    fn push(&mut self, key: &str) {
+        self.text.push_str(key);
+        self.ends.push(self.text.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, word: usize) -> &str {
+        let start = word.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[word]]
+    }
+}
+
+/// One paragraph's words, prepared once for every pair it takes part in.
+#[derive(Debug)]
+struct ParagraphWords {
+    /// The words, numbered by the [`Vocabulary`].
+    ids: Vec<WordId>,
+    /// Byte range of each word in the paragraph's text.
+    spans: Vec<(usize, usize)>,
+    /// The hash of the shingle starting at each word (as
+    /// `shingles::shingle_hashes` gives them).
+    shingles: Vec<u64>,
+    /// Each shingle as its hash's low 32 bits above its position, sorted:
+    /// the shingles two paragraphs share come from merging their lists.
+    /// Half a hash is enough to find candidates, since every one is checked
+    /// word by word, and halves the memory a merge reads.
+    sorted_shingles: Vec<u64>,
+}
+
+impl ParagraphWords {
+    /// Everything but the word ids, which need the whole vocabulary: the
+    /// paragraph's keys are returned alongside, to be numbered.
+    fn read(text: &str) -> (Keys, Self) {
+        let mut keys = Keys {
+            text: String::with_capacity(text.len()),
+            ends: Vec::new(),
+        };
+        let mut spans = Vec::new();
+        shingles::for_each_word(text, |key, start, end| {
+            keys.push(key);
+            spans.push((start, end));
+        });
+        Self::prepare(keys, spans)
+    }
+
+    /// Hashes the shingles of the words given by their keys and spans; the
+    /// keys are handed back, to be numbered.
+    fn prepare(keys: Keys, spans: Vec<(usize, usize)>) -> (Keys, Self) {
+        let shingle_count = keys.len().saturating_sub(SHINGLE_WORDS - 1);
+        let shingles: Vec<u64> = (0..shingle_count)
+            .map(|first| {
+                shingles::shingle_hash((first..first + SHINGLE_WORDS).map(|w| keys.get(w)))
+            })
+            .collect();
+        let mut sorted_shingles: Vec<u64> = (0u32..)
+            .zip(&shingles)
+            .map(|(position, &hash)| (hash << 32) | u64::from(position))
+            .collect();
+        sorted_shingles.sort_unstable();
+        let paragraph = ParagraphWords {
+            ids: Vec::new(),
+            spans,
+            shingles,
+            sorted_shingles,
+        };
+        (keys, paragraph)
+    }
+
+    fn number(&mut self, keys: &Keys, vocabulary: &mut Vocabulary) {
+        self.ids = (0..keys.len())
+            .map(|w| vocabulary.id(keys.get(w)))
+            .collect();
+    }
+
+    /// The hashes of the shingles lying wholly within words `start..end`.
+    fn shingles_within(&self, (start, end): (usize, usize)) -> &[u64] {
+        match end.checked_sub(SHINGLE_WORDS - 1) {
+            Some(last) if last > start => &self.shingles[start..last],
+            _ => &[],
+        }
+    }
+}
+
+/// The words of every paragraph that takes part in a candidate pair.
+struct ComparedParagraphs {
+    /// Sorted, for looking a paragraph up.
+    ids: Vec<ParagraphId>,
+    words: Vec<ParagraphWords>,
+}
+
+impl ComparedParagraphs {
+    /// Folding and hashing are per paragraph and run in parallel; numbering
+    /// the words must see them all, so it runs once, in order, after.
+    fn read(sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) -> Self {
+        let (keys, mut words): (Vec<Keys>, Vec<ParagraphWords>) = ids
+            .par_iter()
+            .map(|&id| ParagraphWords::read(text_of(sources, id)))
+            .unzip();
+        let mut vocabulary = Vocabulary::new();
+        for (paragraph, keys) in words.iter_mut().zip(&keys) {
+            paragraph.number(keys, &mut vocabulary);
+        }
+        ComparedParagraphs { ids, words }
+    }
+
+    fn get(&self, id: ParagraphId) -> &ParagraphWords {
+        let at = self
+            .ids
+            .binary_search(&id)
+            .expect("every paragraph of a pair was read");
+        &self.words[at]
+    }
 }
 
 /// A run of words two paragraphs have in common: from word `a` and word `b`.
@@ -435,35 +627,96 @@ struct PairMatch {
     found: Alignment,
 }
 
-/// The maximal common runs of at least a shingle's length, by position in `a`.
-fn common_runs(a: &[Word], b: &[Word]) -> Vec<Run> {
-    let mut starts: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (j, hash) in shingles::shingle_hashes(b).into_iter().enumerate() {
-        starts.entry(hash).or_default().push(j);
-    }
-    let same = |i: usize, j: usize| a[i].key == b[j].key;
-    let mut runs = Vec::new();
-    for (i, hash) in shingles::shingle_hashes(a).into_iter().enumerate() {
-        for &j in starts.get(&hash).map(Vec::as_slice).unwrap_or_default() {
-            let maximal_start = i == 0 || j == 0 || !same(i - 1, j - 1);
-            if !maximal_start || !(0..SHINGLE_WORDS).all(|k| same(i + k, j + k)) {
-                continue;
+/// Buffers for comparing one pair of paragraphs, reused from pair to pair.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// Positions `(a, b)` where both paragraphs have a shingle of one hash.
+    hits: Vec<(u32, u32)>,
+    runs: Vec<Run>,
+    /// Common runs chained across small gaps, with how many runs each has.
+    chains: Vec<(Alignment, usize)>,
+    /// One row of the longest-common-subsequence table.
+    row: Vec<usize>,
+}
+
+/// Every `(a, b)` pair of positions whose shingles hash alike, grouped by
+/// hash: a merge of the two sorted shingle lists.
+fn shared_shingles(a: &[u64], b: &[u64], hits: &mut Vec<(u32, u32)>) {
+    let hash = |shingle: u64| shingle >> 32;
+    let position = |shingle: u64| shingle as u32;
+    hits.clear();
+    let (mut x, mut y) = (0, 0);
+    while x < a.len() && y < b.len() {
+        let (this, other) = (hash(a[x]), hash(b[y]));
+        if this == other {
+            let x_end = x + a[x..].iter().take_while(|&&s| hash(s) == this).count();
+            let y_end = y + b[y..].iter().take_while(|&&s| hash(s) == this).count();
+            for &i in &a[x..x_end] {
+                hits.extend(b[y..y_end].iter().map(|&j| (position(i), position(j))));
             }
-            let mut len = SHINGLE_WORDS;
-            while i + len < a.len() && j + len < b.len() && same(i + len, j + len) {
-                len += 1;
-            }
-            runs.push(Run { a: i, b: j, len });
+            (x, y) = (x_end, y_end);
+        } else {
+            // Most hashes are not shared: advancing without a branch to
+            // mispredict roughly halves the time of the merge.
+            x += usize::from(this < other);
+            y += usize::from(other < this);
         }
     }
-    runs
+}
+
+/// The maximal common runs of at least a shingle's length, by position in
+/// `a`, then in `b`.
+fn common_runs(a: &ParagraphWords, b: &ParagraphWords, scratch: &mut Scratch) {
+    shared_shingles(&a.sorted_shingles, &b.sorted_shingles, &mut scratch.hits);
+    let (a, b) = (&a.ids, &b.ids);
+    scratch.runs.clear();
+    for &(i, j) in &scratch.hits {
+        let (i, j) = (i as usize, j as usize);
+        // Equal hashes may still be different words; a run that could be
+        // extended backwards was found from its start already.
+        let maximal_start = i == 0 || j == 0 || a[i - 1] != b[j - 1];
+        if !maximal_start || a[i..i + SHINGLE_WORDS] != b[j..j + SHINGLE_WORDS] {
+            continue;
+        }
+        let len = SHINGLE_WORDS
+            + a[i + SHINGLE_WORDS..]
+                .iter()
+                .zip(&b[j + SHINGLE_WORDS..])
+                .take_while(|(x, y)| x == y)
+                .count();
+        scratch.runs.push(Run { a: i, b: j, len });
+    }
+    // Sorting the runs rather than the hits: most hits are not the start
+    // of a run.
+    scratch.runs.sort_unstable_by_key(|run| (run.a, run.b));
 }
 
 /// The passages two paragraphs share: common runs, chained in order across
 /// small gaps, kept when long and dense enough.
 pub fn align(a: &[Word], b: &[Word]) -> Vec<Alignment> {
-    let mut chains: Vec<(Alignment, usize)> = Vec::new();
-    for run in common_runs(a, b) {
+    let mut vocabulary = Vocabulary::new();
+    let [a, b] = [a, b].map(|words| {
+        let mut keys = Keys::default();
+        for word in words {
+            keys.push(&word.key);
+        }
+        let spans = words.iter().map(|w| (w.start, w.end)).collect();
+        let (keys, mut paragraph) = ParagraphWords::prepare(keys, spans);
+        paragraph.number(&keys, &mut vocabulary);
+        paragraph
+    });
+    align_paragraphs(&a, &b, &mut Scratch::default())
+}
+
+fn align_paragraphs(
+    a: &ParagraphWords,
+    b: &ParagraphWords,
+    scratch: &mut Scratch,
+) -> Vec<Alignment> {
+    common_runs(a, b, scratch);
+    let chains = &mut scratch.chains;
+    chains.clear();
+    for run in &scratch.runs {
         let (a_end, b_end) = (run.a + run.len, run.b + run.len);
         if let Some((chain, runs)) = chains.last_mut() {
             let follows = run.a >= chain.a.1 && run.b >= chain.b.1;
@@ -489,24 +742,29 @@ pub fn align(a: &[Word], b: &[Word]) -> Vec<Alignment> {
             1,
         ));
     }
-    chains
-        .into_iter()
-        .filter_map(|(mut chain, runs)| {
-            let longer = (chain.a.1 - chain.a.0).max(chain.b.1 - chain.b.0);
-            chain.verbatim = runs == 1;
-            if !chain.verbatim {
-                // Words kept in the gaps count too: `granted them` between
-                // two longer runs.
-                chain.common = common_words(&a[chain.a.0..chain.a.1], &b[chain.b.0..chain.b.1]);
-            }
-            let dense = chain.common * 100 >= longer * MIN_DENSITY_PERCENT;
-            let enough = chain.common >= MIN_PASSAGE_WORDS && dense;
-            // Judged on all the words in common, shown without small words
-            // at its ends.
-            trim_function_words(&mut chain, a);
-            enough.then_some(chain)
-        })
-        .collect()
+    let mut found = Vec::new();
+    for &(mut chain, runs) in chains.iter() {
+        let longer = (chain.a.1 - chain.a.0).max(chain.b.1 - chain.b.0);
+        chain.verbatim = runs == 1;
+        if !chain.verbatim {
+            // Words kept in the gaps count too: `granted them` between
+            // two longer runs.
+            chain.common = common_words(
+                &a.ids[chain.a.0..chain.a.1],
+                &b.ids[chain.b.0..chain.b.1],
+                &mut scratch.row,
+            );
+        }
+        let dense = chain.common * 100 >= longer * MIN_DENSITY_PERCENT;
+        let enough = chain.common >= MIN_PASSAGE_WORDS && dense;
+        // Judged on all the words in common, shown without small words
+        // at its ends.
+        trim_function_words(&mut chain, &a.ids);
+        if enough {
+            found.push(chain);
+        }
+    }
+    found
 }
 
 /// Small words a passage should neither start nor end with.
@@ -518,8 +776,8 @@ const FUNCTION_WORDS: &[&str] = &[
 /// Drops matched function words from both ends of a match (`that Assad …
 /// in Moscow and` → `Assad … in Moscow`): the ends of a match are common to
 /// both sides, so they are dropped from both.
-fn trim_function_words(chain: &mut Alignment, a: &[Word]) {
-    let small = |i: usize| FUNCTION_WORDS.contains(&a[i].key.as_str());
+fn trim_function_words(chain: &mut Alignment, a: &[WordId]) {
+    let small = |i: usize| is_function_word(a[i]);
     while chain.a.1 - chain.a.0 > 1 && small(chain.a.0) {
         chain.a.0 += 1;
         chain.b.0 += 1;
@@ -533,13 +791,14 @@ fn trim_function_words(chain: &mut Alignment, a: &[Word]) {
 }
 
 /// The longest common subsequence of two stretches of words, in words.
-fn common_words(a: &[Word], b: &[Word]) -> usize {
-    let mut row = vec![0usize; b.len() + 1];
+fn common_words(a: &[WordId], b: &[WordId], row: &mut Vec<usize>) -> usize {
+    row.clear();
+    row.resize(b.len() + 1, 0);
     for x in a {
         let mut diagonal = 0;
         for (j, y) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = if x.key == y.key {
+            row[j + 1] = if x == y {
                 diagonal + 1
             } else {
                 above.max(row[j])
@@ -554,7 +813,7 @@ fn common_words(a: &[Word], b: &[Word]) -> usize {
 /// occurrences linked by a match into passages.
 fn group(
     sources: &[PassageSource<'_>],
-    words: &HashMap<ParagraphId, Vec<Word>>,
+    words: &ComparedParagraphs,
     matches: &[PairMatch],
 ) -> Vec<SharedPassage> {
     // Word ranges per paragraph, merged where they overlap.
@@ -625,12 +884,12 @@ fn group(
                 .into_iter()
                 .map(|segment| {
                     let (id, (start, end)) = segments[segment];
-                    let list = &words[&id];
+                    let spans = &words.get(id).spans;
                     Occurrence {
                         source: id.0 as usize,
                         paragraph: id.1 as usize,
-                        start: list[start].start,
-                        end: list[end - 1].end,
+                        start: spans[start].0,
+                        end: spans[end - 1].1,
                         words: end - start,
                     }
                 })
@@ -821,6 +1080,108 @@ mod tests {
     fn a_url_host_stands_for_an_unnamed_outlet() {
         assert_eq!(host("https://www.example.org/news/1?x=2"), "example.org");
         assert_eq!(host("http://tass.com"), "tass.com");
+    }
+
+    fn paragraph(text: &str, vocabulary: &mut Vocabulary) -> ParagraphWords {
+        let (keys, mut paragraph) = ParagraphWords::read(text);
+        paragraph.number(&keys, vocabulary);
+        paragraph
+    }
+
+    /// Every maximal common run of a shingle's length or more, found by
+    /// trying every pair of positions.
+    fn runs_by_brute_force(a: &[WordId], b: &[WordId]) -> Vec<Run> {
+        let mut runs = Vec::new();
+        for i in 0..a.len() {
+            for j in 0..b.len() {
+                let maximal_start = i == 0 || j == 0 || a[i - 1] != b[j - 1];
+                let len = a[i..]
+                    .iter()
+                    .zip(&b[j..])
+                    .take_while(|(x, y)| x == y)
+                    .count();
+                if maximal_start && len >= SHINGLE_WORDS {
+                    runs.push(Run { a: i, b: j, len });
+                }
+            }
+        }
+        runs
+    }
+
+    #[test]
+    fn common_runs_are_every_maximal_run_in_order() {
+        // Few distinct words, so runs repeat, overlap and cross.
+        const WORDS: [&str; 5] = ["the", "rebels", "took", "Homs", "and"];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut text = |len: usize| -> String {
+            (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    WORDS[(state % 3 + state % 2) as usize + usize::from(state % 11 == 0)]
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut scratch = Scratch::default();
+        for round in 0..300 {
+            let (a_text, b_text) = (text(round % 37), text(round % 23 + 3));
+            let mut vocabulary = Vocabulary::new();
+            let a = paragraph(&a_text, &mut vocabulary);
+            let b = paragraph(&b_text, &mut vocabulary);
+            common_runs(&a, &b, &mut scratch);
+            assert_eq!(
+                scratch.runs,
+                runs_by_brute_force(&a.ids, &b.ids),
+                "{a_text} / {b_text}"
+            );
+        }
+    }
+
+    #[test]
+    fn words_are_numbered_alike_across_paragraphs() {
+        let mut vocabulary = Vocabulary::new();
+        let a = paragraph("Türkiye’s troops and the rebels", &mut vocabulary);
+        let b = paragraph("the REBELS of turkiye's border", &mut vocabulary);
+        assert_eq!(a.ids[..2], b.ids[3..5], "turkiye s");
+        assert_eq!(a.ids[4..], b.ids[..2], "the rebels");
+        assert_ne!(a.ids[2], a.ids[3]);
+        let function: Vec<bool> = a.ids.iter().map(|&id| is_function_word(id)).collect();
+        assert_eq!(function, [false, false, false, true, true, false]);
+        assert_eq!(a.spans[1], (11, 12), "the `s` after the apostrophe");
+    }
+
+    #[test]
+    fn a_match_is_judged_on_the_shingles_within_it() {
+        let text = "Russia has always spoken in favour of a political settlement";
+        let found = words(text);
+        let mut vocabulary = Vocabulary::new();
+        let prepared = paragraph(text, &mut vocabulary);
+        assert_eq!(prepared.shingles, shingles::shingle_hashes(&found));
+        for start in 0..=found.len() {
+            for end in start..=found.len() {
+                let expected = shingles::shingle_hashes(&found[start..end]);
+                assert_eq!(
+                    prepared.shingles_within((start, end)),
+                    expected,
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_stretch_is_boilerplate_when_most_fingerprints_it_holds_are() {
+        let fingerprints: FnvHashMap<u64, bool> = [(1, true), (2, false), (3, true), (4, false)]
+            .into_iter()
+            .collect();
+        // 9 is no fingerprint at all, so it does not count.
+        assert!(is_boilerplate(&[1, 2, 9], &fingerprints));
+        assert!(!is_boilerplate(&[1, 2, 4], &fingerprints));
+        assert!(is_boilerplate(&[3, 3, 2, 4], &fingerprints));
+        assert!(!is_boilerplate(&[9, 9], &fingerprints));
+        assert!(!is_boilerplate(&[], &fingerprints));
     }
 
     #[test]

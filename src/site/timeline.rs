@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::analysis::dates::year_from_context;
@@ -208,7 +209,6 @@ const SHARED_ENTITIES: usize = 2;
 const SHARED_WORDS: f64 = 0.25;
 
 fn find_disagreements(events: &[Event]) -> Vec<Disagreement> {
-    let words: Vec<BTreeSet<String>> = events.iter().map(|e| content_words(&e.sentence)).collect();
     let mut by_entity: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, event) in events.iter().enumerate() {
         for &entity in &event.entities {
@@ -225,9 +225,23 @@ fn find_disagreements(events: &[Event]) -> Vec<Disagreement> {
             }
         }
     }
+    let candidates: Vec<(usize, usize)> = shared
+        .into_iter()
+        .filter(|&(_, count)| count >= SHARED_ENTITIES)
+        .map(|(pair, _)| pair)
+        .collect();
+    // Only sentences some candidate pair compares need their words, and
+    // each sentence's are its own, so they are gathered in parallel.
+    let mut compared: Vec<usize> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
+    compared.sort_unstable();
+    compared.dedup();
+    let words: HashMap<usize, BTreeSet<String>> = compared
+        .into_par_iter()
+        .map(|e| (e, content_words(&events[e].sentence)))
+        .collect();
     let mut found = Vec::new();
-    for ((a, b), count) in shared {
-        if count < SHARED_ENTITIES || jaccard(&words[a], &words[b]) < SHARED_WORDS {
+    for (a, b) in candidates {
+        if jaccard(&words[&a], &words[&b]) < SHARED_WORDS {
             continue;
         }
         let (x, y) = (&events[a], &events[b]);
