@@ -122,27 +122,41 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
         })
         .collect();
 
-    let mut source_pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    let mut paragraph_pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    // Each source's mentions, grouped by entity (so each entity's map of
+    // sources takes one insertion per source rather than a look-up per
+    // mention), and the pairs of entities its paragraphs name: per source,
+    // so in parallel.
+    let grouped: Vec<_> = analyses
+        .par_iter()
+        .map(|analysis| {
+            let mut by_entity: BTreeMap<usize, Vec<Mention>> = BTreeMap::new();
+            let mut by_paragraph: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+            for mention in &analysis.mentions {
+                by_entity.entry(mention.entity).or_default().push(*mention);
+                by_paragraph
+                    .entry(mention.paragraph)
+                    .or_default()
+                    .insert(mention.entity);
+            }
+            let mut in_paragraphs = Vec::new();
+            for in_paragraph in by_paragraph.values() {
+                push_pairs(in_paragraph.iter().copied(), &mut in_paragraphs);
+            }
+            (by_entity, in_paragraphs)
+        })
+        .collect();
+
+    let mut in_sources: Vec<(usize, usize)> = Vec::new();
+    let mut in_paragraphs: Vec<(usize, usize)> = Vec::new();
     let mut sources = Vec::with_capacity(content.sources.len());
-    for (index, ((source, slug), analysis)) in content
+    for (index, (((source, slug), analysis), (by_entity, pairs_in_paragraphs))) in content
         .sources
         .into_iter()
         .zip(content.source_slugs)
         .zip(analyses)
+        .zip(grouped)
         .enumerate()
     {
-        // Gathered per entity first, so each entity's map of sources takes
-        // one insertion per source rather than one look-up per mention.
-        let mut by_entity: BTreeMap<usize, Vec<Mention>> = BTreeMap::new();
-        let mut by_paragraph: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-        for mention in &analysis.mentions {
-            by_entity.entry(mention.entity).or_default().push(*mention);
-            by_paragraph
-                .entry(mention.paragraph)
-                .or_default()
-                .insert(mention.entity);
-        }
         let mut entity_counts = BTreeMap::new();
         for (entity, mentions) in by_entity {
             entity_counts.insert(entity, mentions.len());
@@ -150,10 +164,8 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
             entity.mention_count += mentions.len();
             entity.mentions_by_source.insert(index, mentions);
         }
-        count_pairs(entity_counts.keys().copied(), &mut source_pairs);
-        for in_paragraph in by_paragraph.values() {
-            count_pairs(in_paragraph.iter().copied(), &mut paragraph_pairs);
-        }
+        push_pairs(entity_counts.keys().copied(), &mut in_sources);
+        in_paragraphs.extend(pairs_in_paragraphs);
         sources.push(SiteSource {
             source,
             slug,
@@ -161,6 +173,8 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
             entity_counts,
         });
     }
+    let source_pairs = count_pairs(in_sources);
+    let paragraph_pairs = count_pairs(in_paragraphs);
 
     let (passages, clusters) = passages::link_sources(&sources);
     // Each entity's sources, sorted, so a pair's common sources are a merge
@@ -212,14 +226,24 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
     }
 }
 
-/// Counts every unordered pair of distinct items (given sorted and unique).
-fn count_pairs(items: impl Iterator<Item = usize>, pairs: &mut BTreeMap<(usize, usize), usize>) {
+/// Adds every unordered pair of distinct items (given sorted and unique).
+fn push_pairs(items: impl Iterator<Item = usize>, pairs: &mut Vec<(usize, usize)>) {
     let items: Vec<usize> = items.collect();
     for (i, &a) in items.iter().enumerate() {
         for &b in &items[i + 1..] {
-            *pairs.entry((a, b)).or_insert(0) += 1;
+            pairs.push((a, b));
         }
     }
+}
+
+/// How many times each pair occurs: sorting a list of them is far quicker
+/// than counting them one by one in a map.
+fn count_pairs(mut pairs: Vec<(usize, usize)>) -> BTreeMap<(usize, usize), usize> {
+    pairs.par_sort_unstable();
+    pairs
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -228,9 +252,10 @@ mod tests {
 
     #[test]
     fn pairs_are_counted_once_each() {
-        let mut pairs = BTreeMap::new();
-        count_pairs([1, 2, 3].into_iter(), &mut pairs);
-        count_pairs([1, 3].into_iter(), &mut pairs);
+        let mut pairs = Vec::new();
+        push_pairs([1, 2, 3].into_iter(), &mut pairs);
+        push_pairs([1, 3].into_iter(), &mut pairs);
+        let pairs = count_pairs(pairs);
         assert_eq!(pairs[&(1, 3)], 2);
         assert_eq!(pairs[&(1, 2)], 1);
         assert_eq!(pairs.len(), 3);

@@ -192,14 +192,14 @@ pub fn find(sources: &[PassageSource<'_>]) -> Passages {
         ..PassageStats::default()
     };
     let postings = index(sources);
-    stats.fingerprints = postings.groups().count();
+    stats.fingerprints = postings.runs().count();
     let boilerplate = boilerplate_fingerprints(sources, &postings);
     stats.boilerplate_fingerprints = boilerplate.len();
 
     let pairs = candidate_pairs(&postings, &boilerplate);
     stats.candidate_pairs = pairs.len();
     let mut needed: Vec<ParagraphId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
-    needed.sort_unstable();
+    needed.par_sort_unstable();
     needed.dedup();
     let words = ComparedParagraphs::read(sources, needed);
     let fingerprints = fingerprint_kinds(&postings, &boilerplate);
@@ -280,10 +280,15 @@ struct Postings {
 }
 
 impl Postings {
-    /// Each fingerprint with the paragraphs holding it.
-    fn groups(&self) -> impl Iterator<Item = (u64, Vec<ParagraphId>)> + '_ {
+    /// The entries of each fingerprint: one run per fingerprint.
+    fn runs(&self) -> impl Iterator<Item = &[(u64, ParagraphId)]> + '_ {
+        self.entries.chunk_by(|a, b| a.0 == b.0)
+    }
+
+    /// Each fingerprint with the paragraphs holding it, in parallel.
+    fn groups(&self) -> impl ParallelIterator<Item = (u64, Vec<ParagraphId>)> + '_ {
         self.entries
-            .chunk_by(|a, b| a.0 == b.0)
+            .par_chunk_by(|a, b| a.0 == b.0)
             .map(|run| (run[0].0, run.iter().map(|&(_, id)| id).collect()))
     }
 }
@@ -353,8 +358,7 @@ fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) 
 /// Every fingerprint of the dossier, and whether it is boilerplate.
 fn fingerprint_kinds(postings: &Postings, boilerplate: &FnvHashSet<u64>) -> FnvHashMap<u64, bool> {
     postings
-        .entries
-        .chunk_by(|a, b| a.0 == b.0)
+        .runs()
         .map(|run| (run[0].0, boilerplate.contains(&run[0].0)))
         .collect()
 }
@@ -377,23 +381,36 @@ fn boilerplate_paragraphs(
     sources: &[PassageSource<'_>],
     boilerplate: &FnvHashSet<u64>,
 ) -> BTreeSet<(usize, usize)> {
+    // A paragraph with fingerprints is judged on its own, so sources are
+    // read in parallel; short lines are gathered to be counted across them.
+    let judged: Vec<_> = (sources.par_iter().enumerate())
+        .map(|(s, source)| {
+            let (mut found, mut short_lines) = (Vec::new(), Vec::new());
+            for (p, print) in source.prints.iter().enumerate() {
+                let prints = &print.fingerprints;
+                if prints.is_empty() {
+                    let key: Vec<String> = shingles::words(source.texts[p])
+                        .into_iter()
+                        .map(|w| w.key)
+                        .collect();
+                    if !key.is_empty() {
+                        short_lines.push((key.join(" "), (s, p)));
+                    }
+                } else if prints.iter().filter(|f| boilerplate.contains(f)).count() * 2
+                    >= prints.len()
+                {
+                    found.push((s, p));
+                }
+            }
+            (found, short_lines)
+        })
+        .collect();
     let mut found = BTreeSet::new();
     let mut short_lines: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    for (s, source) in sources.iter().enumerate() {
-        for (p, print) in source.prints.iter().enumerate() {
-            let prints = &print.fingerprints;
-            if prints.is_empty() {
-                let key: Vec<String> = shingles::words(source.texts[p])
-                    .into_iter()
-                    .map(|w| w.key)
-                    .collect();
-                if !key.is_empty() {
-                    short_lines.entry(key.join(" ")).or_default().push((s, p));
-                }
-            } else if prints.iter().filter(|f| boilerplate.contains(f)).count() * 2 >= prints.len()
-            {
-                found.insert((s, p));
-            }
+    for (paragraphs, lines) in judged {
+        found.extend(paragraphs);
+        for (key, place) in lines {
+            short_lines.entry(key).or_default().push(place);
         }
     }
     for places in short_lines.values() {
@@ -412,30 +429,36 @@ fn candidate_pairs(
     postings: &Postings,
     boilerplate: &FnvHashSet<u64>,
 ) -> Vec<(ParagraphId, ParagraphId)> {
-    let mut pairs: Vec<(ParagraphId, ParagraphId)> = Vec::new();
-    for (fingerprint, holders) in postings.groups() {
-        if holders.len() < 2 || boilerplate.contains(&fingerprint) {
-            continue;
-        }
-        if holders.len() > MAX_PAIRWISE_POSTINGS {
-            let first = holders[0];
-            for &other in &holders[1..] {
-                if other.0 != first.0 {
-                    pairs.push((first, other));
-                }
+    let mut pairs: Vec<(ParagraphId, ParagraphId)> = postings
+        .groups()
+        .filter(|(fingerprint, holders)| holders.len() >= 2 && !boilerplate.contains(fingerprint))
+        .flat_map_iter(|(_, holders)| pairs_holding(&holders))
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// The pairs of paragraphs (of different sources) that one fingerprint
+/// links.
+fn pairs_holding(holders: &[ParagraphId]) -> Vec<(ParagraphId, ParagraphId)> {
+    let mut pairs = Vec::new();
+    if holders.len() > MAX_PAIRWISE_POSTINGS {
+        let first = holders[0];
+        for &other in &holders[1..] {
+            if other.0 != first.0 {
+                pairs.push((first, other));
             }
-            continue;
         }
-        for (i, &a) in holders.iter().enumerate() {
-            for &b in &holders[i + 1..] {
-                if a.0 != b.0 {
-                    pairs.push((a, b));
-                }
+        return pairs;
+    }
+    for (i, &a) in holders.iter().enumerate() {
+        for &b in &holders[i + 1..] {
+            if a.0 != b.0 {
+                pairs.push((a, b));
             }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
     pairs
 }
 

@@ -100,10 +100,9 @@ pub fn link_timeline(sources: &[&Source], analyses: &[&SourceAnalysis]) -> Timel
         .iter()
         .filter_map(|s| s.date.as_ref().map(|d| d.value))
         .collect();
-    let mut events = Vec::new();
-    for (index, (source, analysis)) in sources.iter().zip(analyses).enumerate() {
-        events.extend(source_events(index, source, analysis, &dated));
-    }
+    let events: Vec<Event> = (sources.par_iter().zip(analyses).enumerate())
+        .flat_map_iter(|(index, (source, analysis))| source_events(index, source, analysis, &dated))
+        .collect();
     let mut by_day: BTreeMap<(NaiveDate, Precision), Vec<usize>> = BTreeMap::new();
     let mut unresolved = Vec::new();
     for (i, event) in events.iter().enumerate() {
