@@ -284,6 +284,11 @@ fn a_paginated_timeline_links_every_day_to_its_page() {
             .select(&Selector::parse(".timeline-day").unwrap())
             .count();
         assert_eq!(listed, 1, "{page} lists one day");
+        let covers = select_texts(&days, "main > p.meta");
+        assert!(
+            covers.iter().any(|c| c.starts_with("This page: ")),
+            "{page} says which days it covers: {covers:?}"
+        );
     }
     let broken = site.broken_links();
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));

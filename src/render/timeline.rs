@@ -140,6 +140,9 @@ pub struct DisagreementView {
 #[derive(Debug, Serialize)]
 pub struct TimelinePage {
     pub days: Vec<DayView>,
+    /// The days this page covers, `22 June 2020 to 9 August 2020`, so a
+    /// reader paging through knows where each page stands.
+    pub covers: Option<String>,
     pub pagination: Pagination,
     /// Dated sentences no calendar day can be given to.
     pub unresolved: Vec<EventView>,
@@ -159,7 +162,17 @@ impl TimelinePage {
         let per_page = site.config.build.paginate_by;
         let total = Self::page_count(site);
         let first = number == 1;
-        let days = timeline.days[page_range(timeline.days.len(), per_page, number)]
+        let shown_days = &timeline.days[page_range(timeline.days.len(), per_page, number)];
+        let covers = match (shown_days.first(), shown_days.last()) {
+            (Some(first), Some(last)) if first.day != last.day => Some(format!(
+                "{} to {}",
+                first.day.format("%-d %B %Y"),
+                last.day.format("%-d %B %Y")
+            )),
+            (Some(day), _) => Some(day.day.format("%-d %B %Y").to_string()),
+            _ => None,
+        };
+        let days = shown_days
             .iter()
             .map(|day| DayView {
                 anchor: day_anchor(day.day, day.precision),
@@ -189,6 +202,7 @@ impl TimelinePage {
         let shown = |all: usize| if first { all } else { 0 };
         TimelinePage {
             days,
+            covers,
             pagination: Pagination::new(TIMELINE_PAGE, number, total),
             unresolved: timeline
                 .unresolved
