@@ -25,9 +25,10 @@
 //! would fill the shards with lists naming every document, but kept in
 //! entity names, so `WHO` or `US` as a name is still found.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -81,27 +82,46 @@ type Postings = BTreeMap<String, BTreeMap<usize, u32>>;
 /// The index's files, to be written under the output folder.
 pub fn index_files(site: &Site) -> Vec<Page> {
     let mut index = Index::new(&site.config.dossier.language);
-    let mut documents = Vec::with_capacity(site.entities.len() + site.sources.len());
-    for entity in &site.entities {
-        let document = entity_document(entity);
-        let id = documents.len();
-        // Names are indexed whole, stop words included: `US` is a name.
-        for name in entity.entity.names() {
-            index.add(id, name, TITLE_WEIGHT, Words::All);
-        }
-        index.add(id, &document.meta, 1, Words::Significant);
-        for paragraph in &document.paragraphs[1..] {
-            index.add(id, paragraph, 1, Words::Significant);
-        }
-        documents.push(document);
-    }
-    for source in &site.sources {
-        let document = source_document(source);
-        let id = documents.len();
-        index.add(id, &document.title, TITLE_WEIGHT, Words::Significant);
-        for paragraph in &document.paragraphs {
-            index.add(id, paragraph, 1, Words::Significant);
-        }
+    // Each document's words are found in parallel, then merged in id order.
+    let stop_words = &index.stop_words;
+    let entities: Vec<(Document, DocumentTerms)> = site
+        .entities
+        .par_iter()
+        .map(|entity| {
+            let document = entity_document(entity);
+            let mut terms = DocumentTerms::default();
+            // Names are indexed whole, stop words included: `US` is a name.
+            for name in entity.entity.names() {
+                terms.add(name, TITLE_WEIGHT, Words::All, stop_words);
+            }
+            terms.add(&document.meta, 1, Words::Significant, stop_words);
+            for paragraph in &document.paragraphs[1..] {
+                terms.add(paragraph, 1, Words::Significant, stop_words);
+            }
+            (document, terms)
+        })
+        .collect();
+    let sources: Vec<(Document, DocumentTerms)> = site
+        .sources
+        .par_iter()
+        .map(|source| {
+            let document = source_document(source);
+            let mut terms = DocumentTerms::default();
+            terms.add(
+                &document.title,
+                TITLE_WEIGHT,
+                Words::Significant,
+                stop_words,
+            );
+            for paragraph in &document.paragraphs {
+                terms.add(paragraph, 1, Words::Significant, stop_words);
+            }
+            (document, terms)
+        })
+        .collect();
+    let mut documents = Vec::with_capacity(entities.len() + sources.len());
+    for (id, (document, terms)) in entities.into_iter().chain(sources).enumerate() {
+        index.insert(id, terms);
         documents.push(document);
     }
 
@@ -233,17 +253,44 @@ impl Index {
     }
 
     /// Adds the words of `text` to document `id`, each scoring `weight`.
+    #[cfg(test)]
     fn add(&mut self, id: usize, text: &str, weight: u32, words: Words) {
-        for term in terms(text) {
-            if words == Words::Significant && self.stop_words.contains(&term) {
-                continue;
-            }
-            let score = self
+        let mut terms = DocumentTerms::default();
+        terms.add(text, weight, words, &self.stop_words);
+        self.insert(id, terms);
+    }
+
+    /// Adds one document's terms as document `id`.
+    fn insert(&mut self, id: usize, terms: DocumentTerms) {
+        for (term, score) in terms.scores {
+            let total = self
                 .postings
                 .entry(term)
                 .or_default()
                 .entry(id)
                 .or_default();
+            *total = (*total + score).min(MAX_SCORE);
+        }
+        self.folds.extend(terms.folds);
+    }
+}
+
+/// The terms of one document with their scores, and how its characters
+/// fold.
+#[derive(Default)]
+struct DocumentTerms {
+    scores: HashMap<String, u32>,
+    folds: BTreeMap<char, String>,
+}
+
+impl DocumentTerms {
+    /// Adds the words of `text`, each scoring `weight`.
+    fn add(&mut self, text: &str, weight: u32, words: Words, stop_words: &BTreeSet<String>) {
+        for term in terms(text) {
+            if words == Words::Significant && stop_words.contains(&term) {
+                continue;
+            }
+            let score = self.scores.entry(term).or_default();
             *score = (*score + weight).min(MAX_SCORE);
         }
         collect_folds(text, &mut self.folds);
