@@ -212,36 +212,53 @@ pub fn render_site_partial(
     for (position, &index) in order.iter().enumerate() {
         rank[index] = position;
     }
-    let source_failures = order
-        .par_iter()
-        .enumerate()
-        .map(|(position, &index)| {
-            // Previous and next follow the list order: newest first.
-            let previous = position.checked_sub(1).map(|p| order[p]);
-            let next = order.get(position + 1).copied();
-            let view = SourcePage::new(site, index, previous, next);
-            let view = quotes_dates::SourceWithQuotes::new(view, site, index);
-            let path = views::source_path(&site.sources[index]);
-            let page = renderer.page(&path, "source.html", "../", "sources", &view);
-            renderer.emit(path, page)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let entity_failures = (0..site.entities.len())
-        .into_par_iter()
-        .map(|index| {
-            let pages = renderer.entity_pages(site, index, &rank, per_page);
-            let failures = pages
-                .into_iter()
-                .map(|(path, page)| renderer.emit(path, page))
+    // The exports are written by one thread from start to end, and the
+    // search index is merged by one: they are made alongside the pages, not
+    // after them.
+    let (pages, exported) = rayon::join(
+        || -> Result<Vec<PageFailure>> {
+            let source_failures = order
+                .par_iter()
+                .enumerate()
+                .map(|(position, &index)| {
+                    // Previous and next follow the list order: newest first.
+                    let previous = position.checked_sub(1).map(|p| order[p]);
+                    let next = order.get(position + 1).copied();
+                    let view = SourcePage::new(site, index, previous, next);
+                    let view = quotes_dates::SourceWithQuotes::new(view, site, index);
+                    let path = views::source_path(&site.sources[index]);
+                    let page = renderer.page(&path, "source.html", "../", "sources", &view);
+                    renderer.emit(path, page)
+                })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(failures.into_iter().flatten())
-        })
-        .collect::<Result<Vec<_>>>()?;
-    failures.extend(source_failures.into_iter().flatten());
-    failures.extend(entity_failures.into_iter().flatten());
+            let entity_failures = (0..site.entities.len())
+                .into_par_iter()
+                .map(|index| {
+                    let pages = renderer.entity_pages(site, index, &rank, per_page);
+                    let failures = pages
+                        .into_iter()
+                        .map(|(path, page)| renderer.emit(path, page))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(failures.into_iter().flatten())
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(source_failures
+                .into_iter()
+                .flatten()
+                .chain(entity_failures.into_iter().flatten())
+                .collect())
+        },
+        || -> Result<()> {
+            crate::export::export_site(site, &renderer)?;
+            search::index_files(site)
+                .into_par_iter()
+                .try_for_each(|file| renderer.put(file))
+        },
+    );
+    failures.extend(pages?);
+    exported?;
 
-    crate::export::export_site(site, &renderer)?;
-    let mut files = search::index_files(site);
+    let mut files = Vec::new();
     for (path, css) in crate::content::highlight::stylesheets() {
         // A theme may ship its own syntax colours.
         if !theme.statics.contains_key(path) {
