@@ -3,8 +3,9 @@
 //! together.
 //!
 //! The pipeline follows the data: `config` → `content` (load) → `analysis`
-//! (per source, in parallel) → `site` (link across sources) → `render` →
-//! `output` (the only writer). [`build`] runs it end to end.
+//! (per source, in parallel) → `site` (link across sources) → `render`,
+//! which hands each page to `output` (the only writer) as soon as it is
+//! made. [`build`] runs it end to end.
 
 // Diagnostics are returned on the cold path only, and carry the context a
 // user needs; boxing them would buy nothing measurable.
