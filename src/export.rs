@@ -16,7 +16,7 @@ use crate::site::Site;
 
 /// Version of the `dossier.json` schema. Raise it when a field changes
 /// meaning or disappears; adding fields keeps the version.
-pub const EXPORT_VERSION: u32 = 1;
+pub const EXPORT_VERSION: u32 = 2;
 
 #[derive(Debug, Serialize)]
 struct Export<'a> {
@@ -27,7 +27,20 @@ struct Export<'a> {
     mentions: Vec<MentionRecord<'a>>,
     quotes: Vec<QuoteRecord<'a>>,
     events: Vec<EventRecord<'a>>,
+    days: Vec<DayRecord<'a>>,
     cooccurrences: Vec<CooccurrenceRecord<'a>>,
+}
+
+/// A day of the timeline and the sources reporting something on it: given
+/// once per day, not with each of the day's events, which on a large
+/// dossier made it most of the file.
+#[derive(Debug, Serialize)]
+struct DayRecord<'a> {
+    /// `YYYY-MM-DD`; for week precision the Monday of the week.
+    date: String,
+    precision: crate::analysis::Precision,
+    /// Ids of every source reporting something on that day.
+    sources: Vec<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -84,8 +97,6 @@ struct EventRecord<'a> {
     text: &'a str,
     source: &'a str,
     paragraph: usize,
-    /// Ids of every source reporting something on that day.
-    sources: Vec<&'a str>,
     /// Entity ids named in the sentence.
     entities: Vec<&'a str>,
 }
@@ -165,6 +176,7 @@ pub fn export_site(site: &Site, sink: &dyn PageSink) -> Result<()> {
         mentions,
         quotes: quotes(site),
         events: events(site),
+        days: days(site),
         cooccurrences: cooccurrences(site),
     };
     // Compact: on a large dossier, indentation alone would add a third.
@@ -313,12 +325,6 @@ fn cooccurrences(site: &Site) -> Vec<CooccurrenceRecord<'_>> {
 
 fn events(site: &Site) -> Vec<EventRecord<'_>> {
     let timeline = &site.timeline;
-    let mut sources_of_event = vec![Vec::new(); timeline.events.len()];
-    for day in &timeline.days {
-        for &event in &day.events {
-            sources_of_event[event] = day.sources.clone();
-        }
-    }
     timeline
         .days
         .iter()
@@ -326,10 +332,6 @@ fn events(site: &Site) -> Vec<EventRecord<'_>> {
         .chain(timeline.unresolved.iter().copied())
         .map(|index| {
             let event = &timeline.events[index];
-            let mut sources = sources_of_event[index].clone();
-            if sources.is_empty() {
-                sources.push(event.source);
-            }
             EventRecord {
                 date: event.day.map(|d| d.format("%Y-%m-%d").to_string()),
                 precision: event.precision,
@@ -338,16 +340,28 @@ fn events(site: &Site) -> Vec<EventRecord<'_>> {
                 text: &event.sentence,
                 source: &site.sources[event.source].slug,
                 paragraph: event.paragraph + 1,
-                sources: sources
-                    .iter()
-                    .map(|&i| site.sources[i].slug.as_str())
-                    .collect(),
                 entities: event
                     .entities
                     .iter()
                     .map(|&e| site.entities[e].entity.slug.as_str())
                     .collect(),
             }
+        })
+        .collect()
+}
+
+fn days(site: &Site) -> Vec<DayRecord<'_>> {
+    site.timeline
+        .days
+        .iter()
+        .map(|day| DayRecord {
+            date: day.day.format("%Y-%m-%d").to_string(),
+            precision: day.precision,
+            sources: day
+                .sources
+                .iter()
+                .map(|&i| site.sources[i].slug.as_str())
+                .collect(),
         })
         .collect()
 }
