@@ -16,11 +16,10 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::{io_error, Error, Result};
-use crate::render::{Page, StreamFn};
+use crate::render::StreamFn;
 
 /// File that marks a folder as dossier output, safe to replace.
 pub const MARKER_FILE: &str = ".dossier-output";
@@ -84,22 +83,6 @@ pub struct Written {
     pub changed: usize,
     /// Files of the previous site that are gone.
     pub removed: usize,
-}
-
-/// Writes `pages` as the new content of `output`, atomically replacing what
-/// was there. Returns the number of files of the site.
-pub fn write_site(output: &Path, pages: &[Page]) -> Result<usize> {
-    update_site(output, pages).map(|written| written.files)
-}
-
-/// Makes `output` hold exactly `pages`, atomically, writing only the files
-/// whose bytes changed.
-pub fn update_site(output: &Path, pages: &[Page]) -> Result<Written> {
-    let writer = SiteWriter::open(output)?;
-    pages
-        .par_iter()
-        .try_for_each(|page| writer.put(&page.path, &page.bytes))?;
-    writer.commit()
 }
 
 /// Receives the site's files as they are rendered, from any thread, and
@@ -527,6 +510,21 @@ fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Page;
+    use rayon::prelude::*;
+
+    /// Makes `output` hold exactly `pages`, as a build does.
+    fn update_site(output: &Path, pages: &[Page]) -> Result<Written> {
+        let writer = SiteWriter::open(output)?;
+        pages
+            .par_iter()
+            .try_for_each(|page| writer.put(&page.path, &page.bytes))?;
+        writer.commit()
+    }
+
+    fn write_site(output: &Path, pages: &[Page]) -> Result<usize> {
+        update_site(output, pages).map(|written| written.files)
+    }
 
     fn page(path: &str, text: &str) -> Page {
         Page {

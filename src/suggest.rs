@@ -657,16 +657,7 @@ mod tests {
     }
 
     fn entity(name: &str, aliases: &[&str]) -> Entity {
-        Entity {
-            path: format!("content/entities/{}.md", slugify(name)).into(),
-            slug: slugify(name),
-            name: name.into(),
-            kind: EntityKind::Person,
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            description: None,
-            links: Vec::new(),
-            body_html: String::new(),
-        }
+        Entity::for_test(name, EntityKind::Person, aliases)
     }
 
     fn names(texts: &[&str], entities: Vec<Entity>, min_sources: usize) -> Vec<String> {

@@ -178,16 +178,7 @@ mod tests {
     use crate::content::EntityKind;
 
     fn entity(name: &str, aliases: &[&str]) -> Entity {
-        Entity {
-            path: format!("content/entities/{name}.md").into(),
-            slug: crate::slug::slugify(name),
-            name: name.into(),
-            kind: EntityKind::Person,
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            description: None,
-            links: Vec::new(),
-            body_html: String::new(),
-        }
+        Entity::for_test(name, EntityKind::Person, aliases)
     }
 
     fn names(matcher: &Matcher, text: &str) -> Vec<(usize, String)> {

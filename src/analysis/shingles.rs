@@ -56,10 +56,16 @@ pub fn words(text: &str) -> Vec<Word> {
 /// Calls `visit` with each word of `text`, as [`words`] finds them: its key
 /// and its byte range in `text`. The key is lent, so reading a paragraph
 /// allocates once, not once per word.
-pub fn for_each_word(text: &str, mut visit: impl FnMut(&str, usize, usize)) {
-    if text.is_ascii() {
-        return for_each_ascii_word(text, visit);
+pub fn for_each_word(text: &str, visit: impl FnMut(&str, usize, usize)) {
+    match text.is_ascii() {
+        true => for_each_ascii_word(text, visit),
+        false => for_each_folded_word(text, visit),
     }
+}
+
+/// [`for_each_word`] for any text: the runs of letters and digits after
+/// folding.
+fn for_each_folded_word(text: &str, mut visit: impl FnMut(&str, usize, usize)) {
     let folded = fold(text);
     let mut key = String::new();
     let mut start = None;
@@ -237,20 +243,9 @@ mod tests {
         ];
         for text in texts {
             let mut by_folding = Vec::new();
-            let folded = fold(text);
-            let mut start = None;
-            for (at, c) in folded.text.char_indices().chain([(folded.text.len(), ' ')]) {
-                match (c.is_alphanumeric(), start) {
-                    (true, None) => start = Some(at),
-                    (false, Some(from)) => {
-                        let (original_start, original_end) = folded.original_range(from, at);
-                        let key = folded.text[from..at].to_lowercase();
-                        by_folding.push((key, original_start, original_end));
-                        start = None;
-                    }
-                    _ => {}
-                }
-            }
+            for_each_folded_word(text, |key, start, end| {
+                by_folding.push((key.to_owned(), start, end))
+            });
             let mut fast = Vec::new();
             for_each_ascii_word(text, |key, start, end| {
                 fast.push((key.to_owned(), start, end))

@@ -94,6 +94,21 @@ impl Entity {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
+
+    /// A catalogue entry with a name, a kind and aliases only, for tests.
+    #[cfg(test)]
+    pub fn for_test(name: &str, kind: EntityKind, aliases: &[&str]) -> Entity {
+        Entity {
+            path: format!("content/entities/{name}.md").into(),
+            slug: crate::slug::slugify(name),
+            name: name.into(),
+            kind,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            description: None,
+            links: Vec::new(),
+            body_html: String::new(),
+        }
+    }
 }
 
 /// Parses an entity file. `slug` comes from its file name.

@@ -326,16 +326,7 @@ mod tests {
     use crate::content::{Entity, EntityKind};
 
     fn entity(name: &str) -> Entity {
-        Entity {
-            path: format!("content/entities/{name}.md").into(),
-            slug: crate::slug::slugify(name),
-            name: name.into(),
-            kind: EntityKind::Place,
-            aliases: Vec::new(),
-            description: None,
-            links: Vec::new(),
-            body_html: String::new(),
-        }
+        Entity::for_test(name, EntityKind::Place, &[])
     }
 
     /// Sources from `(front matter date, text)` pairs, and their timeline.

@@ -332,16 +332,7 @@ mod tests {
     use crate::content::Entity;
 
     fn entity(name: &str, kind: EntityKind, aliases: &[&str]) -> Entity {
-        Entity {
-            path: format!("content/entities/{name}.md").into(),
-            slug: crate::slug::slugify(name),
-            name: name.into(),
-            kind,
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            description: None,
-            links: Vec::new(),
-            body_html: String::new(),
-        }
+        Entity::for_test(name, kind, aliases)
     }
 
     const JOLANI: usize = 0;
