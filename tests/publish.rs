@@ -224,7 +224,7 @@ fn cname_is_written_for_a_custom_domain() {
         "root-absolute links are not relative: {links:?}"
     );
     let html = site.read("404.html");
-    assert!(html.contains("href=\"&#x2F;index.html\""), "{html}");
+    assert!(html.contains("href=\"/index.html\""), "{html}");
 }
 
 /// Resolves `href` against the absolute URL `page`, as a browser would.

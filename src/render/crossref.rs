@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::content::EntityKind;
 use crate::site::Site;
 
+use super::network::Drawing;
 use super::paginate::{page_count, page_range, Pagination};
 use super::views::{entity_path, source_path};
 
@@ -33,7 +34,7 @@ pub struct CrossrefPage {
     /// The co-occurrence network of the most connected entities, as inline
     /// SVG (built and escaped by `render::network`); empty if too small, and
     /// on the first page only.
-    pub network: String,
+    pub network: Drawing,
     pub pagination: Pagination,
 }
 
@@ -121,7 +122,7 @@ impl CrossrefPage {
                     matrix: matrix(site, &by_date, columns),
                     unmentioned: Vec::new(),
                     shared: None,
-                    network: String::new(),
+                    network: Drawing::default(),
                     pagination: Pagination::new("crossref.html", number, total),
                 }
             })
@@ -129,9 +130,9 @@ impl CrossrefPage {
         pages[0].letters = letters;
         pages[0].unmentioned = unmentioned;
         pages[0].shared = Some(super::passages::SharedTextView::new(site, &by_date));
-        pages[0].network = super::network::svg(
+        pages[0].network = Drawing::new(
             site,
-            &super::network::dossier_graph(site),
+            super::network::dossier_graph(site),
             "",
             "Network of the entities named in the same paragraphs",
         );

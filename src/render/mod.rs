@@ -3,6 +3,7 @@
 //! (the output's writer, in a build), so the site is never all in memory.
 
 pub mod crossref;
+pub mod escape;
 pub mod feeds;
 pub mod hosting;
 pub mod network;
@@ -24,7 +25,7 @@ use tera::{Context, Tera};
 
 use std::sync::Mutex;
 
-use crate::cache::{key_of_json, Key, Memoized, PageMemo};
+use crate::cache::{key_of, Key, Memoized, PageMemo};
 use crate::error::{Error, Result};
 use crate::site::Site;
 
@@ -62,6 +63,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
     tera.add_raw_templates(templates)
         .map_err(|error| template_error::compile_error(&error, theme))?;
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    tera.set_escape_fn(escape::escape_html);
     Ok(tera)
 }
 
@@ -182,30 +184,21 @@ pub fn render_site_partial(
     };
 
     let per_page = site.config.build.paginate_by;
-    let mut results: Vec<(String, Result<Memoized>)> = vec![
-        ("index.html".to_owned(), renderer.front_page(site)),
-        (
-            "entities.html".to_owned(),
-            renderer.page(
-                "entities.html",
-                "entities.html",
-                "",
-                "entities",
-                &EntitiesList {
-                    groups: entities_by_kind(site),
-                },
-            ),
-        ),
-        ("404.html".to_owned(), renderer.not_found(site)),
-        ("print.html".to_owned(), renderer.print_page(site)),
+    // The pages about the whole dossier, each list a task of its own.
+    let site_pages: [&(dyn Fn() -> Rendered + Sync); 7] = [
+        &|| vec![("index.html".to_owned(), renderer.front_page(site))],
+        &|| {
+            let groups = entities_by_kind(site);
+            let view = EntitiesList { groups };
+            let page = renderer.page("entities.html", "entities.html", "", "entities", &view);
+            vec![("entities.html".to_owned(), page)]
+        },
+        &|| vec![("404.html".to_owned(), renderer.not_found(site))],
+        &|| vec![("print.html".to_owned(), renderer.print_page(site))],
+        &|| renderer.source_lists(site, per_page),
+        &|| renderer.timeline_pages(site),
+        &|| renderer.crossref_pages(site, per_page),
     ];
-    results.extend(renderer.source_lists(site, per_page));
-    results.extend(renderer.timeline_pages(site));
-    results.extend(renderer.crossref_pages(site, per_page));
-    let mut failures = Vec::new();
-    for (path, result) in results {
-        failures.extend(renderer.emit(path, result)?);
-    }
 
     let order = site.sources_by_date();
     let mut rank = vec![0; order.len()];
@@ -215,8 +208,17 @@ pub fn render_site_partial(
     // The exports are written by one thread from start to end, and the
     // search index is merged by one: they are made alongside the pages, not
     // after them.
-    let (pages, exported) = rayon::join(
+    let (pages, (exported, indexed)) = rayon::join(
         || -> Result<Vec<PageFailure>> {
+            let list_failures = site_pages
+                .par_iter()
+                .map(|list| {
+                    list()
+                        .into_iter()
+                        .map(|(path, page)| renderer.emit(path, page))
+                        .collect::<Result<Vec<_>>>()
+                })
+                .collect::<Result<Vec<_>>>()?;
             let source_failures = order
                 .par_iter()
                 .enumerate()
@@ -242,21 +244,28 @@ pub fn render_site_partial(
                     Ok(failures.into_iter().flatten())
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(source_failures
+            Ok(list_failures
                 .into_iter()
                 .flatten()
+                .flatten()
+                .chain(source_failures.into_iter().flatten())
                 .chain(entity_failures.into_iter().flatten())
                 .collect())
         },
-        || -> Result<()> {
-            crate::export::export_site(site, &renderer)?;
-            search::index_files(site)
-                .into_par_iter()
-                .try_for_each(|file| renderer.put(file))
+        || {
+            rayon::join(
+                || crate::export::export_site(site, &renderer),
+                || {
+                    search::index_files(site)
+                        .into_par_iter()
+                        .try_for_each(|file| renderer.put(file))
+                },
+            )
         },
     );
-    failures.extend(pages?);
+    let failures = pages?;
     exported?;
+    indexed?;
 
     let mut files = Vec::new();
     for (path, css) in crate::content::highlight::stylesheets() {
@@ -295,6 +304,9 @@ pub fn render_site_partial(
     Ok(failures)
 }
 
+/// Pages rendered or kept, by path, in the order they are emitted.
+type Rendered = Vec<(String, Result<Memoized>)>;
+
 struct Renderer<'a> {
     tera: &'a Tera,
     site_view: &'a SiteView,
@@ -315,7 +327,7 @@ fn shared_key(theme: &Theme, site_view: &SiteView) -> Key {
         .iter()
         .map(|(name, file)| (name, &file.bytes))
         .collect();
-    key_of_json(key_of_json(Key::default(), &templates), site_view)
+    key_of(key_of(Key::default(), &templates), site_view)
 }
 
 #[derive(Serialize)]
@@ -415,7 +427,7 @@ impl Renderer<'_> {
     }
 
     /// The list of sources, newest first, a page of them at a time.
-    fn source_lists(&self, site: &Site, per_page: usize) -> Vec<(String, Result<Memoized>)> {
+    fn source_lists(&self, site: &Site, per_page: usize) -> Rendered {
         let sources: Vec<SourceSummary> = site
             .sources_by_date()
             .into_iter()
@@ -436,8 +448,9 @@ impl Renderer<'_> {
     }
 
     /// The timeline, a page of days at a time.
-    fn timeline_pages(&self, site: &Site) -> Vec<(String, Result<Memoized>)> {
+    fn timeline_pages(&self, site: &Site) -> Rendered {
         (1..=timeline::TimelinePage::page_count(site))
+            .into_par_iter()
             .map(|number| {
                 let path = page_path(timeline::TIMELINE_PAGE, number);
                 let view = timeline::TimelinePage::new(site, number);
@@ -450,7 +463,7 @@ impl Renderer<'_> {
     /// The cross-reference index: the A–Z index, shared text, the network
     /// and quotes by speaker on the first page; the matrix a page of source
     /// columns at a time.
-    fn crossref_pages(&self, site: &Site, per_page: usize) -> Vec<(String, Result<Memoized>)> {
+    fn crossref_pages(&self, site: &Site, per_page: usize) -> Rendered {
         CrossrefPage::pages(site, per_page)
             .into_iter()
             .enumerate()
@@ -469,13 +482,7 @@ impl Renderer<'_> {
 
     /// An entity's pages: its mentions, a page of sources at a time, newest
     /// first. `rank` gives each source's position in date order.
-    fn entity_pages(
-        &self,
-        site: &Site,
-        index: usize,
-        rank: &[usize],
-        per_page: usize,
-    ) -> Vec<(String, Result<Memoized>)> {
+    fn entity_pages(&self, site: &Site, index: usize, rank: &[usize], per_page: usize) -> Rendered {
         let entity = &site.entities[index];
         let mut sources: Vec<usize> = entity.mentions_by_source.keys().copied().collect();
         sources.sort_by_key(|&source| rank[source]);
@@ -524,7 +531,7 @@ impl Renderer<'_> {
     ) -> Result<Memoized> {
         let view_key = || {
             let place = [template, root, section, path].join("\n");
-            key_of_json(self.shared_key, &(place, view))
+            key_of(self.shared_key, &(place, view))
         };
         self.memo.page(path, view_key, || {
             let context = self.context(path, root, section, view);

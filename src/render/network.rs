@@ -13,6 +13,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use serde::Serialize;
+
 use crate::content::EntityKind;
 use crate::site::Site;
 
@@ -40,7 +42,7 @@ const FONT_SIZE: f64 = 12.0;
 const CHAR_WIDTH: f64 = 7.4;
 
 /// A graph to draw: nodes by entity index, weighted edges between them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Graph {
     /// Entity indices, most prominent first.
     pub nodes: Vec<usize>,
@@ -384,89 +386,144 @@ fn kind_colour(kind: EntityKind) -> &'static str {
     }
 }
 
-/// The graph as an inline `<svg>` element. `root` leads from the page to the
-/// site root; `title` names the picture for screen readers.
-pub fn svg(site: &Site, graph: &Graph, root: &str, title: &str) -> String {
-    if graph.nodes.len() < 2 || graph.edges.is_empty() {
-        return String::new();
-    }
-    let at = layout(graph);
-    let most = graph
-        .nodes
-        .iter()
-        .map(|&e| site.entities[e].mention_count)
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    let radii: Vec<f64> = graph
-        .nodes
-        .iter()
-        .map(|&e| 4.0 + 14.0 * (site.entities[e].mention_count as f64 / most).sqrt())
-        .collect();
-    let names: Vec<String> = graph
-        .nodes
-        .iter()
-        .map(|&e| site.entities[e].entity.name.clone())
-        .collect();
-    let labels = place_labels(&names, &at, &radii);
-    let heaviest = graph.edges.iter().map(|e| e.2).max().unwrap_or(1) as f64;
+/// A network drawing as a page shows it. It is drawn only when a template
+/// is given it: a page is keyed through a serialiser that is not
+/// human-readable, and to that the drawing gives what it is drawn from, so
+/// finding out that a page is unchanged does not lay its network out.
+#[derive(Debug, Clone, Default)]
+pub struct Drawing {
+    graph: Graph,
+    nodes: Vec<NodeLook>,
+    /// Leads from the page to the site root.
+    root: String,
+    /// Names the picture for screen readers.
+    title: String,
+}
 
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg class=\"network\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"group\" aria-label=\"{}\">",
-        escape(title),
-        height = height(graph.nodes.len())
-    );
-    let _ = write!(out, "<title>{}</title>", escape(title));
-    out.push_str("<g class=\"edges\">");
-    for &(a, b, weight) in &graph.edges {
-        let width = 0.75 + 3.0 * (weight as f64 / heaviest);
-        let _ = write!(
-            out,
-            "<line class=\"edge\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#c8c2b8\" stroke-width=\"{width:.1}\"><title>{} · {}: {weight} paragraph{}</title></line>",
-            at[a].0,
-            at[a].1,
-            at[b].0,
-            at[b].1,
-            escape(&names[a]),
-            escape(&names[b]),
-            if weight == 1 { "" } else { "s" }
-        );
+/// What a node shows of its entity.
+#[derive(Debug, Clone, Serialize)]
+struct NodeLook {
+    name: String,
+    slug: String,
+    kind: EntityKind,
+    mentions: usize,
+}
+
+impl Drawing {
+    pub fn new(site: &Site, graph: Graph, root: &str, title: &str) -> Self {
+        let nodes = graph
+            .nodes
+            .iter()
+            .map(|&e| {
+                let entity = &site.entities[e];
+                NodeLook {
+                    name: entity.entity.name.clone(),
+                    slug: entity.entity.slug.clone(),
+                    kind: entity.entity.kind,
+                    mentions: entity.mention_count,
+                }
+            })
+            .collect();
+        Drawing {
+            graph,
+            nodes,
+            root: root.to_owned(),
+            title: title.to_owned(),
+        }
     }
-    out.push_str("</g><g class=\"nodes\">");
-    for (i, &e) in graph.nodes.iter().enumerate() {
-        let entity = &site.entities[e];
-        let kind = entity.entity.kind;
-        let is_centre = graph.centre == Some(i);
+
+    /// The drawing as an inline `<svg>` element; empty when there is no
+    /// network to draw.
+    pub fn svg(&self) -> String {
+        let graph = &self.graph;
+        if graph.nodes.len() < 2 || graph.edges.is_empty() {
+            return String::new();
+        }
+        let (root, title) = (&self.root, &self.title);
+        let at = layout(graph);
+        let most = self
+            .nodes
+            .iter()
+            .map(|n| n.mentions)
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
+        let radii: Vec<f64> = self
+            .nodes
+            .iter()
+            .map(|n| 4.0 + 14.0 * (n.mentions as f64 / most).sqrt())
+            .collect();
+        let names: Vec<String> = self.nodes.iter().map(|n| n.name.clone()).collect();
+        let labels = place_labels(&names, &at, &radii);
+        let heaviest = graph.edges.iter().map(|e| e.2).max().unwrap_or(1) as f64;
+
+        let mut out = String::new();
         let _ = write!(
             out,
-            "<a class=\"node node-{kind}{}\" href=\"{}entities/{}.html\"><title>{} ({kind}): {} mention{}</title><circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"{}\"/>",
-            if is_centre { " centre" } else { "" },
-            escape(root),
-            escape(&entity.entity.slug),
-            escape(&names[i]),
-            entity.mention_count,
-            if entity.mention_count == 1 { "" } else { "s" },
-            at[i].0,
-            at[i].1,
-            radii[i],
-            kind_colour(kind),
+            "<svg class=\"network\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"group\" aria-label=\"{}\">",
+            escape(title),
+            height = height(graph.nodes.len())
         );
-        if let Some(label) = labels[i] {
+        let _ = write!(out, "<title>{}</title>", escape(title));
+        out.push_str("<g class=\"edges\">");
+        for &(a, b, weight) in &graph.edges {
+            let width = 0.75 + 3.0 * (weight as f64 / heaviest);
             let _ = write!(
                 out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
-                label.x,
-                label.y,
-                label.anchor,
-                escape(&names[i])
+                "<line class=\"edge\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#c8c2b8\" stroke-width=\"{width:.1}\"><title>{} · {}: {weight} paragraph{}</title></line>",
+                at[a].0,
+                at[a].1,
+                at[b].0,
+                at[b].1,
+                escape(&names[a]),
+                escape(&names[b]),
+                if weight == 1 { "" } else { "s" }
             );
         }
-        out.push_str("</a>");
+        out.push_str("</g><g class=\"nodes\">");
+        for (i, node) in self.nodes.iter().enumerate() {
+            let kind = node.kind;
+            let is_centre = graph.centre == Some(i);
+            let _ = write!(
+                out,
+                "<a class=\"node node-{kind}{}\" href=\"{}entities/{}.html\"><title>{} ({kind}): {} mention{}</title><circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"{}\"/>",
+                if is_centre { " centre" } else { "" },
+                escape(root),
+                escape(&node.slug),
+                escape(&names[i]),
+                node.mentions,
+                if node.mentions == 1 { "" } else { "s" },
+                at[i].0,
+                at[i].1,
+                radii[i],
+                kind_colour(kind),
+            );
+            if let Some(label) = labels[i] {
+                let _ = write!(
+                    out,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
+                    label.x,
+                    label.y,
+                    label.anchor,
+                    escape(&names[i])
+                );
+            }
+            out.push_str("</a>");
+        }
+        out.push_str("</g></svg>");
+        out
     }
-    out.push_str("</g></svg>");
-    out
+}
+
+impl Serialize for Drawing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.serialize_str(&self.svg())
+        } else {
+            let inputs = (&self.graph, &self.nodes, &self.root, &self.title);
+            inputs.serialize(serializer)
+        }
+    }
 }
 
 #[cfg(test)]

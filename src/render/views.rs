@@ -9,6 +9,7 @@ use crate::analysis::Mention;
 use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use crate::site::{Site, SiteEntity, SiteSource};
 
+use super::network::Drawing;
 use super::paragraph::paragraph_html;
 
 /// The dossier as a whole, on every page as `site`.
@@ -384,7 +385,7 @@ pub struct EntityPage {
     pub cooccurring: Vec<CooccurrenceView>,
     /// Its neighbourhood in the co-occurrence network, as inline SVG (built
     /// and escaped by `render::network`); empty if it has none.
-    pub network: String,
+    pub network: Drawing,
 }
 
 impl EntityPage {
@@ -434,16 +435,16 @@ impl EntityPage {
             })
             .collect();
         let network = match first {
-            true => super::network::svg(
+            true => Drawing::new(
                 site,
-                &super::network::neighbourhood_graph(site, index),
+                super::network::neighbourhood_graph(site, index),
                 "../",
                 &format!(
                     "{} and the entities named in the same paragraphs",
                     entity.entity.name
                 ),
             ),
-            false => String::new(),
+            false => Drawing::default(),
         };
         EntityPage {
             network,

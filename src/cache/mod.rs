@@ -30,123 +30,19 @@ use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::Xxh3;
 
 use crate::analysis::SourceAnalysis;
 use crate::content::{Entity, Source};
 use crate::error::Diagnostic;
 
-/// Feeds everything written to it into a [`Key`], so a value can be hashed
-/// through its serialisation without building it in memory. Writes are
-/// gathered into blocks first: a serialiser writes many tiny pieces, which
-/// the hasher digests far more slowly than whole blocks.
-pub struct KeyWriter {
-    hasher: Xxh3,
-    block: Vec<u8>,
-}
-
-const BLOCK: usize = 16 * 1024;
-
-impl KeyWriter {
-    pub fn new() -> Self {
-        KeyWriter {
-            hasher: Xxh3::new(),
-            block: Vec::with_capacity(BLOCK),
-        }
-    }
-
-    fn digest_block(&mut self) {
-        self.hasher.update(&self.block);
-        self.block.clear();
-    }
-
-    pub fn finish(mut self) -> Key {
-        self.digest_block();
-        Key::from_u128(self.hasher.digest128())
-    }
-}
-
-impl Default for KeyWriter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::io::Write for KeyWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if self.block.len() + bytes.len() > BLOCK {
-            self.digest_block();
-        }
-        if bytes.len() >= BLOCK {
-            self.hasher.update(bytes);
-        } else {
-            self.block.extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The key of `value` as serialised to JSON, prefixed with `context`.
-pub fn key_of_json(context: Key, value: &impl Serialize) -> Key {
-    let mut writer = KeyWriter::new();
-    std::io::Write::write_all(&mut writer, &context.0.to_le_bytes()).ok();
-    std::io::Write::write_all(&mut writer, &context.1.to_le_bytes()).ok();
-    // Serialising to a hasher cannot fail on I/O; a value that cannot be
-    // serialised fails again when rendered, which reports it.
-    let _ = serde_json::to_writer(&mut writer, value);
-    writer.finish()
-}
+mod key;
+pub use key::{key_of, Key, KeyWriter};
 
 /// The cache folder, at the dossier's root.
 pub const CACHE_DIR: &str = ".dossier-cache";
 
 /// Bumped when the layout of the folder or of an entry changes.
 const FORMAT: u32 = 1;
-
-/// A 128-bit content hash, written as 32 hex digits.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-pub struct Key(u64, u64);
-
-impl Key {
-    /// Hashes `parts`, each with its length so that `["ab", "c"]` and
-    /// `["a", "bc"]` differ. XXH3's 128 bits: fast on the hundreds of
-    /// megabytes a large dossier's pages are hashed through, and wide
-    /// enough that two views never share a key by chance.
-    fn of(parts: &[&[u8]]) -> Key {
-        let mut hasher = Xxh3::new();
-        for part in parts {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
-        Key::from_u128(hasher.digest128())
-    }
-
-    fn from_u128(hash: u128) -> Key {
-        Key((hash >> 64) as u64, hash as u64)
-    }
-
-    /// Combines keys and text into one key.
-    pub fn combine(parts: &[&[u8]]) -> Key {
-        Key::of(parts)
-    }
-
-    pub fn to_bytes(self) -> [u8; 16] {
-        let mut bytes = [0; 16];
-        bytes[..8].copy_from_slice(&self.0.to_le_bytes());
-        bytes[8..].copy_from_slice(&self.1.to_le_bytes());
-        bytes
-    }
-
-    fn hex(self) -> String {
-        format!("{:016x}{:016x}", self.0, self.1)
-    }
-}
 
 /// The catalogue's fingerprint: analyses made against another catalogue
 /// (other names, other order) are stale.
@@ -242,8 +138,7 @@ impl Cache {
         let path_text = path.to_string_lossy();
         let key = Key::of(&[
             &FORMAT.to_le_bytes(),
-            &self.program.0.to_le_bytes(),
-            &self.program.1.to_le_bytes(),
+            &self.program.to_bytes(),
             path_text.as_bytes(),
             bytes,
         ]);
@@ -693,11 +588,11 @@ mod tests {
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
         let (source, _) = cache.source(path, text.as_bytes(), || parse(text)).unwrap();
-        cache.analysis(&source, Key(1, 1), SourceAnalysis::default);
+        cache.analysis(&source, Key::combine(&[b"one"]), SourceAnalysis::default);
         cache.save();
         let again = Cache::open(dir.path());
         let (source, _) = again.source(path, text.as_bytes(), || parse(text)).unwrap();
-        again.analysis(&source, Key(2, 2), SourceAnalysis::default);
+        again.analysis(&source, Key::combine(&[b"two"]), SourceAnalysis::default);
         assert_eq!(again.stats().analysed, 1);
         assert_eq!(again.stats().analysis_hits, 0);
     }
