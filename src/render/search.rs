@@ -25,7 +25,7 @@
 //! would fill the shards with lists naming every document, but kept in
 //! entity names, so `WHO` or `US` as a name is still found.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -33,6 +33,7 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analysis::fold::fold;
+use crate::analysis::shingles::{FnvHashMap, FnvHashSet};
 use crate::render::views::{entity_path, source_path};
 use crate::render::Page;
 use crate::site::{Site, SiteEntity, SiteSource};
@@ -83,7 +84,7 @@ type Postings = BTreeMap<String, BTreeMap<usize, u32>>;
 pub fn index_files(site: &Site) -> Vec<Page> {
     let mut index = Index::new(&site.config.dossier.language);
     // Each document's words are found in parallel, then merged in id order.
-    let stop_words = &index.stop_words;
+    let stop_words = &index.stop_lookup;
     let entities: Vec<(Document, DocumentTerms)> = site
         .entities
         .par_iter()
@@ -129,6 +130,7 @@ pub fn index_files(site: &Site) -> Vec<Page> {
         postings,
         folds,
         stop_words,
+        ..
     } = index;
     let encoded: BTreeMap<String, String> = postings
         .iter()
@@ -218,13 +220,44 @@ fn stop_words(language: &str) -> BTreeSet<String> {
 /// that is not a letter or digit (`Türkiye’s` → `turkiye`, `s`); words of
 /// one character are left out.
 pub fn terms(text: &str) -> Vec<String> {
+    let mut terms = Vec::new();
+    for_each_term(text, &mut |term| terms.push(term.to_owned()));
+    terms
+}
+
+/// Calls `visit` with each of [`terms`]`(text)`, lent rather than
+/// allocated.
+fn for_each_term(text: &str, visit: &mut impl FnMut(&str)) {
+    match text.is_ascii() {
+        true => for_each_ascii_term(text, visit),
+        false => for_each_folded_term(text, visit),
+    }
+}
+
+/// [`for_each_term`] for any text.
+fn for_each_folded_term(text: &str, visit: &mut impl FnMut(&str)) {
     let folded = fold(text).text.to_lowercase();
     folded
         .unicode_words()
         .flat_map(|word| word.split(|c: char| !c.is_alphanumeric()))
         .filter(|word| word.chars().nth(1).is_some())
-        .map(str::to_owned)
-        .collect()
+        .for_each(visit);
+}
+
+/// [`for_each_term`] for ASCII text, which folding leaves as it is. Word
+/// boundaries never fall between two ASCII letters or digits, and every
+/// other ASCII character splits, so the terms are the runs of letters and
+/// digits.
+fn for_each_ascii_term(text: &str, visit: &mut impl FnMut(&str)) {
+    let mut term = String::new();
+    for run in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if run.len() > 1 {
+            term.clear();
+            term.push_str(run);
+            term.make_ascii_lowercase();
+            visit(&term);
+        }
+    }
 }
 
 /// Which words of a text to index.
@@ -241,14 +274,18 @@ struct Index {
     postings: Postings,
     folds: BTreeMap<char, String>,
     stop_words: BTreeSet<String>,
+    /// The same words, for looking up.
+    stop_lookup: StopWords,
 }
 
 impl Index {
     fn new(language: &str) -> Index {
+        let stop_words = stop_words(language);
         Index {
             postings: Postings::new(),
             folds: BTreeMap::new(),
-            stop_words: stop_words(language),
+            stop_words: stop_words.clone(),
+            stop_lookup: stop_words.into_iter().collect(),
         }
     }
 
@@ -256,7 +293,7 @@ impl Index {
     #[cfg(test)]
     fn add(&mut self, id: usize, text: &str, weight: u32, words: Words) {
         let mut terms = DocumentTerms::default();
-        terms.add(text, weight, words, &self.stop_words);
+        terms.add(text, weight, words, &self.stop_lookup);
         self.insert(id, terms);
     }
 
@@ -279,23 +316,31 @@ impl Index {
 /// fold.
 #[derive(Default)]
 struct DocumentTerms {
-    scores: HashMap<String, u32>,
+    scores: FnvHashMap<String, u32>,
     folds: BTreeMap<char, String>,
 }
 
 impl DocumentTerms {
     /// Adds the words of `text`, each scoring `weight`.
-    fn add(&mut self, text: &str, weight: u32, words: Words, stop_words: &BTreeSet<String>) {
-        for term in terms(text) {
-            if words == Words::Significant && stop_words.contains(&term) {
-                continue;
+    fn add(&mut self, text: &str, weight: u32, words: Words, stop_words: &StopWords) {
+        for_each_term(text, &mut |term| {
+            if words == Words::Significant && stop_words.contains(term) {
+                return;
             }
-            let score = self.scores.entry(term).or_default();
+            let score = match self.scores.get_mut(term) {
+                Some(score) => score,
+                None => self.scores.entry(term.to_owned()).or_default(),
+            };
             *score = (*score + weight).min(MAX_SCORE);
+        });
+        if !text.is_ascii() {
+            collect_folds(text, &mut self.folds);
         }
-        collect_folds(text, &mut self.folds);
     }
 }
+
+/// The stop words, for looking words up while indexing.
+type StopWords = FnvHashSet<String>;
 
 /// Records how each foldable character of `text` folds, so the browser folds
 /// queries exactly as the index was folded.
@@ -543,6 +588,21 @@ mod tests {
             terms("Türkiye’s envoy met HAYAT Tahrir al-Sham, 2024."),
             ["turkiye", "envoy", "met", "hayat", "tahrir", "al", "sham", "2024"]
         );
+    }
+
+    #[test]
+    fn ascii_terms_are_the_terms_of_the_general_path() {
+        let texts = [
+            "Assad's forces can't hold Idlib, U.S. officials said on 3.14 at 10:30.",
+            "snake_case, e-mail x@y.org -- \"quoted\" (a) b2b 2nd A.B.C. it's O'Neill",
+            "  trailing spaces and\ttabs\nand lines  ",
+        ];
+        for text in texts {
+            let (mut fast, mut general) = (Vec::new(), Vec::new());
+            for_each_ascii_term(text, &mut |t| fast.push(t.to_owned()));
+            for_each_folded_term(text, &mut |t| general.push(t.to_owned()));
+            assert_eq!(fast, general, "{text}");
+        }
     }
 
     #[test]

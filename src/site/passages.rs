@@ -22,13 +22,12 @@
 //! costs a merge of two sorted lists and comparisons of integers, with
 //! buffers reused from pair to pair.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analysis::shingles::{self, Word, SHINGLE_WORDS};
+use crate::analysis::shingles::{self, FnvHashMap, FnvHashSet, Word, SHINGLE_WORDS};
 use crate::analysis::ParagraphPrint;
 
 use super::corroboration::{chronological_ranks, SourceClusters};
@@ -245,31 +244,6 @@ pub fn find(sources: &[PassageSource<'_>]) -> Passages {
 fn text_of<'a>(sources: &[PassageSource<'a>], (source, paragraph): ParagraphId) -> &'a str {
     sources[source as usize].texts[paragraph as usize]
 }
-
-/// FNV-1a as a `Hasher`. The keys hashed while comparing paragraphs are
-/// words of a few bytes and fingerprints, millions of them; for those it is
-/// several times quicker than the default hasher.
-#[derive(Debug, Clone, Copy)]
-struct FnvHasher(u64);
-
-impl Default for FnvHasher {
-    fn default() -> Self {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for FnvHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = shingles::hash_bytes(bytes, self.0);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FnvHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FnvHasher>>;
-type FnvHashSet<T> = HashSet<T, BuildHasherDefault<FnvHasher>>;
 
 /// The inverted index: every (fingerprint, paragraph) sorted, so the
 /// paragraphs holding a fingerprint are one run, in source and paragraph
