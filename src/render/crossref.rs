@@ -8,8 +8,9 @@
 //! the rest; each page of the matrix has a page's worth of source columns and
 //! the rows of the entities they mention.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::EntityKind;
@@ -114,12 +115,14 @@ impl CrossrefPage {
         let by_date = site.sources_by_date();
         let total = page_count(by_date.len(), per_page);
         let (letters, unmentioned) = Self::a_to_z(site, &by_date, per_page);
+        let prominence = site.entities_by_prominence();
         let mut pages: Vec<Self> = (1..=total)
+            .into_par_iter()
             .map(|number| {
                 let columns = page_range(by_date.len(), per_page, number);
                 CrossrefPage {
                     letters: Vec::new(),
-                    matrix: matrix(site, &by_date, columns),
+                    matrix: matrix(site, &by_date, &prominence, columns),
                     unmentioned: Vec::new(),
                     shared: None,
                     network: Drawing::default(),
@@ -210,7 +213,16 @@ impl CrossrefPage {
 
 /// The matrix for the sources at `columns` of `by_date`: rows for the
 /// entities those sources mention, most prominent first.
-fn matrix(site: &Site, by_date: &[usize], columns: std::ops::Range<usize>) -> Matrix {
+/// The matrix of the sources at `columns` of `by_date`, with a row for each
+/// entity they mention, most prominent first (`prominence`). Found from the
+/// sources' side: a page's sources name a few entities each, out of all
+/// the catalogue's.
+fn matrix(
+    site: &Site,
+    by_date: &[usize],
+    prominence: &[usize],
+    columns: std::ops::Range<usize>,
+) -> Matrix {
     let first_code = columns.start + 1;
     let by_date = &by_date[columns];
     let columns = by_date
@@ -230,35 +242,39 @@ fn matrix(site: &Site, by_date: &[usize], columns: std::ops::Range<usize>) -> Ma
             }
         })
         .collect();
-    let rows = site
-        .entities_by_prominence()
-        .into_iter()
-        .map(|i| &site.entities[i])
-        .filter(|entity| {
-            by_date
-                .iter()
-                .any(|index| entity.mentions_by_source.contains_key(index))
-        })
-        .map(|entity| MatrixRow {
-            name: entity.entity.name.clone(),
-            kind: entity.entity.kind,
-            path: entity_path(entity),
-            total: entity.mention_count,
-            cells: by_date
-                .iter()
-                .map(|&index| match entity.mentions_by_source.get(&index) {
-                    Some(mentions) => MatrixCell {
-                        count: mentions.len(),
-                        path: mentions.first().map(|m| {
-                            format!("{}#p{}", source_path(&site.sources[index]), m.paragraph + 1)
-                        }),
-                    },
-                    None => MatrixCell {
-                        count: 0,
-                        path: None,
-                    },
-                })
-                .collect(),
+    let mentioned: BTreeSet<usize> = by_date
+        .iter()
+        .flat_map(|&index| site.sources[index].entity_counts.keys().copied())
+        .collect();
+    let rows = prominence
+        .iter()
+        .filter(|entity| mentioned.contains(entity))
+        .map(|&entity_index| {
+            let entity = &site.entities[entity_index];
+            MatrixRow {
+                name: entity.entity.name.clone(),
+                kind: entity.entity.kind,
+                path: entity_path(entity),
+                total: entity.mention_count,
+                cells: by_date
+                    .iter()
+                    .map(|&index| {
+                        let source = &site.sources[index];
+                        match source.entity_counts.get(&entity_index) {
+                            Some(&count) => MatrixCell {
+                                count,
+                                path: entity.mentions_by_source[&index].first().map(|m| {
+                                    format!("{}#p{}", source_path(source), m.paragraph + 1)
+                                }),
+                            },
+                            None => MatrixCell {
+                                count: 0,
+                                path: None,
+                            },
+                        }
+                    })
+                    .collect(),
+            }
         })
         .collect();
     Matrix { columns, rows }
