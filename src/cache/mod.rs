@@ -73,7 +73,11 @@ struct Slot {
     key: Option<Key>,
     /// An analysis read from disk, waiting to be used.
     cached: Option<CachedAnalysis>,
-    /// The entry must be (re)written when the build succeeds.
+    /// The parse's warnings, kept for an entry written again with a new
+    /// analysis.
+    warnings: Vec<Diagnostic>,
+    /// A parse not yet written: written with its analysis as soon as that
+    /// is made, or when the build succeeds if it never is.
     dirty: Option<Entry>,
 }
 
@@ -96,6 +100,8 @@ pub struct Cache {
     program: Key,
     slots: Mutex<BTreeMap<PathBuf, Slot>>,
     stats: Mutex<CacheStats>,
+    /// Whether the entries' folder exists, once an entry is first written.
+    folder_made: OnceLock<bool>,
 }
 
 impl Cache {
@@ -106,6 +112,7 @@ impl Cache {
             program: program_key(),
             slots: Mutex::default(),
             stats: Mutex::default(),
+            folder_made: OnceLock::new(),
         }
     }
 
@@ -116,6 +123,7 @@ impl Cache {
             program: program_key(),
             slots: Mutex::default(),
             stats: Mutex::default(),
+            folder_made: OnceLock::new(),
         }
     }
 
@@ -147,6 +155,7 @@ impl Cache {
             let slot = Slot {
                 key: Some(key),
                 cached: entry.analysis,
+                warnings: entry.warnings.clone(),
                 dirty: None,
             };
             lock(&self.slots).insert(path.to_owned(), slot);
@@ -164,6 +173,7 @@ impl Cache {
         let slot = Slot {
             key: Some(key),
             cached: None,
+            warnings: Vec::new(),
             dirty: Some(entry),
         };
         lock(&self.slots).insert(path.to_owned(), slot);
@@ -190,25 +200,38 @@ impl Cache {
         }
         let analysis = analyse();
         lock(&self.stats).analysed += 1;
-        let mut slots = lock(&self.slots);
-        if let Some(slot) = slots.get_mut(&source.path) {
-            let dirty = slot.dirty.get_or_insert_with(|| Entry {
+        // The entry is written now, from the thread that made it, rather
+        // than held until the end of the build: a first build would
+        // otherwise keep a second copy of every source in memory. Entries
+        // are found by content, so one written by a build that then fails
+        // is still right.
+        let entry = lock(&self.slots).get_mut(&source.path).and_then(|slot| {
+            let mut entry = slot.dirty.take().unwrap_or_else(|| Entry {
                 format: FORMAT,
                 path: source.path.clone(),
                 source: source.clone(),
-                warnings: Vec::new(),
+                warnings: slot.warnings.clone(),
                 analysis: None,
             });
-            dirty.analysis = Some(CachedAnalysis {
+            entry.analysis = Some(CachedAnalysis {
                 catalogue,
                 analysis: analysis.clone(),
             });
+            Some((slot.key?, entry))
+        });
+        if let (Some(dir), Some((key, entry))) = (&self.dir, entry) {
+            if *self
+                .folder_made
+                .get_or_init(|| fs::create_dir_all(dir).is_ok())
+            {
+                write_entry(&dir.join(entry_name(key)), &entry);
+            }
         }
         analysis
     }
 
-    /// Writes the new entries and removes those no source uses any more.
-    /// Called only after a successful build. The cache is an optimisation:
+    /// Writes the entries not yet written and removes those no source uses
+    /// any more. Called only after a successful build. The cache is an optimisation:
     /// a failure to write it is not a failure of the build.
     pub fn save(&self) {
         let Some(dir) = &self.dir else {
@@ -595,6 +618,31 @@ mod tests {
         again.analysis(&source, Key::combine(&[b"two"]), SourceAnalysis::default);
         assert_eq!(again.stats().analysed, 1);
         assert_eq!(again.stats().analysis_hits, 0);
+    }
+
+    #[test]
+    fn an_entry_written_again_for_a_new_catalogue_keeps_the_parse_warnings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke.\n";
+        let with_warning = || {
+            let (source, _) = parse(text)?;
+            Ok((source, vec![Diagnostic::warning(path, "no date")]))
+        };
+        let first = Cache::open(dir.path());
+        let (source, _) = first.source(path, text.as_bytes(), with_warning).unwrap();
+        first.analysis(&source, Key::combine(&[b"one"]), SourceAnalysis::default);
+        first.save();
+        let second = Cache::open(dir.path());
+        let (source, warnings) = second.source(path, text.as_bytes(), with_warning).unwrap();
+        assert_eq!(warnings.len(), 1);
+        second.analysis(&source, Key::combine(&[b"two"]), SourceAnalysis::default);
+        second.save();
+        let third = Cache::open(dir.path());
+        let (_, warnings) = third
+            .source(path, text.as_bytes(), || panic!("parsed again"))
+            .unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
     #[test]
