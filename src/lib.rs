@@ -34,7 +34,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use crate::analysis::Matcher;
-use crate::cache::{Cache, CacheStats, PageMemo};
+use crate::cache::{AlignmentMemo, Cache, CacheStats, PageMemo};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 
@@ -108,7 +108,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         .collect();
     warnings.extend(catalogue::check(&content.entities, &analyses));
     stages.finish("analyse", "linking");
-    let site = site::link(config, content, analyses);
+    let alignments = match options.check_only {
+        true => AlignmentMemo::disabled(),
+        false => AlignmentMemo::open(root),
+    };
+    let site = site::link(config, content, analyses, &alignments);
     warnings.extend(render::feeds::missing_base_url_warning(&site.config));
     stages.finish("link", "rendering");
     let memo = match options.check_only {
@@ -169,6 +173,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     };
     if let Some(inputs) = inputs {
         cache.save();
+        alignments.save();
         memo.save();
         cache::record_site(root, &output, inputs, summary.clone());
     }

@@ -331,7 +331,7 @@ fn find_in(texts: &[Vec<String>]) -> passages::Passages {
             prints: &prints[s],
         })
         .collect();
-    passages::find(&inputs)
+    passages::find(&inputs, &dossier::cache::AlignmentMemo::disabled())
 }
 
 #[test]

@@ -93,6 +93,15 @@ impl Key {
         Key::of(parts)
     }
 
+    pub fn from_bytes(bytes: [u8; 16]) -> Key {
+        let half = |at: usize| {
+            let mut part = [0; 8];
+            part.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(part)
+        };
+        Key(half(0), half(8))
+    }
+
     pub fn to_bytes(self) -> [u8; 16] {
         let mut bytes = [0; 16];
         bytes[..8].copy_from_slice(&self.0.to_le_bytes());

@@ -35,7 +35,9 @@ use crate::analysis::SourceAnalysis;
 use crate::content::{Entity, Source};
 use crate::error::Diagnostic;
 
+mod alignments;
 mod key;
+pub use alignments::{AlignmentMemo, TextPair};
 pub use key::{key_of, Key, KeyWriter};
 
 /// The cache folder, at the dossier's root.

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use crate::analysis::{Mention, SourceAnalysis};
+use crate::cache::AlignmentMemo;
 use crate::config::Config;
 use crate::content::{Content, Entity, Source};
 
@@ -110,7 +111,12 @@ impl Site {
 }
 
 /// Links content and per-source analyses (in the same order) into a site.
-pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> Site {
+pub fn link(
+    config: Config,
+    content: Content,
+    analyses: Vec<SourceAnalysis>,
+    alignments: &AlignmentMemo,
+) -> Site {
     let mut entities: Vec<SiteEntity> = content
         .entities
         .into_iter()
@@ -176,7 +182,7 @@ pub fn link(config: Config, content: Content, analyses: Vec<SourceAnalysis>) -> 
     let source_pairs = count_pairs(in_sources);
     let paragraph_pairs = count_pairs(in_paragraphs);
 
-    let (passages, clusters) = passages::link_sources(&sources);
+    let (passages, clusters) = passages::link_sources(&sources, alignments);
     // Each entity's sources, sorted, so a pair's common sources are a merge
     // of two lists; pairs are independent of each other, so they run in
     // parallel.

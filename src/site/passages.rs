@@ -29,6 +29,7 @@ use serde::Serialize;
 
 use crate::analysis::shingles::{self, FnvHashMap, FnvHashSet, Word, SHINGLE_WORDS};
 use crate::analysis::ParagraphPrint;
+use crate::cache::{AlignmentMemo, Key, TextPair};
 
 use super::corroboration::{chronological_ranks, SourceClusters};
 use super::SiteSource;
@@ -142,7 +143,7 @@ impl Passages {
 
 /// Finds the passages the site's sources share, and the clusters of sources
 /// they join.
-pub fn link_sources(sources: &[SiteSource]) -> (Passages, SourceClusters) {
+pub fn link_sources(sources: &[SiteSource], memo: &AlignmentMemo) -> (Passages, SourceClusters) {
     let dates_and_slugs: Vec<_> = sources
         .iter()
         .map(|s| (s.source.date.as_ref().map(|d| d.value), s.slug.as_str()))
@@ -168,7 +169,7 @@ pub fn link_sources(sources: &[SiteSource]) -> (Passages, SourceClusters) {
             prints: &s.analysis.prints,
         })
         .collect();
-    let passages = find(&inputs);
+    let passages = find(&inputs, memo);
     let clusters = SourceClusters::new(ranks, &passages.passages);
     (passages, clusters)
 }
@@ -185,7 +186,7 @@ fn host(url: &str) -> &str {
 type ParagraphId = (u32, u32);
 
 /// Finds the passages the sources share.
-pub fn find(sources: &[PassageSource<'_>]) -> Passages {
+pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
     let mut stats = PassageStats {
         paragraphs: sources.iter().map(|s| s.texts.len()).sum(),
         ..PassageStats::default()
@@ -197,24 +198,61 @@ pub fn find(sources: &[PassageSource<'_>]) -> Passages {
 
     let pairs = candidate_pairs(&postings, &boilerplate);
     stats.candidate_pairs = pairs.len();
-    let mut needed: Vec<ParagraphId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    // What the last build found for the same two texts, if it compared
+    // them: only the other pairs are compared. Words are read for those,
+    // for the first side of a known alignment (to tell boilerplate) and,
+    // once matches are known, for the paragraphs they join.
+    let text_pairs = text_pairs(sources, &pairs, memo);
+    let known: Vec<Option<&[Alignment]>> = text_pairs
+        .par_iter()
+        .map(|pair| pair.as_ref().and_then(|pair| memo.get(pair)))
+        .collect();
+    let mut needed: Vec<ParagraphId> = pairs
+        .iter()
+        .zip(&known)
+        .flat_map(|(&(a, b), known)| {
+            let compared = known.is_none();
+            let aligned = known.is_none_or(|found| !found.is_empty());
+            [aligned.then_some(a), compared.then_some(b)]
+        })
+        .flatten()
+        .collect();
     needed.par_sort_unstable();
     needed.dedup();
-    let words = ComparedParagraphs::read(sources, needed);
-    let fingerprints = fingerprint_kinds(&postings, &boilerplate);
+    let mut words = ComparedParagraphs::read(sources, needed);
+    let aligned: Vec<Vec<Alignment>> = pairs
+        .par_iter()
+        .zip(&known)
+        .map_init(Scratch::default, |scratch, (&(a, b), known)| match known {
+            Some(found) => found.to_vec(),
+            None => align_paragraphs(words.get(a), words.get(b), scratch),
+        })
+        .collect();
+    let fingerprints = &fingerprint_kinds(&postings, &boilerplate);
     let matches: Vec<PairMatch> = pairs
         .par_iter()
-        .map_init(Scratch::default, |scratch, &(a, b)| {
-            let (a_words, b_words) = (words.get(a), words.get(b));
-            let mut found = align_paragraphs(a_words, b_words, scratch);
-            found.retain(|m| !is_boilerplate(a_words.shingles_within(m.a), &fingerprints));
+        .zip(&aligned)
+        .flat_map_iter(|(&(a, b), found)| {
+            let a_words = (!found.is_empty()).then(|| words.get(a));
             found
-                .into_iter()
-                .map(|found| PairMatch { a, b, found })
-                .collect::<Vec<_>>()
+                .iter()
+                .filter(move |m| {
+                    a_words.is_some_and(|a| !is_boilerplate(a.shingles_within(m.a), fingerprints))
+                })
+                .map(move |&found| PairMatch { a, b, found })
         })
-        .flat_map_iter(|found| found)
         .collect();
+    if let Some(text_pairs) = text_pairs.into_iter().collect::<Option<Vec<_>>>() {
+        memo.record(text_pairs.into_iter().zip(aligned).collect());
+    }
+    let mut unread: Vec<ParagraphId> = matches
+        .iter()
+        .flat_map(|m| [m.a, m.b])
+        .filter(|&id| !words.contains(id))
+        .collect();
+    unread.sort_unstable();
+    unread.dedup();
+    words.read_more(sources, unread);
     stats.matched_pairs = matches
         .iter()
         .map(|m| (m.a, m.b))
@@ -239,6 +277,34 @@ pub fn find(sources: &[PassageSource<'_>]) -> Passages {
         boilerplate: boilerplate_paragraphs(sources, &boilerplate),
         stats,
     }
+}
+
+/// The keys of the texts of each pair, when there is a memo to look them
+/// up in.
+fn text_pairs(
+    sources: &[PassageSource<'_>],
+    pairs: &[(ParagraphId, ParagraphId)],
+    memo: &AlignmentMemo,
+) -> Vec<Option<TextPair>> {
+    if !memo.is_enabled() {
+        return vec![None; pairs.len()];
+    }
+    let mut ids: Vec<ParagraphId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    ids.par_sort_unstable();
+    ids.dedup();
+    let keys: Vec<Key> = ids
+        .par_iter()
+        .map(|&id| Key::combine(&[text_of(sources, id).as_bytes()]))
+        .collect();
+    let key = |id| {
+        keys[ids
+            .binary_search(&id)
+            .expect("every paragraph of a pair is keyed")]
+    };
+    pairs
+        .par_iter()
+        .map(|&(a, b)| Some((key(a), key(b))))
+        .collect()
 }
 
 fn text_of<'a>(sources: &[PassageSource<'a>], (source, paragraph): ParagraphId) -> &'a str {
@@ -573,21 +639,47 @@ struct ComparedParagraphs {
     /// Sorted, for looking a paragraph up.
     ids: Vec<ParagraphId>,
     words: Vec<ParagraphWords>,
+    vocabulary: Vocabulary,
 }
 
 impl ComparedParagraphs {
     /// Folding and hashing are per paragraph and run in parallel; numbering
     /// the words must see them all, so it runs once, in order, after.
     fn read(sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) -> Self {
+        let mut read = ComparedParagraphs {
+            ids: Vec::new(),
+            words: Vec::new(),
+            vocabulary: Vocabulary::new(),
+        };
+        read.read_more(sources, ids);
+        read
+    }
+
+    /// Reads the paragraphs `ids` (sorted, none read yet) too.
+    fn read_more(&mut self, sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) {
         let (keys, mut words): (Vec<Keys>, Vec<ParagraphWords>) = ids
             .par_iter()
             .map(|&id| ParagraphWords::read(text_of(sources, id)))
             .unzip();
-        let mut vocabulary = Vocabulary::new();
         for (paragraph, keys) in words.iter_mut().zip(&keys) {
-            paragraph.number(keys, &mut vocabulary);
+            paragraph.number(keys, &mut self.vocabulary);
         }
-        ComparedParagraphs { ids, words }
+        if self.ids.is_empty() {
+            (self.ids, self.words) = (ids, words);
+            return;
+        }
+        let mut all: Vec<(ParagraphId, ParagraphWords)> = self
+            .ids
+            .drain(..)
+            .zip(self.words.drain(..))
+            .chain(ids.into_iter().zip(words))
+            .collect();
+        all.sort_unstable_by_key(|&(id, _)| id);
+        (self.ids, self.words) = all.into_iter().unzip();
+    }
+
+    fn contains(&self, id: ParagraphId) -> bool {
+        self.ids.binary_search(&id).is_ok()
     }
 
     fn get(&self, id: ParagraphId) -> &ParagraphWords {
@@ -979,6 +1071,10 @@ mod tests {
         }
 
         fn find(&self) -> Passages {
+            self.find_with(&AlignmentMemo::disabled())
+        }
+
+        fn find_with(&self, memo: &AlignmentMemo) -> Passages {
             let inputs: Vec<PassageSource<'_>> = (0..self.texts.len())
                 .map(|s| PassageSource {
                     outlet: self.outlets[s].as_deref(),
@@ -987,8 +1083,28 @@ mod tests {
                     prints: &self.prints[s],
                 })
                 .collect();
-            find(&inputs)
+            find(&inputs, memo)
         }
+    }
+
+    #[test]
+    fn alignments_kept_from_the_last_build_give_what_comparing_again_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = format!("“{WIRE},” the source said, reported the Russian news agency.");
+        let b = format!("“{WIRE},” TASS quoted the source as saying.");
+        let c = format!("In Damascus, {WIRE}, an official said on Monday.");
+        let before = Corpus::new(&[(&[&a], None), (&[&b], None), (&[&c], None)]);
+        let memo = AlignmentMemo::open(dir.path());
+        before.find_with(&memo);
+        memo.save();
+        // One source changed: its pairs are compared again, the others'
+        // alignments are taken from the memo.
+        let edited = format!("{c} He added nothing.");
+        let after = Corpus::new(&[(&[&a], None), (&[&b], None), (&[&edited], None)]);
+        let remembered = after.find_with(&AlignmentMemo::open(dir.path()));
+        let fresh = after.find();
+        assert_eq!(format!("{remembered:?}"), format!("{fresh:?}"));
+        assert!(!fresh.passages.is_empty());
     }
 
     const WIRE: &str = "Russia has always spoken in favour of a political settlement of the \

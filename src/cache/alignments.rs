@@ -1,0 +1,227 @@
+//! The alignments of the last build's candidate paragraph pairs.
+//!
+//! Finding shared passages compares every candidate pair of paragraphs word
+//! by word, and on a large dossier most of the link stage is those
+//! comparisons and reading the words they need. A comparison depends on the
+//! two paragraphs' texts alone, so its result is kept under the keys of the
+//! two texts; the next build compares only the pairs with a changed side and
+//! reads the words of those and of the pairs that matched. What is made of
+//! the alignments afterwards (boilerplate, grouping) is computed again, from
+//! the whole dossier, on every build.
+//!
+//! The file is written whole, with the running program's key: a program
+//! that aligns differently never reads another's results, and a file that
+//! does not decode is ignored.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::analysis::shingles::FnvHashMap;
+use crate::site::passages::Alignment;
+
+use super::{program_key, Key, CACHE_DIR};
+
+/// Two paragraph texts, by key, in the order they were compared.
+pub type TextPair = (Key, Key);
+
+/// Each pair of texts compared, with what the comparison found.
+pub type PairAlignments = Vec<(TextPair, Vec<Alignment>)>;
+
+const MAGIC: &[u8; 8] = b"dossALN1";
+
+#[derive(Debug, Default)]
+pub struct AlignmentMemo {
+    file: Option<PathBuf>,
+    previous: FnvHashMap<TextPair, Vec<Alignment>>,
+    /// This build's pairs and alignments, once recorded.
+    current: Mutex<Option<PairAlignments>>,
+}
+
+impl AlignmentMemo {
+    /// A memo that knows nothing and keeps nothing.
+    pub fn disabled() -> Self {
+        AlignmentMemo::default()
+    }
+
+    /// The memo of the dossier at `root`.
+    pub fn open(root: &Path) -> Self {
+        let file = root.join(CACHE_DIR).join("alignments.bin");
+        let previous = fs::read(&file)
+            .ok()
+            .and_then(|bytes| decode(&bytes))
+            .unwrap_or_default();
+        AlignmentMemo {
+            file: Some(file),
+            previous,
+            current: Mutex::default(),
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// The alignments of the texts `pair` as the last build found them.
+    pub fn get(&self, pair: &TextPair) -> Option<&[Alignment]> {
+        self.previous.get(pair).map(Vec::as_slice)
+    }
+
+    /// Every pair this build compared or looked up, for the next build.
+    pub fn record(&self, pairs: PairAlignments) {
+        if self.is_enabled() {
+            *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(pairs);
+        }
+    }
+
+    /// Writes this build's pairs, unless they are the last build's. Called
+    /// only after a successful build; failing to write is not a failure of
+    /// the build.
+    pub fn save(&self) {
+        let Some(file) = &self.file else { return };
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(pairs) = current.as_ref() else {
+            return;
+        };
+        let unchanged = pairs.len() == self.previous.len()
+            && pairs
+                .iter()
+                .all(|(pair, found)| self.previous.get(pair) == Some(found));
+        if unchanged {
+            return;
+        }
+        if let Some(dir) = file.parent() {
+            let _ = fs::create_dir_all(dir);
+        }
+        let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+        if fs::write(&temporary, encode(pairs)).is_ok() && fs::rename(&temporary, file).is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+    }
+}
+
+fn encode(pairs: &[(TextPair, Vec<Alignment>)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 + pairs.len() * 40);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&program_key().to_bytes());
+    out.extend_from_slice(&(pairs.len() as u64).to_le_bytes());
+    let number = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u64).to_le_bytes());
+    for ((a, b), found) in pairs {
+        out.extend_from_slice(&a.to_bytes());
+        out.extend_from_slice(&b.to_bytes());
+        number(&mut out, found.len());
+        for alignment in found {
+            for n in [
+                alignment.a.0,
+                alignment.a.1,
+                alignment.b.0,
+                alignment.b.1,
+                alignment.common,
+                usize::from(alignment.verbatim),
+            ] {
+                number(&mut out, n);
+            }
+        }
+    }
+    out
+}
+
+/// The pairs of an encoded file, or `None` if it is not one this program
+/// wrote whole.
+fn decode(bytes: &[u8]) -> Option<FnvHashMap<TextPair, Vec<Alignment>>> {
+    let mut reader = Reader { bytes };
+    if reader.take(MAGIC.len())? != MAGIC || reader.key()? != program_key() {
+        return None;
+    }
+    let count = reader.number()?;
+    let mut pairs = FnvHashMap::default();
+    pairs.reserve(count.min(bytes.len() / 40));
+    for _ in 0..count {
+        let pair = (reader.key()?, reader.key()?);
+        let found = (0..reader.number()?)
+            .map(|_| {
+                Some(Alignment {
+                    a: (reader.number()?, reader.number()?),
+                    b: (reader.number()?, reader.number()?),
+                    common: reader.number()?,
+                    verbatim: reader.number()? == 1,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        pairs.insert(pair, found);
+    }
+    reader.bytes.is_empty().then_some(pairs)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.bytes.len() < n {
+            return None;
+        }
+        let (taken, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Some(taken)
+    }
+
+    fn number(&mut self) -> Option<usize> {
+        let bytes = self.take(8)?.try_into().ok()?;
+        usize::try_from(u64::from_le_bytes(bytes)).ok()
+    }
+
+    fn key(&mut self) -> Option<Key> {
+        Some(Key::from_bytes(self.take(16)?.try_into().ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alignment(n: usize) -> Alignment {
+        Alignment {
+            a: (n, n + 9),
+            b: (n + 1, n + 10),
+            common: 9,
+            verbatim: n % 2 == 0,
+        }
+    }
+
+    #[test]
+    fn saved_alignments_are_found_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = (Key::combine(&[b"a"]), Key::combine(&[b"b"]));
+        let other = (Key::combine(&[b"a"]), Key::combine(&[b"c"]));
+        let first = AlignmentMemo::open(dir.path());
+        assert!(first.get(&pair).is_none());
+        first.record(vec![
+            (pair, vec![alignment(0), alignment(3)]),
+            (other, Vec::new()),
+        ]);
+        first.save();
+        let second = AlignmentMemo::open(dir.path());
+        assert_eq!(second.get(&pair), Some(&[alignment(0), alignment(3)][..]));
+        assert_eq!(second.get(&other), Some(&[][..]));
+        // Pairs the next build does not record are dropped.
+        second.record(vec![(other, Vec::new())]);
+        second.save();
+        assert!(AlignmentMemo::open(dir.path()).get(&pair).is_none());
+    }
+
+    #[test]
+    fn a_damaged_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = (Key::combine(&[b"a"]), Key::combine(&[b"b"]));
+        let memo = AlignmentMemo::open(dir.path());
+        memo.record(vec![(pair, vec![alignment(1)])]);
+        memo.save();
+        let file = dir.path().join(CACHE_DIR).join("alignments.bin");
+        let mut bytes = fs::read(&file).unwrap();
+        bytes.truncate(bytes.len() - 3);
+        fs::write(&file, bytes).unwrap();
+        assert!(AlignmentMemo::open(dir.path()).get(&pair).is_none());
+    }
+}
