@@ -189,11 +189,14 @@ fn a_corrupt_cache_is_rebuilt_not_trusted() {
     assert!(!files.is_empty(), "the build filled the cache");
     for (n, file) in files.iter().enumerate() {
         match n % 3 {
-            0 => fs::write(file, b"\0\x01 not json").unwrap(),
+            0 => fs::write(file, b"\0\x01 not an entry").unwrap(),
             1 => fs::write(file, b"").unwrap(),
             _ => {
-                // Valid JSON of the wrong shape.
-                fs::write(file, br#"{"format":1,"path":"x","source":{}}"#).unwrap()
+                // One byte changed in the middle of a well-formed entry.
+                let mut bytes = fs::read(file).unwrap();
+                let middle = bytes.len() / 2;
+                bytes[middle] ^= 0x20;
+                fs::write(file, bytes).unwrap()
             }
         }
     }

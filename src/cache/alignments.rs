@@ -28,7 +28,7 @@ pub type TextPair = (Key, Key);
 /// Each pair of texts compared, with what the comparison found.
 pub type PairAlignments = Vec<(TextPair, Vec<Alignment>)>;
 
-const MAGIC: &[u8; 8] = b"dossALN1";
+const MAGIC: &[u8; 8] = b"dossALN2";
 
 #[derive(Debug, Default)]
 pub struct AlignmentMemo {
@@ -100,15 +100,28 @@ impl AlignmentMemo {
     }
 }
 
+/// The file: the distinct text keys once, then each pair as the positions
+/// of its two keys with its alignments, all numbers as 32 bits (word
+/// positions and counts of one paragraph are far below 2^32).
 fn encode(pairs: &[(TextPair, Vec<Alignment>)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(32 + pairs.len() * 40);
+    let mut keys: Vec<Key> = pairs.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let position = |key: &Key| keys.binary_search(key).unwrap_or_default();
+    let mut out = Vec::with_capacity(40 + keys.len() * 16 + pairs.len() * 16);
+    let number = |out: &mut Vec<u8>, n: usize| {
+        out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes())
+    };
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&program_key().to_bytes());
-    out.extend_from_slice(&(pairs.len() as u64).to_le_bytes());
-    let number = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u64).to_le_bytes());
+    number(&mut out, keys.len());
+    for key in &keys {
+        out.extend_from_slice(&key.to_bytes());
+    }
+    number(&mut out, pairs.len());
     for ((a, b), found) in pairs {
-        out.extend_from_slice(&a.to_bytes());
-        out.extend_from_slice(&b.to_bytes());
+        number(&mut out, position(a));
+        number(&mut out, position(b));
         number(&mut out, found.len());
         for alignment in found {
             for n in [
@@ -133,11 +146,14 @@ fn decode(bytes: &[u8]) -> Option<FnvHashMap<TextPair, Vec<Alignment>>> {
     if reader.take(MAGIC.len())? != MAGIC || reader.key()? != program_key() {
         return None;
     }
+    let keys = (0..reader.number()?)
+        .map(|_| reader.key())
+        .collect::<Option<Vec<Key>>>()?;
     let count = reader.number()?;
     let mut pairs = FnvHashMap::default();
-    pairs.reserve(count.min(bytes.len() / 40));
+    pairs.reserve(count.min(bytes.len() / 12));
     for _ in 0..count {
-        let pair = (reader.key()?, reader.key()?);
+        let pair = (*keys.get(reader.number()?)?, *keys.get(reader.number()?)?);
         let found = (0..reader.number()?)
             .map(|_| {
                 Some(Alignment {
@@ -168,8 +184,8 @@ impl<'a> Reader<'a> {
     }
 
     fn number(&mut self) -> Option<usize> {
-        let bytes = self.take(8)?.try_into().ok()?;
-        usize::try_from(u64::from_le_bytes(bytes)).ok()
+        let bytes = self.take(4)?.try_into().ok()?;
+        usize::try_from(u32::from_le_bytes(bytes)).ok()
     }
 
     fn key(&mut self) -> Option<Key> {
