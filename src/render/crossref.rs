@@ -106,40 +106,41 @@ pub struct MatrixCell {
 impl CrossrefPage {
     /// The whole index on one page: every source, every matrix column.
     pub fn new(site: &Site) -> Self {
-        Self::pages(site, usize::MAX).remove(0)
+        Self::pages(site, usize::MAX)
+            .find_first(|_| true)
+            .expect("the index has a first page")
     }
 
     /// The index in pages of `per_page` sources: the A–Z index and the
     /// unmentioned entities on the first, a slice of the matrix on each.
-    pub fn pages(site: &Site, per_page: usize) -> Vec<Self> {
+    /// Each page is made when it is taken, so a large dossier's pages are
+    /// not all held at once.
+    pub fn pages(site: &Site, per_page: usize) -> impl IndexedParallelIterator<Item = Self> + '_ {
         let by_date = site.sources_by_date();
         let total = page_count(by_date.len(), per_page);
-        let (letters, unmentioned) = Self::a_to_z(site, &by_date, per_page);
         let prominence = site.entities_by_prominence();
-        let mut pages: Vec<Self> = (1..=total)
-            .into_par_iter()
-            .map(|number| {
-                let columns = page_range(by_date.len(), per_page, number);
-                CrossrefPage {
-                    letters: Vec::new(),
-                    matrix: matrix(site, &by_date, &prominence, columns),
-                    unmentioned: Vec::new(),
-                    shared: None,
-                    network: Drawing::default(),
-                    pagination: Pagination::new("crossref.html", number, total),
-                }
-            })
-            .collect();
-        pages[0].letters = letters;
-        pages[0].unmentioned = unmentioned;
-        pages[0].shared = Some(super::passages::SharedTextView::new(site, &by_date));
-        pages[0].network = Drawing::new(
-            site,
-            super::network::dossier_graph(site),
-            "",
-            "Network of the entities named in the same paragraphs",
-        );
-        pages
+        (1..total + 1).into_par_iter().map(move |number| {
+            let columns = page_range(by_date.len(), per_page, number);
+            let mut page = CrossrefPage {
+                letters: Vec::new(),
+                matrix: matrix(site, &by_date, &prominence, columns),
+                unmentioned: Vec::new(),
+                shared: None,
+                network: Drawing::default(),
+                pagination: Pagination::new("crossref.html", number, total),
+            };
+            if number == 1 {
+                (page.letters, page.unmentioned) = Self::a_to_z(site, &by_date, per_page);
+                page.shared = Some(super::passages::SharedTextView::new(site, &by_date));
+                page.network = Drawing::new(
+                    site,
+                    super::network::dossier_graph(site),
+                    "",
+                    "Network of the entities named in the same paragraphs",
+                );
+            }
+            page
+        })
     }
 
     fn a_to_z(site: &Site, by_date: &[usize], per_page: usize) -> (Vec<Letter>, Vec<Reference>) {

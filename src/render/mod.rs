@@ -465,7 +465,6 @@ impl Renderer<'_> {
     /// columns at a time.
     fn crossref_pages(&self, site: &Site, per_page: usize) -> Rendered {
         CrossrefPage::pages(site, per_page)
-            .into_par_iter()
             .enumerate()
             .map(|(number, view)| {
                 let view = if number == 0 {

@@ -61,6 +61,9 @@ const SHARD_BUDGET: usize = 64 * 1024;
 /// dossier; a document larger than this is a bundle of its own.
 const BUNDLE_BUDGET: usize = 16 * 1024;
 
+/// Documents read in parallel before their words are merged into the index.
+const DOCUMENTS_AT_ONCE: usize = 1024;
+
 /// A searchable document: a source or an entity, as the browser shows it.
 #[derive(Debug, Serialize)]
 struct Document {
@@ -83,47 +86,58 @@ type Postings = BTreeMap<String, BTreeMap<usize, u32>>;
 /// The index's files, to be written under the output folder.
 pub fn index_files(site: &Site) -> Vec<Page> {
     let mut index = Index::new(&site.config.dossier.language);
-    // Each document's words are found in parallel, then merged in id order.
-    let stop_words = &index.stop_lookup;
-    let entities: Vec<(Document, DocumentTerms)> = site
-        .entities
-        .par_iter()
-        .map(|entity| {
-            let document = entity_document(entity);
-            let mut terms = DocumentTerms::default();
-            // Names are indexed whole, stop words included: `US` is a name.
-            for name in entity.entity.names() {
-                terms.add(name, TITLE_WEIGHT, Words::All, stop_words);
-            }
-            terms.add(&document.meta, 1, Words::Significant, stop_words);
-            for paragraph in &document.paragraphs[1..] {
-                terms.add(paragraph, 1, Words::Significant, stop_words);
-            }
-            (document, terms)
-        })
-        .collect();
-    let sources: Vec<(Document, DocumentTerms)> = site
-        .sources
-        .par_iter()
-        .map(|source| {
-            let document = source_document(source);
-            let mut terms = DocumentTerms::default();
-            terms.add(
-                &document.title,
-                TITLE_WEIGHT,
-                Words::Significant,
-                stop_words,
-            );
-            for paragraph in &document.paragraphs {
-                terms.add(paragraph, 1, Words::Significant, stop_words);
-            }
-            (document, terms)
-        })
-        .collect();
-    let mut documents = Vec::with_capacity(entities.len() + sources.len());
-    for (id, (document, terms)) in entities.into_iter().chain(sources).enumerate() {
-        index.insert(id, terms);
-        documents.push(document);
+    let stop_words = &index.stop_lookup.clone();
+    let mut documents: Vec<String> = Vec::with_capacity(site.entities.len() + site.sources.len());
+    // Each document's words are found in parallel, a chunk of documents at
+    // a time, and merged in id order: only one chunk's words are held at
+    // once, and of each document only its JSON is kept.
+    let mut merge = |read: Vec<(String, DocumentTerms)>| {
+        for (json, terms) in read {
+            index.insert(documents.len(), terms);
+            documents.push(json);
+        }
+    };
+    for chunk in site.entities.chunks(DOCUMENTS_AT_ONCE) {
+        merge(
+            chunk
+                .par_iter()
+                .map(|entity| {
+                    let document = entity_document(entity);
+                    let mut terms = DocumentTerms::default();
+                    // Names are indexed whole, stop words included: `US` is
+                    // a name.
+                    for name in entity.entity.names() {
+                        terms.add(name, TITLE_WEIGHT, Words::All, stop_words);
+                    }
+                    terms.add(&document.meta, 1, Words::Significant, stop_words);
+                    for paragraph in &document.paragraphs[1..] {
+                        terms.add(paragraph, 1, Words::Significant, stop_words);
+                    }
+                    (to_json(&document), terms)
+                })
+                .collect(),
+        );
+    }
+    for chunk in site.sources.chunks(DOCUMENTS_AT_ONCE) {
+        merge(
+            chunk
+                .par_iter()
+                .map(|source| {
+                    let document = source_document(source);
+                    let mut terms = DocumentTerms::default();
+                    terms.add(
+                        &document.title,
+                        TITLE_WEIGHT,
+                        Words::Significant,
+                        stop_words,
+                    );
+                    for paragraph in &document.paragraphs {
+                        terms.add(paragraph, 1, Words::Significant, stop_words);
+                    }
+                    (to_json(&document), terms)
+                })
+                .collect(),
+        );
     }
 
     let Index {
@@ -133,11 +147,13 @@ pub fn index_files(site: &Site) -> Vec<Page> {
         ..
     } = index;
     let encoded: BTreeMap<String, String> = postings
-        .iter()
-        .map(|(term, postings)| (term.clone(), encode_postings(postings)))
+        .into_iter()
+        .map(|(term, postings)| {
+            let encoded = encode_postings(&postings);
+            (term, encoded)
+        })
         .collect();
     let shards = Shards::new(&encoded, SHARD_BUDGET);
-    let documents: Vec<String> = documents.iter().map(to_json).collect();
     let bundles = bundles(&documents, BUNDLE_BUDGET);
     let mut pages = vec![manifest_page(&shards, &bundles, &folds, &stop_words)];
     pages.extend(

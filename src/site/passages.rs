@@ -598,7 +598,9 @@ impl ParagraphWords {
 
     /// Hashes the shingles of the words given by their keys and spans; the
     /// keys are handed back, to be numbered.
-    fn prepare(keys: Keys, spans: Vec<(usize, usize)>) -> (Keys, Self) {
+    fn prepare(keys: Keys, mut spans: Vec<(usize, usize)>) -> (Keys, Self) {
+        // Held for the whole comparison: without the slack of growing.
+        spans.shrink_to_fit();
         let shingle_count = keys.len().saturating_sub(SHINGLE_WORDS - 1);
         let shingles: Vec<u64> = (0..shingle_count)
             .map(|first| {
@@ -634,6 +636,9 @@ impl ParagraphWords {
     }
 }
 
+/// Paragraphs read in parallel before their words are numbered.
+const PARAGRAPHS_AT_ONCE: usize = 4096;
+
 /// The words of every paragraph that takes part in a candidate pair.
 struct ComparedParagraphs {
     /// Sorted, for looking a paragraph up.
@@ -657,12 +662,18 @@ impl ComparedParagraphs {
 
     /// Reads the paragraphs `ids` (sorted, none read yet) too.
     fn read_more(&mut self, sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) {
-        let (keys, mut words): (Vec<Keys>, Vec<ParagraphWords>) = ids
-            .par_iter()
-            .map(|&id| ParagraphWords::read(text_of(sources, id)))
-            .unzip();
-        for (paragraph, keys) in words.iter_mut().zip(&keys) {
-            paragraph.number(keys, &mut self.vocabulary);
+        // A chunk at a time, so that only one chunk's keys are held before
+        // they are numbered and dropped.
+        let mut words = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(PARAGRAPHS_AT_ONCE) {
+            let (keys, mut read): (Vec<Keys>, Vec<ParagraphWords>) = chunk
+                .par_iter()
+                .map(|&id| ParagraphWords::read(text_of(sources, id)))
+                .unzip();
+            for (paragraph, keys) in read.iter_mut().zip(&keys) {
+                paragraph.number(keys, &mut self.vocabulary);
+            }
+            words.append(&mut read);
         }
         if self.ids.is_empty() {
             (self.ids, self.words) = (ids, words);
