@@ -182,9 +182,11 @@ fn a_corrupt_cache_is_rebuilt_not_trusted() {
         dossier.site().snapshot()
     };
     let entries = dossier.root().join(CACHE_DIR).join("sources");
-    let files: Vec<_> = fs::read_dir(&entries)
-        .unwrap()
-        .map(|e| e.unwrap().path())
+    let files: Vec<_> = walkdir::WalkDir::new(&entries)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
         .collect();
     assert!(!files.is_empty(), "the build filled the cache");
     for (n, file) in files.iter().enumerate() {

@@ -105,8 +105,6 @@ pub struct Cache {
     program: Key,
     slots: Mutex<BTreeMap<PathBuf, Slot>>,
     stats: Mutex<CacheStats>,
-    /// Whether the entries' folder exists, once an entry is first written.
-    folder_made: OnceLock<bool>,
 }
 
 impl Cache {
@@ -117,7 +115,6 @@ impl Cache {
             program: program_key(),
             slots: Mutex::default(),
             stats: Mutex::default(),
-            folder_made: OnceLock::new(),
         }
     }
 
@@ -128,7 +125,6 @@ impl Cache {
             program: program_key(),
             slots: Mutex::default(),
             stats: Mutex::default(),
-            folder_made: OnceLock::new(),
         }
     }
 
@@ -225,12 +221,7 @@ impl Cache {
             Some((slot.key?, entry))
         });
         if let (Some(dir), Some((key, entry))) = (&self.dir, entry) {
-            if *self
-                .folder_made
-                .get_or_init(|| fs::create_dir_all(dir).is_ok())
-            {
-                write_entry(&dir.join(entry_name(key)), &entry);
-            }
+            write_entry(&dir.join(entry_name(key)), &entry);
         }
         analysis
     }
@@ -254,19 +245,27 @@ impl Cache {
             if let Some(entry) = slot.dirty.take() {
                 dirty.push((dir.join(&name), entry));
             }
-            keep.insert(name);
+            keep.insert(dir.join(name));
         }
-        // A first build writes an entry per source: in parallel, as the
-        // pages were.
         dirty
             .par_iter()
             .for_each(|(file, entry)| write_entry(file, entry));
-        let Ok(files) = fs::read_dir(dir) else { return };
-        for file in files.flatten() {
-            let name = file.file_name().to_string_lossy().into_owned();
-            if !keep.contains(&name) {
-                let _ = fs::remove_file(file.path());
+        let Ok(folders) = fs::read_dir(dir) else {
+            return;
+        };
+        for folder in folders.flatten().map(|entry| entry.path()) {
+            // Entries of an older layout, straight in the folder, go too.
+            let Ok(files) = fs::read_dir(&folder) else {
+                let _ = fs::remove_file(&folder);
+                continue;
+            };
+            for file in files.flatten().map(|entry| entry.path()) {
+                if !keep.contains(&file) {
+                    let _ = fs::remove_file(file);
+                }
             }
+            // Only if it is now empty.
+            let _ = fs::remove_dir(&folder);
         }
     }
 }
@@ -277,8 +276,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn entry_name(key: Key) -> String {
-    format!("{}.bin", key.hex())
+/// An entry's file, relative to the entries' folder: in one of 256
+/// subfolders by the key's first two digits, so that no folder holds more
+/// than a few hundred entries for the threads writing them to queue on.
+fn entry_name(key: Key) -> PathBuf {
+    let hex = key.hex();
+    Path::new(&hex[..2]).join(format!("{hex}.bin"))
 }
 
 /// Reads an entry, or nothing if it is missing, unreadable, of another
@@ -293,17 +296,21 @@ fn read_entry(file: &Path, path: &Path) -> Option<Entry> {
     (entry.format == FORMAT && entry.path == path && entry.source.path == path).then_some(entry)
 }
 
-/// Writes an entry under a temporary name and renames it into place, so a
-/// build killed midway never leaves half an entry under a real name.
+/// Writes an entry in place: half an entry, left by a build killed midway,
+/// fails its checksum and is made again. (Writing under a temporary name
+/// and renaming tripled the work on the folder, which threads writing
+/// thousands of entries at once queue for.)
 fn write_entry(file: &Path, entry: &Entry) {
     let Ok(payload) = postcard::to_stdvec(entry) else {
         return;
     };
     let mut bytes = Key::combine(&[&payload]).to_bytes().to_vec();
     bytes.extend_from_slice(&payload);
-    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
-    if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, file).is_err() {
-        let _ = fs::remove_file(&temporary);
+    if fs::write(file, &bytes).is_err() {
+        if let Some(folder) = file.parent() {
+            let _ = fs::create_dir_all(folder);
+            let _ = fs::write(file, bytes);
+        }
     }
 }
 
@@ -575,6 +582,15 @@ mod tests {
     use super::*;
     use crate::content::source::parse_source;
 
+    fn entry_files(folder: &Path) -> Vec<PathBuf> {
+        walkdir::WalkDir::new(folder)
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| entry.into_path())
+            .collect()
+    }
+
     fn parse(text: &str) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
         parse_source(text, Path::new("content/sources/a.txt"))
     }
@@ -604,8 +620,7 @@ mod tests {
         first.source(path, text.as_bytes(), || parse(text)).unwrap();
         first.save();
         let folder = dir.path().join(CACHE_DIR).join("sources");
-        for file in fs::read_dir(&folder).unwrap() {
-            let file = file.unwrap().path();
+        for file in entry_files(&folder) {
             let mut bytes = fs::read(&file).unwrap();
             // One changed byte of a title: caught by the checksum, where
             // the binary layout alone would read it as another title.
@@ -675,6 +690,7 @@ mod tests {
         cache.save();
         Cache::open(dir.path()).save();
         let folder = dir.path().join(CACHE_DIR).join("sources");
-        assert_eq!(fs::read_dir(folder).unwrap().count(), 0);
+        assert_eq!(entry_files(&folder).len(), 0);
+        assert_eq!(fs::read_dir(folder).unwrap().count(), 0, "no empty folders");
     }
 }

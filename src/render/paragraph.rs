@@ -4,6 +4,8 @@
 //! with placeholders for their text runs, so mention links are only ever
 //! added inside text, never inside a tag or an existing link.
 
+use std::fmt::Write;
+
 use crate::analysis::Mention;
 use crate::content::text::{PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN};
 use crate::content::{Entity, Paragraph};
@@ -83,34 +85,48 @@ fn linked_text(
             continue;
         }
         let entity = entities[mention.entity];
-        html.push_str(&escape(&text[at..mention.start]));
-        html.push_str(&format!(
-            "<a class=\"mention kind-{}\" href=\"{root}entities/{}.html\" title=\"{}\">{}</a>",
-            entity.kind,
-            entity.slug,
-            escape(&entity.name),
-            escape(&text[mention.start..mention.end])
-        ));
+        escape_into(&text[at..mention.start], &mut html);
+        let _ = write!(
+            html,
+            "<a class=\"mention kind-{}\" href=\"{root}entities/{}.html\" title=\"",
+            entity.kind, entity.slug,
+        );
+        escape_into(&entity.name, &mut html);
+        html.push_str("\">");
+        escape_into(&text[mention.start..mention.end], &mut html);
+        html.push_str("</a>");
         at = mention.end;
     }
-    html.push_str(&escape(&text[at..end]));
+    escape_into(&text[at..end], &mut html);
     html
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values, copying the
+/// runs between the characters it replaces whole.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(text, &mut out);
     out
+}
+
+/// [`escape`], appended to `out`.
+fn escape_into(text: &str, out: &mut String) {
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let reference = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `at` is on a character boundary.
+        out.push_str(&text[copied..at]);
+        out.push_str(reference);
+        copied = at + 1;
+    }
+    out.push_str(&text[copied..]);
 }
 
 #[cfg(test)]
