@@ -205,10 +205,7 @@ fn sources(site: &Site) -> Vec<SourceRecord<'_>> {
                 page: format!("sources/{}.html", s.slug),
                 title: &source.title.value,
                 title_inferred: source.title.inferred,
-                date: source
-                    .date
-                    .as_ref()
-                    .map(|d| d.value.format("%Y-%m-%d").to_string()),
+                date: source.date.as_ref().map(|d| d.value.to_string()),
                 date_inferred: source.date.as_ref().is_some_and(|d| d.inferred),
                 outlet: source.outlet.as_ref().map(|o| o.value.as_str()),
                 outlet_inferred: source.outlet.as_ref().is_some_and(|o| o.inferred),
@@ -333,7 +330,7 @@ fn events(site: &Site) -> Vec<EventRecord<'_>> {
         .map(|index| {
             let event = &timeline.events[index];
             EventRecord {
-                date: event.day.map(|d| d.format("%Y-%m-%d").to_string()),
+                date: event.day.map(|d| d.to_string()),
                 precision: event.precision,
                 confidence: event.confidence,
                 basis: &event.basis,
@@ -355,7 +352,7 @@ fn days(site: &Site) -> Vec<DayRecord<'_>> {
         .days
         .iter()
         .map(|day| DayRecord {
-            date: day.day.format("%Y-%m-%d").to_string(),
+            date: day.day.to_string(),
             precision: day.precision,
             sources: day
                 .sources
@@ -405,10 +402,7 @@ fn followthemoney(site: &Site, out: &mut dyn Write) -> io::Result<()> {
         let extra = [
             (
                 "publishedAt",
-                source
-                    .date
-                    .as_ref()
-                    .map(|d| d.value.format("%Y-%m-%d").to_string()),
+                source.date.as_ref().map(|d| d.value.to_string()),
             ),
             ("publisher", source.outlet.as_ref().map(|o| o.value.clone())),
             ("author", source.author.clone()),

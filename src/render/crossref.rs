@@ -235,11 +235,7 @@ fn matrix(
                 code: format!("S{}", first_code + n),
                 title: source.source.title.value.clone(),
                 path: source_path(source),
-                date: source
-                    .source
-                    .date
-                    .as_ref()
-                    .map(|d| d.value.format("%Y-%m-%d").to_string()),
+                date: source.source.date.as_ref().map(|d| d.value.to_string()),
             }
         })
         .collect();

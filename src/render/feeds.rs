@@ -178,7 +178,7 @@ pub fn lead_paragraph(source: &Source, max_chars: usize) -> Option<String> {
 
 /// A date as an RFC 3339 timestamp at midnight UTC.
 fn timestamp(date: NaiveDate) -> String {
-    format!("{}T00:00:00Z", date.format("%Y-%m-%d"))
+    format!("{date}T00:00:00Z")
 }
 
 /// The sitemap: every HTML page but the 404 page, in path order.

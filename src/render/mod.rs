@@ -3,6 +3,7 @@
 //! (the output's writer, in a build), so the site is never all in memory.
 
 pub mod crossref;
+pub mod date_text;
 pub mod escape;
 pub mod feeds;
 pub mod hosting;

@@ -505,10 +505,7 @@ fn place(site: &Site, index: usize, paragraph: usize) -> PassagePlace {
     PassagePlace {
         title: s.title.value.clone(),
         outlet: s.outlet.as_ref().map(|x| x.value.clone()),
-        date: s
-            .date
-            .as_ref()
-            .map(|d| d.value.format("%Y-%m-%d").to_string()),
+        date: s.date.as_ref().map(|d| d.value.to_string()),
         paragraph: paragraph + 1,
         path: format!("{}#p{}", source_path(source), paragraph + 1),
         first: false,

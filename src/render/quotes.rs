@@ -8,6 +8,7 @@ use crate::analysis::{AttributedBy, Quote};
 use crate::site::quotes::QuoteRef;
 use crate::site::Site;
 
+use super::date_text::day_month_year;
 use super::paragraph::escape;
 use super::views::{entity_path, source_path, BlockView};
 
@@ -118,11 +119,7 @@ impl QuoteView {
                 title: first.source.title.value.clone(),
                 path: source_path(first),
                 outlet: first.source.outlet.as_ref().map(|o| o.value.clone()),
-                date: first
-                    .source
-                    .date
-                    .as_ref()
-                    .map(|d| d.value.format("%-d %B %Y").to_string()),
+                date: first.source.date.as_ref().map(|d| day_month_year(d.value)),
             }
         });
         QuoteView {

@@ -34,6 +34,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analysis::fold::fold;
 use crate::analysis::shingles::{FnvHashMap, FnvHashSet};
+use crate::render::date_text::day_month_year;
 use crate::render::views::{entity_path, source_path};
 use crate::render::Page;
 use crate::site::{Site, SiteEntity, SiteSource};
@@ -205,10 +206,7 @@ fn plain_text(html: &str) -> String {
 
 fn source_document(source: &SiteSource) -> Document {
     let s = &source.source;
-    let date = s
-        .date
-        .as_ref()
-        .map(|d| d.value.format("%-d %B %Y").to_string());
+    let date = s.date.as_ref().map(|d| day_month_year(d.value));
     let outlet = s.outlet.as_ref().map(|o| o.value.clone());
     Document {
         title: s.title.value.clone(),

@@ -9,6 +9,7 @@ use crate::analysis::{Confidence, Precision};
 use crate::site::timeline::{DisagreementKind, Event};
 use crate::site::Site;
 
+use super::date_text::{day_month_year, weekday_day_month_year};
 use super::paginate::{page_count, page_path, page_range, Pagination};
 use super::views::source_path;
 
@@ -47,7 +48,7 @@ impl EventView {
             source_title: source.source.title.value.clone(),
             path: format!("{}#p{}", source_path(source), event.paragraph + 1),
             paragraph: event.paragraph + 1,
-            date: event.day.map(|d| d.format("%Y-%m-%d").to_string()),
+            date: event.day.map(|d| d.to_string()),
             day_path: event.day.map(|day| day_path(site, day, event.precision)),
             day_display: event.day.map(|d| display_day(d, event.precision)),
             confidence: confidence_name(event.confidence),
@@ -86,7 +87,7 @@ fn day_anchor(day: NaiveDate, precision: Precision) -> String {
         Precision::Week => "w",
         Precision::Day => "d",
     };
-    format!("{kind}{}", day.format("%Y-%m-%d"))
+    format!("{kind}{day}")
 }
 
 /// The first page of the timeline.
@@ -94,8 +95,8 @@ pub const TIMELINE_PAGE: &str = "timeline.html";
 
 fn display_day(day: NaiveDate, precision: Precision) -> String {
     match precision {
-        Precision::Day => day.format("%A %-d %B %Y").to_string(),
-        Precision::Week => day.format("week of %-d %B %Y").to_string(),
+        Precision::Day => weekday_day_month_year(day),
+        Precision::Week => format!("week of {}", day_month_year(day)),
     }
 }
 
@@ -166,17 +167,17 @@ impl TimelinePage {
         let covers = match (shown_days.first(), shown_days.last()) {
             (Some(first), Some(last)) if first.day != last.day => Some(format!(
                 "{} to {}",
-                first.day.format("%-d %B %Y"),
-                last.day.format("%-d %B %Y")
+                day_month_year(first.day),
+                day_month_year(last.day)
             )),
-            (Some(day), _) => Some(day.day.format("%-d %B %Y").to_string()),
+            (Some(day), _) => Some(day_month_year(day.day)),
             _ => None,
         };
         let days = shown_days
             .iter()
             .map(|day| DayView {
                 anchor: day_anchor(day.day, day.precision),
-                date: day.day.format("%Y-%m-%d").to_string(),
+                date: day.day.to_string(),
                 display: display_day(day.day, day.precision),
                 week: day.precision == Precision::Week,
                 sources: day.sources.len(),

@@ -9,6 +9,7 @@ use crate::analysis::Mention;
 use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use crate::site::{Site, SiteEntity, SiteSource};
 
+use super::date_text::day_month_year;
 use super::network::Drawing;
 use super::paragraph::paragraph_html;
 
@@ -81,14 +82,8 @@ impl SourceSummary {
             title: s.title.value.clone(),
             title_inferred: s.title.inferred,
             path: source_path(source),
-            date: s
-                .date
-                .as_ref()
-                .map(|d| d.value.format("%Y-%m-%d").to_string()),
-            date_display: s
-                .date
-                .as_ref()
-                .map(|d| d.value.format("%-d %B %Y").to_string()),
+            date: s.date.as_ref().map(|d| d.value.to_string()),
+            date_display: s.date.as_ref().map(|d| day_month_year(d.value)),
             date_inferred: s.date.as_ref().is_some_and(|d| d.inferred),
             outlet: s.outlet.as_ref().map(|o| o.value.clone()),
             outlet_inferred: s.outlet.as_ref().is_some_and(|o| o.inferred),
