@@ -101,8 +101,7 @@ fn linked_text(
     html
 }
 
-/// Escapes text for HTML element content and attribute values, copying the
-/// runs between the characters it replaces whole.
+/// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(text, &mut out);
@@ -111,22 +110,7 @@ pub fn escape(text: &str) -> String {
 
 /// [`escape`], appended to `out`.
 fn escape_into(text: &str, out: &mut String) {
-    let mut copied = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let reference = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // The five are ASCII, so `at` is on a character boundary.
-        out.push_str(&text[copied..at]);
-        out.push_str(reference);
-        copied = at + 1;
-    }
-    out.push_str(&text[copied..]);
+    super::escape::escape_into(text, out, "&#39;");
 }
 
 #[cfg(test)]
