@@ -678,6 +678,22 @@ mod tests {
     }
 
     #[test]
+    fn entries_of_an_older_layout_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(CACHE_DIR).join("sources");
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("0123abcd.json"), b"{}").unwrap();
+        let text = "Title\n\nPeskov spoke.\n";
+        let cache = Cache::open(dir.path());
+        let path = Path::new("content/sources/a.txt");
+        cache.source(path, text.as_bytes(), || parse(text)).unwrap();
+        cache.save();
+        let files = entry_files(&folder);
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(files[0].extension().unwrap(), "bin");
+    }
+
+    #[test]
     fn entries_of_removed_sources_are_pruned() {
         let dir = tempfile::tempdir().unwrap();
         let text = "Title\n\nPeskov spoke.\n";
