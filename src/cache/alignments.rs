@@ -90,13 +90,7 @@ impl AlignmentMemo {
         if unchanged {
             return;
         }
-        if let Some(dir) = file.parent() {
-            let _ = fs::create_dir_all(dir);
-        }
-        let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
-        if fs::write(&temporary, encode(pairs)).is_ok() && fs::rename(&temporary, file).is_err() {
-            let _ = fs::remove_file(&temporary);
-        }
+        super::replace_file(file, &encode(pairs));
     }
 }
 

@@ -47,7 +47,7 @@ pub use key::{key_of, Key, KeyWriter};
 pub const CACHE_DIR: &str = ".dossier-cache";
 
 /// Bumped when the layout of the folder or of an entry changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The catalogue's fingerprint: analyses made against another catalogue
 /// (other names, other order) are stale.
@@ -452,14 +452,8 @@ impl PageMemo {
         if manifest.pages == self.previous {
             return;
         }
-        if let Some(dir) = file.parent() {
-            let _ = fs::create_dir_all(dir);
-        }
         if let Ok(bytes) = serde_json::to_vec(&manifest) {
-            let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
-            if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, file).is_err() {
-                let _ = fs::remove_file(&temporary);
-            }
+            replace_file(file, &bytes);
         }
     }
 }
@@ -567,13 +561,21 @@ pub fn record_site(root: &Path, output: &Path, inputs: Key, summary: Summary) {
         files: output_stamps(output),
         summary,
     };
-    let file = site_record_file(root);
-    if let (Some(dir), Ok(bytes)) = (file.parent(), serde_json::to_vec(&record)) {
+    if let Ok(bytes) = serde_json::to_vec(&record) {
+        replace_file(&site_record_file(root), &bytes);
+    }
+}
+
+/// Writes `bytes` to `file` under a temporary name and renames it into
+/// place, so a build killed midway never leaves half a file that is read
+/// whole. A failure leaves the file as it was: the cache is an optimisation.
+fn replace_file(file: &Path, bytes: &[u8]) {
+    if let Some(dir) = file.parent() {
         let _ = fs::create_dir_all(dir);
-        let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
-        if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, &file).is_err() {
-            let _ = fs::remove_file(&temporary);
-        }
+    }
+    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+    if fs::write(&temporary, bytes).is_ok() && fs::rename(&temporary, file).is_err() {
+        let _ = fs::remove_file(&temporary);
     }
 }
 

@@ -207,18 +207,13 @@ pub fn render_site_partial(
         rank[index] = position;
     }
     // The exports are written by one thread from start to end, and the
-    // search index is merged by one: they are made alongside the pages, not
-    // after them.
+    // search index is merged by another: both are made alongside the pages,
+    // not after them.
     let (pages, (exported, indexed)) = rayon::join(
         || -> Result<Vec<PageFailure>> {
             let list_failures = site_pages
                 .par_iter()
-                .map(|list| {
-                    list()
-                        .into_iter()
-                        .map(|(path, page)| renderer.emit(path, page))
-                        .collect::<Result<Vec<_>>>()
-                })
+                .map(|list| renderer.emit_all(list()))
                 .collect::<Result<Vec<_>>>()?;
             let source_failures = order
                 .par_iter()
@@ -236,18 +231,10 @@ pub fn render_site_partial(
                 .collect::<Result<Vec<_>>>()?;
             let entity_failures = (0..site.entities.len())
                 .into_par_iter()
-                .map(|index| {
-                    let pages = renderer.entity_pages(site, index, &rank, per_page);
-                    let failures = pages
-                        .into_iter()
-                        .map(|(path, page)| renderer.emit(path, page))
-                        .collect::<Result<Vec<_>>>()?;
-                    Ok(failures.into_iter().flatten())
-                })
+                .map(|index| renderer.emit_all(renderer.entity_pages(site, index, &rank, per_page)))
                 .collect::<Result<Vec<_>>>()?;
             Ok(list_failures
                 .into_iter()
-                .flatten()
                 .flatten()
                 .chain(source_failures.into_iter().flatten())
                 .chain(entity_failures.into_iter().flatten())
@@ -394,6 +381,15 @@ impl PageSink for Renderer<'_> {
 }
 
 impl Renderer<'_> {
+    /// [`Renderer::emit`] for each page, in order; the pages that failed.
+    fn emit_all(&self, pages: Rendered) -> Result<Vec<PageFailure>> {
+        let mut failures = Vec::new();
+        for (path, page) in pages {
+            failures.extend(self.emit(path, page)?);
+        }
+        Ok(failures)
+    }
+
     /// Hands a rendered page to the sink; a page that failed to render is
     /// returned, to be reported.
     fn emit(&self, path: String, page: Result<Memoized>) -> Result<Option<PageFailure>> {

@@ -202,11 +202,11 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
     // them: only the other pairs are compared. Words are read for those,
     // for the first side of a known alignment (to tell boilerplate) and,
     // once matches are known, for the paragraphs they join.
-    let text_pairs = text_pairs(sources, &pairs, memo);
-    let known: Vec<Option<&[Alignment]>> = text_pairs
-        .par_iter()
-        .map(|pair| pair.as_ref().and_then(|pair| memo.get(pair)))
-        .collect();
+    let text_pairs = memo.is_enabled().then(|| text_pairs(sources, &pairs));
+    let known: Vec<Option<&[Alignment]>> = match &text_pairs {
+        Some(text_pairs) => text_pairs.par_iter().map(|pair| memo.get(pair)).collect(),
+        None => vec![None; pairs.len()],
+    };
     let mut needed: Vec<ParagraphId> = pairs
         .iter()
         .zip(&known)
@@ -242,7 +242,7 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
                 .map(move |&found| PairMatch { a, b, found })
         })
         .collect();
-    if let Some(text_pairs) = text_pairs.into_iter().collect::<Option<Vec<_>>>() {
+    if let Some(text_pairs) = text_pairs {
         memo.record(text_pairs.into_iter().zip(aligned).collect());
     }
     let mut unread: Vec<ParagraphId> = matches
@@ -279,16 +279,11 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
     }
 }
 
-/// The keys of the texts of each pair, when there is a memo to look them
-/// up in.
+/// The keys of the texts of each pair.
 fn text_pairs(
     sources: &[PassageSource<'_>],
     pairs: &[(ParagraphId, ParagraphId)],
-    memo: &AlignmentMemo,
-) -> Vec<Option<TextPair>> {
-    if !memo.is_enabled() {
-        return vec![None; pairs.len()];
-    }
+) -> Vec<TextPair> {
     let mut ids: Vec<ParagraphId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     ids.par_sort_unstable();
     ids.dedup();
@@ -301,10 +296,7 @@ fn text_pairs(
             .binary_search(&id)
             .expect("every paragraph of a pair is keyed")]
     };
-    pairs
-        .par_iter()
-        .map(|&(a, b)| Some((key(a), key(b))))
-        .collect()
+    pairs.par_iter().map(|&(a, b)| (key(a), key(b))).collect()
 }
 
 fn text_of<'a>(sources: &[PassageSource<'a>], (source, paragraph): ParagraphId) -> &'a str {
@@ -649,7 +641,7 @@ struct ComparedParagraphs {
 
 impl ComparedParagraphs {
     /// Folding and hashing are per paragraph and run in parallel; numbering
-    /// the words must see them all, so it runs once, in order, after.
+    /// the words shares one vocabulary, so it runs in order, after.
     fn read(sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) -> Self {
         let mut read = ComparedParagraphs {
             ids: Vec::new(),
