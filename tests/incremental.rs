@@ -181,30 +181,37 @@ fn a_corrupt_cache_is_rebuilt_not_trusted() {
         dossier.build();
         dossier.site().snapshot()
     };
-    let entries = dossier.root().join(CACHE_DIR).join("sources");
-    let files: Vec<_> = walkdir::WalkDir::new(&entries)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    assert!(!files.is_empty(), "the build filled the cache");
-    for (n, file) in files.iter().enumerate() {
-        match n % 3 {
-            0 => fs::write(file, b"\0\x01 not an entry").unwrap(),
-            1 => fs::write(file, b"").unwrap(),
-            _ => {
-                // One byte changed in the middle of a well-formed entry.
-                let mut bytes = fs::read(file).unwrap();
-                let middle = bytes.len() / 2;
-                bytes[middle] ^= 0x20;
-                fs::write(file, bytes).unwrap()
+    let pack = dossier.root().join(CACHE_DIR).join("entries.pack");
+    let entries = fs::read(&pack).unwrap();
+    assert!(entries.len() > 1000, "the build filled the cache");
+    let damaged = [
+        b"\0\x01 not an entry".to_vec(),
+        Vec::new(),
+        entries[..entries.len() / 2].to_vec(),
+        {
+            // One byte changed in each stretch of a well-formed file.
+            let mut bytes = entries.clone();
+            for at in (100..bytes.len()).step_by(200) {
+                bytes[at] ^= 0x20;
             }
+            bytes
+        },
+    ];
+    // The record of the last build would make the next one do nothing.
+    let build = || {
+        fs::remove_file(dossier.root().join(CACHE_DIR).join("site.json")).unwrap();
+        dossier.build()
+    };
+    for (n, bytes) in damaged.iter().enumerate() {
+        fs::write(&pack, bytes).unwrap();
+        let report = build();
+        match n {
+            2 => assert!(report.cache.parse_hits < 5, "{:?}", report.cache),
+            _ => assert_eq!(report.cache.parse_hits, 0, "{n}"),
         }
+        assert_eq!(dossier.site().snapshot(), clean);
+        assert_eq!(build().cache.parse_hits, 5, "made whole again");
     }
-    let report = dossier.build();
-    assert_eq!(report.cache.parse_hits, 0);
-    assert_eq!(dossier.site().snapshot(), clean);
 
     fs::remove_dir_all(dossier.root().join(CACHE_DIR)).unwrap();
     dossier.build();

@@ -108,10 +108,6 @@ impl Key {
         bytes[8..].copy_from_slice(&self.1.to_le_bytes());
         bytes
     }
-
-    pub(super) fn hex(self) -> String {
-        format!("{:016x}{:016x}", self.0, self.1)
-    }
 }
 
 /// The key of `value`, prefixed with `context`. A value that cannot be

@@ -8,10 +8,10 @@
 //! `SourceAnalysis`, say — never reads entries an older one wrote. The
 //! analysis part of an entry also records the catalogue it was made with and
 //! is recomputed when the catalogue changes. Entries are compact binary
-//! (postcard) behind a checksum of their bytes: a large dossier reads tens
-//! of thousands of them on every build, far quicker than as JSON. An entry
+//! (postcard) behind a checksum of their bytes, all in one file (`pack`): a
+//! large dossier reads tens of thousands of them on every build. An entry
 //! that fails the checksum, cannot be decoded or does not match is treated
-//! as absent and rewritten, never trusted. The folder is safe to delete at
+//! as absent and written again, never trusted. The folder is safe to delete at
 //! any time. Cross-source work is not cached, except the comparisons of
 //! paragraph pairs (`alignments`), which depend on the two texts alone:
 //! every build links and renders the whole site from these results.
@@ -26,7 +26,7 @@
 //! content file) and the output is as the last build left it, the build has
 //! nothing to do and reports what the last one did.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -37,9 +37,11 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::SourceAnalysis;
 use crate::content::{Entity, Source};
 use crate::error::Diagnostic;
+use pack::Pack;
 
 mod alignments;
 mod key;
+mod pack;
 pub use alignments::{AlignmentMemo, TextPair};
 pub use key::{key_of, Key, KeyWriter};
 
@@ -47,7 +49,7 @@ pub use key::{key_of, Key, KeyWriter};
 pub const CACHE_DIR: &str = ".dossier-cache";
 
 /// Bumped when the layout of the folder or of an entry changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The catalogue's fingerprint: analyses made against another catalogue
 /// (other names, other order) are stale.
@@ -101,7 +103,8 @@ pub struct CacheStats {
 /// nothing.
 #[derive(Debug)]
 pub struct Cache {
-    dir: Option<PathBuf>,
+    /// The cache folder and the entries' file, when enabled.
+    dir: Option<(PathBuf, Pack)>,
     program: Key,
     slots: Mutex<BTreeMap<PathBuf, Slot>>,
     stats: Mutex<CacheStats>,
@@ -110,8 +113,10 @@ pub struct Cache {
 impl Cache {
     /// The cache of the dossier at `root`.
     pub fn open(root: &Path) -> Cache {
+        let dir = root.join(CACHE_DIR);
+        let pack = Pack::open(dir.join("entries.pack"), program_key());
         Cache {
-            dir: Some(root.join(CACHE_DIR).join("sources")),
+            dir: Some((dir, pack)),
             program: program_key(),
             slots: Mutex::default(),
             stats: Mutex::default(),
@@ -141,7 +146,7 @@ impl Cache {
         bytes: &[u8],
         parse: impl FnOnce() -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>>,
     ) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let Some(dir) = &self.dir else {
+        let Some((_, pack)) = &self.dir else {
             return parse();
         };
         let path_text = path.to_string_lossy();
@@ -151,7 +156,7 @@ impl Cache {
             path_text.as_bytes(),
             bytes,
         ]);
-        if let Some(entry) = read_entry(&dir.join(entry_name(key)), path) {
+        if let Some(entry) = read_entry(pack, key, path) {
             lock(&self.stats).parse_hits += 1;
             let slot = Slot {
                 key: Some(key),
@@ -220,8 +225,8 @@ impl Cache {
             });
             Some((slot.key?, entry))
         });
-        if let (Some(dir), Some((key, entry))) = (&self.dir, entry) {
-            write_entry(&dir.join(entry_name(key)), &entry);
+        if let (Some((_, pack)), Some((key, entry))) = (&self.dir, entry) {
+            write_entry(pack, key, &entry);
         }
         analysis
     }
@@ -230,43 +235,25 @@ impl Cache {
     /// any more. Called only after a successful build. The cache is an optimisation:
     /// a failure to write it is not a failure of the build.
     pub fn save(&self) {
-        let Some(dir) = &self.dir else {
+        let Some((dir, pack)) = &self.dir else {
             return;
         };
         let mut slots = lock(&self.slots);
-        if fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let mut keep = BTreeSet::new();
+        let mut live = HashSet::new();
         let mut dirty = Vec::new();
         for slot in slots.values_mut() {
             let Some(key) = slot.key else { continue };
-            let name = entry_name(key);
             if let Some(entry) = slot.dirty.take() {
-                dirty.push((dir.join(&name), entry));
+                dirty.push((key, entry));
             }
-            keep.insert(dir.join(name));
+            live.insert(key);
         }
         dirty
             .par_iter()
-            .for_each(|(file, entry)| write_entry(file, entry));
-        let Ok(folders) = fs::read_dir(dir) else {
-            return;
-        };
-        for folder in folders.flatten().map(|entry| entry.path()) {
-            // Entries of an older layout, straight in the folder, go too.
-            let Ok(files) = fs::read_dir(&folder) else {
-                let _ = fs::remove_file(&folder);
-                continue;
-            };
-            for file in files.flatten().map(|entry| entry.path()) {
-                if !keep.contains(&file) {
-                    let _ = fs::remove_file(file);
-                }
-            }
-            // Only if it is now empty.
-            let _ = fs::remove_dir(&folder);
-        }
+            .for_each(|(key, entry)| write_entry(pack, *key, entry));
+        pack.retain(&live);
+        // Entries of older layouts, a file each.
+        let _ = fs::remove_dir_all(dir.join("sources"));
     }
 }
 
@@ -276,41 +263,16 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// An entry's file, relative to the entries' folder: in one of 256
-/// subfolders by the key's first two digits, so that no folder holds more
-/// than a few hundred entries for the threads writing them to queue on.
-fn entry_name(key: Key) -> PathBuf {
-    let hex = key.hex();
-    Path::new(&hex[..2]).join(format!("{hex}.bin"))
-}
-
-/// Reads an entry, or nothing if it is missing, unreadable, of another
-/// format or for another file.
-fn read_entry(file: &Path, path: &Path) -> Option<Entry> {
-    let bytes = fs::read(file).ok()?;
-    let (checksum, payload) = bytes.split_first_chunk::<16>()?;
-    if Key::combine(&[payload]).to_bytes() != *checksum {
-        return None;
-    }
-    let entry: Entry = postcard::from_bytes(payload).ok()?;
+/// Reads the entry under `key`, or nothing if it is missing, damaged, of
+/// another format or for another file.
+fn read_entry(pack: &Pack, key: Key, path: &Path) -> Option<Entry> {
+    let entry: Entry = postcard::from_bytes(&pack.get(key)?).ok()?;
     (entry.format == FORMAT && entry.path == path && entry.source.path == path).then_some(entry)
 }
 
-/// Writes an entry in place: half an entry, left by a build killed midway,
-/// fails its checksum and is made again. (Writing under a temporary name
-/// and renaming tripled the work on the folder, which threads writing
-/// thousands of entries at once queue for.)
-fn write_entry(file: &Path, entry: &Entry) {
-    let Ok(payload) = postcard::to_stdvec(entry) else {
-        return;
-    };
-    let mut bytes = Key::combine(&[&payload]).to_bytes().to_vec();
-    bytes.extend_from_slice(&payload);
-    if fs::write(file, &bytes).is_err() {
-        if let Some(folder) = file.parent() {
-            let _ = fs::create_dir_all(folder);
-            let _ = fs::write(file, bytes);
-        }
+fn write_entry(pack: &Pack, key: Key, entry: &Entry) {
+    if let Ok(payload) = postcard::to_stdvec(entry) {
+        pack.put(key, &payload);
     }
 }
 
@@ -584,13 +546,8 @@ mod tests {
     use super::*;
     use crate::content::source::parse_source;
 
-    fn entry_files(folder: &Path) -> Vec<PathBuf> {
-        walkdir::WalkDir::new(folder)
-            .into_iter()
-            .flatten()
-            .filter(|entry| entry.file_type().is_file())
-            .map(|entry| entry.into_path())
-            .collect()
+    fn pack_file(root: &Path) -> PathBuf {
+        root.join(CACHE_DIR).join("entries.pack")
     }
 
     fn parse(text: &str) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
@@ -621,15 +578,13 @@ mod tests {
         let first = Cache::open(dir.path());
         first.source(path, text.as_bytes(), || parse(text)).unwrap();
         first.save();
-        let folder = dir.path().join(CACHE_DIR).join("sources");
-        for file in entry_files(&folder) {
-            let mut bytes = fs::read(&file).unwrap();
-            // One changed byte of a title: caught by the checksum, where
-            // the binary layout alone would read it as another title.
-            let at = bytes.windows(5).position(|w| w == b"Title").unwrap();
-            bytes[at] = b'X';
-            fs::write(&file, bytes).unwrap();
-        }
+        let file = pack_file(dir.path());
+        let mut bytes = fs::read(&file).unwrap();
+        // One changed byte of a title: caught by the checksum, where the
+        // binary layout alone would read it as another title.
+        let at = bytes.windows(5).position(|w| w == b"Title").unwrap();
+        bytes[at] = b'X';
+        fs::write(&file, bytes).unwrap();
         let second = Cache::open(dir.path());
         let again = second
             .source(path, text.as_bytes(), || parse(text))
@@ -683,16 +638,16 @@ mod tests {
     fn entries_of_an_older_layout_are_removed() {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join(CACHE_DIR).join("sources");
-        fs::create_dir_all(&folder).unwrap();
+        fs::create_dir_all(folder.join("01")).unwrap();
         fs::write(folder.join("0123abcd.json"), b"{}").unwrap();
+        fs::write(folder.join("01/0123abcd.bin"), b"entry").unwrap();
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
         let path = Path::new("content/sources/a.txt");
         cache.source(path, text.as_bytes(), || parse(text)).unwrap();
         cache.save();
-        let files = entry_files(&folder);
-        assert_eq!(files.len(), 1, "{files:?}");
-        assert_eq!(files[0].extension().unwrap(), "bin");
+        assert!(!folder.exists());
+        assert!(pack_file(dir.path()).exists());
     }
 
     #[test]
@@ -700,15 +655,35 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
-        cache
-            .source(Path::new("content/sources/a.txt"), text.as_bytes(), || {
-                parse(text)
-            })
-            .unwrap();
+        let path = Path::new("content/sources/a.txt");
+        cache.source(path, text.as_bytes(), || parse(text)).unwrap();
         cache.save();
+        assert!(pack_file(dir.path()).exists());
         Cache::open(dir.path()).save();
-        let folder = dir.path().join(CACHE_DIR).join("sources");
-        assert_eq!(entry_files(&folder).len(), 0);
-        assert_eq!(fs::read_dir(folder).unwrap().count(), 0, "no empty folders");
+        assert!(!pack_file(dir.path()).exists());
+    }
+
+    #[test]
+    fn an_edited_source_leaves_one_entry_behind() {
+        // The file holds the live entries and at most as many stale ones.
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let mut sizes = Vec::new();
+        for n in 0..6 {
+            let text = format!("Title\n\nPeskov spoke {n} times.\n");
+            let cache = Cache::open(dir.path());
+            let (source, _) = cache
+                .source(path, text.as_bytes(), || parse(&text))
+                .unwrap();
+            cache.analysis(&source, Key::combine(&[b"one"]), SourceAnalysis::default);
+            cache.save();
+            sizes.push(fs::metadata(pack_file(dir.path())).unwrap().len());
+        }
+        assert!(sizes.iter().all(|size| *size <= 2 * sizes[0]), "{sizes:?}");
+        let cache = Cache::open(dir.path());
+        let text = "Title\n\nPeskov spoke 5 times.\n";
+        cache
+            .source(path, text.as_bytes(), || panic!("parsed again"))
+            .unwrap();
     }
 }
