@@ -10,6 +10,7 @@ use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use crate::site::{Site, SiteEntity, SiteSource};
 
 use super::date_text::day_month_year;
+use super::escape::escape_into;
 use super::network::Drawing;
 use super::paragraph::paragraph_html;
 
@@ -302,9 +303,11 @@ pub fn paragraph_mentions(mentions: &[Mention], index: usize) -> &[Mention] {
 /// A mention in context: the words around it, for keyword-in-context lists.
 #[derive(Debug, Serialize)]
 pub struct Snippet {
-    pub before: String,
-    pub matched: String,
-    pub after: String,
+    /// The words around the mention, escaped, the mention itself in
+    /// `<mark>`. One field rather than three: entity pages list hundreds of
+    /// thousands of snippets, and each value a template looks up costs more
+    /// than escaping it here.
+    pub html: String,
     pub paragraph: usize,
     /// Path of the paragraph: `sources/<slug>.html#p<N>`.
     pub path: String,
@@ -342,6 +345,18 @@ pub fn snippet(text: &str, start: usize, end: usize) -> (String, String, String)
         text[start..end].to_owned(),
         format!("{}{tail}", &after[..after_end]),
     )
+}
+
+/// [`snippet`] as HTML: escaped, the mention in `<mark>`.
+pub fn snippet_html(text: &str, start: usize, end: usize) -> String {
+    let (before, matched, after) = snippet(text, start, end);
+    let mut html = String::with_capacity(before.len() + matched.len() + after.len() + 16);
+    escape_into(&before, &mut html, "&#x27;");
+    html.push_str("<mark>");
+    escape_into(&matched, &mut html, "&#x27;");
+    html.push_str("</mark>");
+    escape_into(&after, &mut html, "&#x27;");
+    html
 }
 
 /// One source's mentions of an entity.
@@ -412,11 +427,8 @@ impl EntityPage {
                     .iter()
                     .map(|m| {
                         let text = &source.source.paragraphs[m.paragraph].text;
-                        let (before, matched, after) = snippet(text, m.start, m.end);
                         Snippet {
-                            before,
-                            matched,
-                            after,
+                            html: snippet_html(text, m.start, m.end),
                             paragraph: m.paragraph + 1,
                             path: format!("{path}#p{}", m.paragraph + 1),
                         }
@@ -479,5 +491,16 @@ mod tests {
         assert!(before.starts_with('…'), "{before}");
         assert!(!before.starts_with("…hree"), "{before}");
         assert_eq!(after, " sixteen seventeen");
+    }
+
+    #[test]
+    fn snippet_html_escapes_the_words_and_marks_the_mention() {
+        let text = "<b>Tom & Jerry's</b> said \"Assad\" <i>left</i>";
+        let start = text.find("Assad").unwrap();
+        assert_eq!(
+            snippet_html(text, start, start + 5),
+            "&lt;b&gt;Tom &amp; Jerry&#x27;s&lt;/b&gt; said &quot;<mark>Assad</mark>&quot; \
+             &lt;i&gt;left&lt;/i&gt;"
+        );
     }
 }
