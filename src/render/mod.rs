@@ -75,15 +75,9 @@ pub trait PageSink: Sync {
     /// A page the output holds as the previous build wrote it, unchanged.
     fn keep(&self, path: &str) -> Result<()>;
     /// A file made piece by piece by `write`, for files too large to hold
-    /// in memory whole (the exports of a large dossier).
-    fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
-        let mut bytes = Vec::new();
-        write(&mut bytes).map_err(|e| Error::with_cause(format!("cannot write {path}"), e))?;
-        self.put(Page {
-            path: path.to_owned(),
-            bytes,
-        })
-    }
+    /// in memory whole (the exports of a large dossier). No default: a sink
+    /// that passes files on must pass this on too, not gather the file.
+    fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()>;
 }
 
 /// Writes a file's bytes to the writer it is given.
@@ -138,6 +132,16 @@ impl PageSink for Collect {
         Err(Error::other(format!(
             "`{path}` cannot be kept: nothing was written before"
         )))
+    }
+
+    /// Gathered whole: this sink keeps every page in memory anyway.
+    fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| Error::with_cause(format!("cannot write {path}"), e))?;
+        self.put(Page {
+            path: path.to_owned(),
+            bytes,
+        })
     }
 }
 
@@ -363,20 +367,32 @@ impl PageSink for Renderer<'_> {
     fn put(&self, page: Page) -> Result<()> {
         let path = page.path.clone();
         self.sink.put(page)?;
-        self.paths
-            .lock()
-            .expect("no panic while holding the lock")
-            .push(path);
+        self.record(&path);
         Ok(())
     }
 
     fn keep(&self, path: &str) -> Result<()> {
         self.sink.keep(path)?;
+        self.record(path);
+        Ok(())
+    }
+
+    /// Passed on, not gathered here: the exports of a large dossier are
+    /// hundreds of megabytes.
+    fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
+        self.sink.put_streamed(path, write)?;
+        self.record(path);
+        Ok(())
+    }
+}
+
+impl Renderer<'_> {
+    /// Notes that the site has a file at `path`.
+    fn record(&self, path: &str) {
         self.paths
             .lock()
             .expect("no panic while holding the lock")
             .push(path.to_owned());
-        Ok(())
     }
 }
 
