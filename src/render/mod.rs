@@ -85,7 +85,7 @@ pub type StreamFn<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()
 
 impl PageSink for crate::output::SiteWriter {
     fn put(&self, page: Page) -> Result<()> {
-        crate::output::SiteWriter::put(self, &page.path, &page.bytes)
+        crate::output::SiteWriter::put(self, &page.path, page.bytes)
     }
 
     fn keep(&self, path: &str) -> Result<()> {
