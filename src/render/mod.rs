@@ -6,6 +6,7 @@ pub mod crossref;
 pub mod date_text;
 pub mod escape;
 pub mod feeds;
+mod filters;
 pub mod hosting;
 pub mod network;
 pub mod paginate;
@@ -65,6 +66,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera> {
         .map_err(|error| template_error::compile_error(&error, theme))?;
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     tera.set_escape_fn(escape::escape_html);
+    filters::register(&mut tera);
     Ok(tera)
 }
 
