@@ -15,7 +15,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::quotes::{ends_sentence, quote_spans};
+use super::quotes::{ends_sentence, quote_spans, Span};
 use crate::content::{Paragraph, ParagraphKind};
 
 /// One date expression of a source.
@@ -148,6 +148,8 @@ pub fn find_dates(paragraphs: &[Paragraph], published: Option<NaiveDate>) -> Vec
 /// The dates of one paragraph, in order.
 fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Vec<DateMention> {
     let mut found: Vec<DateMention> = Vec::new();
+    // Found once: every date's sentence is bounded by them.
+    let quoted = quote_spans(text);
     for pattern in [&*MONTH_DAY, &*DAY_MONTH, &*ISO] {
         for caps in pattern.captures_iter(text) {
             let whole = caps.get(0).expect("match");
@@ -164,15 +166,14 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
                 continue;
             };
             let year = number("year").and_then(|y| y.parse().ok());
-            if let Some(date) = explicit(index, text, whole.range(), (year, month, day), published)
-            {
+            let ymd = (year, month, day);
+            if let Some(date) = explicit(index, text, &quoted, whole.range(), ymd, published) {
                 found.push(date);
             }
         }
     }
     // A relative date inside a quote counts from the day the words were
     // spoken, which the text rarely gives: it is left out.
-    let quoted = quote_spans(text);
     let in_quote = |at: usize| quoted.iter().any(|s| s.outer.0 <= at && at < s.outer.1);
     for caps in WEEKDAY.captures_iter(text) {
         let whole = caps.get(0).expect("match");
@@ -196,7 +197,7 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
             continue;
         }
         let mut which = caps.name("which").map(|m| m.as_str().to_lowercase());
-        let (sentence_start, _) = sentence_around(text, whole.start(), whole.end());
+        let (sentence_start, _) = sentence_around(text, &quoted, whole.start(), whole.end());
         let reporter_words: String = text[sentence_start..whole.start()]
             .char_indices()
             .filter(|&(at, _)| !in_quote(sentence_start + at))
@@ -206,9 +207,14 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
             // `talks will resume on Friday`: the coming Friday.
             which = Some("coming".to_owned());
         }
-        found.push(relative(index, text, whole.range(), published, |from| {
-            weekday_from(from, weekday, which.as_deref())
-        }));
+        found.push(relative(
+            index,
+            text,
+            &quoted,
+            whole.range(),
+            published,
+            |from| weekday_from(from, weekday, which.as_deref()),
+        ));
     }
     for caps in NEAR.captures_iter(text) {
         let whole = caps.get(0).expect("match");
@@ -217,7 +223,7 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
         }
         let word = caps["word"].to_lowercase();
         let count = caps.name("count").and_then(|c| count_of(c.as_str()));
-        let mut date = relative(index, text, whole.range(), published, |from| {
+        let mut date = relative(index, text, &quoted, whole.range(), published, |from| {
             near_day(from, &word, count)
         });
         if word.ends_with("week") || word.ends_with("weeks ago") {
@@ -257,9 +263,8 @@ fn count_of(word: &str) -> Option<u64> {
 }
 
 /// The sentence of `text` around byte range `start..end`; a full stop
-/// inside a quote does not end it.
-fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let quoted = quote_spans(text);
+/// inside a quote (`quoted`, the text's quotes) does not end it.
+fn sentence_around(text: &str, quoted: &[Span], start: usize, end: usize) -> (usize, usize) {
     let ends = |i: usize| {
         ends_sentence(text, i) && !quoted.iter().any(|s| s.inner.0 <= i && i < s.inner.1)
     };
@@ -282,6 +287,7 @@ fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
 fn explicit(
     index: usize,
     text: &str,
+    quoted: &[Span],
     range: std::ops::Range<usize>,
     (year, month, day): (Option<i32>, u32, u32),
     published: Option<NaiveDate>,
@@ -311,7 +317,7 @@ fn explicit(
             "no year in the text and the source has no date".to_owned(),
         ),
     };
-    let (sentence_start, sentence_end) = sentence_around(text, range.start, range.end);
+    let (sentence_start, sentence_end) = sentence_around(text, quoted, range.start, range.end);
     Some(DateMention {
         paragraph: index,
         start: range.start,
@@ -336,12 +342,13 @@ fn explicit(
 fn relative(
     index: usize,
     text: &str,
+    quoted: &[Span],
     range: std::ops::Range<usize>,
     published: Option<NaiveDate>,
     count: impl Fn(NaiveDate) -> Option<NaiveDate>,
 ) -> DateMention {
     let day = published.and_then(&count);
-    let (sentence_start, sentence_end) = sentence_around(text, range.start, range.end);
+    let (sentence_start, sentence_end) = sentence_around(text, quoted, range.start, range.end);
     let weekday = WEEKDAYS
         .split('|')
         .find(|w| text[range.clone()].contains(w))
