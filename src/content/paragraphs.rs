@@ -219,10 +219,11 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
             other => out.push(other),
         }
     }
+    let plain = is_plain(&out);
     let out = highlight_code_blocks(out);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    let markup = sanitise(&html);
+    let markup = if plain { html } else { sanitise(&html) };
     let text = text.trim_end().to_owned();
     // Spans must stay inside the trimmed text (raw HTML shown as text can
     // end in a line break).
@@ -238,6 +239,24 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
         text,
         markup: Some(markup),
         spans,
+    })
+}
+
+/// Whether `events` make HTML that sanitising gives back unchanged:
+/// paragraphs, emphasis and line breaks around the placeholders of the
+/// text, with no markup from the content itself. Most paragraphs of a
+/// clipping are this, and sanitising parses and writes the HTML again.
+fn is_plain(events: &[Event<'_>]) -> bool {
+    events.iter().all(|event| match event {
+        Event::Start(Tag::Paragraph | Tag::Emphasis | Tag::Strong)
+        | Event::End(TagEnd::Paragraph | TagEnd::Emphasis | TagEnd::Strong)
+        | Event::SoftBreak => true,
+        // The content's own inline HTML starts with `<`.
+        Event::InlineHtml(html) => html
+            .strip_prefix(PLACEHOLDER_OPEN)
+            .and_then(|rest| rest.strip_suffix(PLACEHOLDER_CLOSE))
+            .is_some_and(|number| number.bytes().all(|b| b.is_ascii_digit())),
+        _ => false,
     })
 }
 
@@ -297,6 +316,28 @@ mod tests {
             ]
         );
         assert_eq!(paragraphs[2].text, "World");
+    }
+
+    #[test]
+    fn plain_blocks_are_as_sanitising_would_leave_them() {
+        let plain = [
+            "Peskov said \"no\" & left early.",
+            "One line\nand the next, *emphasised* and **strong**.",
+            "Ουλιάνοφ — «Ulyanov» 'quoted' > less < more",
+        ];
+        for body in plain {
+            let (paragraphs, _) = split_markdown_capped(body);
+            let markup = paragraphs[0].markup.as_deref().unwrap();
+            assert_eq!(sanitise(markup), markup, "{body}");
+        }
+        let events: Vec<_> = Parser::new("Text [a link](javascript:alert(1)) <b>x</b>").collect();
+        assert!(!is_plain(&events), "links and raw HTML are sanitised");
+        let (paragraphs, _) = split_markdown_capped("[a link](javascript:alert(1))");
+        assert!(!paragraphs[0]
+            .markup
+            .as_ref()
+            .unwrap()
+            .contains("javascript"));
     }
 
     #[test]
