@@ -23,6 +23,7 @@
 //! buffers reused from pair to pair.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -334,9 +335,10 @@ fn index(sources: &[PassageSource<'_>]) -> Postings {
             entries.extend(print.fingerprints.iter().map(|&f| (f, (s, p))));
         }
     }
-    // Stable, so the paragraphs holding a fingerprint stay in the source and
-    // paragraph order they were added in.
-    entries.par_sort_by_key(|&(fingerprint, _)| fingerprint);
+    // By paragraph too, so the paragraphs holding a fingerprint are in
+    // source and paragraph order: as a stable sort by fingerprint would
+    // leave them, and quicker.
+    entries.par_sort_unstable();
     Postings { entries }
 }
 
@@ -494,45 +496,25 @@ fn pairs_holding(holders: &[ParagraphId]) -> Vec<(ParagraphId, ParagraphId)> {
     pairs
 }
 
-/// A word as a number: two words of the compared paragraphs are the same
-/// word exactly when their ids are equal.
-type WordId = u32;
+/// A word as a number: the 64-bit hash of its key, so two words of the
+/// compared paragraphs are the same word when their ids are equal (two
+/// distinct words of a dossier sharing a hash is a chance of about one in
+/// ten billion). A hash needs no vocabulary shared between threads:
+/// paragraphs are numbered in parallel.
+type WordId = u64;
 
-/// Numbers the distinct words of the paragraphs being compared, so that
-/// comparing two paragraphs word by word compares integers, not strings.
-struct Vocabulary {
-    ids: FnvHashMap<String, WordId>,
-}
-
-impl Vocabulary {
-    /// The function words are numbered first, so telling one apart is a
-    /// comparison ([`is_function_word`]) rather than a look-up.
-    fn new() -> Self {
-        let mut vocabulary = Vocabulary {
-            ids: HashMap::default(),
-        };
-        for word in FUNCTION_WORDS {
-            vocabulary.id(word);
-        }
-        vocabulary
-    }
-
-    fn id(&mut self, key: &str) -> WordId {
-        if let Some(&id) = self.ids.get(key) {
-            return id;
-        }
-        let id = WordId::try_from(self.ids.len()).expect("fewer than 2^32 distinct words");
-        self.ids.insert(key.to_owned(), id);
-        id
-    }
+fn word_id(key: &str) -> WordId {
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
 }
 
 fn is_function_word(id: WordId) -> bool {
-    (id as usize) < FUNCTION_WORDS.len()
+    static FUNCTION_IDS: LazyLock<FnvHashSet<WordId>> =
+        LazyLock::new(|| FUNCTION_WORDS.iter().map(|word| word_id(word)).collect());
+    FUNCTION_IDS.contains(&id)
 }
 
-/// The keys of a paragraph's words end to end, until they are numbered:
-/// one allocation per paragraph instead of one per word.
+/// The keys of a paragraph's words end to end: one allocation per
+/// paragraph instead of one per word.
 #[derive(Debug, Default)]
 struct Keys {
     text: String,
@@ -558,7 +540,7 @@ impl Keys {
 /// One paragraph's words, prepared once for every pair it takes part in.
 #[derive(Debug)]
 struct ParagraphWords {
-    /// The words, numbered by the [`Vocabulary`].
+    /// The words, by [`word_id`].
     ids: Vec<WordId>,
     /// Byte range of each word in the paragraph's text.
     spans: Vec<(usize, usize)>,
@@ -573,9 +555,7 @@ struct ParagraphWords {
 }
 
 impl ParagraphWords {
-    /// Everything but the word ids, which need the whole vocabulary: the
-    /// paragraph's keys are returned alongside, to be numbered.
-    fn read(text: &str) -> (Keys, Self) {
+    fn read(text: &str) -> Self {
         let mut keys = Keys {
             text: String::with_capacity(text.len()),
             ends: Vec::new(),
@@ -588,9 +568,9 @@ impl ParagraphWords {
         Self::prepare(keys, spans)
     }
 
-    /// Hashes the shingles of the words given by their keys and spans; the
-    /// keys are handed back, to be numbered.
-    fn prepare(keys: Keys, mut spans: Vec<(usize, usize)>) -> (Keys, Self) {
+    /// Numbers the words given by their keys and spans, and hashes their
+    /// shingles.
+    fn prepare(keys: Keys, mut spans: Vec<(usize, usize)>) -> Self {
         // Held for the whole comparison: without the slack of growing.
         spans.shrink_to_fit();
         let shingle_count = keys.len().saturating_sub(SHINGLE_WORDS - 1);
@@ -604,19 +584,12 @@ impl ParagraphWords {
             .map(|(position, &hash)| (hash << 32) | u64::from(position))
             .collect();
         sorted_shingles.sort_unstable();
-        let paragraph = ParagraphWords {
-            ids: Vec::new(),
+        ParagraphWords {
+            ids: (0..keys.len()).map(|w| word_id(keys.get(w))).collect(),
             spans,
             shingles,
             sorted_shingles,
-        };
-        (keys, paragraph)
-    }
-
-    fn number(&mut self, keys: &Keys, vocabulary: &mut Vocabulary) {
-        self.ids = (0..keys.len())
-            .map(|w| vocabulary.id(keys.get(w)))
-            .collect();
+        }
     }
 
     /// The hashes of the shingles lying wholly within words `start..end`.
@@ -628,25 +601,18 @@ impl ParagraphWords {
     }
 }
 
-/// Paragraphs read in parallel before their words are numbered.
-const PARAGRAPHS_AT_ONCE: usize = 4096;
-
 /// The words of every paragraph that takes part in a candidate pair.
 struct ComparedParagraphs {
     /// Sorted, for looking a paragraph up.
     ids: Vec<ParagraphId>,
     words: Vec<ParagraphWords>,
-    vocabulary: Vocabulary,
 }
 
 impl ComparedParagraphs {
-    /// Folding and hashing are per paragraph and run in parallel; numbering
-    /// the words shares one vocabulary, so it runs in order, after.
     fn read(sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) -> Self {
         let mut read = ComparedParagraphs {
             ids: Vec::new(),
             words: Vec::new(),
-            vocabulary: Vocabulary::new(),
         };
         read.read_more(sources, ids);
         read
@@ -654,19 +620,10 @@ impl ComparedParagraphs {
 
     /// Reads the paragraphs `ids` (sorted, none read yet) too.
     fn read_more(&mut self, sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) {
-        // A chunk at a time, so that only one chunk's keys are held before
-        // they are numbered and dropped.
-        let mut words = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(PARAGRAPHS_AT_ONCE) {
-            let (keys, mut read): (Vec<Keys>, Vec<ParagraphWords>) = chunk
-                .par_iter()
-                .map(|&id| ParagraphWords::read(text_of(sources, id)))
-                .unzip();
-            for (paragraph, keys) in read.iter_mut().zip(&keys) {
-                paragraph.number(keys, &mut self.vocabulary);
-            }
-            words.append(&mut read);
-        }
+        let words: Vec<ParagraphWords> = ids
+            .par_iter()
+            .map(|&id| ParagraphWords::read(text_of(sources, id)))
+            .collect();
         if self.ids.is_empty() {
             (self.ids, self.words) = (ids, words);
             return;
@@ -786,16 +743,13 @@ fn common_runs(a: &ParagraphWords, b: &ParagraphWords, scratch: &mut Scratch) {
 /// The passages two paragraphs share: common runs, chained in order across
 /// small gaps, kept when long and dense enough.
 pub fn align(a: &[Word], b: &[Word]) -> Vec<Alignment> {
-    let mut vocabulary = Vocabulary::new();
     let [a, b] = [a, b].map(|words| {
         let mut keys = Keys::default();
         for word in words {
             keys.push(&word.key);
         }
         let spans = words.iter().map(|w| (w.start, w.end)).collect();
-        let (keys, mut paragraph) = ParagraphWords::prepare(keys, spans);
-        paragraph.number(&keys, &mut vocabulary);
-        paragraph
+        ParagraphWords::prepare(keys, spans)
     });
     align_paragraphs(&a, &b, &mut Scratch::default())
 }
@@ -1198,10 +1152,8 @@ mod tests {
         assert_eq!(host("http://tass.com"), "tass.com");
     }
 
-    fn paragraph(text: &str, vocabulary: &mut Vocabulary) -> ParagraphWords {
-        let (keys, mut paragraph) = ParagraphWords::read(text);
-        paragraph.number(&keys, vocabulary);
-        paragraph
+    fn paragraph(text: &str) -> ParagraphWords {
+        ParagraphWords::read(text)
     }
 
     /// Every maximal common run of a shingle's length or more, found by
@@ -1243,9 +1195,8 @@ mod tests {
         let mut scratch = Scratch::default();
         for round in 0..300 {
             let (a_text, b_text) = (text(round % 37), text(round % 23 + 3));
-            let mut vocabulary = Vocabulary::new();
-            let a = paragraph(&a_text, &mut vocabulary);
-            let b = paragraph(&b_text, &mut vocabulary);
+            let a = paragraph(&a_text);
+            let b = paragraph(&b_text);
             common_runs(&a, &b, &mut scratch);
             assert_eq!(
                 scratch.runs,
@@ -1257,9 +1208,8 @@ mod tests {
 
     #[test]
     fn words_are_numbered_alike_across_paragraphs() {
-        let mut vocabulary = Vocabulary::new();
-        let a = paragraph("Türkiye’s troops and the rebels", &mut vocabulary);
-        let b = paragraph("the REBELS of turkiye's border", &mut vocabulary);
+        let a = paragraph("Türkiye’s troops and the rebels");
+        let b = paragraph("the REBELS of turkiye's border");
         assert_eq!(a.ids[..2], b.ids[3..5], "turkiye s");
         assert_eq!(a.ids[4..], b.ids[..2], "the rebels");
         assert_ne!(a.ids[2], a.ids[3]);
@@ -1272,8 +1222,7 @@ mod tests {
     fn a_match_is_judged_on_the_shingles_within_it() {
         let text = "Russia has always spoken in favour of a political settlement";
         let found = words(text);
-        let mut vocabulary = Vocabulary::new();
-        let prepared = paragraph(text, &mut vocabulary);
+        let prepared = paragraph(text);
         assert_eq!(prepared.shingles, shingles::shingle_hashes(&found));
         for start in 0..=found.len() {
             for end in start..=found.len() {
