@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::{lock, Key};
 
@@ -42,8 +42,9 @@ pub struct Pack {
 
 #[derive(Debug, Default)]
 struct State {
-    /// The file, for reading.
-    reader: Option<File>,
+    /// The file, for reading: shared, so that threads read without
+    /// holding the lock.
+    reader: Option<Arc<File>>,
     index: HashMap<Key, Location>,
     /// Where the last good record ends, once the file is opened to append.
     end: u64,
@@ -59,7 +60,7 @@ impl State {
         let found = File::open(path).ok().and_then(|file| {
             let (index, end) = read_index(&file, program)?;
             Some(State {
-                reader: Some(file),
+                reader: Some(Arc::new(file)),
                 index,
                 end,
                 fresh: false,
@@ -88,10 +89,11 @@ impl Pack {
 
     /// The payload kept under `key`, if it is there whole.
     pub fn get(&self, key: Key) -> Option<Vec<u8>> {
-        let state = lock(&self.state);
-        let location = *state.index.get(&key)?;
-        let payload = read_at(state.reader.as_ref()?, location.offset, location.len)?;
-        drop(state);
+        let (reader, location) = {
+            let state = lock(&self.state);
+            (state.reader.clone()?, *state.index.get(&key)?)
+        };
+        let payload = read_at(&reader, location.offset, location.len)?;
         (Key::combine(&[&payload]) == location.checksum).then_some(payload)
     }
 
@@ -152,7 +154,7 @@ impl Pack {
             file.write_all(&header).ok()?;
             state.fresh = false;
             state.end = FILE_HEADER;
-            state.reader = File::open(&self.path).ok();
+            state.reader = File::open(&self.path).ok().map(Arc::new);
         } else if file.metadata().ok()?.len() > state.end {
             // Cut off a damaged tail, which would hide what follows it.
             file.set_len(state.end).ok()?;
