@@ -497,10 +497,10 @@ fn pairs_holding(holders: &[ParagraphId]) -> Vec<(ParagraphId, ParagraphId)> {
 }
 
 /// A word as a number: the 64-bit hash of its key, so two words of the
-/// compared paragraphs are the same word when their ids are equal (two
-/// distinct words of a dossier sharing a hash is a chance of about one in
-/// ten billion). A hash needs no vocabulary shared between threads:
-/// paragraphs are numbered in parallel.
+/// compared paragraphs are the same word when their ids are equal. (That
+/// two of a hundred thousand distinct words share a hash is a chance of
+/// about one in four billion.) A hash needs no vocabulary shared between
+/// threads: paragraphs are numbered in parallel.
 type WordId = u64;
 
 fn word_id(key: &str) -> WordId {
