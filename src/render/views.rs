@@ -316,7 +316,22 @@ pub struct Snippet {
 /// Characters of context on each side of a mention.
 const CONTEXT_CHARS: usize = 70;
 
+/// The words before a mention, the mention and the words after, with an
+/// ellipsis where the text goes on.
 pub fn snippet(text: &str, start: usize, end: usize) -> (String, String, String) {
+    let (from, to) = snippet_bounds(text, start, end);
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < text.len() { "…" } else { "" };
+    (
+        format!("{lead}{}", &text[from..start]),
+        text[start..end].to_owned(),
+        format!("{}{tail}", &text[end..to]),
+    )
+}
+
+/// Where the words around `start..end` that a snippet shows begin and end:
+/// up to [`CONTEXT_CHARS`] on each side, cut between words.
+fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let before = &text[..start];
     let after = &text[end..];
     let mut before_start = before
@@ -338,24 +353,24 @@ pub fn snippet(text: &str, start: usize, end: usize) -> (String, String, String)
     } else {
         after_end
     };
-    let lead = if before_start > 0 { "…" } else { "" };
-    let tail = if after_end < after.len() { "…" } else { "" };
-    (
-        format!("{lead}{}", &before[before_start..]),
-        text[start..end].to_owned(),
-        format!("{}{tail}", &after[..after_end]),
-    )
+    (before_start, end + after_end)
 }
 
 /// [`snippet`] as HTML: escaped, the mention in `<mark>`.
 pub fn snippet_html(text: &str, start: usize, end: usize) -> String {
-    let (before, matched, after) = snippet(text, start, end);
-    let mut html = String::with_capacity(before.len() + matched.len() + after.len() + 16);
-    escape_into(&before, &mut html, "&#x27;");
+    let (from, to) = snippet_bounds(text, start, end);
+    let mut html = String::with_capacity(to - from + 32);
+    if from > 0 {
+        html.push('…');
+    }
+    escape_into(&text[from..start], &mut html, "&#x27;");
     html.push_str("<mark>");
-    escape_into(&matched, &mut html, "&#x27;");
+    escape_into(&text[start..end], &mut html, "&#x27;");
     html.push_str("</mark>");
-    escape_into(&after, &mut html, "&#x27;");
+    escape_into(&text[end..to], &mut html, "&#x27;");
+    if to < text.len() {
+        html.push('…');
+    }
     html
 }
 
@@ -491,6 +506,36 @@ mod tests {
         assert!(before.starts_with('…'), "{before}");
         assert!(!before.starts_with("…hree"), "{before}");
         assert_eq!(after, " sixteen seventeen");
+    }
+
+    #[test]
+    fn snippet_html_is_the_snippet_escaped() {
+        let text = "«Ουλιάνοφ» said <Assad> & 'Peskov' met in Moscow, then Tartus; \
+                    the talks in Astana, Doha & Geneva went on for weeks after the fall.";
+        let words: Vec<(usize, usize)> = text
+            .split(' ')
+            .scan(0, |at, word| {
+                let start = *at;
+                *at += word.len() + 1;
+                Some((start, start + word.len()))
+            })
+            .filter(|(start, end)| start < end)
+            .collect();
+        for (start, end) in words {
+            let (before, matched, after) = snippet(text, start, end);
+            let escaped = |part: &str| crate::render::escape::escape_html(part);
+            assert_eq!(
+                snippet_html(text, start, end),
+                format!(
+                    "{}<mark>{}</mark>{}",
+                    escaped(&before),
+                    escaped(&matched),
+                    escaped(&after)
+                ),
+                "{}",
+                &text[start..end]
+            );
+        }
     }
 
     #[test]
