@@ -172,10 +172,15 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         warnings,
     };
     if let Some(inputs) = inputs {
-        cache.save();
-        alignments.save();
-        memo.save();
-        cache::record_site(root, &output, inputs, summary.clone());
+        // Four files, each written whole and read by nothing else here:
+        // side by side.
+        rayon::join(
+            || rayon::join(|| cache.save(), || alignments.save()),
+            || {
+                memo.save();
+                cache::record_site(root, &output, inputs, summary.clone());
+            },
+        );
     }
     stages.finish("write", "");
     let stats = CacheStats {
