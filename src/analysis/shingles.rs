@@ -132,9 +132,9 @@ pub fn hash_bytes(bytes: &[u8], mut hash: u64) -> u64 {
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
-/// FNV-1a as a `Hasher`. The keys hashed while comparing paragraphs are
-/// words of a few bytes and fingerprints (and the search index's terms), millions of them; for those it is
-/// several times quicker than the default hasher.
+/// FNV-1a as a `Hasher`. The keys hashed while comparing paragraphs and
+/// indexing for search are words of a few bytes and fingerprints, millions
+/// of them; for those it is several times quicker than the default hasher.
 #[derive(Debug, Clone, Copy)]
 pub struct FnvHasher(u64);
 

@@ -9,8 +9,13 @@
 /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references.
 pub fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + text.len() / 8);
-    escape_into(text, &mut escaped, "&#x27;");
+    escape_html_into(text, &mut escaped);
     escaped
+}
+
+/// [`escape_html`], appended to `out`.
+pub fn escape_html_into(text: &str, out: &mut String) {
+    escape_into(text, out, "&#x27;");
 }
 
 /// Appends `text` to `out`, escaped as [`escape_html`] does but writing

@@ -369,13 +369,13 @@ impl PageSink for Renderer<'_> {
     fn put(&self, page: Page) -> Result<()> {
         let path = page.path.clone();
         self.sink.put(page)?;
-        self.record(&path);
+        self.record(path);
         Ok(())
     }
 
     fn keep(&self, path: &str) -> Result<()> {
         self.sink.keep(path)?;
-        self.record(path);
+        self.record(path.to_owned());
         Ok(())
     }
 
@@ -383,22 +383,20 @@ impl PageSink for Renderer<'_> {
     /// hundreds of megabytes.
     fn put_streamed(&self, path: &str, write: &mut StreamFn<'_>) -> Result<()> {
         self.sink.put_streamed(path, write)?;
-        self.record(path);
+        self.record(path.to_owned());
         Ok(())
     }
 }
 
 impl Renderer<'_> {
     /// Notes that the site has a file at `path`.
-    fn record(&self, path: &str) {
+    fn record(&self, path: String) {
         self.paths
             .lock()
             .expect("no panic while holding the lock")
-            .push(path.to_owned());
+            .push(path);
     }
-}
 
-impl Renderer<'_> {
     /// [`Renderer::emit`] for each page, in order; the pages that failed.
     fn emit_all(&self, pages: Rendered) -> Result<Vec<PageFailure>> {
         let mut failures = Vec::new();

@@ -266,7 +266,7 @@ struct Label {
 
 /// Places labels greedily in order of prominence: right, left, below, above
 /// the node, then diagonally, the first that overlaps no label or node already there.
-fn place_labels(names: &[String], at: &[(f64, f64)], radii: &[f64]) -> Vec<Option<Label>> {
+fn place_labels(names: &[&str], at: &[(f64, f64)], radii: &[f64]) -> Vec<Option<Label>> {
     let mut taken: Vec<Rect> = at
         .iter()
         .zip(radii)
@@ -453,7 +453,7 @@ impl Drawing {
             .iter()
             .map(|n| 4.0 + 14.0 * (n.mentions as f64 / most).sqrt())
             .collect();
-        let names: Vec<String> = self.nodes.iter().map(|n| n.name.clone()).collect();
+        let names: Vec<&str> = self.nodes.iter().map(|n| n.name.as_str()).collect();
         let labels = place_labels(&names, &at, &radii);
         let heaviest = graph.edges.iter().map(|e| e.2).max().unwrap_or(1) as f64;
 
@@ -475,8 +475,8 @@ impl Drawing {
                 at[a].1,
                 at[b].0,
                 at[b].1,
-                escape(&names[a]),
-                escape(&names[b]),
+                escape(names[a]),
+                escape(names[b]),
                 if weight == 1 { "" } else { "s" }
             );
         }
@@ -490,7 +490,7 @@ impl Drawing {
                 if is_centre { " centre" } else { "" },
                 escape(root),
                 escape(&node.slug),
-                escape(&names[i]),
+                escape(names[i]),
                 node.mentions,
                 if node.mentions == 1 { "" } else { "s" },
                 at[i].0,
@@ -505,7 +505,7 @@ impl Drawing {
                     label.x,
                     label.y,
                     label.anchor,
-                    escape(&names[i])
+                    escape(names[i])
                 );
             }
             out.push_str("</a>");
@@ -576,6 +576,7 @@ mod tests {
         let names: Vec<String> = (0..3).map(|i| format!("A long entity name {i}")).collect();
         // Three nodes stacked closely: right-hand labels would collide.
         let at = [(300.0, 300.0), (300.0, 310.0), (300.0, 320.0)];
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let labels = place_labels(&names, &at, &[4.0, 4.0, 4.0]);
         let placed: Vec<Label> = labels.iter().flatten().copied().collect();
         for i in 0..placed.len() {

@@ -86,8 +86,8 @@ type Postings = BTreeMap<String, BTreeMap<usize, u32>>;
 
 /// The index's files, to be written under the output folder.
 pub fn index_files(site: &Site) -> Vec<Page> {
-    let mut index = Index::new(&site.config.dossier.language);
-    let stop_words = &index.stop_lookup.clone();
+    let stop_words = &stop_words(&site.config.dossier.language);
+    let mut index = Index::default();
     let mut documents: Vec<String> = Vec::with_capacity(site.entities.len() + site.sources.len());
     // Each document's words are found in parallel, a chunk of documents at
     // a time, and merged in id order: only one chunk's words are held at
@@ -102,20 +102,7 @@ pub fn index_files(site: &Site) -> Vec<Page> {
         merge(
             chunk
                 .par_iter()
-                .map(|entity| {
-                    let document = entity_document(entity);
-                    let mut terms = DocumentTerms::default();
-                    // Names are indexed whole, stop words included: `US` is
-                    // a name.
-                    for name in entity.entity.names() {
-                        terms.add(name, TITLE_WEIGHT, Words::All, stop_words);
-                    }
-                    terms.add(&document.meta, 1, Words::Significant, stop_words);
-                    for paragraph in &document.paragraphs[1..] {
-                        terms.add(paragraph, 1, Words::Significant, stop_words);
-                    }
-                    (to_json(&document), terms)
-                })
+                .map(|e| entity_entry(e, stop_words))
                 .collect(),
         );
     }
@@ -123,30 +110,12 @@ pub fn index_files(site: &Site) -> Vec<Page> {
         merge(
             chunk
                 .par_iter()
-                .map(|source| {
-                    let document = source_document(source);
-                    let mut terms = DocumentTerms::default();
-                    terms.add(
-                        &document.title,
-                        TITLE_WEIGHT,
-                        Words::Significant,
-                        stop_words,
-                    );
-                    for paragraph in &document.paragraphs {
-                        terms.add(paragraph, 1, Words::Significant, stop_words);
-                    }
-                    (to_json(&document), terms)
-                })
+                .map(|s| source_entry(s, stop_words))
                 .collect(),
         );
     }
 
-    let Index {
-        postings,
-        folds,
-        stop_words,
-        ..
-    } = index;
+    let Index { postings, folds } = index;
     let encoded: BTreeMap<String, String> = postings
         .into_iter()
         .map(|(term, postings)| {
@@ -156,7 +125,7 @@ pub fn index_files(site: &Site) -> Vec<Page> {
         .collect();
     let shards = Shards::new(&encoded, SHARD_BUDGET);
     let bundles = bundles(&documents, BUNDLE_BUDGET);
-    let mut pages = vec![manifest_page(&shards, &bundles, &folds, &stop_words)];
+    let mut pages = vec![manifest_page(&shards, &bundles, &folds, stop_words)];
     pages.extend(
         shards
             .shards
@@ -172,6 +141,37 @@ pub fn index_files(site: &Site) -> Vec<Page> {
             .map(|(n, ids)| bundle_page(n, ids.start, documents.by_ref().take(ids.len()))),
     );
     pages
+}
+
+/// An entity's document, as JSON, and its terms.
+fn entity_entry(entity: &SiteEntity, stop_words: &StopWords) -> (String, DocumentTerms) {
+    let document = entity_document(entity);
+    let mut terms = DocumentTerms::default();
+    // Names are indexed whole, stop words included: `US` is a name.
+    for name in entity.entity.names() {
+        terms.add(name, TITLE_WEIGHT, Words::All, stop_words);
+    }
+    terms.add(&document.meta, 1, Words::Significant, stop_words);
+    for paragraph in &document.paragraphs[1..] {
+        terms.add(paragraph, 1, Words::Significant, stop_words);
+    }
+    (to_json(&document), terms)
+}
+
+/// A source's document, as JSON, and its terms.
+fn source_entry(source: &SiteSource, stop_words: &StopWords) -> (String, DocumentTerms) {
+    let document = source_document(source);
+    let mut terms = DocumentTerms::default();
+    terms.add(
+        &document.title,
+        TITLE_WEIGHT,
+        Words::Significant,
+        stop_words,
+    );
+    for paragraph in &document.paragraphs {
+        terms.add(paragraph, 1, Words::Significant, stop_words);
+    }
+    (to_json(&document), terms)
 }
 
 fn entity_document(entity: &SiteEntity) -> Document {
@@ -223,7 +223,7 @@ fn source_document(source: &SiteSource) -> Document {
 
 /// The stop words of `language` (an ISO 639-1 code such as `en`), folded
 /// like terms; none for a language without a list.
-fn stop_words(language: &str) -> BTreeSet<String> {
+fn stop_words(language: &str) -> StopWords {
     let code = language.split(['-', '_']).next().unwrap_or_default();
     let words = stop_words::lookup(code.to_ascii_lowercase()).unwrap_or_default();
     words.iter().flat_map(|word| terms(word)).collect()
@@ -282,32 +282,20 @@ enum Words {
     Significant,
 }
 
-/// The index as it is built: postings, and what the browser needs to fold
-/// and filter queries the same way.
+/// The index as it is built: postings, and how the browser is to fold
+/// queries the same way.
+#[derive(Default)]
 struct Index {
     postings: Postings,
     folds: BTreeMap<char, String>,
-    stop_words: BTreeSet<String>,
-    /// The same words, for looking up.
-    stop_lookup: StopWords,
 }
 
 impl Index {
-    fn new(language: &str) -> Index {
-        let stop_words = stop_words(language);
-        Index {
-            postings: Postings::new(),
-            folds: BTreeMap::new(),
-            stop_words: stop_words.clone(),
-            stop_lookup: stop_words.into_iter().collect(),
-        }
-    }
-
     /// Adds the words of `text` to document `id`, each scoring `weight`.
     #[cfg(test)]
-    fn add(&mut self, id: usize, text: &str, weight: u32, words: Words) {
+    fn add(&mut self, id: usize, text: &str, weight: u32, words: Words, stop_words: &StopWords) {
         let mut terms = DocumentTerms::default();
-        terms.add(text, weight, words, &self.stop_lookup);
+        terms.add(text, weight, words, stop_words);
         self.insert(id, terms);
     }
 
@@ -509,16 +497,19 @@ struct Manifest<'a> {
     /// `n` starts at the sum of the counts before it.
     bundles: String,
     folds: &'a BTreeMap<char, String>,
+    /// Sorted.
     #[serde(rename = "stopWords")]
-    stop_words: &'a BTreeSet<String>,
+    stop_words: Vec<&'a str>,
 }
 
 fn manifest_page(
     shards: &Shards,
     bundles: &[Range<usize>],
     folds: &BTreeMap<char, String>,
-    stop_words: &BTreeSet<String>,
+    stop_words: &StopWords,
 ) -> Page {
+    let mut stop_words: Vec<&str> = stop_words.iter().map(String::as_str).collect();
+    stop_words.sort_unstable();
     let manifest = Manifest {
         shards: shards.shards.keys().map(String::as_str).collect(),
         split: &shards.split,
@@ -634,15 +625,17 @@ mod tests {
 
     #[test]
     fn scores_add_up_and_stop_words_are_left_out() {
-        let mut index = Index::new("en");
+        let stop_words = &stop_words("en");
+        let mut index = Index::default();
         index.add(
             0,
             "Peskov said the Kremlin",
             TITLE_WEIGHT,
             Words::Significant,
+            stop_words,
         );
-        index.add(0, "and Peskov", 1, Words::Significant);
-        index.add(1, "The Hague", TITLE_WEIGHT, Words::All);
+        index.add(0, "and Peskov", 1, Words::Significant, stop_words);
+        index.add(1, "The Hague", TITLE_WEIGHT, Words::All, stop_words);
         assert_eq!(index.postings["peskov"][&0], TITLE_WEIGHT + 1);
         assert!(!index.postings.contains_key("and"));
         assert_eq!(index.postings["the"].keys().collect::<Vec<_>>(), [&1]);

@@ -10,7 +10,7 @@ use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use crate::site::{Site, SiteEntity, SiteSource};
 
 use super::date_text::day_month_year;
-use super::escape::escape_into;
+use super::escape::escape_html_into;
 use super::network::Drawing;
 use super::paragraph::paragraph_html;
 
@@ -363,11 +363,11 @@ pub fn snippet_html(text: &str, start: usize, end: usize) -> String {
     if from > 0 {
         html.push('…');
     }
-    escape_into(&text[from..start], &mut html, "&#x27;");
+    escape_html_into(&text[from..start], &mut html);
     html.push_str("<mark>");
-    escape_into(&text[start..end], &mut html, "&#x27;");
+    escape_html_into(&text[start..end], &mut html);
     html.push_str("</mark>");
-    escape_into(&text[end..to], &mut html, "&#x27;");
+    escape_html_into(&text[end..to], &mut html);
     if to < text.len() {
         html.push('…');
     }
@@ -523,7 +523,7 @@ mod tests {
             .collect();
         for (start, end) in words {
             let (before, matched, after) = snippet(text, start, end);
-            let escaped = |part: &str| crate::render::escape::escape_html(part);
+            let escaped = super::super::escape::escape_html;
             assert_eq!(
                 snippet_html(text, start, end),
                 format!(

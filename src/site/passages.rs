@@ -1152,10 +1152,6 @@ mod tests {
         assert_eq!(host("http://tass.com"), "tass.com");
     }
 
-    fn paragraph(text: &str) -> ParagraphWords {
-        ParagraphWords::read(text)
-    }
-
     /// Every maximal common run of a shingle's length or more, found by
     /// trying every pair of positions.
     fn runs_by_brute_force(a: &[WordId], b: &[WordId]) -> Vec<Run> {
@@ -1195,8 +1191,8 @@ mod tests {
         let mut scratch = Scratch::default();
         for round in 0..300 {
             let (a_text, b_text) = (text(round % 37), text(round % 23 + 3));
-            let a = paragraph(&a_text);
-            let b = paragraph(&b_text);
+            let a = ParagraphWords::read(&a_text);
+            let b = ParagraphWords::read(&b_text);
             common_runs(&a, &b, &mut scratch);
             assert_eq!(
                 scratch.runs,
@@ -1208,8 +1204,8 @@ mod tests {
 
     #[test]
     fn words_are_numbered_alike_across_paragraphs() {
-        let a = paragraph("Türkiye’s troops and the rebels");
-        let b = paragraph("the REBELS of turkiye's border");
+        let a = ParagraphWords::read("Türkiye’s troops and the rebels");
+        let b = ParagraphWords::read("the REBELS of turkiye's border");
         assert_eq!(a.ids[..2], b.ids[3..5], "turkiye s");
         assert_eq!(a.ids[4..], b.ids[..2], "the rebels");
         assert_ne!(a.ids[2], a.ids[3]);
@@ -1222,7 +1218,7 @@ mod tests {
     fn a_match_is_judged_on_the_shingles_within_it() {
         let text = "Russia has always spoken in favour of a political settlement";
         let found = words(text);
-        let prepared = paragraph(text);
+        let prepared = ParagraphWords::read(text);
         assert_eq!(prepared.shingles, shingles::shingle_hashes(&found));
         for start in 0..=found.len() {
             for end in start..=found.len() {
