@@ -9,27 +9,17 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use rayon::prelude::*;
+
+use crate::cache::{key_of, Key, PageMemo};
 use crate::content::{EntityKind, ParagraphKind};
 use crate::error::Result;
 use crate::render::PageSink;
-use crate::site::Site;
+use crate::site::{Site, SiteSource};
 
 /// Version of the `dossier.json` schema. Raise it when a field changes
 /// meaning or disappears; adding fields keeps the version.
 pub const EXPORT_VERSION: u32 = 2;
-
-#[derive(Debug, Serialize)]
-struct Export<'a> {
-    version: u32,
-    dossier: DossierInfo<'a>,
-    sources: Vec<SourceRecord<'a>>,
-    entities: Vec<EntityRecord<'a>>,
-    mentions: Vec<MentionRecord<'a>>,
-    quotes: Vec<QuoteRecord<'a>>,
-    events: Vec<EventRecord<'a>>,
-    days: Vec<DayRecord<'a>>,
-    cooccurrences: Vec<CooccurrenceRecord<'a>>,
-}
 
 /// A day of the timeline and the sources reporting something on it: given
 /// once per day, not with each of the day's events, which on a large
@@ -157,74 +147,153 @@ struct MentionRecord<'a> {
     text: &'a str,
 }
 
-/// Puts the export files of `site` into `sink`.
-pub fn export_site(site: &Site, sink: &dyn PageSink) -> Result<()> {
-    // Each file is written as it is made, one after the other: on a large
-    // dossier they are hundreds of megabytes together.
-    let mentions = mentions(site);
-    sink.put_streamed("data/mentions.csv", &mut |out| mentions_csv(&mentions, out))?;
-    let export = Export {
-        version: EXPORT_VERSION,
-        dossier: DossierInfo {
-            title: &site.config.dossier.title,
-            description: &site.config.dossier.description,
-            language: &site.config.dossier.language,
-            base_url: site.config.base_url(),
-        },
-        sources: sources(site),
-        entities: entities(site),
-        mentions,
-        quotes: quotes(site),
-        events: events(site),
-        days: days(site),
-        cooccurrences: cooccurrences(site),
-    };
-    // Compact: on a large dossier, indentation alone would add a third.
-    sink.put_streamed("data/dossier.json", &mut |out| {
-        serde_json::to_writer(&mut *out, &export)?;
-        out.write_all(b"\n")
+/// Puts the export files of `site` into `sink`. Each file is written as it
+/// is made, one after the other: on a large dossier they are hundreds of
+/// megabytes together. The parts made from one source alone are written by
+/// `memo`, which copies those the previous build wrote from its files.
+pub fn export_site(site: &Site, sink: &dyn PageSink, memo: &PageMemo) -> Result<()> {
+    let keys = source_keys(site);
+    let parts = || site.sources.iter().zip(&keys);
+    sink.put_streamed("data/mentions.csv", &mut |out| {
+        let mut file = memo.streamed("data/mentions.csv", out);
+        file.plain(MENTIONS_CSV_HEADER.as_bytes())?;
+        for (s, key) in parts() {
+            file.part(part_key(*key, "csv"), b"", |out| {
+                mentions_csv(&source_mentions(site, s).collect::<Vec<_>>(), out)
+            })?;
+        }
+        file.finish()
     })?;
-    drop(export);
+    sink.put_streamed("data/dossier.json", &mut |out| {
+        let mut file = memo.streamed("data/dossier.json", out);
+        // Compact: on a large dossier, indentation alone would add a third.
+        file.plain(format!("{{\"version\":{EXPORT_VERSION},\"dossier\":").as_bytes())?;
+        file.plain(&to_json(&dossier_info(site))?)?;
+        file.plain(b",\"sources\":[")?;
+        for (n, (s, key)) in parts().enumerate() {
+            let separator: &[u8] = if n == 0 { b"" } else { b"," };
+            file.part(part_key(*key, "source"), separator, |out| {
+                write_json(out, &source_record(s))
+            })?;
+        }
+        file.plain(b"],\"entities\":")?;
+        file.plain(&to_json(&entities(site))?)?;
+        file.plain(b",\"mentions\":[")?;
+        let mut first = true;
+        for (s, key) in parts().filter(|(s, _)| !s.analysis.mentions.is_empty()) {
+            let separator: &[u8] = if first { b"" } else { b"," };
+            first = false;
+            file.part(part_key(*key, "mentions"), separator, |out| {
+                for (n, mention) in source_mentions(site, s).enumerate() {
+                    if n > 0 {
+                        out.write_all(b",")?;
+                    }
+                    write_json(out, &mention)?;
+                }
+                Ok(())
+            })?;
+        }
+        file.plain(b"],\"quotes\":")?;
+        file.plain(&to_json(&quotes(site))?)?;
+        file.plain(b",\"events\":")?;
+        file.plain(&to_json(&events(site))?)?;
+        file.plain(b",\"days\":")?;
+        file.plain(&to_json(&days(site))?)?;
+        file.plain(b",\"cooccurrences\":")?;
+        file.plain(&to_json(&cooccurrences(site))?)?;
+        file.plain(b"}\n")?;
+        file.finish()
+    })?;
     sink.put_streamed("data/followthemoney.json", &mut |out| {
-        followthemoney(site, out)
+        let mut file = memo.streamed("data/followthemoney.json", out);
+        for (s, key) in parts() {
+            file.part(part_key(*key, "ftm-article"), b"", |out| {
+                ftm_article(s, out)
+            })?;
+        }
+        let mut entities = Vec::new();
+        ftm_entities(site, &mut entities)?;
+        file.plain(&entities)?;
+        for (s, key) in parts() {
+            file.part(part_key(*key, "ftm-mentions"), b"", |out| {
+                ftm_mentions(site, s, out)
+            })?;
+        }
+        file.finish()
     })
+}
+
+/// The header row of `mentions.csv`: the fields of [`MentionRecord`].
+const MENTIONS_CSV_HEADER: &str = "source,entity,paragraph,start,end,text\n";
+
+/// The key of each source's parts of the exports: everything they are made
+/// from, which is the source, its id and mentions, and the ids and kinds of
+/// the entities. (The memo is dropped whole when the program changes.)
+fn source_keys(site: &Site) -> Vec<Key> {
+    let entities: Vec<(&str, EntityKind)> = site
+        .entities
+        .iter()
+        .map(|e| (e.entity.slug.as_str(), e.entity.kind))
+        .collect();
+    let catalogue = key_of(Key::default(), &entities);
+    site.sources
+        .par_iter()
+        .map(|s| key_of(catalogue, &(&s.slug, &s.source, &s.analysis.mentions)))
+        .collect()
+}
+
+/// The key of one part made from a source: the source's key and which part.
+fn part_key(source: Key, part: &str) -> Key {
+    Key::combine(&[&source.to_bytes(), part.as_bytes()])
+}
+
+fn to_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
+    Ok(serde_json::to_vec(value)?)
+}
+
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    Ok(serde_json::to_writer(out, value)?)
+}
+
+fn dossier_info(site: &Site) -> DossierInfo<'_> {
+    DossierInfo {
+        title: &site.config.dossier.title,
+        description: &site.config.dossier.description,
+        language: &site.config.dossier.language,
+        base_url: site.config.base_url(),
+    }
 }
 
 fn path_string(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn sources(site: &Site) -> Vec<SourceRecord<'_>> {
-    site.sources
-        .iter()
-        .map(|s| {
-            let source = &s.source;
-            SourceRecord {
-                id: &s.slug,
-                path: path_string(&source.path),
-                page: format!("sources/{}.html", s.slug),
-                title: &source.title.value,
-                title_inferred: source.title.inferred,
-                date: source.date.as_ref().map(|d| d.value.to_string()),
-                date_inferred: source.date.as_ref().is_some_and(|d| d.inferred),
-                outlet: source.outlet.as_ref().map(|o| o.value.as_str()),
-                outlet_inferred: source.outlet.as_ref().is_some_and(|o| o.inferred),
-                url: source.url.as_deref(),
-                author: source.author.as_deref(),
-                language: source.language.as_deref(),
-                paragraphs: source
-                    .paragraphs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| ParagraphRecord {
-                        number: i + 1,
-                        kind: p.kind,
-                        text: &p.text,
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
+fn source_record(s: &SiteSource) -> SourceRecord<'_> {
+    let source = &s.source;
+    SourceRecord {
+        id: &s.slug,
+        path: path_string(&source.path),
+        page: format!("sources/{}.html", s.slug),
+        title: &source.title.value,
+        title_inferred: source.title.inferred,
+        date: source.date.as_ref().map(|d| d.value.to_string()),
+        date_inferred: source.date.as_ref().is_some_and(|d| d.inferred),
+        outlet: source.outlet.as_ref().map(|o| o.value.as_str()),
+        outlet_inferred: source.outlet.as_ref().is_some_and(|o| o.inferred),
+        url: source.url.as_deref(),
+        author: source.author.as_deref(),
+        language: source.language.as_deref(),
+        paragraphs: source
+            .paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ParagraphRecord {
+                number: i + 1,
+                kind: p.kind,
+                text: &p.text,
+            })
+            .collect(),
+    }
 }
 
 fn entities(site: &Site) -> Vec<EntityRecord<'_>> {
@@ -245,20 +314,19 @@ fn entities(site: &Site) -> Vec<EntityRecord<'_>> {
         .collect()
 }
 
-fn mentions(site: &Site) -> Vec<MentionRecord<'_>> {
-    site.sources
-        .iter()
-        .flat_map(|s| {
-            s.analysis.mentions.iter().map(move |m| MentionRecord {
-                source: &s.slug,
-                entity: &site.entities[m.entity].entity.slug,
-                paragraph: m.paragraph + 1,
-                start: m.start,
-                end: m.end,
-                text: &s.source.paragraphs[m.paragraph].text[m.start..m.end],
-            })
-        })
-        .collect()
+/// The mentions of one source, in its order.
+fn source_mentions<'a>(
+    site: &'a Site,
+    s: &'a SiteSource,
+) -> impl Iterator<Item = MentionRecord<'a>> + 'a {
+    s.analysis.mentions.iter().map(move |m| MentionRecord {
+        source: &s.slug,
+        entity: &site.entities[m.entity].entity.slug,
+        paragraph: m.paragraph + 1,
+        start: m.start,
+        end: m.end,
+        text: &s.source.paragraphs[m.paragraph].text[m.start..m.end],
+    })
 }
 
 fn quotes(site: &Site) -> Vec<QuoteRecord<'_>> {
@@ -363,9 +431,11 @@ fn days(site: &Site) -> Vec<DayRecord<'_>> {
         .collect()
 }
 
+/// The rows of `mentions`, without the header row.
 fn mentions_csv(mentions: &[MentionRecord<'_>], out: &mut dyn Write) -> io::Result<()> {
-    // The header row comes from the record's field names.
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
     for m in mentions {
         writer.serialize(m)?;
     }
@@ -383,40 +453,45 @@ fn ftm_schema(kind: EntityKind) -> Option<&'static str> {
     }
 }
 
-/// FollowTheMoney entities, one JSON object per line: an `Article` per
-/// source, a `Person`, `Organization` or `Address` per entity, and a
-/// `Mention` per distinct name of an entity in a source.
-fn followthemoney(site: &Site, out: &mut dyn Write) -> io::Result<()> {
-    let mut line = |value: Value| -> io::Result<()> {
-        serde_json::to_writer(&mut *out, &value)?;
-        out.write_all(b"\n")
-    };
-    for s in &site.sources {
-        let source = &s.source;
-        let body: Vec<&str> = source.paragraphs.iter().map(|p| p.text.as_str()).collect();
-        let mut properties = json!({
-            "title": [source.title.value],
-            "bodyText": [body.join("\n\n")],
-            "fileName": [path_string(&source.path)],
-        });
-        let extra = [
-            (
-                "publishedAt",
-                source.date.as_ref().map(|d| d.value.to_string()),
-            ),
-            ("publisher", source.outlet.as_ref().map(|o| o.value.clone())),
-            ("author", source.author.clone()),
-            ("sourceUrl", source.url.clone()),
-        ];
-        for (key, value) in extra {
-            if let Some(value) = value {
-                properties[key] = json!([value]);
-            }
+/// FollowTheMoney entities are written one JSON object per line: an
+/// `Article` per source, a `Person`, `Organization` or `Address` per
+/// entity, and a `Mention` per distinct name of an entity in a source.
+fn ftm_line(out: &mut dyn Write, value: &Value) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// A source's `Article`.
+fn ftm_article(s: &SiteSource, out: &mut dyn Write) -> io::Result<()> {
+    let source = &s.source;
+    let body: Vec<&str> = source.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let mut properties = json!({
+        "title": [source.title.value],
+        "bodyText": [body.join("\n\n")],
+        "fileName": [path_string(&source.path)],
+    });
+    let extra = [
+        (
+            "publishedAt",
+            source.date.as_ref().map(|d| d.value.to_string()),
+        ),
+        ("publisher", source.outlet.as_ref().map(|o| o.value.clone())),
+        ("author", source.author.clone()),
+        ("sourceUrl", source.url.clone()),
+    ];
+    for (key, value) in extra {
+        if let Some(value) = value {
+            properties[key] = json!([value]);
         }
-        line(
-            json!({"id": format!("dossier-source-{}", s.slug), "schema": "Article", "properties": properties}),
-        )?;
     }
+    ftm_line(
+        out,
+        &json!({"id": format!("dossier-source-{}", s.slug), "schema": "Article", "properties": properties}),
+    )
+}
+
+/// The entities of the catalogue that FollowTheMoney has a schema for.
+fn ftm_entities(site: &Site, out: &mut dyn Write) -> io::Result<()> {
     for e in &site.entities {
         let Some(schema) = ftm_schema(e.entity.kind) else {
             continue;
@@ -435,28 +510,33 @@ fn followthemoney(site: &Site, out: &mut dyn Write) -> io::Result<()> {
         if !entity.links.is_empty() {
             properties["sourceUrl"] = json!(entity.links);
         }
-        line(
-            json!({"id": format!("dossier-entity-{}", entity.slug), "schema": schema, "properties": properties}),
+        ftm_line(
+            out,
+            &json!({"id": format!("dossier-entity-{}", entity.slug), "schema": schema, "properties": properties}),
         )?;
     }
-    for s in &site.sources {
-        let mut seen = std::collections::BTreeSet::new();
-        for m in &s.analysis.mentions {
-            let entity = &site.entities[m.entity].entity;
-            if ftm_schema(entity.kind).is_none() {
-                continue;
-            }
-            let name = &s.source.paragraphs[m.paragraph].text[m.start..m.end];
-            if !seen.insert((m.entity, name)) {
-                continue;
-            }
-            let id = format!(
-                "dossier-mention-{:016x}",
-                crate::slug::stable_hash(
-                    format!("{}\0{}\0{}", s.slug, entity.slug, name).as_bytes()
-                )
-            );
-            line(json!({
+    Ok(())
+}
+
+/// A source's `Mention`s: one per distinct name of an entity in it.
+fn ftm_mentions(site: &Site, s: &SiteSource, out: &mut dyn Write) -> io::Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for m in &s.analysis.mentions {
+        let entity = &site.entities[m.entity].entity;
+        if ftm_schema(entity.kind).is_none() {
+            continue;
+        }
+        let name = &s.source.paragraphs[m.paragraph].text[m.start..m.end];
+        if !seen.insert((m.entity, name)) {
+            continue;
+        }
+        let id = format!(
+            "dossier-mention-{:016x}",
+            crate::slug::stable_hash(format!("{}\0{}\0{}", s.slug, entity.slug, name).as_bytes())
+        );
+        ftm_line(
+            out,
+            &json!({
                 "id": id,
                 "schema": "Mention",
                 "properties": {
@@ -465,8 +545,30 @@ fn followthemoney(site: &Site, out: &mut dyn Write) -> io::Result<()> {
                     "name": [name],
                     "detectedSchema": [ftm_schema(entity.kind)],
                 }
-            }))?;
-        }
+            }),
+        )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csv_header_names_the_fields_of_a_mention() {
+        let record = MentionRecord {
+            source: "s",
+            entity: "e",
+            paragraph: 1,
+            start: 0,
+            end: 1,
+            text: "t",
+        };
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.serialize(&record).unwrap();
+        let bytes = writer.into_inner().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.starts_with(MENTIONS_CSV_HEADER), "{text}");
+    }
 }

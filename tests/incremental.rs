@@ -273,6 +273,28 @@ fn a_page_edited_in_the_output_is_rendered_again() {
 }
 
 #[test]
+fn an_export_edited_in_the_output_is_not_copied_from() {
+    // The exports are made partly by copying the previous build's file: a
+    // file edited since must not be copied from, even at the same size.
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    for export in [
+        "data/dossier.json",
+        "data/mentions.csv",
+        "data/followthemoney.json",
+    ] {
+        let file = dossier.output().join(export);
+        let text = fs::read_to_string(&file).unwrap();
+        assert!(text.contains("Peskov"), "{export}");
+        fs::write(&file, text.replace("Peskov", "Pxskov")).unwrap();
+    }
+    let edited = source_file(&dossier, 1);
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(&edited, format!("{text}\nSergey Lavrov spoke.\n")).unwrap();
+    assert_same_as_clean_build(&dossier, "exports edited by hand");
+}
+
+#[test]
 fn a_template_change_reaches_every_page_that_uses_it() {
     let dossier = TestDossier::seeds();
     dossier.build();

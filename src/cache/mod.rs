@@ -20,7 +20,10 @@
 //! view (with the templates, the site-wide values and its path) hashes as in
 //! the previous build, and whose file in the output still holds the bytes
 //! that build wrote, is taken from that file instead of being rendered
-//! again. Views are the templates' whole input, so this is exact.
+//! again. Views are the templates' whole input, so this is exact. The
+//! exports, written piece by piece, are memoised by piece: each source's
+//! parts are keyed by what they are made from and copied from the previous
+//! build's file when it still holds them (`segments`).
 //!
 //! And when nothing a build reads has changed (program, settings, theme, every
 //! content file) and the output is as the last build left it, the build has
@@ -42,8 +45,11 @@ use pack::Pack;
 mod alignments;
 mod key;
 mod pack;
+mod segments;
 pub use alignments::{AlignmentMemo, TextPair};
 pub use key::{key_of, Key, KeyWriter};
+use segments::SegmentMemo;
+pub use segments::SegmentWriter;
 
 /// The cache folder, at the dossier's root.
 pub const CACHE_DIR: &str = ".dossier-cache";
@@ -317,6 +323,8 @@ pub struct PageMemo {
     previous: BTreeMap<String, (Key, FileStamp)>,
     current: Mutex<BTreeMap<String, Key>>,
     reused: Mutex<usize>,
+    /// The parts of the files written piece by piece (the exports).
+    streams: SegmentMemo,
 }
 
 /// A file's size and modification time, in nanoseconds since 1970.
@@ -357,6 +365,7 @@ impl PageMemo {
             previous,
             current: Mutex::default(),
             reused: Mutex::default(),
+            streams: SegmentMemo::open(root, output),
         }
     }
 
@@ -390,6 +399,16 @@ impl PageMemo {
         Ok(page)
     }
 
+    /// A writer of the file at `path` made piece by piece into `out`, which
+    /// copies the pieces the previous build wrote from its file.
+    pub fn streamed<'w>(
+        &'w self,
+        path: &str,
+        out: &'w mut dyn std::io::Write,
+    ) -> SegmentWriter<'w> {
+        self.streams.writer(path, out)
+    }
+
     /// Pages taken from the previous build.
     pub fn reused(&self) -> usize {
         *lock(&self.reused)
@@ -399,6 +418,7 @@ impl PageMemo {
     /// written.
     pub fn save(&self) {
         let Some(file) = &self.file else { return };
+        self.streams.save();
         let pages = lock(&self.current)
             .iter()
             .filter_map(|(path, view)| {

@@ -248,7 +248,7 @@ pub fn render_site_partial(
         },
         || {
             rayon::join(
-                || crate::export::export_site(site, &renderer),
+                || crate::export::export_site(site, &renderer, memo),
                 || {
                     search::index_files(site)
                         .into_par_iter()
