@@ -238,7 +238,17 @@ fn source_keys(site: &Site) -> Vec<Key> {
     let catalogue = key_of(Key::default(), &entities);
     site.sources
         .par_iter()
-        .map(|s| key_of(catalogue, &(&s.slug, &s.source, &s.analysis.mentions)))
+        .map(|s| {
+            // Mentions are many and plain numbers: keyed as raw bytes.
+            let mut mentions = Vec::with_capacity(s.analysis.mentions.len() * 32);
+            for m in &s.analysis.mentions {
+                for n in [m.entity, m.paragraph, m.start, m.end] {
+                    mentions.extend_from_slice(&(n as u64).to_le_bytes());
+                }
+            }
+            let source = key_of(catalogue, &(&s.slug, &s.source));
+            Key::combine(&[&source.to_bytes(), &mentions])
+        })
         .collect()
 }
 

@@ -95,6 +95,7 @@ impl SegmentMemo {
             previous,
             pending: None,
             segments: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -134,6 +135,8 @@ pub struct SegmentWriter<'w> {
     /// are copied as one.
     pending: Option<Range<u64>>,
     segments: Vec<Segment>,
+    /// The part being made, reused from part to part.
+    scratch: Vec<u8>,
 }
 
 impl SegmentWriter<'_> {
@@ -171,15 +174,14 @@ impl SegmentWriter<'_> {
                 self.written - old.len
             }
             None => {
+                // Made whole first: serialisers write many tiny pieces.
+                let mut part = std::mem::take(&mut self.scratch);
+                part.clear();
+                write(&mut part)?;
                 self.plain(separator)?;
-                let mut counted = Counted {
-                    out: &mut *self.out,
-                    written: 0,
-                };
-                write(&mut counted)?;
-                let start = self.written;
-                self.written += counted.written;
-                start
+                self.plain(&part)?;
+                self.scratch = part;
+                self.written - self.scratch.len() as u64
             }
         };
         self.segments.push(Segment {
@@ -231,24 +233,6 @@ impl SegmentWriter<'_> {
             left -= chunk.len() as u64;
         }
         Ok(())
-    }
-}
-
-/// Counts the bytes written through it.
-struct Counted<'a> {
-    out: &'a mut dyn Write,
-    written: u64,
-}
-
-impl Write for Counted<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let n = self.out.write(bytes)?;
-        self.written += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
     }
 }
 
