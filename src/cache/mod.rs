@@ -143,22 +143,26 @@ impl Cache {
         *lock(&self.stats)
     }
 
-    /// The parse result of the source file at `path` (relative to the root)
-    /// whose bytes are `bytes`: from the cache, or from `parse`. Errors are
-    /// never cached, so they are reported on every build.
+    /// The decoded and parsed source file at `path` (relative to the root)
+    /// whose bytes are `bytes`, read with `--lossy` or not: from the cache,
+    /// or from `parse`, which may also skip the file (`None`). Errors and
+    /// skipped files are never cached, so they are reported on every build.
     pub fn source(
         &self,
         path: &Path,
         bytes: &[u8],
-        parse: impl FnOnce() -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>>,
-    ) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
+        lossy: bool,
+        parse: impl FnOnce() -> Result<(Option<Source>, Vec<Diagnostic>), Vec<Diagnostic>>,
+    ) -> Result<(Option<Source>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let Some((_, pack)) = &self.dir else {
             return parse();
         };
         let path_text = path.to_string_lossy();
+        // Bytes that are not text are an error, or with `--lossy` replaced.
         let key = Key::of(&[
             &FORMAT.to_le_bytes(),
             &self.program.to_bytes(),
+            &[u8::from(lossy)],
             path_text.as_bytes(),
             bytes,
         ]);
@@ -171,15 +175,18 @@ impl Cache {
                 dirty: None,
             };
             lock(&self.slots).insert(path.to_owned(), slot);
-            return Ok((entry.source, entry.warnings));
+            return Ok((Some(entry.source), entry.warnings));
         }
-        let parsed = parse()?;
+        let (source, warnings) = parse()?;
         lock(&self.stats).parsed += 1;
+        let Some(source) = source else {
+            return Ok((None, warnings));
+        };
         let entry = Entry {
             format: FORMAT,
             path: path.to_owned(),
-            source: parsed.0.clone(),
-            warnings: parsed.1.clone(),
+            source: source.clone(),
+            warnings: warnings.clone(),
             analysis: None,
         };
         let slot = Slot {
@@ -189,7 +196,7 @@ impl Cache {
             dirty: Some(entry),
         };
         lock(&self.slots).insert(path.to_owned(), slot);
-        Ok(parsed)
+        Ok((Some(source), warnings))
     }
 
     /// The analysis of `source` against the catalogue `catalogue`: from the
@@ -570,8 +577,11 @@ mod tests {
         root.join(CACHE_DIR).join("entries.pack")
     }
 
-    fn parse(text: &str) -> Result<(Source, Vec<Diagnostic>), Vec<Diagnostic>> {
-        parse_source(text, Path::new("content/sources/a.txt"))
+    type Parsed = Result<(Option<Source>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+    fn parse(text: &str) -> Parsed {
+        let (source, warnings) = parse_source(text, Path::new("content/sources/a.txt"))?;
+        Ok((Some(source), warnings))
     }
 
     #[test]
@@ -580,14 +590,35 @@ mod tests {
         let path = Path::new("content/sources/a.txt");
         let text = "Title\n\nPeskov spoke.\n";
         let first = Cache::open(dir.path());
-        let parsed = first.source(path, text.as_bytes(), || parse(text)).unwrap();
+        let parsed = first
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
         first.save();
         let second = Cache::open(dir.path());
         let cached = second
-            .source(path, text.as_bytes(), || panic!("parsed again"))
+            .source(path, text.as_bytes(), false, || panic!("parsed again"))
             .unwrap();
         assert_eq!(cached.0, parsed.0);
         assert_eq!(second.stats().parse_hits, 1);
+    }
+
+    #[test]
+    fn a_source_read_with_lossy_is_read_again_without_it() {
+        // With `--lossy` bad bytes are replaced; without, they are an error
+        // that must be reported even though the bytes did not change.
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke.\n";
+        let first = Cache::open(dir.path());
+        first
+            .source(path, text.as_bytes(), true, || parse(text))
+            .unwrap();
+        first.save();
+        let second = Cache::open(dir.path());
+        let strict = second.source(path, text.as_bytes(), false, || {
+            Err(vec![Diagnostic::error(path, "invalid UTF-8")])
+        });
+        assert!(strict.is_err());
     }
 
     #[test]
@@ -596,7 +627,9 @@ mod tests {
         let path = Path::new("content/sources/a.txt");
         let text = "Title\n\nPeskov spoke.\n";
         let first = Cache::open(dir.path());
-        first.source(path, text.as_bytes(), || parse(text)).unwrap();
+        first
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
         first.save();
         let file = pack_file(dir.path());
         let mut bytes = fs::read(&file).unwrap();
@@ -607,9 +640,9 @@ mod tests {
         fs::write(&file, bytes).unwrap();
         let second = Cache::open(dir.path());
         let again = second
-            .source(path, text.as_bytes(), || parse(text))
+            .source(path, text.as_bytes(), false, || parse(text))
             .unwrap();
-        assert_eq!(again.0.title.value, "Title");
+        assert_eq!(again.0.unwrap().title.value, "Title");
         assert_eq!(second.stats().parsed, 1);
     }
 
@@ -619,12 +652,24 @@ mod tests {
         let path = Path::new("content/sources/a.txt");
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
-        let (source, _) = cache.source(path, text.as_bytes(), || parse(text)).unwrap();
-        cache.analysis(&source, Key::combine(&[b"one"]), SourceAnalysis::default);
+        let (source, _) = cache
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
+        cache.analysis(
+            source.as_ref().unwrap(),
+            Key::combine(&[b"one"]),
+            SourceAnalysis::default,
+        );
         cache.save();
         let again = Cache::open(dir.path());
-        let (source, _) = again.source(path, text.as_bytes(), || parse(text)).unwrap();
-        again.analysis(&source, Key::combine(&[b"two"]), SourceAnalysis::default);
+        let (source, _) = again
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
+        again.analysis(
+            source.as_ref().unwrap(),
+            Key::combine(&[b"two"]),
+            SourceAnalysis::default,
+        );
         assert_eq!(again.stats().analysed, 1);
         assert_eq!(again.stats().analysis_hits, 0);
     }
@@ -639,17 +684,29 @@ mod tests {
             Ok((source, vec![Diagnostic::warning(path, "no date")]))
         };
         let first = Cache::open(dir.path());
-        let (source, _) = first.source(path, text.as_bytes(), with_warning).unwrap();
-        first.analysis(&source, Key::combine(&[b"one"]), SourceAnalysis::default);
+        let (source, _) = first
+            .source(path, text.as_bytes(), false, with_warning)
+            .unwrap();
+        first.analysis(
+            source.as_ref().unwrap(),
+            Key::combine(&[b"one"]),
+            SourceAnalysis::default,
+        );
         first.save();
         let second = Cache::open(dir.path());
-        let (source, warnings) = second.source(path, text.as_bytes(), with_warning).unwrap();
+        let (source, warnings) = second
+            .source(path, text.as_bytes(), false, with_warning)
+            .unwrap();
         assert_eq!(warnings.len(), 1);
-        second.analysis(&source, Key::combine(&[b"two"]), SourceAnalysis::default);
+        second.analysis(
+            source.as_ref().unwrap(),
+            Key::combine(&[b"two"]),
+            SourceAnalysis::default,
+        );
         second.save();
         let third = Cache::open(dir.path());
         let (_, warnings) = third
-            .source(path, text.as_bytes(), || panic!("parsed again"))
+            .source(path, text.as_bytes(), false, || panic!("parsed again"))
             .unwrap();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
@@ -664,7 +721,9 @@ mod tests {
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
         let path = Path::new("content/sources/a.txt");
-        cache.source(path, text.as_bytes(), || parse(text)).unwrap();
+        cache
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
         cache.save();
         assert!(!folder.exists());
         assert!(pack_file(dir.path()).exists());
@@ -676,7 +735,9 @@ mod tests {
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
         let path = Path::new("content/sources/a.txt");
-        cache.source(path, text.as_bytes(), || parse(text)).unwrap();
+        cache
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
         cache.save();
         assert!(pack_file(dir.path()).exists());
         Cache::open(dir.path()).save();
@@ -693,9 +754,13 @@ mod tests {
             let text = format!("Title\n\nPeskov spoke {n} times.\n");
             let cache = Cache::open(dir.path());
             let (source, _) = cache
-                .source(path, text.as_bytes(), || parse(&text))
+                .source(path, text.as_bytes(), false, || parse(&text))
                 .unwrap();
-            cache.analysis(&source, Key::combine(&[b"one"]), SourceAnalysis::default);
+            cache.analysis(
+                source.as_ref().unwrap(),
+                Key::combine(&[b"one"]),
+                SourceAnalysis::default,
+            );
             cache.save();
             sizes.push(fs::metadata(pack_file(dir.path())).unwrap().len());
         }
@@ -703,7 +768,7 @@ mod tests {
         let cache = Cache::open(dir.path());
         let text = "Title\n\nPeskov spoke 5 times.\n";
         cache
-            .source(path, text.as_bytes(), || panic!("parsed again"))
+            .source(path, text.as_bytes(), false, || panic!("parsed again"))
             .unwrap();
     }
 }

@@ -295,16 +295,22 @@ fn read_source(
 ) -> Parsed<Option<Source>> {
     let bytes = std::fs::read(root.join(relative))
         .map_err(|error| vec![Diagnostic::error(relative, format!("cannot read: {error}"))])?;
-    let (text, decoding) =
-        text::decode_with(&bytes, relative, options.lossy).map_err(|d| vec![d])?;
-    if text.trim().is_empty() {
-        let warning = Diagnostic::warning(relative, "empty source skipped")
-            .with_help("paste the article's text into the file, or delete it");
-        return Ok((None, decoding.into_iter().chain([warning]).collect()));
-    }
-    // The parse depends on the bytes alone, so it is cached by them.
-    let parse = || source::parse_source_as_of(&text, relative, options.today);
-    with_decoding(decoding, cache.source(relative, &bytes, parse))
+    // Decoding and parsing depend on the bytes alone (and `--lossy`), so
+    // both are cached by them.
+    let parse = || {
+        let (text, decoding) =
+            text::decode_with(&bytes, relative, options.lossy).map_err(|d| vec![d])?;
+        if text.trim().is_empty() {
+            let warning = Diagnostic::warning(relative, "empty source skipped")
+                .with_help("paste the article's text into the file, or delete it");
+            return Ok((None, decoding.into_iter().chain([warning]).collect()));
+        }
+        with_decoding(
+            decoding,
+            source::parse_source_as_of(&text, relative, options.today),
+        )
+    };
+    cache.source(relative, &bytes, options.lossy, parse)
 }
 
 /// A parse result with the decoding's warning (if any) put first, on
