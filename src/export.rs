@@ -9,9 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use rayon::prelude::*;
-
-use crate::cache::{key_of, Key, PageMemo};
+use crate::cache::{Key, PageMemo};
 use crate::content::{EntityKind, ParagraphKind};
 use crate::error::Result;
 use crate::render::PageSink;
@@ -151,9 +149,14 @@ struct MentionRecord<'a> {
 /// is made, one after the other: on a large dossier they are hundreds of
 /// megabytes together. The parts made from one source alone are written by
 /// `memo`, which copies those the previous build wrote from its files.
-pub fn export_site(site: &Site, sink: &dyn PageSink, memo: &PageMemo) -> Result<()> {
-    let keys = source_keys(site);
-    let parts = || site.sources.iter().zip(&keys);
+/// `source_keys` are the keys of what each source's parts are made from.
+pub fn export_site(
+    site: &Site,
+    sink: &dyn PageSink,
+    memo: &PageMemo,
+    source_keys: &[Key],
+) -> Result<()> {
+    let parts = || site.sources.iter().zip(source_keys);
     sink.put_streamed("data/mentions.csv", &mut |out| {
         let mut file = memo.streamed("data/mentions.csv", out);
         file.plain(MENTIONS_CSV_HEADER.as_bytes())?;
@@ -225,32 +228,6 @@ pub fn export_site(site: &Site, sink: &dyn PageSink, memo: &PageMemo) -> Result<
 
 /// The header row of `mentions.csv`: the fields of [`MentionRecord`].
 const MENTIONS_CSV_HEADER: &str = "source,entity,paragraph,start,end,text\n";
-
-/// The key of each source's parts of the exports: everything they are made
-/// from, which is the source, its id and mentions, and the ids and kinds of
-/// the entities. (The memo is dropped whole when the program changes.)
-fn source_keys(site: &Site) -> Vec<Key> {
-    let entities: Vec<(&str, EntityKind)> = site
-        .entities
-        .iter()
-        .map(|e| (e.entity.slug.as_str(), e.entity.kind))
-        .collect();
-    let catalogue = key_of(Key::default(), &entities);
-    site.sources
-        .par_iter()
-        .map(|s| {
-            // Mentions are many and plain numbers: keyed as raw bytes.
-            let mut mentions = Vec::with_capacity(s.analysis.mentions.len() * 32);
-            for m in &s.analysis.mentions {
-                for n in [m.entity, m.paragraph, m.start, m.end] {
-                    mentions.extend_from_slice(&(n as u64).to_le_bytes());
-                }
-            }
-            let source = key_of(catalogue, &(&s.slug, &s.source));
-            Key::combine(&[&source.to_bytes(), &mentions])
-        })
-        .collect()
-}
 
 /// The key of one part made from a source: the source's key and which part.
 fn part_key(source: Key, part: &str) -> Key {

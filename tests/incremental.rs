@@ -91,6 +91,18 @@ fn incremental_builds_match_clean_builds_through_edits_additions_renames_and_del
     .unwrap();
     assert_same_as_clean_build(&dossier, "an edit");
 
+    // A word beside a mention, the mention's place unchanged: the snippet
+    // on the entity's page changes all the same.
+    let beside = source_file(&dossier, 3);
+    let text = fs::read_to_string(&beside).unwrap();
+    assert!(text.contains("Peskov told reporters"));
+    fs::write(
+        &beside,
+        text.replacen("Peskov told reporters", "Peskov told journalists", 1),
+    )
+    .unwrap();
+    assert_same_as_clean_build(&dossier, "a word beside a mention");
+
     dossier.write(
         "content/sources/zz-new.md",
         "+++\ntitle = \"A new report\"\ndate = 2024-12-20\noutlet = \"Reuters\"\n+++\n\nDmitry Peskov spoke in Moscow.\n",

@@ -188,6 +188,7 @@ pub fn render_site_partial(
         sink,
         paths: Mutex::default(),
         shared_key: shared_key(theme, &site_view),
+        source_keys: source_keys(site),
     };
 
     let per_page = site.config.build.paginate_by;
@@ -248,7 +249,7 @@ pub fn render_site_partial(
         },
         || {
             rayon::join(
-                || crate::export::export_site(site, &renderer, memo),
+                || crate::export::export_site(site, &renderer, memo, &renderer.source_keys),
                 || {
                     search::index_files(site)
                         .into_par_iter()
@@ -313,6 +314,8 @@ struct Renderer<'a> {
     paths: Mutex<Vec<String>>,
     /// What every page depends on: the templates and the site-wide view.
     shared_key: Key,
+    /// The key of each source's text and id, by index.
+    source_keys: Vec<Key>,
 }
 
 fn shared_key(theme: &Theme, site_view: &SiteView) -> Key {
@@ -322,6 +325,33 @@ fn shared_key(theme: &Theme, site_view: &SiteView) -> Key {
         .map(|(name, file)| (name, &file.bytes))
         .collect();
     key_of(key_of(Key::default(), &templates), site_view)
+}
+
+/// The key of each source's own content, for what is made from one source
+/// alone (its parts of the exports, its snippets on entity pages): the
+/// source, its id and its mentions, with the ids and kinds of the entities
+/// they name.
+fn source_keys(site: &Site) -> Vec<Key> {
+    let entities: Vec<(&str, crate::content::EntityKind)> = site
+        .entities
+        .iter()
+        .map(|e| (e.entity.slug.as_str(), e.entity.kind))
+        .collect();
+    let catalogue = key_of(Key::default(), &entities);
+    site.sources
+        .par_iter()
+        .map(|s| {
+            // Mentions are many and plain numbers: keyed as raw bytes.
+            let mut mentions = Vec::with_capacity(s.analysis.mentions.len() * 32);
+            for m in &s.analysis.mentions {
+                for n in [m.entity, m.paragraph, m.start, m.end] {
+                    mentions.extend_from_slice(&(n as u64).to_le_bytes());
+                }
+            }
+            let source = key_of(catalogue, &(&s.slug, &s.source));
+            Key::combine(&[&source.to_bytes(), &mentions])
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -503,7 +533,8 @@ impl Renderer<'_> {
         (1..=total)
             .map(|number| {
                 let shown = &sources[page_range(sources.len(), per_page, number)];
-                let view = EntityPage::with_sources(site, index, shown, number == 1);
+                let view =
+                    EntityPage::with_sources(site, index, shown, number == 1, &self.source_keys);
                 // Who is named alongside, the network, quotes and dates are
                 // about the entity, not about one page's sources: they are
                 // shown once, on the first page.

@@ -36,9 +36,9 @@ impl SourceWithQuotes {
 
 /// An entity page with what it said, what it relayed, and its timeline.
 #[derive(Debug, Serialize)]
-pub struct EntityWithQuotes {
+pub struct EntityWithQuotes<'a> {
     #[serde(flatten)]
-    pub page: EntityPage,
+    pub page: EntityPage<'a>,
     /// The entity's quotes, at most a listed number of each, with totals.
     pub quotes: Vec<QuoteView>,
     pub quotes_total: usize,
@@ -48,8 +48,8 @@ pub struct EntityWithQuotes {
     pub events_total: usize,
 }
 
-impl EntityWithQuotes {
-    pub fn new(page: EntityPage, site: &Site, index: usize) -> Self {
+impl<'a> EntityWithQuotes<'a> {
+    pub fn new(page: EntityPage<'a>, site: &Site, index: usize) -> Self {
         let (quotes, relayed_quotes) = entity_quotes(site, index);
         let (events, events_total) = entity_events(site, index);
         EntityWithQuotes {
@@ -64,7 +64,7 @@ impl EntityWithQuotes {
     }
 
     /// A later page of a paginated entity: quotes and dates are on the first.
-    pub fn without_quotes(page: EntityPage) -> Self {
+    pub fn without_quotes(page: EntityPage<'a>) -> Self {
         EntityWithQuotes {
             page,
             quotes: Vec::new(),

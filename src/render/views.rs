@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::analysis::Mention;
+use crate::cache::Key;
 use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use crate::site::{Site, SiteEntity, SiteSource};
 
@@ -376,10 +377,58 @@ pub fn snippet_html(text: &str, start: usize, end: usize) -> String {
 
 /// One source's mentions of an entity.
 #[derive(Debug, Serialize)]
-pub struct SourceMentions {
+pub struct SourceMentions<'a> {
     pub source: SourceSummary,
     pub count: usize,
-    pub snippets: Vec<Snippet>,
+    pub snippets: Snippets<'a>,
+}
+
+/// The snippets of an entity's mentions in one source, made as the page is
+/// rendered. Keyed for the page memo, they are what they are made from: the
+/// source's key (its text and id, see `render::source_keys`) and the
+/// mentions. An edit to one source would otherwise make the snippets of
+/// every entity page, hundreds of thousands, only to hash them.
+#[derive(Debug)]
+pub struct Snippets<'a> {
+    source: &'a SiteSource,
+    key: Key,
+    mentions: &'a [Mention],
+}
+
+impl<'a> Snippets<'a> {
+    pub fn new(source: &'a SiteSource, key: Key, mentions: &'a [Mention]) -> Self {
+        Snippets {
+            source,
+            key,
+            mentions,
+        }
+    }
+
+    pub fn list(&self) -> Vec<Snippet> {
+        let path = source_path(self.source);
+        self.mentions
+            .iter()
+            .map(|m| Snippet {
+                html: snippet_html(
+                    &self.source.source.paragraphs[m.paragraph].text,
+                    m.start,
+                    m.end,
+                ),
+                paragraph: m.paragraph + 1,
+                path: format!("{path}#p{}", m.paragraph + 1),
+            })
+            .collect()
+    }
+}
+
+impl Serialize for Snippets<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            self.list().serialize(serializer)
+        } else {
+            (self.key, self.mentions).serialize(serializer)
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -398,7 +447,7 @@ pub struct CooccurrenceView {
 
 /// An entity page.
 #[derive(Debug, Serialize)]
-pub struct EntityPage {
+pub struct EntityPage<'a> {
     #[serde(flatten)]
     pub summary: EntitySummary,
     pub aliases: Vec<String>,
@@ -406,53 +455,36 @@ pub struct EntityPage {
     pub links: Vec<String>,
     pub file: String,
     /// Sources that mention it, newest first.
-    pub mentioned_in: Vec<SourceMentions>,
+    pub mentioned_in: Vec<SourceMentions<'a>>,
     pub cooccurring: Vec<CooccurrenceView>,
     /// Its neighbourhood in the co-occurrence network, as inline SVG (built
     /// and escaped by `render::network`); empty if it has none.
     pub network: Drawing,
 }
 
-impl EntityPage {
-    pub fn new(site: &Site, index: usize) -> Self {
-        let entity = &site.entities[index];
-        let mut sources: Vec<usize> = entity.mentions_by_source.keys().copied().collect();
-        let by_date = site.sources_by_date();
-        let mut rank = vec![0; site.sources.len()];
-        for (position, &source) in by_date.iter().enumerate() {
-            rank[source] = position;
-        }
-        sources.sort_by_key(|&source| rank[source]);
-        Self::with_sources(site, index, &sources, true)
-    }
-
+impl<'a> EntityPage<'a> {
     /// The page showing the mentions in `sources` only (indices, in the
     /// order shown): one page of a paginated entity. Who is named alongside
     /// and the network are about the entity, not one page's sources: only
     /// the `first` page has them, and only it pays for drawing them.
-    pub fn with_sources(site: &Site, index: usize, sources: &[usize], first: bool) -> Self {
+    /// `source_keys` are the keys of every source's text and id.
+    pub fn with_sources(
+        site: &'a Site,
+        index: usize,
+        sources: &[usize],
+        first: bool,
+        source_keys: &[Key],
+    ) -> Self {
         let entity = &site.entities[index];
         let mentioned_in = sources
             .iter()
             .filter_map(|&source_index| {
                 let mentions = entity.mentions_by_source.get(&source_index)?;
                 let source = &site.sources[source_index];
-                let path = source_path(source);
-                let snippets = mentions
-                    .iter()
-                    .map(|m| {
-                        let text = &source.source.paragraphs[m.paragraph].text;
-                        Snippet {
-                            html: snippet_html(text, m.start, m.end),
-                            paragraph: m.paragraph + 1,
-                            path: format!("{path}#p{}", m.paragraph + 1),
-                        }
-                    })
-                    .collect();
                 Some(SourceMentions {
                     source: SourceSummary::new(source),
                     count: mentions.len(),
-                    snippets,
+                    snippets: Snippets::new(source, source_keys[source_index], mentions),
                 })
             })
             .collect();
@@ -536,6 +568,59 @@ mod tests {
                 &text[start..end]
             );
         }
+    }
+
+    #[test]
+    fn snippets_are_keyed_by_what_they_are_made_from() {
+        use crate::cache::{key_of, Key};
+        let text = "Dmitry Peskov told reporters in Moscow.";
+        let (source, _) = crate::content::source::parse_source(
+            &format!("Title\n\n{text}\n"),
+            std::path::Path::new("content/sources/a.txt"),
+        )
+        .unwrap();
+        let paragraph = source
+            .paragraphs
+            .iter()
+            .position(|p| p.text == text)
+            .unwrap();
+        let source = SiteSource {
+            source,
+            slug: "a".to_owned(),
+            analysis: Default::default(),
+            entity_counts: Default::default(),
+        };
+        let start = text.find("Peskov").unwrap();
+        let mentions = [Mention {
+            paragraph,
+            start,
+            end: start + 6,
+            entity: 0,
+        }];
+        let snippets = Snippets::new(&source, Key::combine(&[b"one"]), &mentions);
+        // Rendered: the snippets themselves.
+        let rendered = serde_json::to_value(&snippets).unwrap();
+        assert_eq!(rendered, serde_json::to_value(snippets.list()).unwrap());
+        assert_eq!(
+            rendered[0]["html"],
+            "Dmitry <mark>Peskov</mark> told reporters in Moscow."
+        );
+        assert_eq!(
+            rendered[0]["path"],
+            format!("sources/a.html#p{}", paragraph + 1)
+        );
+        // Keyed: the source's key and the mentions, so another key (another
+        // text, another id) is another view.
+        let other = Snippets::new(&source, Key::combine(&[b"two"]), &mentions);
+        assert_ne!(
+            key_of(Key::default(), &snippets),
+            key_of(Key::default(), &other)
+        );
+        let same = Snippets::new(&source, Key::combine(&[b"one"]), &mentions);
+        assert_eq!(
+            key_of(Key::default(), &snippets),
+            key_of(Key::default(), &same)
+        );
     }
 
     #[test]
