@@ -102,9 +102,15 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
 
     let (matcher, matcher_warnings) = Matcher::new(&content.entities);
     warnings.extend(matcher_warnings);
-    let catalogue = cache::catalogue_key(&content.entities);
+    let language = &config.dossier.language;
+    let stop_words = analysis::terms::stop_words(language);
+    let context = cache::analysis_key(&content.entities, language);
     let analyses: Vec<_> = (content.sources.par_iter())
-        .map(|source| cache.analysis(source, catalogue, || analysis::analyse(source, &matcher)))
+        .map(|source| {
+            cache.analysis(source, context, || {
+                analysis::analyse(source, &matcher, &stop_words)
+            })
+        })
         .collect();
     warnings.extend(catalogue::check(&content.entities, &analyses));
     stages.finish("analyse", "linking");

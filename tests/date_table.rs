@@ -78,7 +78,7 @@ fn dates_and_their_days_match_the_hand_made_table() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        for date in analysis::analyse(source, &matcher).dates {
+        for date in analysis::analyse(source, &matcher, &Default::default()).dates {
             let text = &source.paragraphs[date.paragraph].text;
             let day = date.day.map(|d| d.to_string());
             // Without a day, the finding must say it is unresolved.

@@ -285,6 +285,21 @@ fn a_page_edited_in_the_output_is_rendered_again() {
 }
 
 #[test]
+fn a_language_change_reaches_the_search_index() {
+    // A source's search terms are cached with its analysis, and leave out
+    // the stop words of the dossier's language.
+    let dossier = TestDossier::seeds();
+    assert_same_as_clean_build(&dossier, "the first build");
+    let config = fs::read_to_string(dossier.root().join("book.toml")).unwrap();
+    assert!(config.contains("language = \"en\""));
+    dossier.write(
+        "book.toml",
+        &config.replace("language = \"en\"", "language = \"fr\""),
+    );
+    assert_same_as_clean_build(&dossier, "a change of language");
+}
+
+#[test]
 fn an_export_edited_in_the_output_is_not_copied_from() {
     // The exports are made partly by copying the previous build's file: a
     // file edited since must not be copied from, even at the same size.

@@ -567,7 +567,7 @@ fn found_quotes() -> (Vec<(String, Quote)>, Vec<String>) {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            analysis::analyse(source, &matcher)
+            analysis::analyse(source, &matcher, &Default::default())
                 .quotes
                 .into_iter()
                 .map(move |q| (file.clone(), q))

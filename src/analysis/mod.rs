@@ -9,6 +9,7 @@ pub mod fold;
 pub mod mentions;
 pub mod quotes;
 pub mod shingles;
+pub mod terms;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,10 +35,19 @@ pub struct SourceAnalysis {
     /// for finding passages shared with other sources.
     #[serde(default)]
     pub prints: Vec<ParagraphPrint>,
+    /// The words of the title and text with their scores, for the search
+    /// index.
+    #[serde(default)]
+    pub search: terms::SearchTerms,
 }
 
-/// Analyses one source against the compiled catalogue.
-pub fn analyse(source: &Source, matcher: &Matcher) -> SourceAnalysis {
+/// Analyses one source against the compiled catalogue, leaving
+/// `stop_words` out of its search terms.
+pub fn analyse(
+    source: &Source,
+    matcher: &Matcher,
+    stop_words: &terms::StopWords,
+) -> SourceAnalysis {
     let mentions = source
         .paragraphs
         .iter()
@@ -57,5 +67,6 @@ pub fn analyse(source: &Source, matcher: &Matcher) -> SourceAnalysis {
         quotes,
         dates,
         prints,
+        search: terms::source_terms(source, stop_words),
     }
 }

@@ -6,8 +6,8 @@
 //! the source file's path and bytes and of the running program (its size and
 //! modification time), so a new version of dossier — with new fields on
 //! `SourceAnalysis`, say — never reads entries an older one wrote. The
-//! analysis part of an entry also records the catalogue it was made with and
-//! is recomputed when the catalogue changes. Entries are compact binary
+//! analysis part of an entry also records the catalogue and language it was
+//! made with and is recomputed when either changes. Entries are compact binary
 //! (postcard) behind a checksum of their bytes, all in one file (`pack`): a
 //! large dossier reads tens of thousands of them on every build. An entry
 //! that fails the checksum, cannot be decoded or does not match is treated
@@ -57,11 +57,12 @@ pub const CACHE_DIR: &str = ".dossier-cache";
 /// Bumped when the layout of the folder or of an entry changes.
 const FORMAT: u32 = 3;
 
-/// The catalogue's fingerprint: analyses made against another catalogue
-/// (other names, other order) are stale.
-pub fn catalogue_key(entities: &[Entity]) -> Key {
+/// What analyses depend on besides the source: the catalogue (analyses made
+/// against other names, or another order, are stale) and the dossier's
+/// language, whose stop words the search terms leave out.
+pub fn analysis_key(entities: &[Entity], language: &str) -> Key {
     let bytes = serde_json::to_vec(entities).unwrap_or_default();
-    Key::of(&[&bytes])
+    Key::of(&[&bytes, language.as_bytes()])
 }
 
 /// One cached source: the parse result and, if made, its analysis.

@@ -17,23 +17,19 @@
 //!   loads a bounded amount; the manifest lists how many documents each
 //!   bundle holds, from which the browser finds a document's bundle.
 //!
-//! Words are folded as the matcher folds names (`Türkiye` → `turkiye`) and
-//! lowercased. They are not stemmed: the browser would have to stem queries
-//! the same way, and matching every query word as a prefix (`negotiat` finds
-//! `negotiations`) does the job of stemming as one types. Stop words of the
-//! dossier's language (`the`, `and`) are left out of the text, where they
-//! would fill the shards with lists naming every document, but kept in
-//! entity names, so `WHO` or `US` as a name is still found.
+//! Which words are indexed, and how they are folded, is `analysis::terms`:
+//! a source's terms are found with its analysis and cached with it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
 
-use crate::analysis::fold::fold;
-use crate::analysis::shingles::{FnvHashMap, FnvHashSet};
+use crate::analysis::shingles::FnvHashMap;
+use crate::analysis::terms::{
+    stop_words, DocumentTerms, SearchTerms, StopWords, Words, MAX_SCORE, TITLE_WEIGHT,
+};
 use crate::render::date_text::day_month_year;
 use crate::render::views::{entity_path, source_path};
 use crate::render::Page;
@@ -41,12 +37,6 @@ use crate::site::{Site, SiteEntity, SiteSource};
 
 /// Folder of the index in the output.
 pub const SEARCH_DIR: &str = "search";
-
-/// Weight of a word in a title or an entity's name, against 1 in the text.
-const TITLE_WEIGHT: u32 = 8;
-
-/// Scores are capped so that each fits in two characters of the encoding.
-const MAX_SCORE: u32 = 32 * 32 - 1;
 
 /// Characters of a term that name its shard: two, and one more each time
 /// a shard is split, up to five.
@@ -81,43 +71,44 @@ struct Document {
     paragraphs: Vec<String>,
 }
 
-/// Term → document id → score.
-type Postings = BTreeMap<String, BTreeMap<usize, u32>>;
+/// Term → (document id, score), by ascending id.
+type Postings = FnvHashMap<String, Vec<(usize, u32)>>;
 
 /// The index's files, to be written under the output folder.
 pub fn index_files(site: &Site) -> Vec<Page> {
     let stop_words = &stop_words(&site.config.dossier.language);
     let mut index = Index::default();
     let mut documents: Vec<String> = Vec::with_capacity(site.entities.len() + site.sources.len());
-    // Each document's words are found in parallel, a chunk of documents at
-    // a time, and merged in id order: only one chunk's words are held at
-    // once, and of each document only its JSON is kept.
-    let mut merge = |read: Vec<(String, DocumentTerms)>| {
+    // Documents are made in parallel, a chunk at a time, and merged in id
+    // order: only one chunk's words are held at once, and of each document
+    // only its JSON is kept.
+    for chunk in site.entities.chunks(DOCUMENTS_AT_ONCE) {
+        let read: Vec<_> = chunk
+            .par_iter()
+            .map(|e| entity_entry(e, stop_words))
+            .collect();
         for (json, terms) in read {
-            index.insert(documents.len(), terms);
+            index.insert(documents.len(), &terms);
             documents.push(json);
         }
-    };
-    for chunk in site.entities.chunks(DOCUMENTS_AT_ONCE) {
-        merge(
-            chunk
-                .par_iter()
-                .map(|e| entity_entry(e, stop_words))
-                .collect(),
-        );
     }
+    // A source's terms come with its analysis; only its JSON is made here.
     for chunk in site.sources.chunks(DOCUMENTS_AT_ONCE) {
-        merge(
-            chunk
-                .par_iter()
-                .map(|s| source_entry(s, stop_words))
-                .collect(),
-        );
+        let read: Vec<_> = chunk
+            .par_iter()
+            .map(|s| to_json(&source_document(s)))
+            .collect();
+        for (json, source) in read.into_iter().zip(chunk) {
+            index.insert(documents.len(), &source.analysis.search);
+            documents.push(json);
+        }
     }
 
     let Index { postings, folds } = index;
+    let mut postings: Vec<(String, Vec<(usize, u32)>)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let encoded: BTreeMap<String, String> = postings
-        .into_iter()
+        .into_par_iter()
         .map(|(term, postings)| {
             let encoded = encode_postings(&postings);
             (term, encoded)
@@ -144,7 +135,7 @@ pub fn index_files(site: &Site) -> Vec<Page> {
 }
 
 /// An entity's document, as JSON, and its terms.
-fn entity_entry(entity: &SiteEntity, stop_words: &StopWords) -> (String, DocumentTerms) {
+fn entity_entry(entity: &SiteEntity, stop_words: &StopWords) -> (String, SearchTerms) {
     let document = entity_document(entity);
     let mut terms = DocumentTerms::default();
     // Names are indexed whole, stop words included: `US` is a name.
@@ -155,23 +146,7 @@ fn entity_entry(entity: &SiteEntity, stop_words: &StopWords) -> (String, Documen
     for paragraph in &document.paragraphs[1..] {
         terms.add(paragraph, 1, Words::Significant, stop_words);
     }
-    (to_json(&document), terms)
-}
-
-/// A source's document, as JSON, and its terms.
-fn source_entry(source: &SiteSource, stop_words: &StopWords) -> (String, DocumentTerms) {
-    let document = source_document(source);
-    let mut terms = DocumentTerms::default();
-    terms.add(
-        &document.title,
-        TITLE_WEIGHT,
-        Words::Significant,
-        stop_words,
-    );
-    for paragraph in &document.paragraphs {
-        terms.add(paragraph, 1, Words::Significant, stop_words);
-    }
-    (to_json(&document), terms)
+    (to_json(&document), terms.finish())
 }
 
 fn entity_document(entity: &SiteEntity) -> Document {
@@ -221,67 +196,6 @@ fn source_document(source: &SiteSource) -> Document {
     }
 }
 
-/// The stop words of `language` (an ISO 639-1 code such as `en`), folded
-/// like terms; none for a language without a list.
-fn stop_words(language: &str) -> StopWords {
-    let code = language.split(['-', '_']).next().unwrap_or_default();
-    let words = stop_words::lookup(code.to_ascii_lowercase()).unwrap_or_default();
-    words.iter().flat_map(|word| terms(word)).collect()
-}
-
-/// The words of `text` as the index and the browser see them: folded,
-/// lowercased, split at Unicode word boundaries and again at anything
-/// that is not a letter or digit (`Türkiye’s` → `turkiye`, `s`); words of
-/// one character are left out.
-pub fn terms(text: &str) -> Vec<String> {
-    let mut terms = Vec::new();
-    for_each_term(text, &mut |term| terms.push(term.to_owned()));
-    terms
-}
-
-/// Calls `visit` with each of [`terms`]`(text)`, lent rather than
-/// allocated.
-fn for_each_term(text: &str, visit: &mut impl FnMut(&str)) {
-    match text.is_ascii() {
-        true => for_each_ascii_term(text, visit),
-        false => for_each_folded_term(text, visit),
-    }
-}
-
-/// [`for_each_term`] for any text.
-fn for_each_folded_term(text: &str, visit: &mut impl FnMut(&str)) {
-    let folded = fold(text).text.to_lowercase();
-    folded
-        .unicode_words()
-        .flat_map(|word| word.split(|c: char| !c.is_alphanumeric()))
-        .filter(|word| word.chars().nth(1).is_some())
-        .for_each(visit);
-}
-
-/// [`for_each_term`] for ASCII text, which folding leaves as it is. Word
-/// boundaries never fall between two ASCII letters or digits, and every
-/// other ASCII character splits, so the terms are the runs of letters and
-/// digits.
-fn for_each_ascii_term(text: &str, visit: &mut impl FnMut(&str)) {
-    let mut term = String::new();
-    for run in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if run.len() > 1 {
-            term.clear();
-            term.push_str(run);
-            term.make_ascii_lowercase();
-            visit(&term);
-        }
-    }
-}
-
-/// Which words of a text to index.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Words {
-    All,
-    /// All but the stop words.
-    Significant,
-}
-
 /// The index as it is built: postings, and how the browser is to fold
 /// queries the same way.
 #[derive(Default)]
@@ -296,65 +210,23 @@ impl Index {
     fn add(&mut self, id: usize, text: &str, weight: u32, words: Words, stop_words: &StopWords) {
         let mut terms = DocumentTerms::default();
         terms.add(text, weight, words, stop_words);
-        self.insert(id, terms);
+        self.insert(id, &terms.finish());
     }
 
-    /// Adds one document's terms as document `id`.
-    fn insert(&mut self, id: usize, terms: DocumentTerms) {
-        for (term, score) in terms.scores {
-            let total = self
-                .postings
-                .entry(term)
-                .or_default()
-                .entry(id)
-                .or_default();
-            *total = (*total + score).min(MAX_SCORE);
-        }
-        self.folds.extend(terms.folds);
-    }
-}
-
-/// The terms of one document with their scores, and how its characters
-/// fold.
-#[derive(Default)]
-struct DocumentTerms {
-    scores: FnvHashMap<String, u32>,
-    folds: BTreeMap<char, String>,
-}
-
-impl DocumentTerms {
-    /// Adds the words of `text`, each scoring `weight`.
-    fn add(&mut self, text: &str, weight: u32, words: Words, stop_words: &StopWords) {
-        for_each_term(text, &mut |term| {
-            if words == Words::Significant && stop_words.contains(term) {
-                return;
-            }
-            let score = match self.scores.get_mut(term) {
-                Some(score) => score,
-                None => self.scores.entry(term.to_owned()).or_default(),
+    /// Adds one document's terms as document `id`, which is no lower than
+    /// any added before.
+    fn insert(&mut self, id: usize, terms: &SearchTerms) {
+        for (term, score) in terms.iter() {
+            let postings = match self.postings.get_mut(term) {
+                Some(postings) => postings,
+                None => self.postings.entry(term.to_owned()).or_default(),
             };
-            *score = (*score + weight).min(MAX_SCORE);
-        });
-        if !text.is_ascii() {
-            collect_folds(text, &mut self.folds);
+            match postings.last_mut() {
+                Some((last, total)) if *last == id => *total = (*total + score).min(MAX_SCORE),
+                _ => postings.push((id, score.min(MAX_SCORE))),
+            }
         }
-    }
-}
-
-/// The stop words, for looking words up while indexing.
-type StopWords = FnvHashSet<String>;
-
-/// Records how each foldable character of `text` folds, so the browser folds
-/// queries exactly as the index was folded.
-fn collect_folds(text: &str, folds: &mut BTreeMap<char, String>) {
-    for c in text.chars().filter(|c| !c.is_ascii()) {
-        if folds.contains_key(&c) {
-            continue;
-        }
-        let folded = fold(c.encode_utf8(&mut [0; 4])).text;
-        if folded.chars().ne(std::iter::once(c)) {
-            folds.insert(c, folded);
-        }
+        self.folds.extend(terms.folds().iter().cloned());
     }
 }
 
@@ -462,10 +334,10 @@ const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 /// score), each number in base 32 with the sixth bit of a character saying
 /// another follows, as source maps do. A document in most lists costs two
 /// characters: the list of a word found in all of 10,000 documents is 20 kB.
-fn encode_postings(postings: &BTreeMap<usize, u32>) -> String {
+fn encode_postings(postings: &[(usize, u32)]) -> String {
     let mut encoded = String::new();
     let mut previous = 0;
-    for (&id, &score) in postings {
+    for &(id, score) in postings {
         push_number(&mut encoded, id - previous);
         push_number(&mut encoded, score as usize);
         previous = id;
@@ -588,36 +460,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn terms_are_folded_lowercased_and_split() {
-        assert_eq!(
-            terms("Türkiye’s envoy met HAYAT Tahrir al-Sham, 2024."),
-            ["turkiye", "envoy", "met", "hayat", "tahrir", "al", "sham", "2024"]
-        );
-    }
-
-    #[test]
-    fn ascii_terms_are_the_terms_of_the_general_path() {
-        let texts = [
-            "Assad's forces can't hold Idlib, U.S. officials said on 3.14 at 10:30.",
-            "snake_case, e-mail x@y.org -- \"quoted\" (a) b2b 2nd A.B.C. it's O'Neill",
-            "  trailing spaces and\ttabs\nand lines  ",
-        ];
-        for text in texts {
-            let (mut fast, mut general) = (Vec::new(), Vec::new());
-            for_each_ascii_term(text, &mut |t| fast.push(t.to_owned()));
-            for_each_folded_term(text, &mut |t| general.push(t.to_owned()));
-            assert_eq!(fast, general, "{text}");
-        }
-    }
-
-    #[test]
-    fn terms_keep_other_scripts() {
-        assert_eq!(terms("بشار الأسد"), ["بشار", "الأسد"]);
-    }
-
-    #[test]
     fn postings_are_delta_encoded_with_continuation_bits() {
-        let postings = BTreeMap::from([(3, 40), (50, 1)]);
+        let postings = [(3, 40), (50, 1)];
         // 3 → `3`; 40 = 8 + 1·32 → `e` (8 and the continuation bit) then
         // `1`; 50 - 3 = 47 → `l1`; 1 → `1`.
         assert_eq!(encode_postings(&postings), "3e1l11");
@@ -636,16 +480,9 @@ mod tests {
         );
         index.add(0, "and Peskov", 1, Words::Significant, stop_words);
         index.add(1, "The Hague", TITLE_WEIGHT, Words::All, stop_words);
-        assert_eq!(index.postings["peskov"][&0], TITLE_WEIGHT + 1);
+        assert_eq!(index.postings["peskov"], [(0, TITLE_WEIGHT + 1)]);
         assert!(!index.postings.contains_key("and"));
-        assert_eq!(index.postings["the"].keys().collect::<Vec<_>>(), [&1]);
-    }
-
-    #[test]
-    fn stop_words_follow_the_language() {
-        assert!(stop_words("en").contains("the"));
-        assert!(stop_words("fr-CA").contains("les"));
-        assert!(stop_words("xx").is_empty());
+        assert_eq!(index.postings["the"], [(1, TITLE_WEIGHT)]);
     }
 
     #[test]
@@ -750,14 +587,5 @@ mod tests {
     fn shard_names_are_ascii() {
         assert_eq!(shard_file_name("pe"), "pe");
         assert_eq!(shard_file_name("بش"), "_628_634");
-    }
-
-    #[test]
-    fn folds_are_recorded_for_the_browser() {
-        let mut folds = BTreeMap::new();
-        collect_folds("Türkiye Straße الأسد", &mut folds);
-        assert_eq!(folds.get(&'ü').map(String::as_str), Some("u"));
-        assert_eq!(folds.get(&'ß').map(String::as_str), Some("ss"));
-        assert_eq!(folds.len(), 2);
     }
 }

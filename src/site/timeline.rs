@@ -341,7 +341,10 @@ mod tests {
                 parse_source(&format!("{front}{text}\n"), &path).unwrap().0
             })
             .collect();
-        let analyses: Vec<SourceAnalysis> = parsed.iter().map(|s| analyse(s, &matcher)).collect();
+        let analyses: Vec<SourceAnalysis> = parsed
+            .iter()
+            .map(|s| analyse(s, &matcher, &Default::default()))
+            .collect();
         link_timeline(
             &parsed.iter().collect::<Vec<_>>(),
             &analyses.iter().collect::<Vec<_>>(),
