@@ -36,6 +36,7 @@ use paginate::{page_count, page_path, page_range, Pagination};
 pub use theme::{load_theme, Theme};
 use views::{
     entities_by_kind, Counts, EntityPage, EntitySummary, SiteView, SourcePage, SourceSummary,
+    SourceViews,
 };
 
 /// A file of the built site: its path under the output folder and its bytes.
@@ -179,6 +180,10 @@ pub fn render_site_partial(
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let counts = Counts::new(site);
+    let source_views = SourceViews {
+        summaries: site.sources.par_iter().map(SourceSummary::new).collect(),
+        keys: source_keys(site),
+    };
     let renderer = Renderer {
         tera: &tera,
         site_view: &site_view,
@@ -188,7 +193,7 @@ pub fn render_site_partial(
         sink,
         paths: Mutex::default(),
         shared_key: shared_key(theme, &site_view),
-        source_keys: source_keys(site),
+        sources: &source_views,
     };
 
     let per_page = site.config.build.paginate_by;
@@ -249,7 +254,7 @@ pub fn render_site_partial(
         },
         || {
             rayon::join(
-                || crate::export::export_site(site, &renderer, memo, &renderer.source_keys),
+                || crate::export::export_site(site, &renderer, memo, &source_views.keys),
                 || {
                     search::index_files(site)
                         .into_par_iter()
@@ -314,8 +319,8 @@ struct Renderer<'a> {
     paths: Mutex<Vec<String>>,
     /// What every page depends on: the templates and the site-wide view.
     shared_key: Key,
-    /// The key of each source's text and id, by index.
-    source_keys: Vec<Key>,
+    /// What pages show of each source wherever they list it.
+    sources: &'a SourceViews,
 }
 
 fn shared_key(theme: &Theme, site_view: &SiteView) -> Key {
@@ -359,7 +364,7 @@ struct Empty {}
 
 #[derive(Serialize)]
 struct SourcesList<'a> {
-    sources: &'a [SourceSummary],
+    sources: &'a [&'a SourceSummary],
     pagination: Pagination,
 }
 
@@ -385,9 +390,9 @@ struct EntitiesList {
 }
 
 #[derive(Serialize)]
-struct FrontPage {
+struct FrontPage<'a> {
     /// The newest sources, at most a page of them.
-    sources: Vec<SourceSummary>,
+    sources: Vec<&'a SourceSummary>,
     /// All sources, for the link to the full list.
     total_sources: usize,
     main_entities: Vec<EntitySummary>,
@@ -453,7 +458,7 @@ impl Renderer<'_> {
                 .sources_by_date()
                 .into_iter()
                 .take(site.config.build.paginate_by)
-                .map(|i| SourceSummary::new(&site.sources[i]))
+                .map(|i| &self.sources.summaries[i])
                 .collect(),
             total_sources: site.sources.len(),
             main_entities: site
@@ -471,10 +476,10 @@ impl Renderer<'_> {
 
     /// The list of sources, newest first, a page of them at a time.
     fn source_lists(&self, site: &Site, per_page: usize) -> Rendered {
-        let sources: Vec<SourceSummary> = site
+        let sources: Vec<&SourceSummary> = site
             .sources_by_date()
             .into_iter()
-            .map(|i| SourceSummary::new(&site.sources[i]))
+            .map(|i| &self.sources.summaries[i])
             .collect();
         let total = page_count(sources.len(), per_page);
         (1..=total)
@@ -533,8 +538,7 @@ impl Renderer<'_> {
         (1..=total)
             .map(|number| {
                 let shown = &sources[page_range(sources.len(), per_page, number)];
-                let view =
-                    EntityPage::with_sources(site, index, shown, number == 1, &self.source_keys);
+                let view = EntityPage::with_sources(site, index, shown, number == 1, self.sources);
                 // Who is named alongside, the network, quotes and dates are
                 // about the entity, not about one page's sources: they are
                 // shown once, on the first page.

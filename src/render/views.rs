@@ -95,6 +95,14 @@ impl SourceSummary {
     }
 }
 
+/// What pages show of each source wherever they list it, made once per
+/// build rather than once per page: its summary, and the key of what its
+/// snippets are made from (see `render::source_keys`). By source index.
+pub struct SourceViews {
+    pub summaries: Vec<SourceSummary>,
+    pub keys: Vec<Key>,
+}
+
 pub fn source_path(source: &SiteSource) -> String {
     format!("sources/{}.html", source.slug)
 }
@@ -378,20 +386,21 @@ pub fn snippet_html(text: &str, start: usize, end: usize) -> String {
 /// One source's mentions of an entity.
 #[derive(Debug, Serialize)]
 pub struct SourceMentions<'a> {
-    pub source: SourceSummary,
+    pub source: &'a SourceSummary,
     pub count: usize,
     pub snippets: Snippets<'a>,
 }
 
 /// The snippets of an entity's mentions in one source, made as the page is
 /// rendered. Keyed for the page memo, they are what they are made from: the
-/// source's key (its text and id, see `render::source_keys`) and the
-/// mentions. An edit to one source would otherwise make the snippets of
+/// source's key (its text, id and mentions, see `render::source_keys`) and
+/// the entity. An edit to one source would otherwise make the snippets of
 /// every entity page, hundreds of thousands, only to hash them.
 #[derive(Debug)]
 pub struct Snippets<'a> {
     source: &'a SiteSource,
     key: Key,
+    /// The entity's mentions in the source, all of them.
     mentions: &'a [Mention],
 }
 
@@ -426,13 +435,14 @@ impl Serialize for Snippets<'_> {
         if serializer.is_human_readable() {
             self.list().serialize(serializer)
         } else {
-            (self.key, self.mentions).serialize(serializer)
+            let entity = self.mentions.first().map(|m| m.entity);
+            (self.key, entity).serialize(serializer)
         }
     }
 }
 
 #[derive(Debug, Serialize)]
-pub struct CooccurrenceView {
+pub struct CooccurrenceView<'a> {
     #[serde(flatten)]
     pub entity: EntitySummary,
     /// Sources mentioning both.
@@ -442,7 +452,7 @@ pub struct CooccurrenceView {
     /// Sources mentioning both, reprints of one wire text counted once.
     pub independent_sources: usize,
     /// The earliest source mentioning both.
-    pub first_source: Option<SourceSummary>,
+    pub first_source: Option<&'a SourceSummary>,
 }
 
 /// An entity page.
@@ -456,7 +466,7 @@ pub struct EntityPage<'a> {
     pub file: String,
     /// Sources that mention it, newest first.
     pub mentioned_in: Vec<SourceMentions<'a>>,
-    pub cooccurring: Vec<CooccurrenceView>,
+    pub cooccurring: Vec<CooccurrenceView<'a>>,
     /// Its neighbourhood in the co-occurrence network, as inline SVG (built
     /// and escaped by `render::network`); empty if it has none.
     pub network: Drawing,
@@ -467,13 +477,12 @@ impl<'a> EntityPage<'a> {
     /// order shown): one page of a paginated entity. Who is named alongside
     /// and the network are about the entity, not one page's sources: only
     /// the `first` page has them, and only it pays for drawing them.
-    /// `source_keys` are the keys of every source's text and id.
     pub fn with_sources(
         site: &'a Site,
         index: usize,
         sources: &[usize],
         first: bool,
-        source_keys: &[Key],
+        views: &'a SourceViews,
     ) -> Self {
         let entity = &site.entities[index];
         let mentioned_in = sources
@@ -482,9 +491,9 @@ impl<'a> EntityPage<'a> {
                 let mentions = entity.mentions_by_source.get(&source_index)?;
                 let source = &site.sources[source_index];
                 Some(SourceMentions {
-                    source: SourceSummary::new(source),
+                    source: &views.summaries[source_index],
                     count: mentions.len(),
-                    snippets: Snippets::new(source, source_keys[source_index], mentions),
+                    snippets: Snippets::new(source, views.keys[source_index], mentions),
                 })
             })
             .collect();
@@ -517,7 +526,7 @@ impl<'a> EntityPage<'a> {
                     sources: c.sources,
                     paragraphs: c.paragraphs,
                     independent_sources: c.independent_sources,
-                    first_source: c.first_source.map(|s| SourceSummary::new(&site.sources[s])),
+                    first_source: c.first_source.map(|s| &views.summaries[s]),
                 })
                 .collect(),
         }
