@@ -171,7 +171,7 @@ pub fn export_site(
         let mut file = memo.streamed("data/dossier.json", out);
         // Compact: on a large dossier, indentation alone would add a third.
         file.plain(format!("{{\"version\":{EXPORT_VERSION},\"dossier\":").as_bytes())?;
-        file.plain(&to_json(&dossier_info(site))?)?;
+        write_json(&mut file, &dossier_info(site))?;
         file.plain(b",\"sources\":[")?;
         for (n, (s, key)) in parts().enumerate() {
             let separator: &[u8] = if n == 0 { b"" } else { b"," };
@@ -180,7 +180,7 @@ pub fn export_site(
             })?;
         }
         file.plain(b"],\"entities\":")?;
-        file.plain(&to_json(&entities(site))?)?;
+        write_json(&mut file, &entities(site))?;
         file.plain(b",\"mentions\":[")?;
         let mut first = true;
         for (s, key) in parts().filter(|(s, _)| !s.analysis.mentions.is_empty()) {
@@ -197,13 +197,13 @@ pub fn export_site(
             })?;
         }
         file.plain(b"],\"quotes\":")?;
-        file.plain(&to_json(&quotes(site))?)?;
+        write_json(&mut file, &quotes(site))?;
         file.plain(b",\"events\":")?;
-        file.plain(&to_json(&events(site))?)?;
+        write_json(&mut file, &events(site))?;
         file.plain(b",\"days\":")?;
-        file.plain(&to_json(&days(site))?)?;
+        write_json(&mut file, &days(site))?;
         file.plain(b",\"cooccurrences\":")?;
-        file.plain(&to_json(&cooccurrences(site))?)?;
+        write_json(&mut file, &cooccurrences(site))?;
         file.plain(b"}\n")?;
         file.finish()
     })?;
@@ -214,9 +214,7 @@ pub fn export_site(
                 ftm_article(s, out)
             })?;
         }
-        let mut entities = Vec::new();
-        ftm_entities(site, &mut entities)?;
-        file.plain(&entities)?;
+        ftm_entities(site, &mut file)?;
         for (s, key) in parts() {
             file.part(part_key(*key, "ftm-mentions"), b"", |out| {
                 ftm_mentions(site, s, out)
@@ -232,10 +230,6 @@ const MENTIONS_CSV_HEADER: &str = "source,entity,paragraph,start,end,text\n";
 /// The key of one part made from a source: the source's key and which part.
 fn part_key(source: Key, part: &str) -> Key {
     Key::combine(&[&source.to_bytes(), part.as_bytes()])
-}
-
-fn to_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
-    Ok(serde_json::to_vec(value)?)
 }
 
 fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {

@@ -236,6 +236,20 @@ impl SegmentWriter<'_> {
     }
 }
 
+/// Plain bytes, written as they come: a section made whole before being
+/// written would be held in memory whole.
+impl Write for SegmentWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.plain(bytes)?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.copy_pending()?;
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

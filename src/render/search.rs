@@ -71,8 +71,9 @@ struct Document {
     paragraphs: Vec<String>,
 }
 
-/// Term → (document id, score), by ascending id.
-type Postings = FnvHashMap<String, Vec<(usize, u32)>>;
+/// Term → (document id, score), by ascending id. Ids are 32-bit: the
+/// postings of a large dossier are millions, and held all at once.
+type Postings = FnvHashMap<String, Vec<(u32, u32)>>;
 
 /// The index's files, to be written under the output folder.
 pub fn index_files(site: &Site) -> Vec<Page> {
@@ -105,7 +106,7 @@ pub fn index_files(site: &Site) -> Vec<Page> {
     }
 
     let Index { postings, folds } = index;
-    let mut postings: Vec<(String, Vec<(usize, u32)>)> = postings.into_iter().collect();
+    let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let encoded: BTreeMap<String, String> = postings
         .into_par_iter()
@@ -216,6 +217,7 @@ impl Index {
     /// Adds one document's terms as document `id`, which is no lower than
     /// any added before.
     fn insert(&mut self, id: usize, terms: &SearchTerms) {
+        let id = u32::try_from(id).expect("fewer than 4 billion documents");
         for (term, score) in terms.iter() {
             let postings = match self.postings.get_mut(term) {
                 Some(postings) => postings,
@@ -334,11 +336,11 @@ const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 /// score), each number in base 32 with the sixth bit of a character saying
 /// another follows, as source maps do. A document in most lists costs two
 /// characters: the list of a word found in all of 10,000 documents is 20 kB.
-fn encode_postings(postings: &[(usize, u32)]) -> String {
+fn encode_postings(postings: &[(u32, u32)]) -> String {
     let mut encoded = String::new();
     let mut previous = 0;
     for &(id, score) in postings {
-        push_number(&mut encoded, id - previous);
+        push_number(&mut encoded, (id - previous) as usize);
         push_number(&mut encoded, score as usize);
         previous = id;
     }
