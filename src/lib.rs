@@ -104,12 +104,15 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     warnings.extend(matcher_warnings);
     let language = &config.dossier.language;
     let stop_words = analysis::terms::stop_words(language);
-    let context = cache::analysis_key(&content.entities, language);
+    let context = cache::AnalysisContext::new(&content.entities, language);
     let analyses: Vec<_> = (content.sources.par_iter())
         .map(|source| {
-            cache.analysis(source, context, || {
-                analysis::analyse(source, &matcher, &stop_words)
-            })
+            cache.analysis(
+                source,
+                context,
+                || analysis::analyse_names(source, &matcher),
+                || analysis::analyse_text(source, &stop_words),
+            )
         })
         .collect();
     warnings.extend(catalogue::check(&content.entities, &analyses));

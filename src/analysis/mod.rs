@@ -48,25 +48,76 @@ pub fn analyse(
     matcher: &Matcher,
     stop_words: &terms::StopWords,
 ) -> SourceAnalysis {
+    SourceAnalysis::from_parts(
+        analyse_names(source, matcher),
+        analyse_text(source, stop_words),
+    )
+}
+
+/// What the catalogue's names are found doing in a source: the part of its
+/// analysis made again when the catalogue changes.
+#[derive(Debug, Default)]
+pub struct NameAnalysis {
+    pub mentions: Vec<Mention>,
+    pub quotes: Vec<Quote>,
+}
+
+/// What a source's text says whatever the catalogue: the part of its
+/// analysis kept when the catalogue changes.
+#[derive(Debug, Default)]
+pub struct TextAnalysis {
+    pub dates: Vec<DateMention>,
+    pub prints: Vec<ParagraphPrint>,
+    pub search: terms::SearchTerms,
+}
+
+/// The mentions of the catalogue's entities in `source`, and its quotes
+/// with their speakers.
+pub fn analyse_names(source: &Source, matcher: &Matcher) -> NameAnalysis {
     let mentions = source
         .paragraphs
         .iter()
         .enumerate()
         .flat_map(|(index, paragraph)| matcher.find(index, &paragraph.text))
         .collect();
-    let quotes = quotes::find_quotes(&source.paragraphs, matcher);
-    let published = source.date.as_ref().map(|d| d.value);
-    let dates = dates::find_dates(&source.paragraphs, published);
-    let prints = source
-        .paragraphs
-        .iter()
-        .map(|paragraph| shingles::paragraph_print(&paragraph.text))
-        .collect();
-    SourceAnalysis {
+    NameAnalysis {
         mentions,
-        quotes,
-        dates,
-        prints,
+        quotes: quotes::find_quotes(&source.paragraphs, matcher),
+    }
+}
+
+/// The dates of `source`, its paragraphs' fingerprints and its search
+/// terms, `stop_words` left out.
+pub fn analyse_text(source: &Source, stop_words: &terms::StopWords) -> TextAnalysis {
+    let published = source.date.as_ref().map(|d| d.value);
+    TextAnalysis {
+        dates: dates::find_dates(&source.paragraphs, published),
+        prints: source
+            .paragraphs
+            .iter()
+            .map(|paragraph| shingles::paragraph_print(&paragraph.text))
+            .collect(),
         search: terms::source_terms(source, stop_words),
+    }
+}
+
+impl SourceAnalysis {
+    pub fn from_parts(names: NameAnalysis, text: TextAnalysis) -> Self {
+        SourceAnalysis {
+            mentions: names.mentions,
+            quotes: names.quotes,
+            dates: text.dates,
+            prints: text.prints,
+            search: text.search,
+        }
+    }
+
+    /// The part that does not depend on the catalogue.
+    pub fn into_text(self) -> TextAnalysis {
+        TextAnalysis {
+            dates: self.dates,
+            prints: self.prints,
+            search: self.search,
+        }
     }
 }

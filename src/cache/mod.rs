@@ -7,7 +7,9 @@
 //! modification time), so a new version of dossier — with new fields on
 //! `SourceAnalysis`, say — never reads entries an older one wrote. The
 //! analysis part of an entry also records the catalogue and language it was
-//! made with and is recomputed when either changes. Entries are compact binary
+//! made with: when the catalogue changes, what depends on it (mentions,
+//! quotes) is found again and the rest kept; when the language changes,
+//! all of it is made again. Entries are compact binary
 //! (postcard) behind a checksum of their bytes, all in one file (`pack`): a
 //! large dossier reads tens of thousands of them on every build. An entry
 //! that fails the checksum, cannot be decoded or does not match is treated
@@ -37,7 +39,7 @@ use std::sync::{Mutex, OnceLock};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::SourceAnalysis;
+use crate::analysis::{NameAnalysis, SourceAnalysis, TextAnalysis};
 use crate::content::{Entity, Source};
 use crate::error::Diagnostic;
 use pack::Pack;
@@ -57,12 +59,24 @@ pub const CACHE_DIR: &str = ".dossier-cache";
 /// Bumped when the layout of the folder or of an entry changes.
 const FORMAT: u32 = 3;
 
-/// What analyses depend on besides the source: the catalogue (analyses made
-/// against other names, or another order, are stale) and the dossier's
-/// language, whose stop words the search terms leave out.
-pub fn analysis_key(entities: &[Entity], language: &str) -> Key {
-    let bytes = serde_json::to_vec(entities).unwrap_or_default();
-    Key::of(&[&bytes, language.as_bytes()])
+/// What an analysis depends on besides the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalysisContext {
+    /// The catalogue: names found against other names, or another order,
+    /// are stale.
+    catalogue: Key,
+    /// The dossier's language, whose stop words the search terms leave out.
+    language: Key,
+}
+
+impl AnalysisContext {
+    pub fn new(entities: &[Entity], language: &str) -> Self {
+        let bytes = serde_json::to_vec(entities).unwrap_or_default();
+        AnalysisContext {
+            catalogue: Key::of(&[&bytes]),
+            language: Key::of(&[language.as_bytes()]),
+        }
+    }
 }
 
 /// One cached source: the parse result and, if made, its analysis.
@@ -77,7 +91,7 @@ struct Entry {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CachedAnalysis {
-    catalogue: Key,
+    context: AnalysisContext,
     analysis: SourceAnalysis,
 }
 
@@ -200,25 +214,32 @@ impl Cache {
         Ok((Some(source), warnings))
     }
 
-    /// The analysis of `source` against the catalogue `catalogue`: from the
-    /// cache, or from `analyse`.
+    /// The analysis of `source` in `context`: from the cache, or made by
+    /// `names` and `text`. When only the catalogue changed, the part that
+    /// does not depend on it is kept and `names` alone runs.
     pub fn analysis(
         &self,
         source: &Source,
-        catalogue: Key,
-        analyse: impl FnOnce() -> SourceAnalysis,
+        context: AnalysisContext,
+        names: impl FnOnce() -> NameAnalysis,
+        text: impl FnOnce() -> TextAnalysis,
     ) -> SourceAnalysis {
         if self.dir.is_none() {
-            return analyse();
+            return SourceAnalysis::from_parts(names(), text());
         }
         let cached = lock(&self.slots)
             .get_mut(&source.path)
             .and_then(|slot| slot.cached.take());
-        if let Some(cached) = cached.filter(|c| c.catalogue == catalogue) {
-            lock(&self.stats).analysis_hits += 1;
-            return cached.analysis;
-        }
-        let analysis = analyse();
+        let analysis = match cached {
+            Some(cached) if cached.context == context => {
+                lock(&self.stats).analysis_hits += 1;
+                return cached.analysis;
+            }
+            Some(cached) if cached.context.language == context.language => {
+                SourceAnalysis::from_parts(names(), cached.analysis.into_text())
+            }
+            _ => SourceAnalysis::from_parts(names(), text()),
+        };
         lock(&self.stats).analysed += 1;
         // The entry is written now, from the thread that made it, rather
         // than held until the end of the build: a first build would
@@ -234,7 +255,7 @@ impl Cache {
                 analysis: None,
             });
             entry.analysis = Some(CachedAnalysis {
-                catalogue,
+                context,
                 analysis: analysis.clone(),
             });
             Some((slot.key?, entry))
@@ -574,6 +595,13 @@ mod tests {
     use super::*;
     use crate::content::source::parse_source;
 
+    fn context(catalogue: &str) -> AnalysisContext {
+        AnalysisContext {
+            catalogue: Key::combine(&[catalogue.as_bytes()]),
+            language: Key::combine(&[b"en"]),
+        }
+    }
+
     fn pack_file(root: &Path) -> PathBuf {
         root.join(CACHE_DIR).join("entries.pack")
     }
@@ -658,8 +686,9 @@ mod tests {
             .unwrap();
         cache.analysis(
             source.as_ref().unwrap(),
-            Key::combine(&[b"one"]),
-            SourceAnalysis::default,
+            context("one"),
+            NameAnalysis::default,
+            TextAnalysis::default,
         );
         cache.save();
         let again = Cache::open(dir.path());
@@ -668,11 +697,59 @@ mod tests {
             .unwrap();
         again.analysis(
             source.as_ref().unwrap(),
-            Key::combine(&[b"two"]),
-            SourceAnalysis::default,
+            context("two"),
+            NameAnalysis::default,
+            TextAnalysis::default,
         );
         assert_eq!(again.stats().analysed, 1);
         assert_eq!(again.stats().analysis_hits, 0);
+    }
+
+    #[test]
+    fn a_new_catalogue_finds_names_again_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Path::new("content/sources/a.txt");
+        let text = "Title\n\nPeskov spoke on 3 March.\n";
+        let cache = Cache::open(dir.path());
+        let (source, _) = cache
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
+        let source = source.unwrap();
+        let stop_words = crate::analysis::terms::stop_words("en");
+        let first = cache.analysis(&source, context("one"), NameAnalysis::default, || {
+            crate::analysis::analyse_text(&source, &stop_words)
+        });
+        assert!(first.search.iter().any(|(term, _)| term == "peskov"));
+        cache.save();
+        let again = Cache::open(dir.path());
+        again
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
+        let second = again.analysis(&source, context("two"), NameAnalysis::default, || {
+            panic!("the text part is kept")
+        });
+        assert_eq!(second, first);
+        assert_eq!(again.stats().analysed, 1);
+        // Another language: the text part is made again.
+        again.save();
+        let third = Cache::open(dir.path());
+        third
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap();
+        let mut made = false;
+        third.analysis(
+            &source,
+            AnalysisContext {
+                language: Key::combine(&[b"fr"]),
+                ..context("two")
+            },
+            NameAnalysis::default,
+            || {
+                made = true;
+                crate::analysis::analyse_text(&source, &stop_words)
+            },
+        );
+        assert!(made);
     }
 
     #[test]
@@ -690,8 +767,9 @@ mod tests {
             .unwrap();
         first.analysis(
             source.as_ref().unwrap(),
-            Key::combine(&[b"one"]),
-            SourceAnalysis::default,
+            context("one"),
+            NameAnalysis::default,
+            TextAnalysis::default,
         );
         first.save();
         let second = Cache::open(dir.path());
@@ -701,8 +779,9 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         second.analysis(
             source.as_ref().unwrap(),
-            Key::combine(&[b"two"]),
-            SourceAnalysis::default,
+            context("two"),
+            NameAnalysis::default,
+            TextAnalysis::default,
         );
         second.save();
         let third = Cache::open(dir.path());
@@ -759,8 +838,9 @@ mod tests {
                 .unwrap();
             cache.analysis(
                 source.as_ref().unwrap(),
-                Key::combine(&[b"one"]),
-                SourceAnalysis::default,
+                context("one"),
+                NameAnalysis::default,
+                TextAnalysis::default,
             );
             cache.save();
             sizes.push(fs::metadata(pack_file(dir.path())).unwrap().len());
