@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::cache::{Key, PageMemo};
+use crate::cache::{Key, PageMemo, SegmentWriter};
 use crate::content::{EntityKind, ParagraphKind};
 use crate::error::Result;
 use crate::render::PageSink;
@@ -147,81 +147,114 @@ struct MentionRecord<'a> {
 
 /// Puts the export files of `site` into `sink`. Each file is written as it
 /// is made, one after the other: on a large dossier they are hundreds of
-/// megabytes together. The parts made from one source alone are written by
-/// `memo`, which copies those the previous build wrote from its files.
-/// `source_keys` are the keys of what each source's parts are made from.
+/// megabytes together. The parts made from one source alone are written
+/// through `memo`, which copies those the previous build wrote from its
+/// files; `source_keys` are the keys of what each source's parts are made
+/// from.
 pub fn export_site(
     site: &Site,
     sink: &dyn PageSink,
     memo: &PageMemo,
     source_keys: &[Key],
 ) -> Result<()> {
-    let parts = || site.sources.iter().zip(source_keys);
-    sink.put_streamed("data/mentions.csv", &mut |out| {
-        let mut file = memo.streamed("data/mentions.csv", out);
-        file.plain(MENTIONS_CSV_HEADER.as_bytes())?;
-        for (s, key) in parts() {
-            file.part(part_key(*key, "csv"), b"", |out| {
-                mentions_csv(&source_mentions(site, s).collect::<Vec<_>>(), out)
-            })?;
+    let files: [(&str, ExportFile); 3] = [
+        ("data/mentions.csv", mentions_csv_file),
+        ("data/dossier.json", dossier_json_file),
+        ("data/followthemoney.json", followthemoney_file),
+    ];
+    for (path, write) in files {
+        sink.put_streamed(path, &mut |out| {
+            let mut file = memo.streamed(path, out);
+            write(site, source_keys, &mut file)?;
+            file.finish()
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes one export file of a site, given the keys of its sources' parts.
+type ExportFile = fn(&Site, &[Key], &mut SegmentWriter<'_>) -> io::Result<()>;
+
+fn mentions_csv_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) -> io::Result<()> {
+    file.plain(MENTIONS_CSV_HEADER.as_bytes())?;
+    for (s, key) in site.sources.iter().zip(keys) {
+        file.part(part_key(*key, "csv"), b"", |out| {
+            mentions_csv(&source_mentions(site, s).collect::<Vec<_>>(), out)
+        })?;
+    }
+    Ok(())
+}
+
+/// `dossier.json`, compact: on a large dossier, indentation alone would
+/// add a third.
+fn dossier_json_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) -> io::Result<()> {
+    let sources = || site.sources.iter().zip(keys);
+    file.plain(format!("{{\"version\":{EXPORT_VERSION},\"dossier\":").as_bytes())?;
+    write_json(file, &dossier_info(site))?;
+    file.plain(b",\"sources\":[")?;
+    let mut list = ListSeparators::default();
+    for (s, key) in sources() {
+        file.part(part_key(*key, "source"), list.next(), |out| {
+            write_json(out, &source_record(s))
+        })?;
+    }
+    file.plain(b"],\"entities\":")?;
+    write_json(file, &entities(site))?;
+    file.plain(b",\"mentions\":[")?;
+    let mut list = ListSeparators::default();
+    for (s, key) in sources().filter(|(s, _)| !s.analysis.mentions.is_empty()) {
+        file.part(part_key(*key, "mentions"), list.next(), |out| {
+            let mut items = ListSeparators::default();
+            for mention in source_mentions(site, s) {
+                out.write_all(items.next())?;
+                write_json(out, &mention)?;
+            }
+            Ok(())
+        })?;
+    }
+    file.plain(b"],\"quotes\":")?;
+    write_json(file, &quotes(site))?;
+    file.plain(b",\"events\":")?;
+    write_json(file, &events(site))?;
+    file.plain(b",\"days\":")?;
+    write_json(file, &days(site))?;
+    file.plain(b",\"cooccurrences\":")?;
+    write_json(file, &cooccurrences(site))?;
+    file.plain(b"}\n")
+}
+
+/// FollowTheMoney entities, one JSON object per line: an `Article` per
+/// source, a `Person`, `Organization` or `Address` per entity, and a
+/// `Mention` per distinct name of an entity in a source.
+fn followthemoney_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) -> io::Result<()> {
+    for (s, key) in site.sources.iter().zip(keys) {
+        file.part(part_key(*key, "ftm-article"), b"", |out| {
+            ftm_article(s, out)
+        })?;
+    }
+    ftm_entities(site, file)?;
+    for (s, key) in site.sources.iter().zip(keys) {
+        file.part(part_key(*key, "ftm-mentions"), b"", |out| {
+            ftm_mentions(site, s, out)
+        })?;
+    }
+    Ok(())
+}
+
+/// The separators of a JSON list's items: none before the first, a comma
+/// before every other.
+#[derive(Default)]
+struct ListSeparators {
+    started: bool,
+}
+
+impl ListSeparators {
+    fn next(&mut self) -> &'static [u8] {
+        match std::mem::replace(&mut self.started, true) {
+            true => b",",
+            false => b"",
         }
-        file.finish()
-    })?;
-    sink.put_streamed("data/dossier.json", &mut |out| {
-        let mut file = memo.streamed("data/dossier.json", out);
-        // Compact: on a large dossier, indentation alone would add a third.
-        file.plain(format!("{{\"version\":{EXPORT_VERSION},\"dossier\":").as_bytes())?;
-        write_json(&mut file, &dossier_info(site))?;
-        file.plain(b",\"sources\":[")?;
-        for (n, (s, key)) in parts().enumerate() {
-            let separator: &[u8] = if n == 0 { b"" } else { b"," };
-            file.part(part_key(*key, "source"), separator, |out| {
-                write_json(out, &source_record(s))
-            })?;
-        }
-        file.plain(b"],\"entities\":")?;
-        write_json(&mut file, &entities(site))?;
-        file.plain(b",\"mentions\":[")?;
-        let mut first = true;
-        for (s, key) in parts().filter(|(s, _)| !s.analysis.mentions.is_empty()) {
-            let separator: &[u8] = if first { b"" } else { b"," };
-            first = false;
-            file.part(part_key(*key, "mentions"), separator, |out| {
-                for (n, mention) in source_mentions(site, s).enumerate() {
-                    if n > 0 {
-                        out.write_all(b",")?;
-                    }
-                    write_json(out, &mention)?;
-                }
-                Ok(())
-            })?;
-        }
-        file.plain(b"],\"quotes\":")?;
-        write_json(&mut file, &quotes(site))?;
-        file.plain(b",\"events\":")?;
-        write_json(&mut file, &events(site))?;
-        file.plain(b",\"days\":")?;
-        write_json(&mut file, &days(site))?;
-        file.plain(b",\"cooccurrences\":")?;
-        write_json(&mut file, &cooccurrences(site))?;
-        file.plain(b"}\n")?;
-        file.finish()
-    })?;
-    sink.put_streamed("data/followthemoney.json", &mut |out| {
-        let mut file = memo.streamed("data/followthemoney.json", out);
-        for (s, key) in parts() {
-            file.part(part_key(*key, "ftm-article"), b"", |out| {
-                ftm_article(s, out)
-            })?;
-        }
-        ftm_entities(site, &mut file)?;
-        for (s, key) in parts() {
-            file.part(part_key(*key, "ftm-mentions"), b"", |out| {
-                ftm_mentions(site, s, out)
-            })?;
-        }
-        file.finish()
-    })
+    }
 }
 
 /// The header row of `mentions.csv`: the fields of [`MentionRecord`].
@@ -434,9 +467,7 @@ fn ftm_schema(kind: EntityKind) -> Option<&'static str> {
     }
 }
 
-/// FollowTheMoney entities are written one JSON object per line: an
-/// `Article` per source, a `Person`, `Organization` or `Address` per
-/// entity, and a `Mention` per distinct name of an entity in a source.
+/// One FollowTheMoney entity, on a line of its own.
 fn ftm_line(out: &mut dyn Write, value: &Value) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
