@@ -28,6 +28,13 @@ pub fn fold(text: &str) -> Folded {
         ends: Vec::with_capacity(text.len()),
     };
     for (start, c) in text.char_indices() {
+        // Most text is ASCII, which folds to itself byte for byte.
+        if c.is_ascii() && c != '-' {
+            folded.text.push(c);
+            folded.starts.push(start);
+            folded.ends.push(start + 1);
+            continue;
+        }
         let end = start + c.len_utf8();
         let mut push = |s: &str| {
             folded.text.push_str(s);
@@ -36,7 +43,6 @@ pub fn fold(text: &str) -> Folded {
         };
         match c {
             '-' | '\u{2010}' | '\u{2011}' | '\u{00A0}' => push(" "),
-            c if c.is_ascii() => push(c.encode_utf8(&mut [0; 4])),
             c if is_foldable(c) => match deunicode::deunicode_char(c) {
                 Some(ascii) if ascii.len() == 1 && ascii != "-" => push(ascii),
                 Some("-") => push(" "),
@@ -80,6 +86,26 @@ mod tests {
         let start = folded.text.find("Turkiye").unwrap();
         let (a, b) = folded.original_range(start, start + "Turkiye".len());
         assert_eq!(&text[a..b], "Türkiye");
+    }
+
+    #[test]
+    fn every_byte_maps_back_to_its_character() {
+        let text = "Al-Sham’s “envoy” met Türkiye's 3-man team — ok";
+        let folded = fold(text);
+        assert_eq!(
+            folded.text,
+            "Al Sham's \"envoy\" met Turkiye's 3 man team -- ok"
+        );
+        for (at, byte) in folded.text.bytes().enumerate() {
+            let (start, end) = folded.original_range(at, at + 1);
+            let original = &text[start..end];
+            if byte.is_ascii_alphanumeric() {
+                assert!(
+                    original.chars().count() == 1 && fold(original).text.as_bytes().contains(&byte),
+                    "{at}: {original}"
+                );
+            }
+        }
     }
 
     #[test]
