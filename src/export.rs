@@ -179,7 +179,7 @@ fn mentions_csv_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) ->
     file.plain(MENTIONS_CSV_HEADER.as_bytes())?;
     for (s, key) in site.sources.iter().zip(keys) {
         file.part(part_key(*key, "csv"), b"", |out| {
-            mentions_csv(&source_mentions(site, s).collect::<Vec<_>>(), out)
+            mentions_csv(source_mentions(site, s), out)
         })?;
     }
     Ok(())
@@ -446,12 +446,15 @@ fn days(site: &Site) -> Vec<DayRecord<'_>> {
 }
 
 /// The rows of `mentions`, without the header row.
-fn mentions_csv(mentions: &[MentionRecord<'_>], out: &mut dyn Write) -> io::Result<()> {
+fn mentions_csv<'a>(
+    mentions: impl Iterator<Item = MentionRecord<'a>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(out);
     for m in mentions {
-        writer.serialize(m)?;
+        writer.serialize(&m)?;
     }
     writer.flush()
 }

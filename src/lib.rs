@@ -181,8 +181,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         warnings,
     };
     if let Some(inputs) = inputs {
-        // Four files, each written whole and read by nothing else here:
-        // side by side.
+        // The cache's files, each written whole and read by nothing else
+        // here: side by side.
         rayon::join(
             || rayon::join(|| cache.save(), || alignments.save()),
             || {

@@ -618,7 +618,7 @@ mod tests {
             rendered[0]["path"],
             format!("sources/a.html#p{}", paragraph + 1)
         );
-        // Keyed: the source's key and the mentions, so another key (another
+        // Keyed: the source's key and the entity, so another key (another
         // text, another id) is another view.
         let other = Snippets::new(&source, Key::combine(&[b"two"]), &mentions);
         assert_ne!(
