@@ -30,6 +30,26 @@ pub const GUARANTEED_WORDS: usize = SHINGLE_WORDS + WINDOW - 1;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParagraphPrint {
     pub fingerprints: Vec<u64>,
+    /// Every place a fingerprint was chosen, in text order: the number of
+    /// its shingle's first word and the fingerprint's index in
+    /// `fingerprints`. A stretch of words is judged by the fingerprints
+    /// within it without reading the paragraph again.
+    pub chosen: Vec<(u32, u32)>,
+}
+
+impl ParagraphPrint {
+    /// The fingerprints chosen among the shingles lying wholly within words
+    /// `start..end`, as often as they were chosen there.
+    pub fn within(&self, (start, end): (usize, usize)) -> impl Iterator<Item = u64> + '_ {
+        let last = end.saturating_sub(SHINGLE_WORDS - 1);
+        let first = self
+            .chosen
+            .partition_point(|&(at, _)| (at as usize) < start);
+        self.chosen[first..]
+            .iter()
+            .take_while(move |&&(at, _)| (at as usize) < last)
+            .map(|&(_, index)| self.fingerprints[index as usize])
+    }
 }
 
 /// One word of a paragraph: its folded, lowercased form and where it is in
@@ -175,34 +195,56 @@ pub fn shingle_hashes(words: &[Word]) -> Vec<u64> {
 /// Winnowing: the smallest hash of each window (the rightmost on ties), each
 /// kept once. A paragraph shorter than a window keeps its smallest hash.
 pub fn winnow(hashes: &[u64]) -> Vec<u64> {
-    if hashes.is_empty() {
-        return Vec::new();
-    }
-    let window = WINDOW.min(hashes.len());
-    let mut chosen: Vec<u64> = Vec::new();
-    let mut last_position = usize::MAX;
-    for start in 0..=hashes.len() - window {
-        let slice = &hashes[start..start + window];
-        let (offset, &smallest) = slice
-            .iter()
-            .enumerate()
-            .rev()
-            .min_by_key(|&(_, hash)| *hash)
-            .expect("windows are never empty");
-        if start + offset != last_position {
-            last_position = start + offset;
-            chosen.push(smallest);
-        }
-    }
+    let mut chosen: Vec<u64> = winnowed_positions(hashes)
+        .into_iter()
+        .map(|at| hashes[at])
+        .collect();
     chosen.sort_unstable();
     chosen.dedup();
     chosen
 }
 
+/// The positions winnowing chooses, in order, each once.
+fn winnowed_positions(hashes: &[u64]) -> Vec<usize> {
+    if hashes.is_empty() {
+        return Vec::new();
+    }
+    let window = WINDOW.min(hashes.len());
+    let mut chosen: Vec<usize> = Vec::new();
+    for start in 0..=hashes.len() - window {
+        let slice = &hashes[start..start + window];
+        let (offset, _) = slice
+            .iter()
+            .enumerate()
+            .rev()
+            .min_by_key(|&(_, hash)| *hash)
+            .expect("windows are never empty");
+        if chosen.last() != Some(&(start + offset)) {
+            chosen.push(start + offset);
+        }
+    }
+    chosen
+}
+
 /// The fingerprints of one paragraph's text.
 pub fn paragraph_print(text: &str) -> ParagraphPrint {
+    let hashes = shingle_hashes(&words(text));
+    let positions = winnowed_positions(&hashes);
+    let mut fingerprints: Vec<u64> = positions.iter().map(|&at| hashes[at]).collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    // A paragraph of four billion words is cut short here only.
+    let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let chosen = positions
+        .into_iter()
+        .map(|at| {
+            let index = fingerprints.binary_search(&hashes[at]).unwrap_or_default();
+            (number(at), number(index))
+        })
+        .collect();
     ParagraphPrint {
-        fingerprints: winnow(&shingle_hashes(&words(text))),
+        fingerprints,
+        chosen,
     }
 }
 
@@ -292,6 +334,27 @@ mod tests {
             .collect();
         assert_eq!(shingle_hashes(&found), by_keys);
         assert_ne!(by_keys[0], by_keys[1]);
+    }
+
+    #[test]
+    fn fingerprints_within_a_stretch_are_those_of_its_shingles() {
+        let text = "one two three four five six seven eight nine ten eleven twelve";
+        let print = paragraph_print(text);
+        let hashes = shingle_hashes(&words(text));
+        for (start, end) in [(0, 12), (0, 4), (2, 9), (5, 7), (8, 12), (0, 0)] {
+            let within: Vec<u64> = print.within((start, end)).collect();
+            let shingles = &hashes[start.min(hashes.len())..end.saturating_sub(3).max(start)];
+            assert!(
+                within.iter().all(|f| shingles.contains(f)),
+                "{start}..{end}"
+            );
+            let chosen = shingles.iter().filter(|h| print.fingerprints.contains(h));
+            assert_eq!(within.len(), chosen.count(), "{start}..{end}");
+        }
+        assert_eq!(print.within((0, 12)).count(), print.fingerprints.len());
+        // A fingerprint chosen twice counts twice.
+        let repeated = paragraph_print("a b c d x a b c d y a b c d");
+        assert!(repeated.within((0, 14)).count() > repeated.fingerprints.len());
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub use segments::SegmentWriter;
 pub const CACHE_DIR: &str = ".dossier-cache";
 
 /// Bumped when the layout of the folder or of an entry changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What an analysis depends on besides the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

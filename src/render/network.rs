@@ -169,16 +169,18 @@ pub fn layout(graph: &Graph) -> Vec<(f64, f64)> {
         return at;
     }
     let k = 0.9 * ((WIDTH * height) / n as f64).sqrt();
+    let k_squared = k * k;
     let mut temperature = WIDTH / 10.0;
     let cooling = temperature / (STEPS as f64 + 1.0);
     for _ in 0..STEPS {
         let mut shift = vec![(0.0f64, 0.0f64); n];
         for i in 0..n {
             for j in i + 1..n {
+                // Repulsion k²/d along the unit vector (dx, dy)/d: that is
+                // (dx, dy)·k²/d², with no square root in the innermost loop.
                 let (dx, dy) = (at[i].0 - at[j].0, at[i].1 - at[j].1);
-                let distance = (dx * dx + dy * dy).sqrt().max(0.01);
-                let force = k * k / distance;
-                let (fx, fy) = (dx / distance * force, dy / distance * force);
+                let scale = k_squared / (dx * dx + dy * dy).max(0.0001);
+                let (fx, fy) = (dx * scale, dy * scale);
                 shift[i].0 += fx;
                 shift[i].1 += fy;
                 shift[j].0 -= fx;

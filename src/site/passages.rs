@@ -28,7 +28,7 @@ use std::sync::LazyLock;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analysis::shingles::{self, FnvHashMap, FnvHashSet, Word, SHINGLE_WORDS};
+use crate::analysis::shingles::{self, FnvHashSet, Word, SHINGLE_WORDS};
 use crate::analysis::ParagraphPrint;
 use crate::cache::{AlignmentMemo, Key, TextPair};
 
@@ -200,9 +200,9 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
     let pairs = candidate_pairs(&postings, &boilerplate);
     stats.candidate_pairs = pairs.len();
     // What the last build found for the same two texts, if it compared
-    // them: only the other pairs are compared. Words are read for those,
-    // for the first side of a known alignment (to tell boilerplate) and,
-    // once matches are known, for the paragraphs they join.
+    // them: only the other pairs are compared. Words are read for those
+    // and, once matches are known, for the paragraphs they join; boilerplate
+    // is told from the fingerprints alone.
     let text_pairs = memo.is_enabled().then(|| text_pairs(sources, &pairs));
     let known: Vec<Option<&[Alignment]>> = match &text_pairs {
         Some(text_pairs) => text_pairs.par_iter().map(|pair| memo.get(pair)).collect(),
@@ -211,12 +211,8 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
     let mut needed: Vec<ParagraphId> = pairs
         .iter()
         .zip(&known)
-        .flat_map(|(&(a, b), known)| {
-            let compared = known.is_none();
-            let aligned = known.is_none_or(|found| !found.is_empty());
-            [aligned.then_some(a), compared.then_some(b)]
-        })
-        .flatten()
+        .filter(|(_, known)| known.is_none())
+        .flat_map(|(&(a, b), _)| [a, b])
         .collect();
     needed.par_sort_unstable();
     needed.dedup();
@@ -229,16 +225,17 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
             None => align_paragraphs(words.get(a), words.get(b), scratch),
         })
         .collect();
-    let fingerprints = &fingerprint_kinds(&postings, &boilerplate);
+    let boilerplate_set = &boilerplate;
     let matches: Vec<PairMatch> = pairs
         .par_iter()
         .zip(&aligned)
         .flat_map_iter(|(&(a, b), found)| {
-            let a_words = (!found.is_empty()).then(|| words.get(a));
+            let (a_print, b_print) = (print_of(sources, a), print_of(sources, b));
             found
                 .iter()
                 .filter(move |m| {
-                    a_words.is_some_and(|a| !is_boilerplate(a.shingles_within(m.a), fingerprints))
+                    let held = a_print.within(m.a).chain(b_print.within(m.b));
+                    !is_boilerplate(held, boilerplate_set)
                 })
                 .map(move |&found| PairMatch { a, b, found })
         })
@@ -302,6 +299,13 @@ fn text_pairs(
 
 fn text_of<'a>(sources: &[PassageSource<'a>], (source, paragraph): ParagraphId) -> &'a str {
     sources[source as usize].texts[paragraph as usize]
+}
+
+fn print_of<'a>(
+    sources: &[PassageSource<'a>],
+    (source, paragraph): ParagraphId,
+) -> &'a ParagraphPrint {
+    &sources[source as usize].prints[paragraph as usize]
 }
 
 /// The inverted index: every (fingerprint, paragraph) sorted, so the
@@ -389,21 +393,13 @@ fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) 
         .collect()
 }
 
-/// Every fingerprint of the dossier, and whether it is boilerplate.
-fn fingerprint_kinds(postings: &Postings, boilerplate: &FnvHashSet<u64>) -> FnvHashMap<u64, bool> {
-    postings
-        .runs()
-        .map(|run| (run[0].0, boilerplate.contains(&run[0].0)))
-        .collect()
-}
-
-/// A stretch of words (given by the hashes of its shingles) is boilerplate
-/// when most of the fingerprints it holds are.
-fn is_boilerplate(shingles: &[u64], fingerprints: &FnvHashMap<u64, bool>) -> bool {
+/// A stretch of words (given by the fingerprints chosen within it) is
+/// boilerplate when most of them are.
+fn is_boilerplate(fingerprints: impl Iterator<Item = u64>, boilerplate: &FnvHashSet<u64>) -> bool {
     let (mut held, mut frequent) = (0, 0);
-    for &boilerplate in shingles.iter().filter_map(|h| fingerprints.get(h)) {
+    for fingerprint in fingerprints {
         held += 1;
-        frequent += usize::from(boilerplate);
+        frequent += usize::from(boilerplate.contains(&fingerprint));
     }
     held > 0 && frequent * 2 >= held
 }
@@ -544,10 +540,8 @@ struct ParagraphWords {
     ids: Vec<WordId>,
     /// Byte range of each word in the paragraph's text.
     spans: Vec<(usize, usize)>,
-    /// The hash of the shingle starting at each word (as
-    /// `shingles::shingle_hashes` gives them).
-    shingles: Vec<u64>,
-    /// Each shingle as its hash's low 32 bits above its position, sorted:
+    /// Each shingle (hashed as `shingles::shingle_hashes` does, so as the
+    /// fingerprints are) as its hash's low 32 bits above its position, sorted:
     /// the shingles two paragraphs share come from merging their lists.
     /// Half a hash is enough to find candidates, since every one is checked
     /// word by word, and halves the memory a merge reads.
@@ -587,16 +581,7 @@ impl ParagraphWords {
         ParagraphWords {
             ids: (0..keys.len()).map(|w| word_id(keys.get(w))).collect(),
             spans,
-            shingles,
             sorted_shingles,
-        }
-    }
-
-    /// The hashes of the shingles lying wholly within words `start..end`.
-    fn shingles_within(&self, (start, end): (usize, usize)) -> &[u64] {
-        match end.checked_sub(SHINGLE_WORDS - 1) {
-            Some(last) if last > start => &self.shingles[start..last],
-            _ => &[],
         }
     }
 }
@@ -1215,34 +1200,27 @@ mod tests {
     }
 
     #[test]
-    fn a_match_is_judged_on_the_shingles_within_it() {
+    fn shingles_are_hashed_as_the_fingerprints_are() {
         let text = "Russia has always spoken in favour of a political settlement";
-        let found = words(text);
+        let hashes = shingles::shingle_hashes(&words(text));
         let prepared = ParagraphWords::read(text);
-        assert_eq!(prepared.shingles, shingles::shingle_hashes(&found));
-        for start in 0..=found.len() {
-            for end in start..=found.len() {
-                let expected = shingles::shingle_hashes(&found[start..end]);
-                assert_eq!(
-                    prepared.shingles_within((start, end)),
-                    expected,
-                    "{start}..{end}"
-                );
-            }
+        assert_eq!(prepared.sorted_shingles.len(), hashes.len());
+        for entry in &prepared.sorted_shingles {
+            let position = (entry & 0xffff_ffff) as usize;
+            assert_eq!(entry >> 32, hashes[position] & 0xffff_ffff);
         }
     }
 
     #[test]
     fn a_stretch_is_boilerplate_when_most_fingerprints_it_holds_are() {
-        let fingerprints: FnvHashMap<u64, bool> = [(1, true), (2, false), (3, true), (4, false)]
-            .into_iter()
-            .collect();
-        // 9 is no fingerprint at all, so it does not count.
-        assert!(is_boilerplate(&[1, 2, 9], &fingerprints));
-        assert!(!is_boilerplate(&[1, 2, 4], &fingerprints));
-        assert!(is_boilerplate(&[3, 3, 2, 4], &fingerprints));
-        assert!(!is_boilerplate(&[9, 9], &fingerprints));
-        assert!(!is_boilerplate(&[], &fingerprints));
+        let boilerplate: FnvHashSet<u64> = [1, 3].into_iter().collect();
+        let judge =
+            |fingerprints: &[u64]| is_boilerplate(fingerprints.iter().copied(), &boilerplate);
+        assert!(judge(&[1, 2]));
+        assert!(!judge(&[1, 2, 4]));
+        assert!(judge(&[3, 1, 2, 4]));
+        assert!(!judge(&[9, 9]));
+        assert!(!judge(&[]));
     }
 
     #[test]
