@@ -186,8 +186,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         rayon::join(
             || rayon::join(|| cache.save(), || alignments.save()),
             || {
-                memo.save();
-                cache::record_site(root, &output, inputs, summary.clone());
+                // Read once, for both records of what the output holds.
+                let stamps = cache::output_stamps(&output);
+                memo.save(&stamps);
+                cache::record_site(root, inputs, stamps, summary.clone());
             },
         );
     }

@@ -445,15 +445,14 @@ impl PageMemo {
 
     /// Records this build's pages for the next; called once the site is
     /// written.
-    pub fn save(&self) {
+    /// Saves the manifest, given the stamps of every file in the output as
+    /// [`output_stamps`] reads them.
+    pub fn save(&self, stamps: &BTreeMap<String, FileStamp>) {
         let Some(file) = &self.file else { return };
         self.streams.save();
         let pages = lock(&self.current)
             .iter()
-            .filter_map(|(path, view)| {
-                let stamp = FileStamp::of(&self.output.join(path))?;
-                Some((path.clone(), (*view, stamp)))
-            })
+            .filter_map(|(path, view)| Some((path.clone(), (*view, *stamps.get(path)?))))
             .collect();
         let manifest = PageManifest {
             format: FORMAT,
@@ -518,26 +517,38 @@ pub fn inputs_key(content: &Path, theme: &crate::render::Theme, settings: &str) 
         add(name.as_bytes());
         add(&file.bytes);
     }
-    let walker = walkdir::WalkDir::new(content)
+    let entries: Vec<_> = walkdir::WalkDir::new(content)
         .follow_links(false)
-        .sort_by_file_name();
-    for entry in walker {
-        let Ok(entry) = entry else {
-            add(b"unreadable");
-            continue;
-        };
-        add(entry.path().to_string_lossy().as_bytes());
-        if entry.file_type().is_file() {
-            add(&fs::read(entry.path()).unwrap_or_default());
-        } else if entry.path_is_symlink() {
-            add(b"symlink");
-        }
+        .sort_by_file_name()
+        .into_iter()
+        .collect();
+    // Files are read and hashed in parallel, and their keys added in order.
+    let files: Vec<Key> = entries
+        .par_iter()
+        .map(|entry| {
+            let Ok(entry) = entry else {
+                return Key::combine(&[b"unreadable"]);
+            };
+            let path = entry.path().to_string_lossy();
+            if entry.file_type().is_file() {
+                let bytes = fs::read(entry.path()).unwrap_or_default();
+                Key::combine(&[path.as_bytes(), b"file", &bytes])
+            } else if entry.path_is_symlink() {
+                Key::combine(&[path.as_bytes(), b"symlink"])
+            } else {
+                Key::combine(&[path.as_bytes()])
+            }
+        })
+        .collect();
+    for file in files {
+        add(&file.to_bytes());
     }
     writer.finish()
 }
 
-/// The stamps of every file in `output`, by path relative to it.
-fn output_stamps(output: &Path) -> BTreeMap<String, FileStamp> {
+/// The stamps of every file in `output`, by path relative to it (with `/`
+/// between folders, as pages are named).
+pub fn output_stamps(output: &Path) -> BTreeMap<String, FileStamp> {
     walkdir::WalkDir::new(output)
         .into_iter()
         .flatten()
@@ -545,7 +556,7 @@ fn output_stamps(output: &Path) -> BTreeMap<String, FileStamp> {
         .filter_map(|entry| {
             let relative = entry.path().strip_prefix(output).ok()?;
             let stamp = FileStamp::of(entry.path())?;
-            Some((relative.to_string_lossy().into_owned(), stamp))
+            Some((relative.to_string_lossy().replace('\\', "/"), stamp))
         })
         .collect()
 }
@@ -564,12 +575,13 @@ pub fn unchanged_site(root: &Path, output: &Path, inputs: Key) -> Option<Summary
 }
 
 /// Records a successful build that read `inputs` and wrote `output`.
-pub fn record_site(root: &Path, output: &Path, inputs: Key, summary: Summary) {
+/// `files` are the output's stamps, as [`output_stamps`] reads them.
+pub fn record_site(root: &Path, inputs: Key, files: BTreeMap<String, FileStamp>, summary: Summary) {
     let record = SiteRecord {
         format: FORMAT,
         program: program_key(),
         inputs,
-        files: output_stamps(output),
+        files,
         summary,
     };
     if let Ok(bytes) = serde_json::to_vec(&record) {
