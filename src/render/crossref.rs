@@ -9,6 +9,7 @@
 //! the rows of the entities they mention.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +19,7 @@ use crate::site::Site;
 
 use super::network::Drawing;
 use super::paginate::{page_count, page_range, Pagination};
+use super::paragraph::escape;
 use super::views::{entity_path, source_path};
 
 /// Sources listed under each entry of the A–Z index; its page lists all.
@@ -92,15 +94,12 @@ pub struct MatrixRow {
     pub kind: EntityKind,
     pub path: String,
     pub total: usize,
-    /// One cell per column; `count` 0 for no mention.
-    pub cells: Vec<MatrixCell>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct MatrixCell {
-    pub count: usize,
-    /// The first paragraph mentioning the entity in that source.
-    pub path: Option<String>,
+    /// One `<td>` per column: the count of mentions, linking to the first
+    /// paragraph that names the entity in that source, or a dot for none.
+    /// Written here rather than by the template: a large dossier's matrix
+    /// has millions of cells, and each value a template looks up costs far
+    /// more than the markup.
+    pub cells_html: String,
 }
 
 impl CrossrefPage {
@@ -253,28 +252,36 @@ fn matrix(
                 kind: entity.entity.kind,
                 path: entity_path(entity),
                 total: entity.mention_count,
-                cells: by_date
-                    .iter()
-                    .map(|&index| {
-                        let source = &site.sources[index];
-                        match source.entity_counts.get(&entity_index) {
-                            Some(&count) => MatrixCell {
-                                count,
-                                path: entity.mentions_by_source[&index].first().map(|m| {
-                                    format!("{}#p{}", source_path(source), m.paragraph + 1)
-                                }),
-                            },
-                            None => MatrixCell {
-                                count: 0,
-                                path: None,
-                            },
-                        }
-                    })
-                    .collect(),
+                cells_html: row_cells(site, entity_index, by_date),
             }
         })
         .collect();
     Matrix { columns, rows }
+}
+
+/// The cells of an entity's row of the matrix, one per source of `columns`
+/// (source indices), as HTML. The index's pages sit at the site's root, so
+/// links are written from there.
+fn row_cells(site: &Site, entity: usize, columns: &[usize]) -> String {
+    let mut html = String::new();
+    let mentions = &site.entities[entity].mentions_by_source;
+    for &index in columns {
+        let first = mentions.get(&index).and_then(|found| found.first());
+        match first {
+            Some(mention) => {
+                let source = &site.sources[index];
+                let count = source.entity_counts.get(&entity).copied().unwrap_or(0);
+                let _ = write!(
+                    html,
+                    "<td class=\"num\"><a href=\"{}#p{}\">{count}</a></td>",
+                    escape(&source_path(source)),
+                    mention.paragraph + 1
+                );
+            }
+            None => html.push_str("<td class=\"num zero\">·</td>"),
+        }
+    }
+    html
 }
 
 /// Name particles that stay with the given name in an inverted entry.
