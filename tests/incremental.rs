@@ -103,6 +103,14 @@ fn incremental_builds_match_clean_builds_through_edits_additions_renames_and_del
     .unwrap();
     assert_same_as_clean_build(&dossier, "a word beside a mention");
 
+    // A word of a dated sentence, no mention moved: the sentence changes on
+    // the timeline and on the pages of the entities it names.
+    let dated = source_file(&dossier, 1);
+    let text = fs::read_to_string(&dated).unwrap();
+    assert!(text.contains("an abrupt U-turn"));
+    fs::write(&dated, text.replacen("abrupt U-turn", "sudden U-turn", 1)).unwrap();
+    assert_same_as_clean_build(&dossier, "a word of a dated sentence");
+
     dossier.write(
         "content/sources/zz-new.md",
         "+++\ntitle = \"A new report\"\ndate = 2024-12-20\noutlet = \"Reuters\"\n+++\n\nDmitry Peskov spoke in Moscow.\n",
@@ -359,4 +367,23 @@ fn assert_same_as_clean_build_with_templates(dossier: &TestDossier) {
         incremental,
         BuiltSite::new(fresh.path().join("public")).snapshot()
     );
+}
+
+#[test]
+fn matrix_pages_follow_a_mention_that_moves_to_another_paragraph() {
+    // One source per page: past the first page, a page of the index shows
+    // the matrix alone, where a mention moved to another paragraph, counts
+    // unchanged, changes nothing but the link of its cell.
+    let dossier = TestDossier::seeds();
+    let config = fs::read_to_string(dossier.root().join("book.toml")).unwrap();
+    dossier.write("book.toml", &format!("{config}paginate_by = 1\n"));
+    assert_same_as_clean_build(&dossier, "the first build");
+
+    let moved = source_file(&dossier, 4);
+    let text = fs::read_to_string(&moved).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert!(lines[3].contains("Hayat Tahrir al Sham"));
+    lines.swap(2, 3);
+    fs::write(&moved, lines.join("\n") + "\n").unwrap();
+    assert_same_as_clean_build(&dossier, "two paragraphs swapped");
 }

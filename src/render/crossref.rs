@@ -10,10 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::cache::Key;
 use crate::content::EntityKind;
 use crate::site::Site;
 
@@ -26,9 +28,9 @@ use super::views::{entity_path, source_path};
 const INDEX_SOURCES: usize = 10;
 
 #[derive(Debug, Serialize)]
-pub struct CrossrefPage {
+pub struct CrossrefPage<'a> {
     pub letters: Vec<Letter>,
-    pub matrix: Matrix,
+    pub matrix: Matrix<'a>,
     /// Entities of the catalogue no source mentions.
     pub unmentioned: Vec<Reference>,
     /// Text the sources share: source × source matrix and passages; on
@@ -74,9 +76,9 @@ pub struct Reference {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Matrix {
+pub struct Matrix<'a> {
     pub columns: Vec<MatrixColumn>,
-    pub rows: Vec<MatrixRow>,
+    pub rows: Vec<MatrixRow<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,7 +91,7 @@ pub struct MatrixColumn {
 }
 
 #[derive(Debug, Serialize)]
-pub struct MatrixRow {
+pub struct MatrixRow<'a> {
     pub name: String,
     pub kind: EntityKind,
     pub path: String,
@@ -99,22 +101,43 @@ pub struct MatrixRow {
     /// Written here rather than by the template: a large dossier's matrix
     /// has millions of cells, and each value a template looks up costs far
     /// more than the markup.
-    pub cells_html: String,
+    pub cells_html: RowCells<'a>,
 }
 
-impl CrossrefPage {
-    /// The whole index on one page: every source, every matrix column.
-    pub fn new(site: &Site) -> Self {
-        Self::pages(site, usize::MAX)
-            .find_first(|_| true)
-            .expect("the index has a first page")
-    }
+/// The cells of an entity's row on one page of the matrix, written only
+/// when the page is rendered. For the page memo they are keyed by what they
+/// are made from: the entity and the keys of the page's sources (see
+/// `render::source_keys`: their ids and mentions).
+#[derive(Debug)]
+pub struct RowCells<'a> {
+    site: &'a Site,
+    entity: usize,
+    /// The page's sources, by index, in column order.
+    columns: Arc<[usize]>,
+    columns_key: Key,
+}
 
+impl Serialize for RowCells<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.serialize_str(&row_cells(self.site, self.entity, &self.columns))
+        } else {
+            let slug = &self.site.entities[self.entity].entity.slug;
+            (self.entity, slug, self.columns_key).serialize(serializer)
+        }
+    }
+}
+
+impl<'a> CrossrefPage<'a> {
     /// The index in pages of `per_page` sources: the A–Z index and the
     /// unmentioned entities on the first, a slice of the matrix on each.
     /// Each page is made when it is taken, so a large dossier's pages are
-    /// not all held at once.
-    pub fn pages(site: &Site, per_page: usize) -> impl IndexedParallelIterator<Item = Self> + '_ {
+    /// not all held at once. `keys` are the sources' keys, by index.
+    pub fn pages(
+        site: &'a Site,
+        keys: &'a [Key],
+        per_page: usize,
+    ) -> impl IndexedParallelIterator<Item = Self> + 'a {
         let by_date = site.sources_by_date();
         let total = page_count(by_date.len(), per_page);
         let prominence = site.entities_by_prominence();
@@ -122,7 +145,13 @@ impl CrossrefPage {
             let columns = page_range(by_date.len(), per_page, number);
             let mut page = CrossrefPage {
                 letters: Vec::new(),
-                matrix: matrix(site, &by_date, &prominence, columns),
+                matrix: matrix(
+                    site,
+                    keys,
+                    &by_date[columns.clone()],
+                    &prominence,
+                    columns.start,
+                ),
                 unmentioned: Vec::new(),
                 shared: None,
                 network: Drawing::default(),
@@ -217,14 +246,19 @@ impl CrossrefPage {
 /// entity they mention, most prominent first (`prominence`). Found from the
 /// sources' side: a page's sources name a few entities each, out of all
 /// the catalogue's.
-fn matrix(
-    site: &Site,
+/// The matrix's page for the sources `by_date` (by index, in column order),
+/// the first of which is the `before + 1`th source.
+fn matrix<'a>(
+    site: &'a Site,
+    keys: &[Key],
     by_date: &[usize],
     prominence: &[usize],
-    columns: std::ops::Range<usize>,
-) -> Matrix {
-    let first_code = columns.start + 1;
-    let by_date = &by_date[columns];
+    before: usize,
+) -> Matrix<'a> {
+    let first_code = before + 1;
+    let sources: Arc<[usize]> = by_date.into();
+    let column_keys: Vec<[u8; 16]> = by_date.iter().map(|&s| keys[s].to_bytes()).collect();
+    let columns_key = Key::combine(&column_keys.iter().map(|k| &k[..]).collect::<Vec<_>>());
     let columns = by_date
         .iter()
         .enumerate()
@@ -252,7 +286,12 @@ fn matrix(
                 kind: entity.entity.kind,
                 path: entity_path(entity),
                 total: entity.mention_count,
-                cells_html: row_cells(site, entity_index, by_date),
+                cells_html: RowCells {
+                    site,
+                    entity: entity_index,
+                    columns: Arc::clone(&sources),
+                    columns_key,
+                },
             }
         })
         .collect();

@@ -235,7 +235,8 @@ pub fn render_site_partial(
                     let previous = position.checked_sub(1).map(|p| order[p]);
                     let next = order.get(position + 1).copied();
                     let view = SourcePage::new(site, index, previous, next);
-                    let view = quotes_dates::SourceWithQuotes::new(view, site, index);
+                    let keys = &source_views.keys;
+                    let view = quotes_dates::SourceWithQuotes::new(view, site, keys, index);
                     let path = views::source_path(&site.sources[index]);
                     let page = renderer.page(&path, "source.html", "../", "sources", &view);
                     renderer.emit(path, page)
@@ -501,7 +502,7 @@ impl Renderer<'_> {
             .into_par_iter()
             .map(|number| {
                 let path = page_path(timeline::TIMELINE_PAGE, number);
-                let view = timeline::TimelinePage::new(site, number);
+                let view = timeline::TimelinePage::new(site, &self.sources.keys, number);
                 let page = self.page(&path, "timeline.html", "", "timeline", &view);
                 (path, page)
             })
@@ -512,7 +513,7 @@ impl Renderer<'_> {
     /// and quotes by speaker on the first page; the matrix a page of source
     /// columns at a time.
     fn crossref_pages(&self, site: &Site, per_page: usize) -> Rendered {
-        CrossrefPage::pages(site, per_page)
+        CrossrefPage::pages(site, &self.sources.keys, per_page)
             .enumerate()
             .map(|(number, view)| {
                 let view = if number == 0 {
@@ -543,7 +544,7 @@ impl Renderer<'_> {
                 // about the entity, not about one page's sources: they are
                 // shown once, on the first page.
                 let view = if number == 1 {
-                    quotes_dates::EntityWithQuotes::new(view, site, index)
+                    quotes_dates::EntityWithQuotes::new(view, site, &self.sources.keys, index)
                 } else {
                     quotes_dates::EntityWithQuotes::without_quotes(view)
                 };

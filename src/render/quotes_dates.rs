@@ -5,31 +5,33 @@
 
 use serde::Serialize;
 
+use crate::cache::Key;
 use crate::site::Site;
 
 use super::crossref::CrossrefPage;
 use super::quotes::{entity_quotes, mark_blocks, quotes_by_speaker, source_quotes};
 use super::quotes::{QuoteView, SpeakerQuotes};
-use super::timeline::{entity_events, source_events, EventView};
+use super::timeline::{entity_events, source_events, EventItem};
 use super::views::{EntityPage, SourcePage};
 
 /// A source page with its quotes marked and listed, and its dates.
 #[derive(Debug, Serialize)]
-pub struct SourceWithQuotes {
+pub struct SourceWithQuotes<'a> {
     #[serde(flatten)]
     pub page: SourcePage,
     pub quotes: Vec<QuoteView>,
-    pub events: Vec<EventView>,
+    pub events: Vec<EventItem<'a>>,
 }
 
-impl SourceWithQuotes {
-    pub fn new(mut page: SourcePage, site: &Site, index: usize) -> Self {
+impl<'a> SourceWithQuotes<'a> {
+    /// `keys` are the sources' keys, by source index.
+    pub fn new(mut page: SourcePage, site: &'a Site, keys: &[Key], index: usize) -> Self {
         let quotes = source_quotes(site, index);
         mark_blocks(&mut page.blocks, site, index, &quotes);
         SourceWithQuotes {
             page,
             quotes,
-            events: source_events(site, index),
+            events: source_events(site, keys, index),
         }
     }
 }
@@ -44,14 +46,15 @@ pub struct EntityWithQuotes<'a> {
     pub quotes_total: usize,
     pub relayed_quotes: Vec<QuoteView>,
     pub relayed_total: usize,
-    pub events: Vec<EventView>,
+    pub events: Vec<EventItem<'a>>,
     pub events_total: usize,
 }
 
 impl<'a> EntityWithQuotes<'a> {
-    pub fn new(page: EntityPage<'a>, site: &Site, index: usize) -> Self {
+    /// `keys` are the sources' keys, by source index.
+    pub fn new(page: EntityPage<'a>, site: &'a Site, keys: &[Key], index: usize) -> Self {
         let (quotes, relayed_quotes) = entity_quotes(site, index);
-        let (events, events_total) = entity_events(site, index);
+        let (events, events_total) = entity_events(site, keys, index);
         EntityWithQuotes {
             page,
             quotes_total: quotes.total,
@@ -79,14 +82,14 @@ impl<'a> EntityWithQuotes<'a> {
 
 /// The cross-reference index with quotes by speaker.
 #[derive(Debug, Serialize)]
-pub struct CrossrefWithQuotes {
+pub struct CrossrefWithQuotes<'a> {
     #[serde(flatten)]
-    pub page: CrossrefPage,
+    pub page: CrossrefPage<'a>,
     pub speakers: Vec<SpeakerQuotes>,
 }
 
-impl CrossrefWithQuotes {
-    pub fn new(page: CrossrefPage, site: &Site) -> Self {
+impl<'a> CrossrefWithQuotes<'a> {
+    pub fn new(page: CrossrefPage<'a>, site: &Site) -> Self {
         CrossrefWithQuotes {
             page,
             speakers: quotes_by_speaker(site),
@@ -94,7 +97,7 @@ impl CrossrefWithQuotes {
     }
 
     /// A later page of a paginated index: quotes are on the first.
-    pub fn without_quotes(page: CrossrefPage) -> Self {
+    pub fn without_quotes(page: CrossrefPage<'a>) -> Self {
         CrossrefWithQuotes {
             page,
             speakers: Vec::new(),

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::analysis::{Confidence, Precision};
+use crate::cache::Key;
 use crate::site::timeline::{DisagreementKind, Event};
 use crate::site::Site;
 
@@ -57,6 +58,46 @@ impl EventView {
     }
 }
 
+/// An event as a page lists it, made into its [`EventView`] only when the
+/// page is rendered. For the page memo it is keyed by what the view is made
+/// from: its source's key (see `render::source_keys`: the text, the title,
+/// the id, and so the dates found in the text), the event and the page of
+/// its day. Pages list about a hundred thousand events; most are unchanged
+/// from one build to the next.
+#[derive(Debug)]
+pub struct EventItem<'a> {
+    site: &'a Site,
+    event: &'a Event,
+    source_key: Key,
+}
+
+impl<'a> EventItem<'a> {
+    /// `keys` are the sources' keys, by source index.
+    pub fn new(site: &'a Site, keys: &[Key], event: &'a Event) -> Self {
+        EventItem {
+            site,
+            event,
+            source_key: keys[event.source],
+        }
+    }
+}
+
+impl Serialize for EventItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let event = self.event;
+        if serializer.is_human_readable() {
+            return EventView::new(self.site, event).serialize(serializer);
+        }
+        let day = event
+            .day
+            .map(|day| (day.to_string(), day_path(self.site, day, event.precision)));
+        let week = event.precision == Precision::Week;
+        let confidence = confidence_name(event.confidence);
+        let place = (event.date, event.paragraph, week, confidence);
+        (self.source_key, place, day, &event.basis).serialize(serializer)
+    }
+}
+
 pub fn confidence_name(confidence: Confidence) -> &'static str {
     match confidence {
         Confidence::Stated => "stated",
@@ -102,7 +143,7 @@ fn display_day(day: NaiveDate, precision: Precision) -> String {
 
 /// One day of the timeline.
 #[derive(Debug, Serialize)]
-pub struct DayView {
+pub struct DayView<'a> {
     /// `d2024-12-08` (`w2024-12-02` for a week).
     pub anchor: String,
     pub date: String,
@@ -112,7 +153,7 @@ pub struct DayView {
     /// The sources reporting something that day, in source order.
     pub reported_by: Vec<SourceLink>,
     /// At most [`LISTED_EVENTS`] of the day's events.
-    pub events: Vec<EventView>,
+    pub events: Vec<EventItem<'a>>,
     pub events_total: usize,
 }
 
@@ -124,11 +165,11 @@ pub struct SourceLink {
 
 /// Two readings of one event.
 #[derive(Debug, Serialize)]
-pub struct DisagreementView {
+pub struct DisagreementView<'a> {
     /// `date` or `figure`.
     pub kind: &'static str,
-    pub first: EventView,
-    pub second: EventView,
+    pub first: EventItem<'a>,
+    pub second: EventItem<'a>,
     /// For a figure: the two figures as written.
     pub first_figure: Option<String>,
     pub second_figure: Option<String>,
@@ -139,26 +180,26 @@ pub struct DisagreementView {
 ///
 /// [`paginate_by`]: crate::config::Build::paginate_by
 #[derive(Debug, Serialize)]
-pub struct TimelinePage {
-    pub days: Vec<DayView>,
+pub struct TimelinePage<'a> {
+    pub days: Vec<DayView<'a>>,
     /// The days this page covers, `22 June 2020 to 9 August 2020`, so a
     /// reader paging through knows where each page stands.
     pub covers: Option<String>,
     pub pagination: Pagination,
     /// Dated sentences no calendar day can be given to.
-    pub unresolved: Vec<EventView>,
+    pub unresolved: Vec<EventItem<'a>>,
     pub unresolved_total: usize,
-    pub disagreements: Vec<DisagreementView>,
+    pub disagreements: Vec<DisagreementView<'a>>,
 }
 
-impl TimelinePage {
+impl<'a> TimelinePage<'a> {
     /// How many pages the timeline takes.
     pub fn page_count(site: &Site) -> usize {
         page_count(site.timeline.days.len(), site.config.build.paginate_by)
     }
 
-    /// Page `number` (1-based) of the timeline.
-    pub fn new(site: &Site, number: usize) -> Self {
+    /// Page `number` (1-based) of the timeline; `keys` are the sources'.
+    pub fn new(site: &'a Site, keys: &[Key], number: usize) -> Self {
         let timeline = &site.timeline;
         let per_page = site.config.build.paginate_by;
         let total = Self::page_count(site);
@@ -194,7 +235,7 @@ impl TimelinePage {
                     .events
                     .iter()
                     .take(LISTED_EVENTS)
-                    .map(|&e| EventView::new(site, &timeline.events[e]))
+                    .map(|&e| EventItem::new(site, keys, &timeline.events[e]))
                     .collect(),
                 events_total: day.events.len(),
             })
@@ -209,7 +250,7 @@ impl TimelinePage {
                 .unresolved
                 .iter()
                 .take(shown(LISTED_EVENTS * 4))
-                .map(|&e| EventView::new(site, &timeline.events[e]))
+                .map(|&e| EventItem::new(site, keys, &timeline.events[e]))
                 .collect(),
             unresolved_total: shown(timeline.unresolved.len()),
             disagreements: timeline
@@ -225,8 +266,8 @@ impl TimelinePage {
                     };
                     DisagreementView {
                         kind,
-                        first: EventView::new(site, &timeline.events[d.first]),
-                        second: EventView::new(site, &timeline.events[d.second]),
+                        first: EventItem::new(site, keys, &timeline.events[d.first]),
+                        second: EventItem::new(site, keys, &timeline.events[d.second]),
                         first_figure,
                         second_figure,
                     }
@@ -237,11 +278,11 @@ impl TimelinePage {
 }
 
 /// The dated sentences of one source, in text order.
-pub fn source_events(site: &Site, source: usize) -> Vec<EventView> {
+pub fn source_events<'a>(site: &'a Site, keys: &[Key], source: usize) -> Vec<EventItem<'a>> {
     site.timeline
         .events_from(source)
         .iter()
-        .map(|e| EventView::new(site, e))
+        .map(|e| EventItem::new(site, keys, e))
         .collect()
 }
 
@@ -251,12 +292,16 @@ pub const LISTED_EVENTS: usize = 25;
 
 /// An entity's part of the timeline, in calendar order: at most
 /// [`LISTED_EVENTS`] of them, and how many there are.
-pub fn entity_events(site: &Site, entity: usize) -> (Vec<EventView>, usize) {
+pub fn entity_events<'a>(
+    site: &'a Site,
+    keys: &[Key],
+    entity: usize,
+) -> (Vec<EventItem<'a>>, usize) {
     let events = site.timeline.events_of(entity);
     let listed = events
         .iter()
         .take(LISTED_EVENTS)
-        .map(|&e| EventView::new(site, &site.timeline.events[e]))
+        .map(|&e| EventItem::new(site, keys, &site.timeline.events[e]))
         .collect();
     (listed, events.len())
 }
