@@ -444,8 +444,7 @@ impl PageMemo {
     }
 
     /// Records this build's pages for the next; called once the site is
-    /// written.
-    /// Saves the manifest, given the stamps of every file in the output as
+    /// written, with the stamps of every file of the output as
     /// [`output_stamps`] reads them.
     pub fn save(&self, stamps: &BTreeMap<String, FileStamp>) {
         let Some(file) = &self.file else { return };

@@ -240,14 +240,11 @@ impl<'a> CrossrefPage<'a> {
     }
 }
 
-/// The matrix for the sources at `columns` of `by_date`: rows for the
-/// entities those sources mention, most prominent first.
-/// The matrix of the sources at `columns` of `by_date`, with a row for each
-/// entity they mention, most prominent first (`prominence`). Found from the
-/// sources' side: a page's sources name a few entities each, out of all
+/// The page of the matrix whose columns are the sources `by_date` (by
+/// index, in date order; `before` sources come before them), with a row for
+/// each entity they mention, most prominent first (`prominence`). Found from
+/// the sources' side: a page's sources name a few entities each, out of all
 /// the catalogue's.
-/// The matrix's page for the sources `by_date` (by index, in column order),
-/// the first of which is the `before + 1`th source.
 fn matrix<'a>(
     site: &'a Site,
     keys: &[Key],

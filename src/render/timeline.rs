@@ -61,9 +61,10 @@ impl EventView {
 /// An event as a page lists it, made into its [`EventView`] only when the
 /// page is rendered. For the page memo it is keyed by what the view is made
 /// from: its source's key (see `render::source_keys`: the text, the title,
-/// the id, and so the dates found in the text), the event and the page of
-/// its day. Pages list about a hundred thousand events; most are unchanged
-/// from one build to the next.
+/// the id, and so the dates found in the text), the event's day, how sure
+/// it is and why (a year may come from other sources' dates), and the page
+/// of its day. Pages list about a hundred thousand events; most are
+/// unchanged from one build to the next.
 #[derive(Debug)]
 pub struct EventItem<'a> {
     site: &'a Site,
