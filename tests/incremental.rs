@@ -387,3 +387,40 @@ fn matrix_pages_follow_a_mention_that_moves_to_another_paragraph() {
     fs::write(&moved, lines.join("\n") + "\n").unwrap();
     assert_same_as_clean_build(&dossier, "two paragraphs swapped");
 }
+
+#[test]
+fn a_paragraph_added_renders_one_page_of_each_series_again() {
+    // One source per page: the list of sources and the matrix are series of
+    // five pages each. A source that gains a paragraph changes one page of
+    // the list; the other pages, and the matrix, show nothing that changed
+    // and are not rendered again.
+    let dossier = TestDossier::seeds();
+    let config = fs::read_to_string(dossier.root().join("book.toml")).unwrap();
+    dossier.write("book.toml", &format!("{config}paginate_by = 1\n"));
+    dossier.build();
+    // A file beside the sources that is not one makes the build run again
+    // with nothing to render: every page is reused.
+    dossier.write("content/sources/notes.odt", "not a source");
+    let pages = dossier.build().cache.pages_reused;
+    let rendered = || pages - dossier.build().cache.pages_reused;
+
+    let edited = source_file(&dossier, 2);
+    let text = fs::read_to_string(&edited).unwrap();
+    assert!(text.contains(" the "));
+    fs::write(&edited, text.replacen(" the ", " THE ", 1)).unwrap();
+    let by_a_word = rendered();
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(
+        &edited,
+        format!("{text}\nThe article was corrected later.\n"),
+    )
+    .unwrap();
+    let by_a_paragraph = rendered();
+    // What a paragraph changes besides a word: the number of paragraphs on
+    // the front page and on the source's page of the list.
+    assert!(
+        by_a_paragraph <= by_a_word + 2,
+        "{by_a_paragraph} pages rendered for a paragraph added, {by_a_word} for a word"
+    );
+    assert_same_as_clean_build(&dossier, "a paragraph added");
+}

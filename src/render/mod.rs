@@ -188,6 +188,9 @@ pub fn render_site_partial(
         tera: &tera,
         site_view: &site_view,
         counts: &counts,
+        source_count: SourceCount {
+            sources: site.sources.len(),
+        },
         theme,
         memo,
         sink,
@@ -312,6 +315,7 @@ struct Renderer<'a> {
     tera: &'a Tera,
     site_view: &'a SiteView,
     counts: &'a Counts,
+    source_count: SourceCount,
     /// Where each template came from, to name its file in errors.
     theme: &'a Theme,
     memo: &'a PageMemo,
@@ -379,10 +383,18 @@ struct Paged<'a, T> {
 
 /// A view with the dossier's totals, for the pages that show them.
 #[derive(Serialize)]
-struct Counted<'a, T> {
+struct Counted<'a, T, C = Counts> {
     #[serde(flatten)]
     view: &'a T,
-    counts: &'a Counts,
+    counts: &'a C,
+}
+
+/// The one total the pages of a paginated series show: how many sources
+/// there are. The others are left out, or each of hundreds of pages would
+/// be rendered again whenever a source gained a paragraph or a mention.
+#[derive(Serialize)]
+struct SourceCount {
+    sources: usize,
 }
 
 #[derive(Serialize)]
@@ -490,7 +502,8 @@ impl Renderer<'_> {
                     pagination: Pagination::new("sources.html", number, total),
                 };
                 let path = page_path("sources.html", number);
-                let page = self.page(&path, "sources.html", "", "sources", &self.counted(&view));
+                let view = self.with_source_count(&view);
+                let page = self.page(&path, "sources.html", "", "sources", &view);
                 (path, page)
             })
             .collect()
@@ -522,7 +535,8 @@ impl Renderer<'_> {
                     quotes_dates::CrossrefWithQuotes::without_quotes(view)
                 };
                 let path = page_path("crossref.html", number + 1);
-                let page = self.page(&path, "crossref.html", "", "crossref", &self.counted(&view));
+                let view = self.with_source_count(&view);
+                let page = self.page(&path, "crossref.html", "", "crossref", &view);
                 (path, page)
             })
             .collect()
@@ -563,6 +577,14 @@ impl Renderer<'_> {
         Counted {
             view,
             counts: self.counts,
+        }
+    }
+
+    /// `view` with the number of sources, as `page.counts.sources`.
+    fn with_source_count<'v, T>(&'v self, view: &'v T) -> Counted<'v, T, SourceCount> {
+        Counted {
+            view,
+            counts: &self.source_count,
         }
     }
 

@@ -100,7 +100,7 @@ impl PrintPage {
             .collect();
         let dates: Vec<&String> = sources
             .iter()
-            .filter_map(|s| s.summary.date_display.as_ref())
+            .filter_map(|s| s.summary.heading.date_display.as_ref())
             .collect();
         PrintPage {
             first_date: dates.first().map(|d| (*d).clone()),

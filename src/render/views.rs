@@ -60,9 +60,12 @@ impl Counts {
     }
 }
 
-/// A source in a list.
+/// What a page shows of a source it names: its title, page, date and
+/// outlet. Entity pages and a source's neighbours show it so: without the
+/// counts of its paragraphs and mentions, which an edit of the source
+/// changes, so that such an edit does not render them again.
 #[derive(Debug, Serialize)]
-pub struct SourceSummary {
+pub struct SourceHeading {
     pub title: String,
     pub title_inferred: bool,
     pub path: String,
@@ -73,14 +76,21 @@ pub struct SourceSummary {
     pub date_inferred: bool,
     pub outlet: Option<String>,
     pub outlet_inferred: bool,
+}
+
+/// A source in a list: its heading and its counts.
+#[derive(Debug, Serialize)]
+pub struct SourceSummary {
+    #[serde(flatten)]
+    pub heading: SourceHeading,
     pub mentions: usize,
     pub paragraphs: usize,
 }
 
-impl SourceSummary {
+impl SourceHeading {
     pub fn new(source: &SiteSource) -> Self {
         let s = &source.source;
-        SourceSummary {
+        SourceHeading {
             title: s.title.value.clone(),
             title_inferred: s.title.inferred,
             path: source_path(source),
@@ -89,8 +99,16 @@ impl SourceSummary {
             date_inferred: s.date.as_ref().is_some_and(|d| d.inferred),
             outlet: s.outlet.as_ref().map(|o| o.value.clone()),
             outlet_inferred: s.outlet.as_ref().is_some_and(|o| o.inferred),
+        }
+    }
+}
+
+impl SourceSummary {
+    pub fn new(source: &SiteSource) -> Self {
+        SourceSummary {
+            heading: SourceHeading::new(source),
             mentions: source.analysis.mentions.len(),
-            paragraphs: s.paragraphs.len(),
+            paragraphs: source.source.paragraphs.len(),
         }
     }
 }
@@ -196,8 +214,8 @@ pub struct SourcePage {
     pub blocks: Vec<BlockView>,
     /// Entities this source mentions, most mentioned first.
     pub entities: Vec<EntityCount>,
-    pub previous: Option<SourceSummary>,
-    pub next: Option<SourceSummary>,
+    pub previous: Option<SourceHeading>,
+    pub next: Option<SourceHeading>,
     /// The lead paragraph as plain text, shortened, for page metadata.
     pub excerpt: Option<String>,
     /// Passages this source shares with others, highlighted in `blocks`.
@@ -281,8 +299,8 @@ impl SourcePage {
             headline,
             blocks,
             entities: counted,
-            previous: previous.map(|i| SourceSummary::new(&site.sources[i])),
-            next: next.map(|i| SourceSummary::new(&site.sources[i])),
+            previous: previous.map(|i| SourceHeading::new(&site.sources[i])),
+            next: next.map(|i| SourceHeading::new(&site.sources[i])),
             excerpt: super::feeds::lead_paragraph(s, EXCERPT_CHARS),
             shared: super::passages::source_shared(site, index),
         }
@@ -386,7 +404,7 @@ pub fn snippet_html(text: &str, start: usize, end: usize) -> String {
 /// One source's mentions of an entity.
 #[derive(Debug, Serialize)]
 pub struct SourceMentions<'a> {
-    pub source: &'a SourceSummary,
+    pub source: &'a SourceHeading,
     pub count: usize,
     pub snippets: Snippets<'a>,
 }
@@ -452,7 +470,7 @@ pub struct CooccurrenceView<'a> {
     /// Sources mentioning both, reprints of one wire text counted once.
     pub independent_sources: usize,
     /// The earliest source mentioning both.
-    pub first_source: Option<&'a SourceSummary>,
+    pub first_source: Option<&'a SourceHeading>,
 }
 
 /// An entity page.
@@ -491,7 +509,7 @@ impl<'a> EntityPage<'a> {
                 let mentions = entity.mentions_by_source.get(&source_index)?;
                 let source = &site.sources[source_index];
                 Some(SourceMentions {
-                    source: &views.summaries[source_index],
+                    source: &views.summaries[source_index].heading,
                     count: mentions.len(),
                     snippets: Snippets::new(source, views.keys[source_index], mentions),
                 })
@@ -526,7 +544,7 @@ impl<'a> EntityPage<'a> {
                     sources: c.sources,
                     paragraphs: c.paragraphs,
                     independent_sources: c.independent_sources,
-                    first_source: c.first_source.map(|s| &views.summaries[s]),
+                    first_source: c.first_source.map(|s| &views.summaries[s].heading),
                 })
                 .collect(),
         }
