@@ -106,8 +106,8 @@ pub struct MatrixRow<'a> {
 
 /// The cells of an entity's row on one page of the matrix, written only
 /// when the page is rendered. For the page memo they are keyed by what they
-/// are made from: the entity and the keys of the page's sources (see
-/// `render::source_keys`: their ids and mentions).
+/// are made from: the entity and the page's sources' ids and mentions (their
+/// mention keys, see `render::source_keys`).
 #[derive(Debug)]
 pub struct RowCells<'a> {
     site: &'a Site,
@@ -132,10 +132,11 @@ impl<'a> CrossrefPage<'a> {
     /// The index in pages of `per_page` sources: the A–Z index and the
     /// unmentioned entities on the first, a slice of the matrix on each.
     /// Each page is made when it is taken, so a large dossier's pages are
-    /// not all held at once. `keys` are the sources' keys, by index.
+    /// not all held at once. `mention_keys` are the keys of the sources'
+    /// ids and mentions, by index.
     pub fn pages(
         site: &'a Site,
-        keys: &'a [Key],
+        mention_keys: &'a [Key],
         per_page: usize,
     ) -> impl IndexedParallelIterator<Item = Self> + 'a {
         let by_date = site.sources_by_date();
@@ -147,7 +148,7 @@ impl<'a> CrossrefPage<'a> {
                 letters: Vec::new(),
                 matrix: matrix(
                     site,
-                    keys,
+                    mention_keys,
                     &by_date[columns.clone()],
                     &prominence,
                     columns.start,
@@ -247,14 +248,17 @@ impl<'a> CrossrefPage<'a> {
 /// the catalogue's.
 fn matrix<'a>(
     site: &'a Site,
-    keys: &[Key],
+    mention_keys: &[Key],
     by_date: &[usize],
     prominence: &[usize],
     before: usize,
 ) -> Matrix<'a> {
     let first_code = before + 1;
     let sources: Arc<[usize]> = by_date.into();
-    let column_keys: Vec<[u8; 16]> = by_date.iter().map(|&s| keys[s].to_bytes()).collect();
+    let column_keys: Vec<[u8; 16]> = by_date
+        .iter()
+        .map(|&s| mention_keys[s].to_bytes())
+        .collect();
     let columns_key = Key::combine(&column_keys.iter().map(|k| &k[..]).collect::<Vec<_>>());
     let columns = by_date
         .iter()

@@ -180,9 +180,11 @@ pub fn render_site_partial(
     let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let counts = Counts::new(site);
+    let (keys, mention_keys) = source_keys(site);
     let source_views = SourceViews {
         summaries: site.sources.par_iter().map(SourceSummary::new).collect(),
-        keys: source_keys(site),
+        keys,
+        mention_keys,
     };
     let renderer = Renderer {
         tera: &tera,
@@ -341,7 +343,11 @@ fn shared_key(theme: &Theme, site_view: &SiteView) -> Key {
 /// alone (its parts of the exports, its snippets on entity pages): the
 /// source, its id and its mentions, with the ids and kinds of the entities
 /// they name.
-fn source_keys(site: &Site) -> Vec<Key> {
+///
+/// Also the key of its mentions alone, with its id and the entities' ids and
+/// kinds: what the matrix shows of it, which an edit of its text leaves as
+/// it is unless a mention moves.
+fn source_keys(site: &Site) -> (Vec<Key>, Vec<Key>) {
     let entities: Vec<(&str, crate::content::EntityKind)> = site
         .entities
         .iter()
@@ -359,9 +365,13 @@ fn source_keys(site: &Site) -> Vec<Key> {
                 }
             }
             let source = key_of(catalogue, &(&s.slug, &s.source));
-            Key::combine(&[&source.to_bytes(), &mentions])
+            let id = key_of(catalogue, &s.slug);
+            (
+                Key::combine(&[&source.to_bytes(), &mentions]),
+                Key::combine(&[&id.to_bytes(), &mentions]),
+            )
         })
-        .collect()
+        .unzip()
 }
 
 #[derive(Serialize)]
@@ -526,7 +536,7 @@ impl Renderer<'_> {
     /// and quotes by speaker on the first page; the matrix a page of source
     /// columns at a time.
     fn crossref_pages(&self, site: &Site, per_page: usize) -> Rendered {
-        CrossrefPage::pages(site, &self.sources.keys, per_page)
+        CrossrefPage::pages(site, &self.sources.mention_keys, per_page)
             .enumerate()
             .map(|(number, view)| {
                 let view = if number == 0 {

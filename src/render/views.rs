@@ -119,6 +119,8 @@ impl SourceSummary {
 pub struct SourceViews {
     pub summaries: Vec<SourceSummary>,
     pub keys: Vec<Key>,
+    /// The key of each source's id and mentions alone.
+    pub mention_keys: Vec<Key>,
 }
 
 pub fn source_path(source: &SiteSource) -> String {
