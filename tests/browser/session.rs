@@ -172,9 +172,19 @@ impl Session {
         self.eval(&format!("document.querySelector({selector:?}).textContent"))
     }
 
+    /// Evaluates `expression` as [`Session::eval`] does, or gives nothing
+    /// while the tab is between two documents, as after a click on a link.
+    fn try_eval(&self, expression: &str) -> Option<String> {
+        let evaluated = self.tab.evaluate(&format!("String({expression})"), false);
+        match evaluated.ok()?.value {
+            Some(serde_json::Value::String(text)) => Some(text),
+            _ => None,
+        }
+    }
+
     pub fn wait_for(&self, condition: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while self.eval(&format!("!!({condition})")) != "true" {
+        while self.try_eval(&format!("!!({condition})")).as_deref() != Some("true") {
             assert!(
                 Instant::now() < deadline,
                 "timed out waiting for {condition} on {}",
