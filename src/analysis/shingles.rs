@@ -195,13 +195,15 @@ pub fn shingle_hashes(words: &[Word]) -> Vec<u64> {
 /// Winnowing: the smallest hash of each window (the rightmost on ties), each
 /// kept once. A paragraph shorter than a window keeps its smallest hash.
 pub fn winnow(hashes: &[u64]) -> Vec<u64> {
-    let mut chosen: Vec<u64> = winnowed_positions(hashes)
-        .into_iter()
-        .map(|at| hashes[at])
-        .collect();
-    chosen.sort_unstable();
-    chosen.dedup();
-    chosen
+    distinct_hashes(hashes, &winnowed_positions(hashes))
+}
+
+/// The hashes at `positions`, sorted, each once.
+fn distinct_hashes(hashes: &[u64], positions: &[usize]) -> Vec<u64> {
+    let mut distinct: Vec<u64> = positions.iter().map(|&at| hashes[at]).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct
 }
 
 /// The positions winnowing chooses, in order, each once.
@@ -230,9 +232,7 @@ fn winnowed_positions(hashes: &[u64]) -> Vec<usize> {
 pub fn paragraph_print(text: &str) -> ParagraphPrint {
     let hashes = shingle_hashes(&words(text));
     let positions = winnowed_positions(&hashes);
-    let mut fingerprints: Vec<u64> = positions.iter().map(|&at| hashes[at]).collect();
-    fingerprints.sort_unstable();
-    fingerprints.dedup();
+    let fingerprints = distinct_hashes(&hashes, &positions);
     // A paragraph of four billion words is cut short here only.
     let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let chosen = positions
