@@ -196,6 +196,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     stages.finish("write", "");
     let stats = CacheStats {
         pages_reused: memo.reused(),
+        pages_rendered: memo.rendered(),
         ..cache.stats()
     };
     Ok(Report::new(summary, output, stages, stats).changed(written))

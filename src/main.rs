@@ -178,11 +178,12 @@ fn print_stages(report: &Report) {
     }
     let cache = &report.cache;
     eprintln!(
-        "  cache: {} of {} sources parsed, {} analysed, {} pages rendered; {} files changed",
+        "  cache: {} of {} sources parsed, {} analysed, {} of {} pages rendered; {} files changed",
         cache.parsed,
         cache.parsed + cache.parse_hits,
         cache.analysed,
-        report.pages_written.saturating_sub(cache.pages_reused),
+        cache.pages_rendered,
+        cache.pages_rendered + cache.pages_reused,
         report.pages_changed
     );
 }

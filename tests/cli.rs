@@ -29,6 +29,50 @@ fn build_prints_a_summary_and_exits_zero() {
 }
 
 #[test]
+fn verbose_says_how_much_was_done_again() {
+    let dossier_dir = TestDossier::seeds();
+    let first = dossier(&["build", "--verbose"], dossier_dir.root());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let counts = |output: &Output| {
+        let text = stderr(output);
+        let line = text.lines().find(|l| l.contains("pages rendered"));
+        let line = line
+            .unwrap_or_else(|| panic!("no cache line in {text}"))
+            .to_owned();
+        let numbers: Vec<usize> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        (line, numbers)
+    };
+    let (line, numbers) = counts(&first);
+    // Sources parsed of all, analysed, pages rendered of all, files changed.
+    let [parsed, sources, _, rendered, pages, _] = numbers[..] else {
+        panic!("{line}");
+    };
+    assert_eq!((parsed, rendered), (sources, pages), "{line}");
+    let text = stderr(&first);
+    let timed = |stage: &str| {
+        text.lines()
+            .any(|l| l.trim_start().starts_with(stage) && l.ends_with(" ms"))
+    };
+    assert!(timed("load") && timed("render"), "{text}");
+
+    let source = dossier_dir
+        .root()
+        .join("content/sources/002_c55e714030514c14.txt");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, text.replacen(" the ", " THE ", 1)).unwrap();
+    let again = dossier(&["build", "--verbose"], dossier_dir.root());
+    let (line, numbers) = counts(&again);
+    let [parsed, _, _, rendered, all, _] = numbers[..] else {
+        panic!("{line}");
+    };
+    assert_eq!(parsed, 1, "{line}");
+    assert!(rendered > 0 && rendered < all && all == pages, "{line}");
+}
+
+#[test]
 fn root_is_found_from_a_subfolder() {
     let dossier_dir = TestDossier::from_fixture("basic");
     let output = dossier(&["build"], &dossier_dir.root().join("content/sources"));

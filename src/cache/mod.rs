@@ -34,6 +34,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -118,6 +119,8 @@ pub struct CacheStats {
     pub analysis_hits: usize,
     /// Pages taken from the previous build instead of rendered.
     pub pages_reused: usize,
+    /// Pages rendered, because they are new or what they show changed.
+    pub pages_rendered: usize,
 }
 
 /// The cache of one build. Disabled, it computes everything and keeps
@@ -351,7 +354,8 @@ pub struct PageMemo {
     output: PathBuf,
     previous: BTreeMap<String, (Key, FileStamp)>,
     current: Mutex<BTreeMap<String, Key>>,
-    reused: Mutex<usize>,
+    reused: AtomicUsize,
+    rendered: AtomicUsize,
     /// The parts of the files written piece by piece (the exports).
     streams: SegmentMemo,
 }
@@ -393,7 +397,8 @@ impl PageMemo {
             output: output.to_owned(),
             previous,
             current: Mutex::default(),
-            reused: Mutex::default(),
+            reused: AtomicUsize::default(),
+            rendered: AtomicUsize::default(),
             streams: SegmentMemo::open(root, output),
         }
     }
@@ -408,6 +413,7 @@ impl PageMemo {
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Memoized, E> {
         if self.file.is_none() {
+            self.rendered.fetch_add(1, Ordering::Relaxed);
             return render().map(Memoized::Rendered);
         }
         let view = view();
@@ -419,10 +425,13 @@ impl PageMemo {
             });
         let page = match unchanged {
             true => {
-                *lock(&self.reused) += 1;
+                self.reused.fetch_add(1, Ordering::Relaxed);
                 Memoized::Unchanged
             }
-            false => Memoized::Rendered(render()?),
+            false => {
+                self.rendered.fetch_add(1, Ordering::Relaxed);
+                Memoized::Rendered(render()?)
+            }
         };
         lock(&self.current).insert(path.to_owned(), view);
         Ok(page)
@@ -440,7 +449,12 @@ impl PageMemo {
 
     /// Pages taken from the previous build.
     pub fn reused(&self) -> usize {
-        *lock(&self.reused)
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Pages rendered.
+    pub fn rendered(&self) -> usize {
+        self.rendered.load(Ordering::Relaxed)
     }
 
     /// Records this build's pages for the next; called once the site is
