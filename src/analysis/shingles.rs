@@ -194,7 +194,8 @@ pub fn shingle_hashes(words: &[Word]) -> Vec<u64> {
 
 /// Winnowing: the smallest hash of each window (the rightmost on ties), each
 /// kept once. A paragraph shorter than a window keeps its smallest hash.
-pub fn winnow(hashes: &[u64]) -> Vec<u64> {
+#[cfg(test)]
+fn winnow(hashes: &[u64]) -> Vec<u64> {
     distinct_hashes(hashes, &winnowed_positions(hashes))
 }
 

@@ -587,8 +587,8 @@ pub fn unchanged_site(root: &Path, output: &Path, inputs: Key) -> Option<Summary
     same.then_some(record.summary)
 }
 
-/// Records a successful build that read `inputs` and wrote `output`.
-/// `files` are the output's stamps, as [`output_stamps`] reads them.
+/// Records a successful build that read `inputs` and left `files` in its
+/// output (their stamps, as [`output_stamps`] reads them).
 pub fn record_site(root: &Path, inputs: Key, files: BTreeMap<String, FileStamp>, summary: Summary) {
     let record = SiteRecord {
         format: FORMAT,
@@ -638,15 +638,22 @@ mod tests {
         Ok((Some(source), warnings))
     }
 
+    /// `text` read through `cache` as `content/sources/a.txt`, without
+    /// `--lossy`: from the cache, or parsed.
+    fn read(cache: &Cache, text: &str) -> (Option<Source>, Vec<Diagnostic>) {
+        let path = Path::new("content/sources/a.txt");
+        cache
+            .source(path, text.as_bytes(), false, || parse(text))
+            .unwrap()
+    }
+
     #[test]
     fn a_saved_source_is_read_back_without_parsing() {
         let dir = tempfile::tempdir().unwrap();
         let path = Path::new("content/sources/a.txt");
         let text = "Title\n\nPeskov spoke.\n";
         let first = Cache::open(dir.path());
-        let parsed = first
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        let parsed = read(&first, text);
         first.save();
         let second = Cache::open(dir.path());
         let cached = second
@@ -678,12 +685,9 @@ mod tests {
     #[test]
     fn a_corrupt_entry_is_parsed_again() {
         let dir = tempfile::tempdir().unwrap();
-        let path = Path::new("content/sources/a.txt");
         let text = "Title\n\nPeskov spoke.\n";
         let first = Cache::open(dir.path());
-        first
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        read(&first, text);
         first.save();
         let file = pack_file(dir.path());
         let mut bytes = fs::read(&file).unwrap();
@@ -693,9 +697,7 @@ mod tests {
         bytes[at] = b'X';
         fs::write(&file, bytes).unwrap();
         let second = Cache::open(dir.path());
-        let again = second
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        let again = read(&second, text);
         assert_eq!(again.0.unwrap().title.value, "Title");
         assert_eq!(second.stats().parsed, 1);
     }
@@ -703,12 +705,9 @@ mod tests {
     #[test]
     fn an_analysis_of_another_catalogue_is_stale() {
         let dir = tempfile::tempdir().unwrap();
-        let path = Path::new("content/sources/a.txt");
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
-        let (source, _) = cache
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        let (source, _) = read(&cache, text);
         cache.analysis(
             source.as_ref().unwrap(),
             context("one"),
@@ -717,9 +716,7 @@ mod tests {
         );
         cache.save();
         let again = Cache::open(dir.path());
-        let (source, _) = again
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        let (source, _) = read(&again, text);
         again.analysis(
             source.as_ref().unwrap(),
             context("two"),
@@ -733,12 +730,9 @@ mod tests {
     #[test]
     fn a_new_catalogue_finds_names_again_and_keeps_the_rest() {
         let dir = tempfile::tempdir().unwrap();
-        let path = Path::new("content/sources/a.txt");
         let text = "Title\n\nPeskov spoke on 3 March.\n";
         let cache = Cache::open(dir.path());
-        let (source, _) = cache
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        let (source, _) = read(&cache, text);
         let source = source.unwrap();
         let stop_words = crate::analysis::terms::stop_words("en");
         let first = cache.analysis(&source, context("one"), NameAnalysis::default, || {
@@ -747,9 +741,7 @@ mod tests {
         assert!(first.search.iter().any(|(term, _)| term == "peskov"));
         cache.save();
         let again = Cache::open(dir.path());
-        again
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        read(&again, text);
         let second = again.analysis(&source, context("two"), NameAnalysis::default, || {
             panic!("the text part is kept")
         });
@@ -758,9 +750,7 @@ mod tests {
         // Another language: the text part is made again.
         again.save();
         let third = Cache::open(dir.path());
-        third
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        read(&third, text);
         let mut made = false;
         third.analysis(
             &source,
@@ -825,10 +815,7 @@ mod tests {
         fs::write(folder.join("01/0123abcd.bin"), b"entry").unwrap();
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
-        let path = Path::new("content/sources/a.txt");
-        cache
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        read(&cache, text);
         cache.save();
         assert!(!folder.exists());
         assert!(pack_file(dir.path()).exists());
@@ -839,10 +826,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "Title\n\nPeskov spoke.\n";
         let cache = Cache::open(dir.path());
-        let path = Path::new("content/sources/a.txt");
-        cache
-            .source(path, text.as_bytes(), false, || parse(text))
-            .unwrap();
+        read(&cache, text);
         cache.save();
         assert!(pack_file(dir.path()).exists());
         Cache::open(dir.path()).save();
@@ -858,9 +842,7 @@ mod tests {
         for n in 0..6 {
             let text = format!("Title\n\nPeskov spoke {n} times.\n");
             let cache = Cache::open(dir.path());
-            let (source, _) = cache
-                .source(path, text.as_bytes(), false, || parse(&text))
-                .unwrap();
+            let (source, _) = read(&cache, &text);
             cache.analysis(
                 source.as_ref().unwrap(),
                 context("one"),

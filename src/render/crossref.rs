@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cache::Key;
+use crate::cache::{key_of, Key};
 use crate::content::EntityKind;
 use crate::site::Site;
 
@@ -255,11 +255,8 @@ fn matrix<'a>(
 ) -> Matrix<'a> {
     let first_code = before + 1;
     let sources: Arc<[usize]> = by_date.into();
-    let column_keys: Vec<[u8; 16]> = by_date
-        .iter()
-        .map(|&s| mention_keys[s].to_bytes())
-        .collect();
-    let columns_key = Key::combine(&column_keys.iter().map(|k| &k[..]).collect::<Vec<_>>());
+    let column_keys: Vec<Key> = by_date.iter().map(|&s| mention_keys[s]).collect();
+    let columns_key = key_of(Key::default(), &column_keys);
     let columns = by_date
         .iter()
         .enumerate()
