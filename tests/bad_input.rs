@@ -4,7 +4,7 @@
 //! so any change to a message shows as a diff. Set `BLESS=1` to rewrite the
 //! expected files after a deliberate change, and read the diff.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -7,11 +7,9 @@
 //! Skipped, with a message, where Chromium is not installed, unless
 //! `DOSSIER_BROWSER_TESTS=1` asks for them, as CI does.
 
-mod common;
+use crate::common;
 
-#[path = "browser/server.rs"]
 mod server;
-#[path = "browser/session.rs"]
 mod session;
 
 use std::io::Write;

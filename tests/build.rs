@@ -2,7 +2,7 @@
 //! pages list exactly the sources that name them, content cannot inject
 //! markup, builds are reproducible.
 
-mod common;
+use crate::common;
 
 use common::{select_texts, BuiltSite, TestDossier};
 use scraper::Selector;

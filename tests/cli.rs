@@ -1,6 +1,6 @@
 //! The `dossier` binary as a user runs it: exit codes, messages, `init`.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

@@ -3,7 +3,7 @@
 //! the day a careful reader gives it from the source's own date, or none
 //! where the source has no date to count from.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

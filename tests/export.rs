@@ -1,7 +1,7 @@
 //! The machine-readable export: `data/dossier.json`, `data/mentions.csv` and
 //! the FollowTheMoney lines agree with each other and with the pages.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

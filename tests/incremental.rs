@@ -2,7 +2,7 @@
 //! gives exactly the site a clean build gives, writes only what changed, and
 //! recovers from a corrupt cache.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -3,7 +3,7 @@
 //! the source × source matrix counts it, the SVG is well formed and stable,
 //! and finding passages stays close to linear on thousands of sources.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! metadata, GitHub Pages files, the printable dossier, themes and template
 //! errors.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

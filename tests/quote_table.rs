@@ -6,7 +6,7 @@
 //! channel is right; a quote the table does not list must never be given a
 //! speaker.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -2,7 +2,7 @@
 //! opens show who said what, which sources carry the same words, and when
 //! things happened.
 
-mod common;
+use crate::common;
 
 use common::{select_texts, BuiltSite, TestDossier};
 use scraper::{ElementRef, Selector};

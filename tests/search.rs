@@ -3,7 +3,7 @@
 //! and content in the index stays data. What happens when one types is in
 //! tests/browser.rs.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! `dossier serve` as a user runs it: a child process on a free port of
 //! 127.0.0.1, asked for pages over plain HTTP while its files are edited.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -2,7 +2,7 @@
 //! are listed with counts and an example, `--min-sources` filters them, and
 //! `--write` creates entity files the next build uses, never overwriting one.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::process::{Command, Output};
