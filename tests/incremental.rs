@@ -111,6 +111,49 @@ fn incremental_builds_match_clean_builds_through_edits_additions_renames_and_del
     fs::write(&dated, text.replacen("abrupt U-turn", "sudden U-turn", 1)).unwrap();
     assert_same_as_clean_build(&dossier, "a word of a dated sentence");
 
+    // A paragraph copied into a new source: the source it came from is not
+    // edited, yet its page now marks the passage the two share.
+    let original = source_file(&dossier, 4);
+    let text = fs::read_to_string(&original).unwrap();
+    let paragraph = (text.split("\n\n"))
+        .filter(|p| p.split_whitespace().count() > 40)
+        .last()
+        .expect("a long paragraph");
+    let pages = |dossier: &TestDossier| -> BTreeMap<String, Vec<u8>> {
+        let folder = dossier.output().join("sources");
+        (fs::read_dir(&folder).unwrap())
+            .map(|entry| entry.unwrap().path())
+            .map(|path| (path.display().to_string(), fs::read(&path).unwrap()))
+            .collect()
+    };
+    let before = pages(&dossier);
+    dossier.write(
+        "content/sources/zz-copy.md",
+        &format!("+++\ntitle = \"A copy\"\noutlet = \"The Copyist\"\n+++\n\n{paragraph}\n"),
+    );
+    assert_same_as_clean_build(&dossier, "a passage shared with an unedited source");
+    let after = pages(&dossier);
+    assert!(
+        before.iter().any(|(path, page)| after.get(path) != Some(page)),
+        "the page of the source copied from marks the passage"
+    );
+
+    // An entity renamed, every mention where it was: the names on the links
+    // of the sources that name it change.
+    let peskov = dossier.root().join("content/entities/dmitry-peskov.md");
+    let text = fs::read_to_string(&peskov).unwrap();
+    fs::write(
+        &peskov,
+        text.replacen(
+            "name = \"Dmitry Peskov\"\nkind = \"person\"\naliases = [\"Peskov\"]",
+            "name = \"Dmitry S. Peskov\"\nkind = \"person\"\naliases = [\"Peskov\", \"Dmitry Peskov\"]",
+            1,
+        ),
+    )
+    .unwrap();
+    assert!(fs::read_to_string(&peskov).unwrap().contains("Dmitry S. Peskov"));
+    assert_same_as_clean_build(&dossier, "an entity renamed");
+
     dossier.write(
         "content/sources/zz-new.md",
         "+++\ntitle = \"A new report\"\ndate = 2024-12-20\noutlet = \"Reuters\"\n+++\n\nDmitry Peskov spoke in Moscow.\n",

@@ -35,8 +35,7 @@ use crossref::CrossrefPage;
 use paginate::{page_count, page_path, page_range, Pagination};
 pub use theme::{load_theme, Theme};
 use views::{
-    entities_by_kind, Counts, EntityPage, EntitySummary, SiteView, SourcePage, SourceSummary,
-    SourceViews,
+    entities_by_kind, Counts, EntityPage, EntitySummary, SiteView, SourceSummary, SourceViews,
 };
 
 /// A file of the built site: its path under the output folder and its bytes.
@@ -239,9 +238,9 @@ pub fn render_site_partial(
                     // Previous and next follow the list order: newest first.
                     let previous = position.checked_sub(1).map(|p| order[p]);
                     let next = order.get(position + 1).copied();
-                    let view = SourcePage::new(site, index, previous, next);
                     let keys = &source_views.keys;
-                    let view = quotes_dates::SourceWithQuotes::new(view, site, keys, index);
+                    let view =
+                        quotes_dates::SourceWithQuotes::new(site, keys, index, previous, next);
                     let path = views::source_path(&site.sources[index]);
                     let page = renderer.page(&path, "source.html", "../", "sources", &view);
                     renderer.emit(path, page)

@@ -113,17 +113,40 @@ pub fn mark_blocks(site: &Site, index: usize, blocks: &mut [BlockView]) {
 /// labels it as boilerplate.
 pub fn mark_block(site: &Site, index: usize, block: &mut BlockView) {
     let paragraph = block.number - 1;
+    match paragraph_marks(site, index, paragraph) {
+        ParagraphMarks::Boilerplate => {
+            block.html = format!(
+                "<span class=\"boilerplate-tag\" title=\"Repeated across sources of this outlet or much of the dossier: left out of shared text\">boilerplate</span> {}",
+                block.html
+            );
+        }
+        ParagraphMarks::Shared(marks) => {
+            let text = &site.sources[index].source.paragraphs[paragraph].text;
+            if let Some(html) = highlight(&block.html, text, &marks) {
+                block.html = html;
+            }
+        }
+    }
+}
+
+/// How the passages mark one paragraph of a source.
+#[derive(Debug, Serialize)]
+pub enum ParagraphMarks {
+    /// Left out of shared text as boilerplate, and labelled so.
+    Boilerplate,
+    /// The stretches it shares with other sources, in order (often none).
+    Shared(Vec<Mark>),
+}
+
+/// The marks of paragraph `paragraph` of source `index`.
+pub fn paragraph_marks(site: &Site, index: usize, paragraph: usize) -> ParagraphMarks {
     if site.passages.boilerplate.contains(&(index, paragraph)) {
-        block.html = format!(
-            "<span class=\"boilerplate-tag\" title=\"Repeated across sources of this outlet or much of the dossier: left out of shared text\">boilerplate</span> {}",
-            block.html
-        );
-        return;
+        return ParagraphMarks::Boilerplate;
     }
     let Some(numbers) = site.passages.by_paragraph.get(&(index, paragraph)) else {
-        return;
+        return ParagraphMarks::Shared(Vec::new());
     };
-    let mut ranges: Vec<Mark> = numbers
+    let mut marks: Vec<Mark> = numbers
         .iter()
         .flat_map(|&number| {
             let passage = &site.passages.passages[number];
@@ -140,15 +163,12 @@ pub fn mark_block(site: &Site, index: usize, block: &mut BlockView) {
                 })
         })
         .collect();
-    ranges.sort_by_key(|m| (m.start, m.end));
-    let text = &site.sources[index].source.paragraphs[paragraph].text;
-    if let Some(html) = highlight(&block.html, text, &ranges) {
-        block.html = html;
-    }
+    marks.sort_by_key(|m| (m.start, m.end));
+    ParagraphMarks::Shared(marks)
 }
 
 /// A stretch of a paragraph's text to highlight, and the passage it is.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Mark {
     pub start: usize,
     pub end: usize,

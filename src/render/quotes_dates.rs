@@ -9,27 +9,34 @@ use crate::cache::Key;
 use crate::site::Site;
 
 use super::crossref::CrossrefPage;
-use super::quotes::{entity_quotes, mark_blocks, quotes_by_speaker, source_quotes};
+use super::quotes::{entity_quotes, quotes_by_speaker, source_quotes};
 use super::quotes::{QuoteView, SpeakerQuotes};
 use super::timeline::{entity_events, source_events, EventItem};
-use super::views::{EntityPage, SourcePage};
+use super::views::{EntityPage, SourcePage, SourceText};
 
 /// A source page with its quotes marked and listed, and its dates.
 #[derive(Debug, Serialize)]
 pub struct SourceWithQuotes<'a> {
     #[serde(flatten)]
-    pub page: SourcePage,
+    pub page: SourcePage<'a>,
     pub quotes: Vec<QuoteView>,
     pub events: Vec<EventItem<'a>>,
 }
 
 impl<'a> SourceWithQuotes<'a> {
-    /// `keys` are the sources' keys, by source index.
-    pub fn new(mut page: SourcePage, site: &'a Site, keys: &[Key], index: usize) -> Self {
+    /// The page of source `index`, between `previous` and `next` in the
+    /// list; `keys` are the sources' keys, by source index.
+    pub fn new(
+        site: &'a Site,
+        keys: &[Key],
+        index: usize,
+        previous: Option<usize>,
+        next: Option<usize>,
+    ) -> Self {
         let quotes = source_quotes(site, index);
-        mark_blocks(&mut page.blocks, site, index, &quotes);
+        let text = SourceText::new(site, index, keys[index], &quotes);
         SourceWithQuotes {
-            page,
+            page: SourcePage::new(site, index, previous, next, text),
             quotes,
             events: source_events(site, keys, index),
         }

@@ -3,10 +3,12 @@
 //! change without breaking themes. Every `path` is relative to the site root;
 //! templates put `{{ root }}` in front of it.
 
+use std::cell::OnceCell;
+
 use serde::Serialize;
 
 use crate::analysis::Mention;
-use crate::cache::Key;
+use crate::cache::{key_of, Key};
 use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use crate::site::{Site, SiteEntity, SiteSource};
 
@@ -14,6 +16,8 @@ use super::date_text::day_month_year;
 use super::escape::escape_html_into;
 use super::network::Drawing;
 use super::paragraph::paragraph_html;
+use super::passages::{paragraph_marks, ParagraphMarks};
+use super::quotes::{source_quotes, QuoteView};
 
 /// The dossier as a whole, on every page as `site`.
 #[derive(Debug, Serialize)]
@@ -202,7 +206,7 @@ const EXCERPT_CHARS: usize = 200;
 
 /// A source page.
 #[derive(Debug, Serialize)]
-pub struct SourcePage {
+pub struct SourcePage<'a> {
     #[serde(flatten)]
     pub summary: SourceSummary,
     pub format: &'static str,
@@ -210,10 +214,9 @@ pub struct SourcePage {
     pub url: Option<String>,
     pub author: Option<String>,
     pub language: Option<String>,
-    /// The headline paragraph, shown as the page's heading, if the clipping
-    /// starts with one.
-    pub headline: Option<BlockView>,
-    pub blocks: Vec<BlockView>,
+    /// `headline` and `blocks`: the text, made only for a page rendered.
+    #[serde(flatten)]
+    pub text: SourceText<'a>,
     /// Entities this source mentions, most mentioned first.
     pub entities: Vec<EntityCount>,
     pub previous: Option<SourceHeading>,
@@ -233,8 +236,110 @@ pub struct EntityCount {
     pub first_anchor: String,
 }
 
-impl SourcePage {
-    pub fn new(site: &Site, index: usize, previous: Option<usize>, next: Option<usize>) -> Self {
+impl<'a> SourcePage<'a> {
+    pub fn new(
+        site: &Site,
+        index: usize,
+        previous: Option<usize>,
+        next: Option<usize>,
+        text: SourceText<'a>,
+    ) -> Self {
+        let source = &site.sources[index];
+        let mentions = &source.analysis.mentions;
+        let mut counted: Vec<EntityCount> = source
+            .entity_counts
+            .iter()
+            .map(|(&entity, &count)| EntityCount {
+                entity: EntitySummary::new(&site.entities[entity]),
+                count,
+                first_anchor: mentions
+                    .iter()
+                    .find(|m| m.entity == entity)
+                    .map(|m| format!("p{}", m.paragraph + 1))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        counted.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.entity.name.cmp(&b.entity.name))
+        });
+        let s = &source.source;
+        SourcePage {
+            summary: SourceSummary::new(source),
+            format: match s.format {
+                crate::content::SourceFormat::Clipping => "clipping",
+                crate::content::SourceFormat::Markdown => "markdown",
+            },
+            file: s.path.to_string_lossy().replace('\\', "/"),
+            url: s.url.clone(),
+            author: s.author.clone(),
+            language: s.language.clone(),
+            text,
+            entities: counted,
+            previous: previous.map(|i| SourceHeading::new(&site.sources[i])),
+            next: next.map(|i| SourceHeading::new(&site.sources[i])),
+            excerpt: super::feeds::lead_paragraph(s, EXCERPT_CHARS),
+            shared: super::passages::source_shared(site, index),
+        }
+    }
+}
+
+/// A source's text as blocks, made when its page is rendered: for 10,000
+/// sources the HTML of every paragraph is most of the work of a page, and
+/// an edit to one source changes one page's text. Keyed for the page memo,
+/// it is what it is made from: the source's key (its text, id and mentions,
+/// see `render::source_keys`), the names of the entities it links, and how
+/// passages and quotes mark each paragraph.
+#[derive(Debug)]
+pub struct SourceText<'a> {
+    site: &'a Site,
+    index: usize,
+    key: Key,
+    /// The blocks, once made.
+    made: OnceCell<TextBlocks>,
+}
+
+/// The text as templates see it.
+#[derive(Debug)]
+struct TextBlocks {
+    /// The headline paragraph, shown as the page's heading, if the clipping
+    /// starts with one.
+    headline: Option<BlockView>,
+    blocks: Vec<BlockView>,
+}
+
+impl<'a> SourceText<'a> {
+    /// The text of source `index`, whose key is `source_key`, with its
+    /// quotes as listed on its page.
+    pub fn new(site: &'a Site, index: usize, source_key: Key, quotes: &[QuoteView]) -> Self {
+        let source = &site.sources[index];
+        let names: Vec<&str> = (source.entity_counts.keys())
+            .map(|&entity| site.entities[entity].entity.name.as_str())
+            .collect();
+        let marks: Vec<(usize, ParagraphMarks)> = (0..source.source.paragraphs.len())
+            .map(|paragraph| (paragraph, paragraph_marks(site, index, paragraph)))
+            .filter(|(_, marks)| !matches!(marks, ParagraphMarks::Shared(m) if m.is_empty()))
+            .collect();
+        let quote_marks: Vec<(&str, &str, usize)> = (source.analysis.quotes.iter())
+            .zip(quotes)
+            .map(|(quote, view)| (view.anchor.as_str(), view.who.as_str(), quote.start))
+            .collect();
+        let analysed_quotes = &source.analysis.quotes;
+        SourceText {
+            site,
+            index,
+            key: key_of(source_key, &(names, marks, analysed_quotes, quote_marks)),
+            made: OnceCell::new(),
+        }
+    }
+
+    fn made(&self) -> &TextBlocks {
+        self.made.get_or_init(|| self.make())
+    }
+
+    fn make(&self) -> TextBlocks {
+        let (site, index) = (self.site, self.index);
         let source = &site.sources[index];
         let entities: Vec<&crate::content::Entity> =
             site.entities.iter().map(|e| &e.entity).collect();
@@ -269,42 +374,39 @@ impl SourcePage {
         if let Some(headline) = &mut headline {
             super::passages::mark_block(site, index, headline);
         }
-        let mut counted: Vec<EntityCount> = source
-            .entity_counts
-            .iter()
-            .map(|(&entity, &count)| EntityCount {
-                entity: EntitySummary::new(&site.entities[entity]),
-                count,
-                first_anchor: mentions
-                    .iter()
-                    .find(|m| m.entity == entity)
-                    .map(|m| format!("p{}", m.paragraph + 1))
-                    .unwrap_or_default(),
-            })
-            .collect();
-        counted.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then_with(|| a.entity.name.cmp(&b.entity.name))
-        });
-        let s = &source.source;
-        SourcePage {
-            summary: SourceSummary::new(source),
-            format: match s.format {
-                crate::content::SourceFormat::Clipping => "clipping",
-                crate::content::SourceFormat::Markdown => "markdown",
-            },
-            file: s.path.to_string_lossy().replace('\\', "/"),
-            url: s.url.clone(),
-            author: s.author.clone(),
-            language: s.language.clone(),
-            headline,
-            blocks,
-            entities: counted,
-            previous: previous.map(|i| SourceHeading::new(&site.sources[i])),
-            next: next.map(|i| SourceHeading::new(&site.sources[i])),
-            excerpt: super::feeds::lead_paragraph(s, EXCERPT_CHARS),
-            shared: super::passages::source_shared(site, index),
+        let quotes = source_quotes(site, index);
+        super::quotes::mark_blocks(&mut blocks, site, index, &quotes);
+        TextBlocks { headline, blocks }
+    }
+}
+
+// Serialised as a struct of two lazy fields, never as a key of its own:
+// flattened into its page, this is handed serde's flattening serializer,
+// which does not say whether it is making a key; the fields are handed the
+// page's own serializer, which does.
+impl Serialize for SourceText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut text = serializer.serialize_struct("SourceText", 2)?;
+        text.serialize_field("headline", &TextPart::Headline(self))?;
+        text.serialize_field("blocks", &TextPart::Blocks(self))?;
+        text.end()
+    }
+}
+
+/// One field of a source's text: made for a template, keyed for the memo.
+enum TextPart<'t, 'a> {
+    Headline(&'t SourceText<'a>),
+    Blocks(&'t SourceText<'a>),
+}
+
+impl Serialize for TextPart<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match (self, serializer.is_human_readable()) {
+            (TextPart::Headline(text), true) => text.made().headline.serialize(serializer),
+            (TextPart::Blocks(text), true) => text.made().blocks.serialize(serializer),
+            (TextPart::Headline(text), false) => text.key.serialize(serializer),
+            (TextPart::Blocks(_), false) => serializer.serialize_unit(),
         }
     }
 }
