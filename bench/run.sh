@@ -9,7 +9,8 @@
 # a word changed: "one-word") and after the catalogue (Hugo: its
 # configuration) changes; peak memory (/usr/bin/time -v), output size and
 # search-index size. Raw figures go to WORKDIR/results.tsv, medians to stdout.
-# Needs: cargo, hugo (Debian: apt-get install -y hugo), GNU time.
+# Needs: cargo, hugo (Debian: apt-get install -y hugo), GNU time, and
+# about 6 GB of free disk for the outputs set aside at 10,000 sources.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,6 +41,19 @@ measure() { # sources tool run measure dir command...
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$run" "$what" "$wall" "$peak" >> "$results"
 }
 
+# Moves the previous output aside before a full build; what is set aside is
+# deleted once the runs of a size are done. On ext4 without a journal,
+# files created within a minute of a large deletion make the kernel step
+# over every inode just freed, a cost of the deletion that falls on the
+# next build: more on Hugo's, whose site is a folder per page.
+set_aside() { # paths...
+    local bin
+    bin=$(mktemp -d "$work/set-aside.XXXXXX")
+    for path in "$@"; do
+        if [ -e "$path" ]; then mv "$path" "$bin/"; fi
+    done
+}
+
 touch_source() { # file run: appends a paragraph, as an update would
     printf '\nA correction was appended to this article in run %s.\n' "$2" >> "$1"
 }
@@ -55,7 +69,7 @@ for n in $sizes; do
     entity=$(ls "$d/content/entities" | sed -n 1p)
     for run in $(seq 1 "$runs"); do
         # dossier
-        rm -rf "$d/public" "$d/.dossier-cache"
+        set_aside "$d/public" "$d/.dossier-cache"
         measure "$n" dossier "$run" full "$d" "$dossier" build --quiet
         measure "$n" dossier "$run" noop "$d" "$dossier" build --quiet
         touch_source "$d/content/sources/article-00042.md" "$run"
@@ -67,7 +81,7 @@ for n in $sizes; do
         sed -i "2r $work/alias" "$d/content/entities/$entity"
         measure "$n" dossier "$run" catalogue "$d" "$dossier" build --quiet
         # Hugo
-        rm -rf "$h/public" "$h/resources"
+        set_aside "$h/public" "$h/resources"
         measure "$n" hugo "$run" full "$h" hugo --quiet
         measure "$n" hugo "$run" noop "$h" hugo --quiet
         touch_source "$h/content/articles/article-00042.md" "$run"
@@ -85,6 +99,11 @@ for n in $sizes; do
         printf '%s\t%s\t-\toutput_bytes\t%s\t-\n%s\t%s\t-\tsearch_bytes\t%s\t-\n%s\t%s\t-\tfiles\t%s\t-\n' \
             "$n" "$tool" "$size" "$n" "$tool" "${search:-0}" "$n" "$tool" "$files" >> "$results"
     done
+    # The deletion's cost must not fall on the next size's first builds:
+    # written out, freed inodes are stepped over for a minute.
+    rm -rf "$work"/set-aside.*
+    sync
+    sleep 61
 done
 
 # Medians per size, tool and measure (of the wall time and of peak memory).
