@@ -134,7 +134,9 @@ fn incremental_builds_match_clean_builds_through_edits_additions_renames_and_del
     assert_same_as_clean_build(&dossier, "a passage shared with an unedited source");
     let after = pages(&dossier);
     assert!(
-        before.iter().any(|(path, page)| after.get(path) != Some(page)),
+        before
+            .iter()
+            .any(|(path, page)| after.get(path) != Some(page)),
         "the page of the source copied from marks the passage"
     );
 
@@ -151,7 +153,9 @@ fn incremental_builds_match_clean_builds_through_edits_additions_renames_and_del
         ),
     )
     .unwrap();
-    assert!(fs::read_to_string(&peskov).unwrap().contains("Dmitry S. Peskov"));
+    assert!(fs::read_to_string(&peskov)
+        .unwrap()
+        .contains("Dmitry S. Peskov"));
     assert_same_as_clean_build(&dossier, "an entity renamed");
 
     dossier.write(
