@@ -195,6 +195,58 @@ fn a_build_error_is_shown_over_the_last_good_site_until_fixed() {
 }
 
 #[test]
+fn editor_saves_renames_and_deletions_are_followed() {
+    let dossier = TestDossier::from_fixture("basic");
+    let server = Server::start(&dossier, &[]);
+    let sources = dossier.root().join("content/sources");
+    let (generation, _) = server.state(None);
+
+    // As many editors save: the new text to a temporary file beside the
+    // old, then renamed over it.
+    let wire = sources.join("wire.txt");
+    let text = std::fs::read_to_string(&wire).unwrap();
+    let temporary = sources.join(".wire.txt.swp");
+    std::fs::write(
+        &temporary,
+        text.replace("declined to say more", "said nothing more"),
+    )
+    .unwrap();
+    std::fs::rename(&temporary, &wire).unwrap();
+    // The save may come as more than one change: builds until one serves
+    // the new text (or `build_until` gives up).
+    let mut generation = generation;
+    loop {
+        let error;
+        (generation, error) = server.build_until(generation, |_| true);
+        assert!(error.is_none(), "{error:?}");
+        let (status, _, page) = server.get("/sources/talks-resume-in-vienna.html");
+        assert_eq!(status, 200);
+        if page.contains("said nothing more") {
+            break;
+        }
+    }
+
+    // A source renamed keeps its page, which comes from its title.
+    std::fs::rename(sources.join("analysis.md"), sources.join("renamed.md")).unwrap();
+    let (generation, _) = server.build_until(generation, Option::is_none);
+    let (status, _, page) = server.get("/sources/an-analysis-of-the-talks.html");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("content/sources/renamed.md"),
+        "the page names the new file"
+    );
+
+    // A source deleted: its page is gone and the list no longer names it.
+    std::fs::remove_file(&wire).unwrap();
+    server.build_until(generation, Option::is_none);
+    let (status, _, _) = server.get("/sources/talks-resume-in-vienna.html");
+    assert_eq!(status, 404);
+    let (_, _, list) = server.get("/sources.html");
+    assert!(!list.contains("Talks resume in Vienna"), "{list}");
+    assert!(list.contains("An analysis of the talks"));
+}
+
+#[test]
 fn requests_cannot_leave_the_output_folder() {
     let dossier = TestDossier::from_fixture("basic");
     let server = Server::start(&dossier, &[]);
