@@ -199,6 +199,8 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
 
     let pairs = candidate_pairs(&postings, &boilerplate);
     stats.candidate_pairs = pairs.len();
+    // Not needed again: freed before the words of the pairs are read.
+    drop(postings);
     // What the last build found for the same two texts, if it compared
     // them: only the other pairs are compared. Words are read for those
     // and, once matches are known, for the paragraphs they join; boilerplate
@@ -533,13 +535,21 @@ impl Keys {
     }
 }
 
+/// A byte range of a paragraph's text in 32 bits (a paragraph longer than
+/// 4 GB, which no source can hold in memory, would end at the limit).
+fn narrow((start, end): (usize, usize)) -> (u32, u32) {
+    let narrow = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+    (narrow(start), narrow(end))
+}
+
 /// One paragraph's words, prepared once for every pair it takes part in.
 #[derive(Debug)]
 struct ParagraphWords {
     /// The words, by [`word_id`].
     ids: Vec<WordId>,
-    /// Byte range of each word in the paragraph's text.
-    spans: Vec<(usize, usize)>,
+    /// Byte range of each word in the paragraph's text (32 bits: the words
+    /// of every compared paragraph are held at once).
+    spans: Vec<(u32, u32)>,
     /// Each shingle (hashed as `shingles::shingle_hashes` does, so as the
     /// fingerprints are) as its hash's low 32 bits above its position, sorted:
     /// the shingles two paragraphs share come from merging their lists.
@@ -557,14 +567,14 @@ impl ParagraphWords {
         let mut spans = Vec::new();
         shingles::for_each_word(text, |key, start, end| {
             keys.push(key);
-            spans.push((start, end));
+            spans.push(narrow((start, end)));
         });
         Self::prepare(keys, spans)
     }
 
     /// Numbers the words given by their keys and spans, and hashes their
     /// shingles.
-    fn prepare(keys: Keys, mut spans: Vec<(usize, usize)>) -> Self {
+    fn prepare(keys: Keys, mut spans: Vec<(u32, u32)>) -> Self {
         // Held for the whole comparison: without the slack of growing.
         spans.shrink_to_fit();
         let shingle_count = keys.len().saturating_sub(SHINGLE_WORDS - 1);
@@ -733,7 +743,7 @@ pub fn align(a: &[Word], b: &[Word]) -> Vec<Alignment> {
         for word in words {
             keys.push(&word.key);
         }
-        let spans = words.iter().map(|w| (w.start, w.end)).collect();
+        let spans = words.iter().map(|w| narrow((w.start, w.end))).collect();
         ParagraphWords::prepare(keys, spans)
     });
     align_paragraphs(&a, &b, &mut Scratch::default())
@@ -919,8 +929,8 @@ fn group(
                     Occurrence {
                         source: id.0 as usize,
                         paragraph: id.1 as usize,
-                        start: spans[start].0,
-                        end: spans[end - 1].1,
+                        start: spans[start].0 as usize,
+                        end: spans[end - 1].1 as usize,
                         words: end - start,
                     }
                 })
