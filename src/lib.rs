@@ -94,6 +94,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         return Ok(Report::new(summary, output, stages, Default::default()));
     }
     let cache = Cache::open(root);
+    // The last build's memos are read while the content loads.
+    let memos = (!options.check_only).then(|| {
+        let (root, output) = (root.to_owned(), output.clone());
+        std::thread::spawn(move || (AlignmentMemo::open(&root), PageMemo::open(&root, &output)))
+    });
     let content = load_templates_and_content(root, &config, &theme, options, &cache)?;
     let mut warnings = content.warnings.clone();
     let mut left_out = content.errors.clone();
@@ -117,17 +122,14 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         .collect();
     warnings.extend(catalogue::check(&content.entities, &analyses));
     stages.finish("analyse", "linking");
-    let alignments = match options.check_only {
-        true => AlignmentMemo::disabled(),
-        false => AlignmentMemo::open(root),
+    let (alignments, memo) = match memos.map(std::thread::JoinHandle::join) {
+        None => (AlignmentMemo::disabled(), PageMemo::disabled()),
+        Some(Ok(memos)) => memos,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
     };
     let site = site::link(config, content, analyses, &alignments);
     warnings.extend(render::feeds::missing_base_url_warning(&site.config));
     stages.finish("link", "rendering");
-    let memo = match options.check_only {
-        true => PageMemo::disabled(),
-        false => PageMemo::open(root, &output),
-    };
     // Pages go to the output's writer as they are rendered; nothing in the
     // output changes before the commit below.
     output::check_output_folder(&output, root, &root.join(&site.config.build.content))?;
