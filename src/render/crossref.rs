@@ -198,8 +198,9 @@ impl<'a> CrossrefPage<'a> {
                     let mentions = entity.mentions_by_source.get(&index)?;
                     let source = &site.sources[index];
                     let path = source_path(source);
-                    let mut numbers: Vec<usize> =
-                        mentions.iter().map(|m| m.paragraph + 1).collect();
+                    let mut numbers: Vec<usize> = (source.mentions(mentions))
+                        .map(|m| m.paragraph + 1)
+                        .collect();
                     numbers.dedup();
                     Some(SourceRefs {
                         title: source.source.title.value.clone(),
@@ -303,10 +304,10 @@ fn row_cells(site: &Site, entity: usize, columns: &[usize]) -> String {
     let mut html = String::new();
     let mentions = &site.entities[entity].mentions_by_source;
     for &index in columns {
-        let first = mentions.get(&index).and_then(|found| found.first());
+        let source = &site.sources[index];
+        let first = (mentions.get(&index)).and_then(|found| source.mentions(found).next());
         match first {
             Some(mention) => {
-                let source = &site.sources[index];
                 let count = source.entity_counts.get(&entity).copied().unwrap_or(0);
                 let _ = write!(
                     html,

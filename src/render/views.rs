@@ -522,12 +522,13 @@ pub struct SourceMentions<'a> {
 pub struct Snippets<'a> {
     source: &'a SiteSource,
     key: Key,
-    /// The entity's mentions in the source, all of them.
-    mentions: &'a [Mention],
+    /// The entity's mentions in the source, all of them, as indices of the
+    /// source's list.
+    mentions: &'a [u32],
 }
 
 impl<'a> Snippets<'a> {
-    pub fn new(source: &'a SiteSource, key: Key, mentions: &'a [Mention]) -> Self {
+    pub fn new(source: &'a SiteSource, key: Key, mentions: &'a [u32]) -> Self {
         Snippets {
             source,
             key,
@@ -537,8 +538,7 @@ impl<'a> Snippets<'a> {
 
     pub fn list(&self) -> Vec<Snippet> {
         let path = source_path(self.source);
-        self.mentions
-            .iter()
+        (self.source.mentions(self.mentions))
             .map(|m| Snippet {
                 html: snippet_html(
                     &self.source.source.paragraphs[m.paragraph].text,
@@ -557,7 +557,7 @@ impl Serialize for Snippets<'_> {
         if serializer.is_human_readable() {
             self.list().serialize(serializer)
         } else {
-            let entity = self.mentions.first().map(|m| m.entity);
+            let entity = self.source.mentions(self.mentions).next().map(|m| m.entity);
             (self.key, entity).serialize(serializer)
         }
     }
@@ -715,19 +715,20 @@ mod tests {
             .iter()
             .position(|p| p.text == text)
             .unwrap();
-        let source = SiteSource {
+        let start = text.find("Peskov").unwrap();
+        let mut source = SiteSource {
             source,
             slug: "a".to_owned(),
             analysis: Default::default(),
             entity_counts: Default::default(),
         };
-        let start = text.find("Peskov").unwrap();
-        let mentions = [Mention {
+        source.analysis.mentions.push(Mention {
             paragraph,
             start,
             end: start + 6,
             entity: 0,
-        }];
+        });
+        let mentions = [0];
         let snippets = Snippets::new(&source, Key::combine(&[b"one"]), &mentions);
         // Rendered: the snippets themselves.
         let rendered = serde_json::to_value(&snippets).unwrap();

@@ -29,12 +29,24 @@ pub struct SiteSource {
     pub entity_counts: BTreeMap<usize, usize>,
 }
 
+impl SiteSource {
+    /// The mentions at `indices` of its list, as an entity's
+    /// `mentions_by_source` gives them.
+    pub fn mentions<'a>(&'a self, indices: &'a [u32]) -> impl Iterator<Item = &'a Mention> + 'a {
+        indices
+            .iter()
+            .map(|&at| &self.analysis.mentions[at as usize])
+    }
+}
+
 /// An entity with everything the sources say of it.
 #[derive(Debug, Clone)]
 pub struct SiteEntity {
     pub entity: Entity,
-    /// Mentions per source index, each list in paragraph order.
-    pub mentions_by_source: BTreeMap<usize, Vec<Mention>>,
+    /// Its mentions per source index: where they are in that source's
+    /// `analysis.mentions`, in paragraph order. Indices, not copies: a
+    /// dossier of a million mentions would otherwise hold each twice.
+    pub mentions_by_source: BTreeMap<usize, Vec<u32>>,
     pub mention_count: usize,
     /// Entities mentioned in the same sources: (entity index, shared sources,
     /// shared paragraphs), most shared first.
@@ -135,10 +147,10 @@ pub fn link(
     let grouped: Vec<_> = analyses
         .par_iter()
         .map(|analysis| {
-            let mut by_entity: BTreeMap<usize, Vec<Mention>> = BTreeMap::new();
+            let mut by_entity: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
             let mut by_paragraph: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-            for mention in &analysis.mentions {
-                by_entity.entry(mention.entity).or_default().push(*mention);
+            for (at, mention) in (0u32..).zip(&analysis.mentions) {
+                by_entity.entry(mention.entity).or_default().push(at);
                 by_paragraph
                     .entry(mention.paragraph)
                     .or_default()
