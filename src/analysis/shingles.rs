@@ -234,19 +234,24 @@ pub fn paragraph_print(text: &str) -> ParagraphPrint {
     let hashes = shingle_hashes(&words(text));
     let positions = winnowed_positions(&hashes);
     let fingerprints = distinct_hashes(&hashes, &positions);
-    // A paragraph of four billion words is cut short here only.
-    let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let chosen = positions
         .into_iter()
         .map(|at| {
             let index = fingerprints.binary_search(&hashes[at]).unwrap_or_default();
-            (number(at), number(index))
+            (saturating_u32(at), saturating_u32(index))
         })
         .collect();
     ParagraphPrint {
         fingerprints,
         chosen,
     }
+}
+
+/// A position or length in a paragraph, kept in 32 bits where millions are
+/// held: one past four billion (a paragraph no source could hold in memory)
+/// would stop at the limit, not wrap.
+pub fn saturating_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

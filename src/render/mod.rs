@@ -238,9 +238,12 @@ pub fn render_site_partial(
                     // Previous and next follow the list order: newest first.
                     let previous = position.checked_sub(1).map(|p| order[p]);
                     let next = order.get(position + 1).copied();
-                    let keys = &source_views.keys;
-                    let view =
-                        quotes_dates::SourceWithQuotes::new(site, keys, index, previous, next);
+                    let view = quotes_dates::SourceWithQuotes::new(
+                        site,
+                        &source_views,
+                        index,
+                        (previous, next),
+                    );
                     let path = views::source_path(&site.sources[index]);
                     let page = renderer.page(&path, "source.html", "../", "sources", &view);
                     renderer.emit(path, page)

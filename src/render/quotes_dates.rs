@@ -12,7 +12,7 @@ use super::crossref::CrossrefPage;
 use super::quotes::{entity_quotes, quotes_by_speaker, source_quotes};
 use super::quotes::{QuoteView, SpeakerQuotes};
 use super::timeline::{entity_events, source_events, EventItem};
-use super::views::{EntityPage, SourcePage, SourceText};
+use super::views::{EntityPage, SourcePage, SourceText, SourceViews};
 
 /// A source page with its quotes marked and listed, and its dates.
 #[derive(Debug, Serialize)]
@@ -25,20 +25,19 @@ pub struct SourceWithQuotes<'a> {
 
 impl<'a> SourceWithQuotes<'a> {
     /// The page of source `index`, between `previous` and `next` in the
-    /// list; `keys` are the sources' keys, by source index.
+    /// list, with what `views` made for every source.
     pub fn new(
         site: &'a Site,
-        keys: &[Key],
+        views: &'a SourceViews,
         index: usize,
-        previous: Option<usize>,
-        next: Option<usize>,
+        neighbours: (Option<usize>, Option<usize>),
     ) -> Self {
         let quotes = source_quotes(site, index);
-        let text = SourceText::new(site, index, keys[index], &quotes);
+        let text = SourceText::new(site, index, views.keys[index], &quotes);
         SourceWithQuotes {
-            page: SourcePage::new(site, index, previous, next, text),
+            page: SourcePage::new(site, views, index, neighbours, text),
             quotes,
-            events: source_events(site, keys, index),
+            events: source_events(site, &views.keys, index),
         }
     }
 }

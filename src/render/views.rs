@@ -208,7 +208,7 @@ const EXCERPT_CHARS: usize = 200;
 #[derive(Debug, Serialize)]
 pub struct SourcePage<'a> {
     #[serde(flatten)]
-    pub summary: SourceSummary,
+    pub summary: &'a SourceSummary,
     pub format: &'static str,
     pub file: String,
     pub url: Option<String>,
@@ -219,8 +219,8 @@ pub struct SourcePage<'a> {
     pub text: SourceText<'a>,
     /// Entities this source mentions, most mentioned first.
     pub entities: Vec<EntityCount>,
-    pub previous: Option<SourceHeading>,
-    pub next: Option<SourceHeading>,
+    pub previous: Option<&'a SourceHeading>,
+    pub next: Option<&'a SourceHeading>,
     /// The lead paragraph as plain text, shortened, for page metadata.
     pub excerpt: Option<String>,
     /// Passages this source shares with others, highlighted in `blocks`.
@@ -237,11 +237,13 @@ pub struct EntityCount {
 }
 
 impl<'a> SourcePage<'a> {
+    /// The page of source `index`, between `previous` and `next` in the
+    /// list, with the summaries made for every page in `views`.
     pub fn new(
         site: &Site,
+        views: &'a SourceViews,
         index: usize,
-        previous: Option<usize>,
-        next: Option<usize>,
+        (previous, next): (Option<usize>, Option<usize>),
         text: SourceText<'a>,
     ) -> Self {
         let source = &site.sources[index];
@@ -266,7 +268,7 @@ impl<'a> SourcePage<'a> {
         });
         let s = &source.source;
         SourcePage {
-            summary: SourceSummary::new(source),
+            summary: &views.summaries[index],
             format: match s.format {
                 crate::content::SourceFormat::Clipping => "clipping",
                 crate::content::SourceFormat::Markdown => "markdown",
@@ -277,8 +279,8 @@ impl<'a> SourcePage<'a> {
             language: s.language.clone(),
             text,
             entities: counted,
-            previous: previous.map(|i| SourceHeading::new(&site.sources[i])),
-            next: next.map(|i| SourceHeading::new(&site.sources[i])),
+            previous: previous.map(|i| &views.summaries[i].heading),
+            next: next.map(|i| &views.summaries[i].heading),
             excerpt: super::feeds::lead_paragraph(s, EXCERPT_CHARS),
             shared: super::passages::source_shared(site, index),
         }

@@ -535,11 +535,12 @@ impl Keys {
     }
 }
 
-/// A byte range of a paragraph's text in 32 bits (a paragraph longer than
-/// 4 GB, which no source can hold in memory, would end at the limit).
+/// A byte range of a paragraph's text in 32 bits.
 fn narrow((start, end): (usize, usize)) -> (u32, u32) {
-    let narrow = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
-    (narrow(start), narrow(end))
+    (
+        shingles::saturating_u32(start),
+        shingles::saturating_u32(end),
+    )
 }
 
 /// One paragraph's words, prepared once for every pair it takes part in.
