@@ -194,11 +194,24 @@ impl Session {
         }
     }
 
+    /// Evaluates `expression` once the tab has a document to evaluate it
+    /// in: the page a click led to may still be loading.
+    fn eval_when_loaded(&self, expression: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(value) = self.try_eval(expression) {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "{expression} gave nothing");
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Clicks the middle of the first element matching `selector` with the
     /// mouse, as a reader would.
     pub fn click(&self, selector: &str) {
         self.wait_for(&format!("document.querySelector({selector:?})"));
-        let point = self.eval(&format!(
+        let point = self.eval_when_loaded(&format!(
             "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{block: 'center'}}); \
                const r = e.getClientRects()[0]; return (r.left + Math.min(r.width / 2, 20)) + ',' + (r.top + r.height / 2); }})()"
         ));
