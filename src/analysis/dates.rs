@@ -15,7 +15,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::quotes::{ends_sentence, quote_spans, Span};
+use super::quotes::{ends_sentence, quote_spans, Span, SENTENCE_MARKS};
 use crate::content::{Paragraph, ParagraphKind};
 
 /// One date expression of a source.
@@ -158,7 +158,13 @@ fn paragraph_dates(index: usize, text: &str, published: Option<NaiveDate>) -> Ve
     let mut found: Vec<DateMention> = Vec::new();
     // Found once: every date's sentence is bounded by them.
     let quoted = quote_spans(text);
-    for pattern in [&*MONTH_DAY, &*DAY_MONTH, &*ISO] {
+    // Every written date has a digit: most paragraphs need no search.
+    let written: &[&Regex] = if text.bytes().any(|b| b.is_ascii_digit()) {
+        &[&MONTH_DAY, &DAY_MONTH, &ISO]
+    } else {
+        &[]
+    };
+    for pattern in written {
         for caps in pattern.captures_iter(text) {
             let whole = caps.get(0).expect("match");
             if PUBLICATION.is_match(&text[..whole.start()])
@@ -277,14 +283,15 @@ fn sentence_around(text: &str, quoted: &[Span], start: usize, end: usize) -> (us
         ends_sentence(text, i) && !quoted.iter().any(|s| s.inner.0 <= i && i < s.inner.1)
     };
     let from = text[..start]
-        .char_indices()
-        .rev()
-        .find(|&(i, _)| ends(i))
-        .map_or(0, |(i, c)| i + c.len_utf8());
+        .rmatch_indices(SENTENCE_MARKS)
+        .map(|(i, _)| i)
+        .find(|&i| ends(i))
+        .map_or(0, |i| i + 1);
     let to = text[end..]
-        .char_indices()
-        .find(|&(i, _)| ends(end + i))
-        .map_or(text.len(), |(i, c)| end + i + c.len_utf8());
+        .match_indices(SENTENCE_MARKS)
+        .map(|(i, _)| end + i)
+        .find(|&i| ends(i))
+        .map_or(text.len(), |i| i + 1);
     let skipped = text[from..].len() - text[from..].trim_start().len();
     (from + skipped, to)
 }

@@ -467,20 +467,30 @@ pub fn snippet(text: &str, start: usize, end: usize) -> (String, String, String)
 fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let before = &text[..start];
     let after = &text[end..];
-    let mut before_start = before
-        .char_indices()
-        .rev()
-        .nth(CONTEXT_CHARS)
-        .map_or(0, |(i, _)| i);
+    // In ASCII text a character is a byte: no need to walk them one by one.
+    let ascii = text.is_ascii();
+    let mut before_start = if ascii {
+        start.saturating_sub(CONTEXT_CHARS + 1)
+    } else {
+        before
+            .char_indices()
+            .rev()
+            .nth(CONTEXT_CHARS)
+            .map_or(0, |(i, _)| i)
+    };
     if before_start > 0 {
         before_start = before[before_start..]
             .find(' ')
             .map_or(before_start, |space| before_start + space + 1);
     }
-    let after_end = after
-        .char_indices()
-        .nth(CONTEXT_CHARS)
-        .map_or(after.len(), |(i, _)| i);
+    let after_end = if ascii {
+        after.len().min(CONTEXT_CHARS)
+    } else {
+        after
+            .char_indices()
+            .nth(CONTEXT_CHARS)
+            .map_or(after.len(), |(i, _)| i)
+    };
     let after_end = if after_end < after.len() {
         after[..after_end].rfind(' ').unwrap_or(after_end)
     } else {
@@ -671,6 +681,45 @@ mod tests {
         assert!(before.starts_with('…'), "{before}");
         assert!(!before.starts_with("…hree"), "{before}");
         assert_eq!(after, " sixteen seventeen");
+    }
+
+    #[test]
+    fn ascii_snippets_are_cut_where_counting_characters_cuts_them() {
+        // What the bounds are when characters are counted one by one.
+        let by_chars = |text: &str, start: usize, end: usize| {
+            let (before, after) = (&text[..start], &text[end..]);
+            let mut from = before
+                .char_indices()
+                .rev()
+                .nth(CONTEXT_CHARS)
+                .map_or(0, |(i, _)| i);
+            if from > 0 {
+                from = before[from..]
+                    .find(' ')
+                    .map_or(from, |space| from + space + 1);
+            }
+            let to = after
+                .char_indices()
+                .nth(CONTEXT_CHARS)
+                .map_or(after.len(), |(i, _)| i);
+            let to = if to < after.len() {
+                after[..to].rfind(' ').unwrap_or(to)
+            } else {
+                to
+            };
+            (from, end + to)
+        };
+        let text = "Hassan Bakr said late on Monday in Aldermoor that the shipment had been \
+                    held at the border, according to officials familiar with Brevik. Then Homs.";
+        for start in 0..text.len() {
+            for end in start + 1..(start + 12).min(text.len()) {
+                assert_eq!(
+                    snippet_bounds(text, start, end),
+                    by_chars(text, start, end),
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]

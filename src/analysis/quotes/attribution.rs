@@ -2,7 +2,7 @@
 //! speaker its subject names, describes or points back at.
 
 use super::patterns::*;
-use super::spans::{ends_sentence, Span};
+use super::spans::{ends_sentence, Span, SENTENCE_MARKS};
 use super::{AttributedBy, Attribution, Memory};
 use crate::analysis::mentions::{Matcher, Mention};
 use crate::content::EntityKind;
@@ -44,10 +44,10 @@ impl Context<'_> {
         let start = self.spans[i].outer.0;
         let floor = i.checked_sub(1).map_or(0, |p| self.spans[p].outer.1);
         let from = self.text[floor..start]
-            .char_indices()
-            .rev()
-            .find(|&(at, _)| ends_sentence(self.text, floor + at) && !self.inside_quote(floor + at))
-            .map_or(floor, |(at, c)| floor + at + c.len_utf8());
+            .rmatch_indices(SENTENCE_MARKS)
+            .map(|(at, _)| floor + at)
+            .find(|&at| ends_sentence(self.text, at) && !self.inside_quote(at))
+            .map_or(floor, |at| at + 1);
         (from, start)
     }
 
@@ -64,9 +64,10 @@ impl Context<'_> {
         }
         let ceiling = self.spans.get(i + 1).map_or(self.text.len(), |s| s.outer.0);
         let to = self.text[span.outer.1..ceiling]
-            .char_indices()
-            .find(|&(at, _)| ends_sentence(self.text, span.outer.1 + at))
-            .map_or(ceiling, |(at, _)| span.outer.1 + at);
+            .match_indices(SENTENCE_MARKS)
+            .map(|(at, _)| span.outer.1 + at)
+            .find(|&at| ends_sentence(self.text, at))
+            .unwrap_or(ceiling);
         (span.outer.1, to)
     }
 

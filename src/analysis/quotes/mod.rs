@@ -24,7 +24,7 @@ use super::mentions::{Matcher, Mention};
 use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use attribution::Context;
 use patterns::*;
-pub(crate) use spans::{ends_sentence, quote_spans, Span};
+pub(crate) use spans::{ends_sentence, quote_spans, Span, SENTENCE_MARKS};
 
 /// One quoted passage of a source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

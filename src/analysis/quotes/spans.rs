@@ -15,6 +15,14 @@ pub(crate) struct Span {
 /// next paragraph is written in print.
 pub(crate) fn quote_spans(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
+    // Every opening mark is `"`, `'` or begins with byte 0xE2 (`“`, `‘`) or
+    // 0xC2 (`«`): a paragraph with none of the four has no quote.
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | 0xE2 | 0xC2))
+    {
+        return spans;
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -80,6 +88,10 @@ const ABBREVIATIONS: &[&str] = &[
     "oct", "nov", "dec", "gen", "col", "lt", "sen", "rep", "gov", "pres", "prof", "no", "vs",
 ];
 
+/// The marks that can end a sentence: searching for them alone finds every
+/// place [`ends_sentence`] can accept, and each is one byte long.
+pub(crate) const SENTENCE_MARKS: [char; 3] = ['.', '!', '?'];
+
 /// Whether a sentence ends at byte `at` (a `.`, `!` or `?`) of `text`.
 pub(crate) fn ends_sentence(text: &str, at: usize) -> bool {
     let mark = text[at..].chars().next();
@@ -94,16 +106,17 @@ pub(crate) fn ends_sentence(text: &str, at: usize) -> bool {
         return false;
     }
     if mark == Some('.') {
-        let word: String = text[..at]
-            .chars()
+        let word_start = text[..at]
+            .char_indices()
             .rev()
-            .take_while(|c| c.is_alphanumeric() || *c == '.')
-            .collect::<String>()
-            .chars()
-            .rev()
-            .collect();
-        let lower = word.to_lowercase();
-        if ABBREVIATIONS.contains(&lower.as_str()) || lower.contains('.') || word.len() == 1 {
+            .take_while(|&(_, c)| c.is_alphanumeric() || c == '.')
+            .last()
+            .map_or(at, |(i, _)| i);
+        let word = &text[word_start..at];
+        if word.len() == 1
+            || word.contains('.')
+            || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+        {
             return false;
         }
     }
