@@ -211,6 +211,62 @@ fn reprinted_wire_text_counts_once_beside_co_occurrences() {
     assert!(cells[4].contains("2024-12-09"), "{cells:?}");
 }
 
+#[test]
+fn an_entity_page_names_the_most_frequent_companions_and_counts_the_rest() {
+    let dossier = TestDossier::from_fixture("basic");
+    // Thirty people, each named beside Vienna: person `k` in `k` sources,
+    // so who comes first is plain.
+    for k in 1..=30 {
+        dossier.write(
+            &format!("content/entities/person-{k:02}.md"),
+            &format!("+++\nname = \"Person Number{k:02}\"\nkind = \"person\"\n+++\n"),
+        );
+    }
+    for source in 1..=30 {
+        let names: Vec<String> = (source..=30)
+            .map(|k| format!("Person Number{k:02}"))
+            .collect();
+        dossier.write(
+            &format!("content/sources/meeting-{source:02}.md"),
+            &format!(
+                "+++\ntitle = \"Meeting {source}\"\ndate = 2025-01-{:02}\n+++\n\n{} met in Vienna.\n",
+                source % 28 + 1,
+                names.join(", ")
+            ),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    let html = site.page("entities/vienna.html");
+    let named = select_texts(&html, ".cooccurrence tbody tr td:first-child a");
+    assert_eq!(named.len(), 25, "{named:?}");
+    assert_eq!(named[0], "Person Number30");
+    assert_eq!(named[24], "Person Number06");
+    // Every pair is still in the exports; the page counts those it leaves out.
+    let export: serde_json::Value = serde_json::from_str(&site.read("data/dossier.json")).unwrap();
+    let with_vienna = export["cooccurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|pair| {
+            pair["entities"]
+                .as_array()
+                .unwrap()
+                .contains(&"vienna".into())
+        })
+        .count();
+    assert!(with_vienna >= 30, "{with_vienna}");
+    let more = select_texts(&html, ".cooccurring .more");
+    assert_eq!(
+        more,
+        [format!(
+            "And {} more, each named alongside Vienna in 5 sources or fewer.",
+            with_vienna - 25
+        )]
+    );
+    assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
+}
+
 /// Every inline SVG of a page, as text.
 fn svgs(site: &BuiltSite, page: &str) -> Vec<String> {
     let text = site.read(page);

@@ -589,6 +589,21 @@ pub struct CooccurrenceView<'a> {
     pub first_source: Option<&'a SourceHeading>,
 }
 
+/// Rows of an entity's "named alongside" table. Every entity of a large
+/// catalogue is named alongside most others somewhere: all of them would make
+/// the table, and the work of rendering every entity page, grow with the
+/// square of the catalogue.
+pub const MAX_COOCCURRING: usize = 25;
+
+/// What an entity's "named alongside" table leaves out.
+#[derive(Debug, Serialize)]
+pub struct MoreCooccurring {
+    /// How many entities.
+    pub entities: usize,
+    /// The most sources any of them shares with the entity.
+    pub sources: usize,
+}
+
 /// An entity page.
 #[derive(Debug, Serialize)]
 pub struct EntityPage<'a> {
@@ -600,7 +615,11 @@ pub struct EntityPage<'a> {
     pub file: String,
     /// Sources that mention it, newest first.
     pub mentioned_in: Vec<SourceMentions<'a>>,
+    /// The entities named most often alongside it, at most
+    /// [`MAX_COOCCURRING`]: every pair is in the exports.
     pub cooccurring: Vec<CooccurrenceView<'a>>,
+    /// The entities named alongside it that the table leaves out.
+    pub cooccurring_more: Option<MoreCooccurring>,
     /// Its neighbourhood in the co-occurrence network, as inline SVG (built
     /// and escaped by `render::network`); empty if it has none.
     pub network: Drawing,
@@ -651,10 +670,19 @@ impl<'a> EntityPage<'a> {
             links: entity.entity.links.clone(),
             file: entity.entity.path.to_string_lossy().replace('\\', "/"),
             mentioned_in,
+            cooccurring_more: entity
+                .cooccurring
+                .get(MAX_COOCCURRING)
+                .filter(|_| first)
+                .map(|most| MoreCooccurring {
+                    entities: entity.cooccurring.len() - MAX_COOCCURRING,
+                    sources: most.sources,
+                }),
             cooccurring: entity
                 .cooccurring
                 .iter()
                 .filter(|_| first)
+                .take(MAX_COOCCURRING)
                 .map(|c| CooccurrenceView {
                     entity: EntitySummary::new(&site.entities[c.entity]),
                     sources: c.sources,
