@@ -4,6 +4,7 @@
 //! templates put `{{ root }}` in front of it.
 
 use std::cell::OnceCell;
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -433,19 +434,6 @@ pub fn paragraph_mentions(mentions: &[Mention], index: usize) -> &[Mention] {
     &mentions[start..end]
 }
 
-/// A mention in context: the words around it, for keyword-in-context lists.
-#[derive(Debug, Serialize)]
-pub struct Snippet {
-    /// The words around the mention, escaped, the mention itself in
-    /// `<mark>`. One field rather than three: entity pages list hundreds of
-    /// thousands of snippets, and each value a template looks up costs more
-    /// than escaping it here.
-    pub html: String,
-    pub paragraph: usize,
-    /// Path of the paragraph: `sources/<slug>.html#p<N>`.
-    pub path: String,
-}
-
 /// Characters of context on each side of a mention.
 const CONTEXT_CHARS: usize = 70;
 
@@ -499,22 +487,21 @@ fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     (before_start, end + after_end)
 }
 
-/// [`snippet`] as HTML: escaped, the mention in `<mark>`.
-pub fn snippet_html(text: &str, start: usize, end: usize) -> String {
+/// [`snippet`] as HTML, appended to `html`: escaped, the mention in `<mark>`.
+fn snippet_html_into(text: &str, start: usize, end: usize, html: &mut String) {
     let (from, to) = snippet_bounds(text, start, end);
-    let mut html = String::with_capacity(to - from + 32);
+    html.reserve(to - from + 32);
     if from > 0 {
         html.push('…');
     }
-    escape_html_into(&text[from..start], &mut html);
+    escape_html_into(&text[from..start], html);
     html.push_str("<mark>");
-    escape_html_into(&text[start..end], &mut html);
+    escape_html_into(&text[start..end], html);
     html.push_str("</mark>");
-    escape_html_into(&text[end..to], &mut html);
+    escape_html_into(&text[end..to], html);
     if to < text.len() {
         html.push('…');
     }
-    html
 }
 
 /// One source's mentions of an entity.
@@ -522,7 +509,11 @@ pub fn snippet_html(text: &str, start: usize, end: usize) -> String {
 pub struct SourceMentions<'a> {
     pub source: &'a SourceHeading,
     pub count: usize,
-    pub snippets: Snippets<'a>,
+    /// Each mention in context, as the items of a list: written here, not by
+    /// the template, as the matrix's cells are. A large dossier's entity
+    /// pages hold hundreds of thousands of them, and each value a template
+    /// looks up costs more than the markup.
+    pub snippets_html: Snippets<'a>,
 }
 
 /// The snippets of an entity's mentions in one source, made as the page is
@@ -537,40 +528,51 @@ pub struct Snippets<'a> {
     /// The entity's mentions in the source, all of them, as indices of the
     /// source's list.
     mentions: &'a [u32],
+    root: &'a str,
 }
 
 impl<'a> Snippets<'a> {
-    pub fn new(source: &'a SiteSource, key: Key, mentions: &'a [u32]) -> Self {
+    /// The snippets of `mentions` (indices of the source's list), on a page
+    /// `root` leads from to the site's root.
+    pub fn new(source: &'a SiteSource, key: Key, mentions: &'a [u32], root: &'a str) -> Self {
         Snippets {
             source,
             key,
             mentions,
+            root,
         }
     }
 
-    pub fn list(&self) -> Vec<Snippet> {
-        let path = source_path(self.source);
-        (self.source.mentions(self.mentions))
-            .map(|m| Snippet {
-                html: snippet_html(
-                    &self.source.source.paragraphs[m.paragraph].text,
-                    m.start,
-                    m.end,
-                ),
-                paragraph: m.paragraph + 1,
-                path: format!("{path}#p{}", m.paragraph + 1),
-            })
-            .collect()
+    /// One `<li>` a mention: the paragraph's number, linking to it, and the
+    /// words around the mention, escaped, the mention in `<mark>`.
+    pub fn items_html(&self) -> String {
+        let mut path = String::new();
+        escape_html_into(self.root, &mut path);
+        escape_html_into(&source_path(self.source), &mut path);
+        let mut html = String::new();
+        for mention in self.source.mentions(self.mentions) {
+            let number = mention.paragraph + 1;
+            let text = &self.source.source.paragraphs[mention.paragraph].text;
+            // Writing to a String cannot fail.
+            let _ = write!(
+                html,
+                "<li><a class=\"para-ref\" href=\"{path}#p{number}\">¶{number}</a> \
+                 <span class=\"kwic-text\">"
+            );
+            snippet_html_into(text, mention.start, mention.end, &mut html);
+            html.push_str("</span></li>\n");
+        }
+        html
     }
 }
 
 impl Serialize for Snippets<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if serializer.is_human_readable() {
-            self.list().serialize(serializer)
+            serializer.serialize_str(&self.items_html())
         } else {
             let entity = self.source.mentions(self.mentions).next().map(|m| m.entity);
-            (self.key, entity).serialize(serializer)
+            (self.key, entity, self.root).serialize(serializer)
         }
     }
 }
@@ -646,7 +648,7 @@ impl<'a> EntityPage<'a> {
                 Some(SourceMentions {
                     source: &views.summaries[source_index].heading,
                     count: mentions.len(),
-                    snippets: Snippets::new(source, views.keys[source_index], mentions),
+                    snippets_html: Snippets::new(source, views.keys[source_index], mentions, "../"),
                 })
             })
             .collect();
@@ -698,6 +700,12 @@ impl<'a> EntityPage<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snippet_html(text: &str, start: usize, end: usize) -> String {
+        let mut html = String::new();
+        snippet_html_into(text, start, end, &mut html);
+        html
+    }
 
     #[test]
     fn snippets_cut_on_words_with_ellipses() {
@@ -808,26 +816,26 @@ mod tests {
             entity: 0,
         });
         let mentions = [0];
-        let snippets = Snippets::new(&source, Key::combine(&[b"one"]), &mentions);
+        let snippets = Snippets::new(&source, Key::combine(&[b"one"]), &mentions, "../");
         // Rendered: the snippets themselves.
         let rendered = serde_json::to_value(&snippets).unwrap();
-        assert_eq!(rendered, serde_json::to_value(snippets.list()).unwrap());
+        let number = paragraph + 1;
         assert_eq!(
-            rendered[0]["html"],
-            "Dmitry <mark>Peskov</mark> told reporters in Moscow."
-        );
-        assert_eq!(
-            rendered[0]["path"],
-            format!("sources/a.html#p{}", paragraph + 1)
+            rendered,
+            format!(
+                "<li><a class=\"para-ref\" href=\"../sources/a.html#p{number}\">¶{number}</a> \
+                 <span class=\"kwic-text\">Dmitry <mark>Peskov</mark> told reporters in \
+                 Moscow.</span></li>\n"
+            )
         );
         // Keyed: the source's key and the entity, so another key (another
         // text, another id) is another view.
-        let other = Snippets::new(&source, Key::combine(&[b"two"]), &mentions);
+        let other = Snippets::new(&source, Key::combine(&[b"two"]), &mentions, "../");
         assert_ne!(
             key_of(Key::default(), &snippets),
             key_of(Key::default(), &other)
         );
-        let same = Snippets::new(&source, Key::combine(&[b"one"]), &mentions);
+        let same = Snippets::new(&source, Key::combine(&[b"one"]), &mentions, "../");
         assert_eq!(
             key_of(Key::default(), &snippets),
             key_of(Key::default(), &same)
