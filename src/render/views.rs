@@ -543,7 +543,7 @@ impl<'a> Snippets<'a> {
         }
     }
 
-    /// One `<li>` a mention: the paragraph's number, linking to it, and the
+    /// One `<li>` per mention: the paragraph's number, linking to it, and the
     /// words around the mention, escaped, the mention in `<mark>`.
     pub fn items_html(&self) -> String {
         let mut path = String::new();
