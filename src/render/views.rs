@@ -453,38 +453,40 @@ pub fn snippet(text: &str, start: usize, end: usize) -> (String, String, String)
 /// Where the words around `start..end` that a snippet shows begin and end:
 /// up to [`CONTEXT_CHARS`] on each side, cut between words.
 fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let before = &text[..start];
-    let after = &text[end..];
+    let (before, after) = (&text[..start], &text[end..]);
     // In ASCII text a character is a byte: no need to walk them one by one.
-    let ascii = text.is_ascii();
-    let mut before_start = if ascii {
-        start.saturating_sub(CONTEXT_CHARS + 1)
-    } else {
-        before
-            .char_indices()
-            .rev()
-            .nth(CONTEXT_CHARS)
-            .map_or(0, |(i, _)| i)
+    let (mut before_start, after_end) = match text.is_ascii() {
+        true => context_reach_ascii(before, after),
+        false => context_reach(before, after),
     };
     if before_start > 0 {
         before_start = before[before_start..]
             .find(' ')
             .map_or(before_start, |space| before_start + space + 1);
     }
-    let after_end = if ascii {
-        after.len().min(CONTEXT_CHARS)
-    } else {
-        after
-            .char_indices()
-            .nth(CONTEXT_CHARS)
-            .map_or(after.len(), |(i, _)| i)
-    };
     let after_end = if after_end < after.len() {
         after[..after_end].rfind(' ').unwrap_or(after_end)
     } else {
         after_end
     };
     (before_start, end + after_end)
+}
+
+/// Where [`CONTEXT_CHARS`] characters before a mention begin (a byte of
+/// `before`) and those after it end (a byte of `after`), before cutting
+/// between words.
+fn context_reach(before: &str, after: &str) -> (usize, usize) {
+    let before_start = (before.char_indices().rev().nth(CONTEXT_CHARS)).map_or(0, |(i, _)| i);
+    let after_end = (after.char_indices().nth(CONTEXT_CHARS)).map_or(after.len(), |(i, _)| i);
+    (before_start, after_end)
+}
+
+/// [`context_reach`] for ASCII text, by counting bytes.
+fn context_reach_ascii(before: &str, after: &str) -> (usize, usize) {
+    (
+        before.len().saturating_sub(CONTEXT_CHARS + 1),
+        after.len().min(CONTEXT_CHARS),
+    )
 }
 
 /// [`snippet`] as HTML, appended to `html`: escaped, the mention in `<mark>`.
@@ -720,38 +722,15 @@ mod tests {
     }
 
     #[test]
-    fn ascii_snippets_are_cut_where_counting_characters_cuts_them() {
-        // What the bounds are when characters are counted one by one.
-        let by_chars = |text: &str, start: usize, end: usize| {
-            let (before, after) = (&text[..start], &text[end..]);
-            let mut from = before
-                .char_indices()
-                .rev()
-                .nth(CONTEXT_CHARS)
-                .map_or(0, |(i, _)| i);
-            if from > 0 {
-                from = before[from..]
-                    .find(' ')
-                    .map_or(from, |space| from + space + 1);
-            }
-            let to = after
-                .char_indices()
-                .nth(CONTEXT_CHARS)
-                .map_or(after.len(), |(i, _)| i);
-            let to = if to < after.len() {
-                after[..to].rfind(' ').unwrap_or(to)
-            } else {
-                to
-            };
-            (from, end + to)
-        };
+    fn ascii_context_reaches_where_counting_characters_reaches() {
         let text = "Hassan Bakr said late on Monday in Aldermoor that the shipment had been \
                     held at the border, according to officials familiar with Brevik. Then Homs.";
         for start in 0..text.len() {
             for end in start + 1..(start + 12).min(text.len()) {
+                let (before, after) = (&text[..start], &text[end..]);
                 assert_eq!(
-                    snippet_bounds(text, start, end),
-                    by_chars(text, start, end),
+                    context_reach_ascii(before, after),
+                    context_reach(before, after),
                     "{start}..{end}"
                 );
             }

@@ -183,26 +183,37 @@ impl Session {
     }
 
     pub fn wait_for(&self, condition: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while self.try_eval(&format!("!!({condition})")).as_deref() != Some("true") {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {condition} on {}",
-                self.url()
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
+        self.eval_until(
+            &format!("!!({condition})"),
+            |value| value == "true",
+            || format!("timed out waiting for {condition} on {}", self.url()),
+        );
     }
 
     /// Evaluates `expression` once the tab has a document to evaluate it
     /// in: the page a click led to may still be loading.
     fn eval_when_loaded(&self, expression: &str) -> String {
+        self.eval_until(
+            expression,
+            |_| true,
+            || format!("{expression} gave nothing"),
+        )
+    }
+
+    /// Evaluates `expression` until it gives a value `accept` takes, for up
+    /// to 20 seconds; then fails with `failure`.
+    fn eval_until(
+        &self,
+        expression: &str,
+        accept: impl Fn(&str) -> bool,
+        failure: impl Fn() -> String,
+    ) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Some(value) = self.try_eval(expression) {
-                return value;
+            match self.try_eval(expression) {
+                Some(value) if accept(&value) => return value,
+                _ => assert!(Instant::now() < deadline, "{}", failure()),
             }
-            assert!(Instant::now() < deadline, "{expression} gave nothing");
             thread::sleep(Duration::from_millis(50));
         }
     }
