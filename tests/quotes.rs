@@ -299,3 +299,95 @@ fn a_paginated_timeline_links_every_day_to_its_page() {
         "some of the Kremlin's days are on later pages: {days:?}"
     );
 }
+
+#[test]
+fn the_timeline_sets_two_readings_of_one_event_side_by_side() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.write(
+        "content/sources/first-account.md",
+        "+++\ntitle = \"First account\"\ndate = 2025-03-10\n+++\n\n\
+         Dmitry Peskov arrived in Vienna on Sunday for talks lasting 24 hours.\n",
+    );
+    dossier.write(
+        "content/sources/second-account.md",
+        "+++\ntitle = \"Second account\"\ndate = 2025-03-10\n+++\n\n\
+         Dmitry Peskov arrived in Vienna on Saturday for talks lasting 23 hours.\n",
+    );
+    dossier.build();
+    let site = dossier.site();
+    let html = site.page("timeline.html");
+    let kinds = select_texts(&html, ".disagreement-list > li > .kicker");
+    assert!(
+        kinds.iter().any(|k| k == "Different days for one event"),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"Different figures: 24 hours / 23 hours".to_owned()),
+        "{kinds:?}"
+    );
+    // Each reading is a whole dated sentence: its day on the timeline, the
+    // day's expression marked, and its paragraph.
+    let readings = select_texts(&html, ".disagreement-list .readings > div");
+    assert!(readings.len() >= 2, "{readings:?}");
+    let marked = select_texts(&html, ".disagreement-list .readings .event-sentence mark");
+    assert!(marked.iter().any(|m| m == "Sunday"), "{marked:?}");
+    assert!(marked.iter().any(|m| m == "Saturday"), "{marked:?}");
+    let days = site.links("timeline.html", ".disagreement-list .event-day a");
+    assert!(
+        days.iter()
+            .any(|(file, anchor)| file == "timeline.html"
+                && anchor.as_deref() == Some("d2025-03-09")),
+        "{days:?}"
+    );
+    let sources = site.links(
+        "timeline.html",
+        ".disagreement-list .event-sentence a.para-ref",
+    );
+    assert!(
+        sources
+            .iter()
+            .any(|(file, anchor)| file == "sources/second-account.html"
+                && anchor.as_deref() == Some("p1")),
+        "{sources:?}"
+    );
+    let broken = site.broken_links();
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn a_dated_sentence_is_text_wherever_it_is_listed() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.write(
+        "content/sources/hostile-date.md",
+        "+++\ntitle = \"Peskov's <b>bold</b> \\\"day\\\"\"\ndate = 2025-03-10\n+++\n\n\
+         Dmitry Peskov said on 3 March 2025 that 2 < 3 && 4 > 1 & 'more' was \"due\".\n",
+    );
+    dossier.build();
+    let site = dossier.site();
+    let img = Selector::parse("img, b").unwrap();
+    for page in [
+        "timeline.html",
+        "sources/peskov-s-b-bold-b-day.html",
+        "entities/dmitry-peskov.html",
+    ] {
+        let html = site.page(page);
+        let events = select_texts(&html, ".event-list > li");
+        let event = events
+            .iter()
+            .find(|e| e.contains("3 March 2025"))
+            .unwrap_or_else(|| panic!("{page} lists the dated sentence: {events:#?}"));
+        assert!(
+            event.contains("that 2 < 3 && 4 > 1 & 'more' was \"due\"."),
+            "{page}: {event}"
+        );
+        assert!(
+            event.contains("Peskov's <b>bold</b> \"day\" ¶1"),
+            "{page}: {event}"
+        );
+        assert_eq!(
+            html.select(&img).count(),
+            0,
+            "markup from content in {page}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ use crate::site::Site;
 use super::crossref::CrossrefPage;
 use super::quotes::{entity_quotes, quotes_by_speaker, source_quotes};
 use super::quotes::{QuoteView, SpeakerQuotes};
-use super::timeline::{entity_events, source_events, EventItem};
+use super::timeline::{entity_events, source_events, EventList};
 use super::views::{EntityPage, SourcePage, SourceText, SourceViews};
 
 /// A source page with its quotes marked and listed, and its dates.
@@ -20,7 +20,7 @@ pub struct SourceWithQuotes<'a> {
     #[serde(flatten)]
     pub page: SourcePage<'a>,
     pub quotes: Vec<QuoteView>,
-    pub events: Vec<EventItem<'a>>,
+    pub events: EventList<'a>,
 }
 
 impl<'a> SourceWithQuotes<'a> {
@@ -52,7 +52,8 @@ pub struct EntityWithQuotes<'a> {
     pub quotes_total: usize,
     pub relayed_quotes: Vec<QuoteView>,
     pub relayed_total: usize,
-    pub events: Vec<EventItem<'a>>,
+    pub events: EventList<'a>,
+    pub events_listed: usize,
     pub events_total: usize,
 }
 
@@ -67,6 +68,7 @@ impl<'a> EntityWithQuotes<'a> {
             quotes: quotes.quotes,
             relayed_total: relayed_quotes.total,
             relayed_quotes: relayed_quotes.quotes,
+            events_listed: events.len(),
             events_total,
             events,
         }
@@ -80,7 +82,8 @@ impl<'a> EntityWithQuotes<'a> {
             quotes_total: 0,
             relayed_quotes: Vec::new(),
             relayed_total: 0,
-            events: Vec::new(),
+            events: EventList::default(),
+            events_listed: 0,
             events_total: 0,
         }
     }

@@ -2,6 +2,8 @@
 //! entity's part of the timeline. Every event shows its sentence with the
 //! date expression marked, its source, and how sure the day is.
 
+use std::fmt::Write;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -11,83 +13,102 @@ use crate::site::timeline::{DisagreementKind, Event};
 use crate::site::Site;
 
 use super::date_text::{day_month_year, weekday_day_month_year};
+use super::escape::escape_html_into;
 use super::paginate::{page_count, page_path, page_range, Pagination};
 use super::views::source_path;
 
-/// A dated sentence as templates see it.
-#[derive(Debug, Serialize)]
-pub struct EventView {
-    /// The sentence, cut around the date expression so it can be marked.
-    pub before: String,
-    pub expression: String,
-    pub after: String,
-    pub source_title: String,
-    /// `sources/<slug>.html#p<N>`.
-    pub path: String,
-    pub paragraph: usize,
-    /// ISO day, when the event has one.
-    pub date: Option<String>,
-    /// The day on the timeline: its page and anchor (`timeline.html#d2024-12-08`).
-    pub day_path: Option<String>,
-    /// `Sunday 8 December 2024`, `week of 2 December 2024`.
-    pub day_display: Option<String>,
-    /// `stated`, `inferred`, `low` or `unresolved`.
-    pub confidence: &'static str,
-    /// How the day was found.
-    pub basis: String,
-}
-
-impl EventView {
-    pub fn new(site: &Site, event: &Event) -> Self {
-        let source = &site.sources[event.source];
-        let date = &source.analysis.dates[event.date];
-        let text = &source.source.paragraphs[event.paragraph].text;
-        EventView {
-            before: text[date.sentence_start..date.start].to_owned(),
-            expression: text[date.start..date.end].to_owned(),
-            after: text[date.end..date.sentence_end].to_owned(),
-            source_title: source.source.title.value.clone(),
-            path: format!("{}#p{}", source_path(source), event.paragraph + 1),
-            paragraph: event.paragraph + 1,
-            date: event.day.map(|d| d.to_string()),
-            day_path: event.day.map(|day| day_path(site, day, event.precision)),
-            day_display: event.day.map(|d| display_day(d, event.precision)),
-            confidence: confidence_name(event.confidence),
-            basis: event.basis.clone(),
+/// The markup of one dated sentence, appended to `out` on a page that
+/// `root` leads from to the site's root: its day (linking to the timeline)
+/// and how sure it is, the sentence with the date expression marked and a
+/// link to its paragraph, and how the day was found.
+///
+/// Written here, not by a template: pages list over a hundred thousand of
+/// them, and each would cost the template engine a dozen look-ups and the
+/// page's view a map of its own.
+pub fn event_html_into(site: &Site, event: &Event, root: &str, out: &mut String) {
+    let source = &site.sources[event.source];
+    let date = &source.analysis.dates[event.date];
+    let text = &source.source.paragraphs[event.paragraph].text;
+    let confidence = confidence_name(event.confidence);
+    let paragraph = event.paragraph + 1;
+    out.push_str("<p class=\"event-day\">");
+    match event.day {
+        Some(day) => {
+            out.push_str("<a href=\"");
+            escape_html_into(root, out);
+            escape_html_into(&day_path(site, day, event.precision), out);
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\"><time datetime=\"{day}\">");
+            escape_html_into(&display_day(day, event.precision), out);
+            out.push_str("</time></a>");
         }
+        None => out.push_str("<span class=\"unknown\">no calendar day</span>"),
     }
+    let _ = write!(
+        out,
+        " <span class=\"confidence confidence-{confidence}\" title=\""
+    );
+    escape_html_into(&event.basis, out);
+    let _ = write!(
+        out,
+        "\">{confidence}</span></p>\n<p class=\"event-sentence\">"
+    );
+    escape_html_into(&text[date.sentence_start..date.start], out);
+    out.push_str("<mark>");
+    escape_html_into(&text[date.start..date.end], out);
+    out.push_str("</mark>");
+    escape_html_into(&text[date.end..date.sentence_end], out);
+    out.push_str(" <a class=\"para-ref\" href=\"");
+    escape_html_into(root, out);
+    escape_html_into(&source_path(source), out);
+    let _ = write!(out, "#p{paragraph}\">");
+    escape_html_into(&source.source.title.value, out);
+    let _ = write!(out, " ¶{paragraph}</a></p>\n<p class=\"event-basis meta\">");
+    escape_html_into(&event.basis, out);
+    out.push_str("</p>");
 }
 
-/// An event as a page lists it, made into its [`EventView`] only when the
-/// page is rendered. For the page memo it is keyed by what the view is made
-/// from: its source's key (see `render::source_keys`: the text, the title,
-/// the id, and so the dates found in the text), the event's day, how sure
-/// it is and why (a year may come from other sources' dates), and the page
-/// of its day. Pages list about a hundred thousand events; most are
-/// unchanged from one build to the next.
+/// An event as a page shows it, made into markup only when the page is
+/// rendered. For the page memo it is keyed by what the markup is made from:
+/// its source's key (see `render::source_keys`: the text, the title, the
+/// id, and so the dates found in the text), the event's day, how sure it is
+/// and why (a year may come from other sources' dates), and the page of its
+/// day; the page's root is in the page's own key. Pages list about a
+/// hundred thousand events; most are unchanged from one build to the next.
 #[derive(Debug)]
 pub struct EventItem<'a> {
     site: &'a Site,
     event: &'a Event,
     source_key: Key,
+    root: &'a str,
 }
 
 impl<'a> EventItem<'a> {
-    /// `keys` are the sources' keys, by source index.
-    pub fn new(site: &'a Site, keys: &[Key], event: &'a Event) -> Self {
+    /// `keys` are the sources' keys, by source index; `root` leads from the
+    /// page to the site's root.
+    pub fn new(site: &'a Site, keys: &[Key], event: &'a Event, root: &'a str) -> Self {
         EventItem {
             site,
             event,
             source_key: keys[event.source],
+            root,
         }
+    }
+
+    /// The event's markup (see [`event_html_into`]).
+    pub fn html(&self) -> String {
+        let mut html = String::new();
+        event_html_into(self.site, self.event, self.root, &mut html);
+        html
     }
 }
 
+/// Templates see an event as its markup (`{{ d.first | safe }}`).
 impl Serialize for EventItem<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let event = self.event;
         if serializer.is_human_readable() {
-            return EventView::new(self.site, event).serialize(serializer);
+            return serializer.serialize_str(&self.html());
         }
         let day = event
             .day
@@ -96,6 +117,52 @@ impl Serialize for EventItem<'_> {
         let confidence = confidence_name(event.confidence);
         let place = (event.date, event.paragraph, week, confidence);
         (self.source_key, place, day, &event.basis).serialize(serializer)
+    }
+}
+
+/// Events listed on a page: templates see them as one `<li>` per event
+/// (`<ol class="event-list">{{ page.events | safe }}</ol>`), and the number
+/// listed as `events_listed` beside it.
+#[derive(Debug, Default)]
+pub struct EventList<'a> {
+    items: Vec<EventItem<'a>>,
+}
+
+impl<'a> EventList<'a> {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// One `<li>` per event, each on a line of its own.
+    pub fn items_html(&self) -> String {
+        let mut html = String::new();
+        for item in &self.items {
+            html.push_str("<li>");
+            event_html_into(item.site, item.event, item.root, &mut html);
+            html.push_str("</li>\n");
+        }
+        html
+    }
+}
+
+impl<'a> FromIterator<EventItem<'a>> for EventList<'a> {
+    fn from_iter<I: IntoIterator<Item = EventItem<'a>>>(items: I) -> Self {
+        EventList {
+            items: items.into_iter().collect(),
+        }
+    }
+}
+
+impl Serialize for EventList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serializer.is_human_readable() {
+            true => serializer.serialize_str(&self.items_html()),
+            false => self.items.serialize(serializer),
+        }
     }
 }
 
@@ -154,7 +221,8 @@ pub struct DayView<'a> {
     /// The sources reporting something that day, in source order.
     pub reported_by: Vec<SourceLink>,
     /// At most [`LISTED_EVENTS`] of the day's events.
-    pub events: Vec<EventItem<'a>>,
+    pub events: EventList<'a>,
+    pub events_listed: usize,
     pub events_total: usize,
 }
 
@@ -188,7 +256,8 @@ pub struct TimelinePage<'a> {
     pub covers: Option<String>,
     pub pagination: Pagination,
     /// Dated sentences no calendar day can be given to.
-    pub unresolved: Vec<EventItem<'a>>,
+    pub unresolved: EventList<'a>,
+    pub unresolved_listed: usize,
     pub unresolved_total: usize,
     pub disagreements: Vec<DisagreementView<'a>>,
 }
@@ -215,44 +284,50 @@ impl<'a> TimelinePage<'a> {
             (Some(day), _) => Some(day_month_year(day.day)),
             _ => None,
         };
+        // The timeline is at the site's root.
+        let event = |e: usize| EventItem::new(site, keys, &timeline.events[e], "");
         let days = shown_days
             .iter()
-            .map(|day| DayView {
-                anchor: day_anchor(day.day, day.precision),
-                date: day.day.to_string(),
-                display: display_day(day.day, day.precision),
-                week: day.precision == Precision::Week,
-                sources: day.sources.len(),
-                reported_by: day
-                    .sources
-                    .iter()
-                    .take(LISTED_EVENTS)
-                    .map(|&i| SourceLink {
-                        title: site.sources[i].source.title.value.clone(),
-                        path: source_path(&site.sources[i]),
-                    })
-                    .collect(),
-                events: day
+            .map(|day| {
+                let events: EventList = day
                     .events
                     .iter()
                     .take(LISTED_EVENTS)
-                    .map(|&e| EventItem::new(site, keys, &timeline.events[e]))
-                    .collect(),
-                events_total: day.events.len(),
+                    .map(|&e| event(e))
+                    .collect();
+                DayView {
+                    anchor: day_anchor(day.day, day.precision),
+                    date: day.day.to_string(),
+                    display: display_day(day.day, day.precision),
+                    week: day.precision == Precision::Week,
+                    sources: day.sources.len(),
+                    reported_by: day
+                        .sources
+                        .iter()
+                        .take(LISTED_EVENTS)
+                        .map(|&i| SourceLink {
+                            title: site.sources[i].source.title.value.clone(),
+                            path: source_path(&site.sources[i]),
+                        })
+                        .collect(),
+                    events_listed: events.len(),
+                    events,
+                    events_total: day.events.len(),
+                }
             })
             .collect();
         // The disagreements and the undated are shown once, on the first page.
         let shown = |all: usize| if first { all } else { 0 };
+        let unresolved: EventList = (timeline.unresolved.iter())
+            .take(shown(LISTED_EVENTS * 4))
+            .map(|&e| event(e))
+            .collect();
         TimelinePage {
             days,
             covers,
             pagination: Pagination::new(TIMELINE_PAGE, number, total),
-            unresolved: timeline
-                .unresolved
-                .iter()
-                .take(shown(LISTED_EVENTS * 4))
-                .map(|&e| EventItem::new(site, keys, &timeline.events[e]))
-                .collect(),
+            unresolved_listed: unresolved.len(),
+            unresolved,
             unresolved_total: shown(timeline.unresolved.len()),
             disagreements: timeline
                 .disagreements
@@ -267,8 +342,8 @@ impl<'a> TimelinePage<'a> {
                     };
                     DisagreementView {
                         kind,
-                        first: EventItem::new(site, keys, &timeline.events[d.first]),
-                        second: EventItem::new(site, keys, &timeline.events[d.second]),
+                        first: event(d.first),
+                        second: event(d.second),
                         first_figure,
                         second_figure,
                     }
@@ -279,11 +354,11 @@ impl<'a> TimelinePage<'a> {
 }
 
 /// The dated sentences of one source, in text order.
-pub fn source_events<'a>(site: &'a Site, keys: &[Key], source: usize) -> Vec<EventItem<'a>> {
+pub fn source_events<'a>(site: &'a Site, keys: &[Key], source: usize) -> EventList<'a> {
     site.timeline
         .events_from(source)
         .iter()
-        .map(|e| EventItem::new(site, keys, e))
+        .map(|e| EventItem::new(site, keys, e, "../"))
         .collect()
 }
 
@@ -293,16 +368,12 @@ pub const LISTED_EVENTS: usize = 25;
 
 /// An entity's part of the timeline, in calendar order: at most
 /// [`LISTED_EVENTS`] of them, and how many there are.
-pub fn entity_events<'a>(
-    site: &'a Site,
-    keys: &[Key],
-    entity: usize,
-) -> (Vec<EventItem<'a>>, usize) {
+pub fn entity_events<'a>(site: &'a Site, keys: &[Key], entity: usize) -> (EventList<'a>, usize) {
     let events = site.timeline.events_of(entity);
     let listed = events
         .iter()
         .take(LISTED_EVENTS)
-        .map(|&e| EventItem::new(site, keys, &site.timeline.events[e]))
+        .map(|&e| EventItem::new(site, keys, &site.timeline.events[e], "../"))
         .collect();
     (listed, events.len())
 }
