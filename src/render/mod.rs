@@ -508,6 +508,7 @@ impl Renderer<'_> {
             .collect();
         let total = page_count(sources.len(), per_page);
         (1..=total)
+            .into_par_iter()
             .map(|number| {
                 let view = SourcesList {
                     sources: &sources[page_range(sources.len(), per_page, number)],
@@ -562,7 +563,11 @@ impl Renderer<'_> {
         sources.sort_by_key(|&source| rank[source]);
         let first = views::entity_path(entity);
         let total = page_count(sources.len(), per_page);
+        // In parallel too: the entities named most often have the most
+        // pages, and would otherwise be the last tasks of the build, each on
+        // one core.
         (1..=total)
+            .into_par_iter()
             .map(|number| {
                 let shown = &sources[page_range(sources.len(), per_page, number)];
                 let view = EntityPage::with_sources(site, index, shown, number == 1, self.sources);

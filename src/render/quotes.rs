@@ -2,6 +2,8 @@
 //! sources carrying the same words; quotes marked in a source's text; the
 //! quotes of an entity; and quotes by speaker for the cross-reference index.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 
 use crate::analysis::{AttributedBy, Quote};
@@ -9,6 +11,7 @@ use crate::site::quotes::QuoteRef;
 use crate::site::Site;
 
 use super::date_text::day_month_year;
+use super::escape::escape_html_into;
 use super::paragraph::escape;
 use super::views::{entity_path, source_path, BlockView};
 
@@ -151,6 +154,199 @@ impl QuoteView {
     }
 }
 
+/// Where a list of quotes stands, which decides how each item begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteListing {
+    /// The quote's own source page: each item is the target of the link
+    /// beside the quote in the text, and links back to its paragraph.
+    InItsSource,
+    /// An entity's page or the index.
+    Elsewhere,
+}
+
+/// Quotes listed on a page: templates see them as one `<li>` per quote
+/// (`<ol class="quote-list">{{ page.quotes | safe }}</ol>`); for the page
+/// memo they are keyed by their views.
+#[derive(Debug)]
+pub struct QuoteItems {
+    pub views: Vec<QuoteView>,
+    /// Leads from the page to the site's root.
+    root: &'static str,
+    listing: QuoteListing,
+}
+
+impl QuoteItems {
+    pub fn new(views: Vec<QuoteView>, root: &'static str, listing: QuoteListing) -> Self {
+        QuoteItems {
+            views,
+            root,
+            listing,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.views.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.views.is_empty()
+    }
+
+    /// One `<li class="quote-entry">` per quote, each on lines of its own.
+    pub fn items_html(&self) -> String {
+        let mut html = String::new();
+        for quote in &self.views {
+            match self.listing {
+                QuoteListing::InItsSource => {
+                    let (anchor, number, paragraph) =
+                        (&quote.anchor, quote.number, quote.paragraph);
+                    let _ = writeln!(
+                        html,
+                        "<li id=\"{anchor}\" class=\"quote-entry\"><a class=\"para-ref\" href=\"#p{paragraph}\">¶{paragraph}</a> <a class=\"quote-number\" href=\"#{anchor}-text\">q{number}</a>"
+                    );
+                }
+                QuoteListing::Elsewhere => html.push_str("<li class=\"quote-entry\">"),
+            }
+            quote_html_into(quote, self.root, &mut html);
+            html.push_str("</li>\n");
+        }
+        html
+    }
+}
+
+impl Serialize for QuoteItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serializer.is_human_readable() {
+            true => serializer.serialize_str(&self.items_html()),
+            false => self.views.serialize(serializer),
+        }
+    }
+}
+
+/// The markup of one quote, appended to `out` on a page `root` leads from
+/// to the site's root: its words, who said it and how the text says so,
+/// and every source carrying it.
+///
+/// Written here, not by a template, for the reason dated sentences are
+/// (see `timeline::event_html_into`): a large dossier lists hundreds of
+/// thousands of quotes, each a score of template look-ups.
+pub fn quote_html_into(quote: &QuoteView, root: &str, out: &mut String) {
+    let text = |value: &str, out: &mut String| escape_html_into(value, out);
+    let link = |path: &str, out: &mut String| {
+        out.push_str("<a href=\"");
+        escape_html_into(root, out);
+        escape_html_into(path, out);
+        out.push('"');
+    };
+
+    out.push_str("<blockquote class=\"quote-text");
+    if quote.fragment {
+        out.push_str(" fragment\" title=\"Quoted inside a sentence of the reporter's");
+    }
+    out.push_str("\">“");
+    text(&quote.text, out);
+    out.push_str("”</blockquote>\n<p class=\"quote-who\">\n  ");
+    if let Some(speaker) = &quote.speaker {
+        named_link(speaker, root, out);
+    } else if let Some(description) = given(&quote.description) {
+        out.push_str("<span class=\"unnamed\" title=\"The text does not name the speaker\">");
+        text(description, out);
+        out.push_str("</span>");
+    } else if quote.channel.is_some() {
+        out.push_str("<span class=\"unnamed\">unnamed speaker</span>");
+    } else {
+        out.push_str("<span class=\"unattributed\">unattributed</span>");
+    }
+    if let Some(channel) = &quote.channel {
+        out.push_str(" <span class=\"via\">via ");
+        named_link(channel, root, out);
+        out.push_str("</span>");
+    }
+    out.push_str("\n  ");
+    if let Some(cue) = given(&quote.cue) {
+        out.push_str(
+            "<span class=\"cue\" title=\"The words of the text that attribute the quote\">“",
+        );
+        text(cue, out);
+        out.push('”');
+        match quote.attributed_by {
+            "pronoun" => out.push_str(" · pronoun resolved"),
+            "reference" => out.push_str(" · reference resolved"),
+            _ => {}
+        }
+        out.push_str("</span>");
+    }
+    out.push_str("\n</p>\n<p class=\"quote-sources\">");
+    let carriers = quote.carried_by.len();
+    if carriers > 1 {
+        let independent = quote.independent;
+        let _ = write!(
+            out,
+            "<strong>In {carriers} sources</strong>, {independent} independent"
+        );
+        if independent < carriers {
+            out.push_str(" (the others reprint the same wire text)");
+        }
+        if let Some(first) = &quote.first {
+            out.push_str("; first in ");
+            link(&first.path, out);
+            out.push('>');
+            text(&first.title, out);
+            out.push_str("</a>");
+            if let Some(outlet) = given(&first.outlet) {
+                out.push_str(" (");
+                text(outlet, out);
+                out.push(')');
+            }
+            if let Some(date) = given(&first.date) {
+                out.push_str(", ");
+                text(date, out);
+            }
+        }
+        out.push_str(":<br> ");
+        for (n, carrier) in quote.carried_by.iter().enumerate() {
+            if n > 0 {
+                out.push_str(" · ");
+            }
+            if !carrier.current {
+                link(&carrier.path, out);
+                out.push('>');
+            }
+            text(&carrier.title, out);
+            let _ = write!(out, " ¶{}", carrier.paragraph);
+            if !carrier.current {
+                out.push_str("</a>");
+            }
+        }
+    } else {
+        link(&quote.path, out);
+        out.push('>');
+        text(&quote.source_title, out);
+        let _ = write!(
+            out,
+            " ¶{}</a> · no other source carries it",
+            quote.paragraph
+        );
+    }
+    out.push_str("</p>\n");
+}
+
+/// A value that is there and not empty: an empty one is left out, as a
+/// template's `if` would leave it.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
+}
+
+/// A link to an entity's page, coloured by its kind.
+fn named_link(named: &Named, root: &str, out: &mut String) {
+    out.push_str("<a href=\"");
+    escape_html_into(root, out);
+    escape_html_into(&named.path, out);
+    let _ = write!(out, "\" class=\"kind-{}\">", named.kind.as_str());
+    escape_html_into(&named.name, out);
+    out.push_str("</a>");
+}
+
 /// `Dmitry Peskov`, `a Kremlin source, via TASS`, `unattributed`.
 fn who(speaker: Option<&Named>, description: Option<&str>, channel: Option<&Named>) -> String {
     let mut who = match (speaker, description) {
@@ -226,7 +422,8 @@ pub struct SpeakerQuotes {
     /// The entity page, when the speaker is an entity.
     pub path: Option<String>,
     /// At most [`LISTED_QUOTES`] of them.
-    pub quotes: Vec<QuoteView>,
+    pub quotes: QuoteItems,
+    pub listed: usize,
     pub total: usize,
 }
 
@@ -242,7 +439,8 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
             SpeakerQuotes {
                 name: site.entities[entity].entity.name.clone(),
                 path: Some(entity_path(&site.entities[entity])),
-                quotes: list.quotes,
+                listed: list.quotes.len(),
+                quotes: QuoteItems::new(list.quotes, "", QuoteListing::Elsewhere),
                 total: list.total,
             }
         })
@@ -271,7 +469,8 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
         SpeakerQuotes {
             name,
             path: None,
-            quotes: list.quotes,
+            listed: list.quotes.len(),
+            quotes: QuoteItems::new(list.quotes, "", QuoteListing::Elsewhere),
             total: list.total,
         }
     }));
@@ -471,5 +670,62 @@ mod tests {
             marked.starts_with("a &amp; b <span class=\"quote\" id=\"quote-2-text\" title=\"unattributed\">“x &amp; y”</span>"),
             "{marked}"
         );
+    }
+
+    #[test]
+    fn a_quote_is_written_as_text_with_its_speaker_channel_and_carriers() {
+        let named = |name: &str, path: &str| Named {
+            name: name.to_owned(),
+            path: path.to_owned(),
+            kind: crate::content::EntityKind::Person,
+        };
+        let carrier = |title: &str, current: bool| Carrier {
+            title: title.to_owned(),
+            path: format!("sources/{}.html#p2", title.to_lowercase()),
+            paragraph: 2,
+            current,
+        };
+        let mut quote = view(3, "");
+        quote.text = "<b>We</b> & \"they\"".to_owned();
+        quote.fragment = true;
+        quote.speaker = Some(named("Ana <i>", "entities/ana.html"));
+        quote.channel = Some(named("TASS", "entities/tass.html"));
+        quote.cue = Some("she said".to_owned());
+        quote.attributed_by = "pronoun";
+        quote.carried_by = vec![carrier("Here", true), carrier("There", false)];
+        quote.independent = 1;
+        quote.first = Some(FirstCarrier {
+            title: "There".to_owned(),
+            path: "sources/there.html".to_owned(),
+            outlet: Some(String::new()),
+            date: Some("8 December 2024".to_owned()),
+        });
+        let items = QuoteItems::new(vec![quote], "../", QuoteListing::InItsSource);
+        let html = items.items_html();
+        for part in [
+            "<li id=\"quote-3\" class=\"quote-entry\"><a class=\"para-ref\" href=\"#p1\">¶1</a> <a class=\"quote-number\" href=\"#quote-3-text\">q3</a>\n",
+            "<blockquote class=\"quote-text fragment\" title=\"Quoted inside a sentence of the reporter's\">“&lt;b&gt;We&lt;/b&gt; &amp; &quot;they&quot;”</blockquote>",
+            "<a href=\"../entities/ana.html\" class=\"kind-person\">Ana &lt;i&gt;</a> <span class=\"via\">via <a href=\"../entities/tass.html\" class=\"kind-person\">TASS</a></span>\n  ",
+            "“she said” · pronoun resolved</span>",
+            "<strong>In 2 sources</strong>, 1 independent (the others reprint the same wire text); first in <a href=\"../sources/there.html\">There</a>, 8 December 2024:<br> ",
+            "Here ¶2 · <a href=\"../sources/there.html#p2\">There ¶2</a></p>\n</li>\n",
+        ] {
+            assert!(html.contains(part), "{part}\nnot in\n{html}");
+        }
+        // An empty outlet is left out, as the template's `if` left it.
+        assert!(!html.contains("()"), "{html}");
+
+        let mut alone = view(1, "");
+        alone.description = Some("a source".to_owned());
+        alone.path = "sources/here.html#p1".to_owned();
+        alone.source_title = "Here".to_owned();
+        let html = QuoteItems::new(vec![alone], "", QuoteListing::Elsewhere).items_html();
+        assert!(html.starts_with("<li class=\"quote-entry\"><blockquote class=\"quote-text\">"));
+        assert!(html.contains(
+            "<span class=\"unnamed\" title=\"The text does not name the speaker\">a source</span>"
+        ));
+        assert!(html.contains(
+            "<a href=\"sources/here.html#p1\">Here ¶1</a> · no other source carries it</p>"
+        ));
     }
 }

@@ -10,7 +10,7 @@ use crate::site::Site;
 
 use super::crossref::CrossrefPage;
 use super::quotes::{entity_quotes, quotes_by_speaker, source_quotes};
-use super::quotes::{QuoteView, SpeakerQuotes};
+use super::quotes::{QuoteItems, QuoteListing, SpeakerQuotes};
 use super::timeline::{entity_events, source_events, EventList};
 use super::views::{EntityPage, SourcePage, SourceText, SourceViews};
 
@@ -19,7 +19,7 @@ use super::views::{EntityPage, SourcePage, SourceText, SourceViews};
 pub struct SourceWithQuotes<'a> {
     #[serde(flatten)]
     pub page: SourcePage<'a>,
-    pub quotes: Vec<QuoteView>,
+    pub quotes: QuoteItems,
     pub events: EventList<'a>,
 }
 
@@ -36,7 +36,7 @@ impl<'a> SourceWithQuotes<'a> {
         let text = SourceText::new(site, index, views.keys[index], &quotes);
         SourceWithQuotes {
             page: SourcePage::new(site, views, index, neighbours, text),
-            quotes,
+            quotes: QuoteItems::new(quotes, "../", QuoteListing::InItsSource),
             events: source_events(site, &views.keys, index),
         }
     }
@@ -48,9 +48,11 @@ pub struct EntityWithQuotes<'a> {
     #[serde(flatten)]
     pub page: EntityPage<'a>,
     /// The entity's quotes, at most a listed number of each, with totals.
-    pub quotes: Vec<QuoteView>,
+    pub quotes: QuoteItems,
+    pub quotes_listed: usize,
     pub quotes_total: usize,
-    pub relayed_quotes: Vec<QuoteView>,
+    pub relayed_quotes: QuoteItems,
+    pub relayed_listed: usize,
     pub relayed_total: usize,
     pub events: EventList<'a>,
     pub events_listed: usize,
@@ -64,10 +66,12 @@ impl<'a> EntityWithQuotes<'a> {
         let (events, events_total) = entity_events(site, keys, index);
         EntityWithQuotes {
             page,
+            quotes_listed: quotes.quotes.len(),
             quotes_total: quotes.total,
-            quotes: quotes.quotes,
+            quotes: QuoteItems::new(quotes.quotes, "../", QuoteListing::Elsewhere),
+            relayed_listed: relayed_quotes.quotes.len(),
             relayed_total: relayed_quotes.total,
-            relayed_quotes: relayed_quotes.quotes,
+            relayed_quotes: QuoteItems::new(relayed_quotes.quotes, "../", QuoteListing::Elsewhere),
             events_listed: events.len(),
             events_total,
             events,
@@ -78,9 +82,11 @@ impl<'a> EntityWithQuotes<'a> {
     pub fn without_quotes(page: EntityPage<'a>) -> Self {
         EntityWithQuotes {
             page,
-            quotes: Vec::new(),
+            quotes: QuoteItems::new(Vec::new(), "../", QuoteListing::Elsewhere),
+            quotes_listed: 0,
             quotes_total: 0,
-            relayed_quotes: Vec::new(),
+            relayed_quotes: QuoteItems::new(Vec::new(), "../", QuoteListing::Elsewhere),
+            relayed_listed: 0,
             relayed_total: 0,
             events: EventList::default(),
             events_listed: 0,
