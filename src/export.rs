@@ -190,7 +190,7 @@ fn mentions_csv_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) ->
 fn dossier_json_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) -> io::Result<()> {
     let sources = || site.sources.iter().zip(keys);
     file.plain(format!("{{\"version\":{EXPORT_VERSION},\"dossier\":").as_bytes())?;
-    write_json(file, &dossier_info(site))?;
+    write_json_section(file, &dossier_info(site))?;
     file.plain(b",\"sources\":[")?;
     let mut list = ListSeparators::default();
     for (s, key) in sources() {
@@ -199,7 +199,7 @@ fn dossier_json_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) ->
         })?;
     }
     file.plain(b"],\"entities\":")?;
-    write_json(file, &entities(site))?;
+    write_json_section(file, &entities(site))?;
     file.plain(b",\"mentions\":[")?;
     let mut list = ListSeparators::default();
     for (s, key) in sources().filter(|(s, _)| !s.analysis.mentions.is_empty()) {
@@ -213,13 +213,13 @@ fn dossier_json_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) ->
         })?;
     }
     file.plain(b"],\"quotes\":")?;
-    write_json(file, &quotes(site))?;
+    write_json_section(file, &quotes(site))?;
     file.plain(b",\"events\":")?;
-    write_json(file, &events(site))?;
+    write_json_section(file, &events(site))?;
     file.plain(b",\"days\":")?;
-    write_json(file, &days(site))?;
+    write_json_section(file, &days(site))?;
     file.plain(b",\"cooccurrences\":")?;
-    write_json(file, &cooccurrences(site))?;
+    write_json_section(file, &cooccurrences(site))?;
     file.plain(b"}\n")
 }
 
@@ -265,8 +265,18 @@ fn part_key(source: Key, part: &str) -> Key {
     Key::combine(&[&source.to_bytes(), part.as_bytes()])
 }
 
-fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+/// Writes `value` as compact JSON. Serialisers write many tiny pieces: to a
+/// part being made (a `Vec`), or to a file through a buffer of its own, each
+/// is a copy, not a call through layers of writers.
+fn write_json(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     Ok(serde_json::to_writer(out, value)?)
+}
+
+/// [`write_json`], for a whole section written as plain bytes of a file.
+fn write_json_section(file: &mut SegmentWriter<'_>, value: &impl Serialize) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, file);
+    write_json(&mut buffered, value)?;
+    buffered.flush()
 }
 
 fn dossier_info(site: &Site) -> DossierInfo<'_> {
@@ -448,7 +458,7 @@ fn days(site: &Site) -> Vec<DayRecord<'_>> {
 /// The rows of `mentions`, without the header row.
 fn mentions_csv<'a>(
     mentions: impl Iterator<Item = MentionRecord<'a>>,
-    out: &mut dyn Write,
+    out: &mut Vec<u8>,
 ) -> io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
@@ -471,13 +481,13 @@ fn ftm_schema(kind: EntityKind) -> Option<&'static str> {
 }
 
 /// One FollowTheMoney entity, on a line of its own.
-fn ftm_line(out: &mut dyn Write, value: &Value) -> io::Result<()> {
+fn ftm_line(out: &mut impl Write, value: &Value) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }
 
 /// A source's `Article`.
-fn ftm_article(s: &SiteSource, out: &mut dyn Write) -> io::Result<()> {
+fn ftm_article(s: &SiteSource, out: &mut Vec<u8>) -> io::Result<()> {
     let source = &s.source;
     let body: Vec<&str> = source.paragraphs.iter().map(|p| p.text.as_str()).collect();
     let mut properties = json!({
@@ -506,7 +516,7 @@ fn ftm_article(s: &SiteSource, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The entities of the catalogue that FollowTheMoney has a schema for.
-fn ftm_entities(site: &Site, out: &mut dyn Write) -> io::Result<()> {
+fn ftm_entities(site: &Site, out: &mut impl Write) -> io::Result<()> {
     for e in &site.entities {
         let Some(schema) = ftm_schema(e.entity.kind) else {
             continue;
@@ -534,7 +544,7 @@ fn ftm_entities(site: &Site, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// A source's `Mention`s: one per distinct name of an entity in it.
-fn ftm_mentions(site: &Site, s: &SiteSource, out: &mut dyn Write) -> io::Result<()> {
+fn ftm_mentions(site: &Site, s: &SiteSource, out: &mut Vec<u8>) -> io::Result<()> {
     let mut seen = std::collections::BTreeSet::new();
     for m in &s.analysis.mentions {
         let entity = &site.entities[m.entity].entity;

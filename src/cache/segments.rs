@@ -155,7 +155,7 @@ impl SegmentWriter<'_> {
         &mut self,
         key: Key,
         separator: &[u8],
-        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+        write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
     ) -> io::Result<()> {
         let lead = separator.len() as u64;
         let found = self
