@@ -175,6 +175,10 @@ impl<'a> CrossrefPage<'a> {
     fn a_to_z(site: &Site, by_date: &[usize], per_page: usize) -> (Vec<Letter>, Vec<Reference>) {
         let mut letters: BTreeMap<String, Vec<(String, IndexEntry)>> = BTreeMap::new();
         let mut unmentioned = Vec::new();
+        let mut rank = vec![0; site.sources.len()];
+        for (position, &index) in by_date.iter().enumerate() {
+            rank[index] = position;
+        }
         for entity in &site.entities {
             if entity.mention_count == 0 {
                 unmentioned.push(Reference {
@@ -190,9 +194,12 @@ impl<'a> CrossrefPage<'a> {
                 .next()
                 .filter(char::is_ascii_alphabetic)
                 .map_or("#".to_owned(), |c| c.to_ascii_uppercase().to_string());
-            let sources: Vec<SourceRefs> = by_date
+            // The entity's first sources in date order: its own, ranked,
+            // not the whole dossier's searched for them.
+            let mut mentioned: Vec<usize> = entity.mentions_by_source.keys().copied().collect();
+            mentioned.sort_unstable_by_key(|&index| rank[index]);
+            let sources: Vec<SourceRefs> = mentioned
                 .iter()
-                .filter(|&index| entity.mentions_by_source.contains_key(index))
                 .take(INDEX_SOURCES.min(per_page))
                 .filter_map(|&index| {
                     let mentions = entity.mentions_by_source.get(&index)?;

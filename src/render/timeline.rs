@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::analysis::{Confidence, Precision};
@@ -110,9 +110,12 @@ impl Serialize for EventItem<'_> {
         if serializer.is_human_readable() {
             return serializer.serialize_str(&self.html());
         }
-        let day = event
-            .day
-            .map(|day| (day.to_string(), day_path(self.site, day, event.precision)));
+        // The day as a number and the page of the timeline holding it: what
+        // the link to it is made from, without making it.
+        let day = event.day.map(|day| {
+            let page = day_page(self.site, day, event.precision);
+            (day.num_days_from_ce(), page)
+        });
         let week = event.precision == Precision::Week;
         let confidence = confidence_name(event.confidence);
         let place = (event.date, event.paragraph, week, confidence);
@@ -177,17 +180,22 @@ pub fn confidence_name(confidence: Confidence) -> &'static str {
 
 /// The page of the timeline holding a day, with the day's anchor.
 fn day_path(site: &Site, day: NaiveDate, precision: Precision) -> String {
-    let position = site
-        .timeline
-        .days
-        .binary_search_by(|d| (d.day, d.precision).cmp(&(day, precision)))
-        .unwrap_or_else(|at| at);
-    let page = position / site.config.build.paginate_by.max(1) + 1;
+    let page = day_page(site, day, precision);
     format!(
         "{}#{}",
         page_path(TIMELINE_PAGE, page),
         day_anchor(day, precision)
     )
+}
+
+/// The number of the timeline's page holding a day.
+fn day_page(site: &Site, day: NaiveDate, precision: Precision) -> usize {
+    let position = site
+        .timeline
+        .days
+        .binary_search_by(|d| (d.day, d.precision).cmp(&(day, precision)))
+        .unwrap_or_else(|at| at);
+    position / site.config.build.paginate_by.max(1) + 1
 }
 
 /// `d2024-12-08`, or `w2024-12-02` for a week.
