@@ -395,24 +395,11 @@ impl QuoteList {
 /// The quotes an entity is the speaker of, then those it relays as
 /// channel, each list in source order.
 pub fn entity_quotes(site: &Site, entity: usize) -> (QuoteList, QuoteList) {
-    let spoken = QuoteList::of(
-        site,
-        site.quotes
-            .by_speaker
-            .get(&entity)
-            .into_iter()
-            .flatten()
-            .copied(),
-    );
-    let relayed = site.sources.iter().enumerate().flat_map(|(source, s)| {
-        s.analysis
-            .quotes
-            .iter()
-            .enumerate()
-            .filter(move |(_, q)| q.attribution.as_ref().and_then(|a| a.channel) == Some(entity))
-            .map(move |(quote, _)| QuoteRef { source, quote })
-    });
-    (spoken, QuoteList::of(site, relayed))
+    let of = |index: &std::collections::BTreeMap<usize, Vec<QuoteRef>>| {
+        let refs = index.get(&entity).into_iter().flatten().copied();
+        QuoteList::of(site, refs)
+    };
+    (of(&site.quotes.by_speaker), of(&site.quotes.by_channel))
 }
 
 /// A speaker and their quotes, for the cross-reference index.

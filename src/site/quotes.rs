@@ -36,6 +36,9 @@ pub struct QuoteIndex {
     pub group_of: Vec<Vec<usize>>,
     /// Quotes attributed to each entity (as speaker), in source order.
     pub by_speaker: BTreeMap<usize, Vec<QuoteRef>>,
+    /// Quotes each entity relays (as the channel a speaker spoke through:
+    /// `a Kremlin source told TASS`), in source order.
+    pub by_channel: BTreeMap<usize, Vec<QuoteRef>>,
 }
 
 impl QuoteIndex {
@@ -111,6 +114,9 @@ pub fn link_quotes(analyses: &[&SourceAnalysis]) -> QuoteIndex {
             .as_ref();
         if let Some(speaker) = attribution.and_then(|a| a.speaker) {
             index.by_speaker.entry(speaker).or_default().push(*quote);
+        }
+        if let Some(channel) = attribution.and_then(|a| a.channel) {
+            index.by_channel.entry(channel).or_default().push(*quote);
         }
     }
     index
