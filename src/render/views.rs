@@ -511,11 +511,67 @@ fn snippet_html_into(text: &str, start: usize, end: usize, html: &mut String) {
 pub struct SourceMentions<'a> {
     pub source: &'a SourceHeading,
     pub count: usize,
-    /// Each mention in context, as the items of a list: written here, not by
-    /// the template, as the matrix's cells are. A large dossier's entity
-    /// pages hold hundreds of thousands of them, and each value a template
-    /// looks up costs more than the markup.
-    pub snippets_html: Snippets<'a>,
+    /// Each mention in context.
+    pub snippets: Snippets<'a>,
+}
+
+/// The sources that mention an entity, each with its mentions in context:
+/// templates see them as one `<section class="mention-group">` per source
+/// (`{{ page.mentioned_in | safe }}`), written here, not by a template, as
+/// the matrix's cells are. A large dossier's entity pages list hundreds of
+/// thousands of these sections, and each value a template looks up costs
+/// more than the markup. For the page memo they are keyed by their parts.
+#[derive(Debug, Default)]
+pub struct MentionGroups<'a> {
+    groups: Vec<SourceMentions<'a>>,
+    /// Leads from the page to the site's root.
+    root: &'a str,
+}
+
+impl MentionGroups<'_> {
+    /// One section per source: its title linking to its page, its date,
+    /// outlet and number of mentions, and the list of its mentions.
+    pub fn sections_html(&self) -> String {
+        let mut html = String::new();
+        for group in &self.groups {
+            let source = group.source;
+            html.push_str("<section class=\"mention-group\">\n<h3><a href=\"");
+            escape_html_into(self.root, &mut html);
+            escape_html_into(&source.path, &mut html);
+            html.push_str("\">");
+            escape_html_into(&source.title, &mut html);
+            html.push_str("</a></h3>\n<p class=\"meta\">");
+            if let (Some(date), Some(display)) = (&source.date, &source.date_display) {
+                html.push_str("<time datetime=\"");
+                escape_html_into(date, &mut html);
+                html.push_str("\">");
+                escape_html_into(display, &mut html);
+                html.push_str("</time> · ");
+            }
+            if let Some(outlet) = source.outlet.as_deref().filter(|o| !o.is_empty()) {
+                escape_html_into(outlet, &mut html);
+                html.push_str(" · ");
+            }
+            let count = group.count;
+            let plural = if count == 1 { "" } else { "s" };
+            // Writing to a String cannot fail.
+            let _ = write!(
+                html,
+                "{count} mention{plural}</p>\n<ol class=\"kwic\">\n{}</ol>\n</section>\n",
+                group.snippets.items_html()
+            );
+        }
+        html
+    }
+}
+
+impl Serialize for MentionGroups<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serializer.is_human_readable() {
+            true => serializer.serialize_str(&self.sections_html()),
+            false => self.groups.serialize(serializer),
+        }
+    }
 }
 
 /// The snippets of an entity's mentions in one source, made as the page is
@@ -618,7 +674,7 @@ pub struct EntityPage<'a> {
     pub links: Vec<String>,
     pub file: String,
     /// Sources that mention it, newest first.
-    pub mentioned_in: Vec<SourceMentions<'a>>,
+    pub mentioned_in: MentionGroups<'a>,
     /// The entities named most often alongside it, at most
     /// [`MAX_COOCCURRING`]: every pair is in the exports.
     pub cooccurring: Vec<CooccurrenceView<'a>>,
@@ -642,7 +698,8 @@ impl<'a> EntityPage<'a> {
         views: &'a SourceViews,
     ) -> Self {
         let entity = &site.entities[index];
-        let mentioned_in = sources
+        let root = "../";
+        let groups = sources
             .iter()
             .filter_map(|&source_index| {
                 let mentions = entity.mentions_by_source.get(&source_index)?;
@@ -650,10 +707,11 @@ impl<'a> EntityPage<'a> {
                 Some(SourceMentions {
                     source: &views.summaries[source_index].heading,
                     count: mentions.len(),
-                    snippets_html: Snippets::new(source, views.keys[source_index], mentions, "../"),
+                    snippets: Snippets::new(source, views.keys[source_index], mentions, root),
                 })
             })
             .collect();
+        let mentioned_in = MentionGroups { groups, root };
         let network = match first {
             true => Drawing::new(
                 site,
@@ -819,6 +877,39 @@ mod tests {
             key_of(Key::default(), &snippets),
             key_of(Key::default(), &same)
         );
+
+        // A source's section on an entity page: its heading, escaped, then
+        // the snippets.
+        let heading = SourceHeading {
+            title: "Peskov <b>speaks</b> & \"more\"".to_owned(),
+            title_inferred: false,
+            path: "sources/a.html".to_owned(),
+            date: Some("2024-12-09".to_owned()),
+            date_display: Some("9 December 2024".to_owned()),
+            date_inferred: false,
+            outlet: Some("TASS".to_owned()),
+            outlet_inferred: false,
+        };
+        let group = |count| SourceMentions {
+            source: &heading,
+            count,
+            snippets: Snippets::new(&source, Key::combine(&[b"one"]), &mentions, "../"),
+        };
+        let groups = MentionGroups {
+            groups: vec![group(1), group(2)],
+            root: "../",
+        };
+        let html = groups.sections_html();
+        let section = format!(
+            "<section class=\"mention-group\">\n<h3><a href=\"../sources/a.html\">Peskov \
+             &lt;b&gt;speaks&lt;/b&gt; &amp; &quot;more&quot;</a></h3>\n<p class=\"meta\">\
+             <time datetime=\"2024-12-09\">9 December 2024</time> · TASS · 1 mention</p>\n\
+             <ol class=\"kwic\">\n{rendered}</ol>\n</section>\n",
+            rendered = rendered.as_str().unwrap()
+        );
+        assert!(html.starts_with(&section), "{html}");
+        assert!(html.contains("· TASS · 2 mentions</p>"), "{html}");
+        assert_eq!(serde_json::to_value(&groups).unwrap(), html);
     }
 
     #[test]
