@@ -530,6 +530,11 @@ fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteView)]) -> Strin
         }
     };
     while !rest.is_empty() {
+        if open.is_none() && next == quotes.len() {
+            // Every quote is marked: the rest is copied as it is.
+            out.push_str(rest);
+            break;
+        }
         if rest.starts_with('<') {
             let end = rest.find('>').map_or(rest.len(), |e| e + 1);
             if open.is_some() {

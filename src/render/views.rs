@@ -454,11 +454,7 @@ pub fn snippet(text: &str, start: usize, end: usize) -> (String, String, String)
 /// up to [`CONTEXT_CHARS`] on each side, cut between words.
 fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let (before, after) = (&text[..start], &text[end..]);
-    // In ASCII text a character is a byte: no need to walk them one by one.
-    let (mut before_start, after_end) = match text.is_ascii() {
-        true => context_reach_ascii(before, after),
-        false => context_reach(before, after),
-    };
+    let (mut before_start, after_end) = (reach_back(before), reach_forward(after));
     if before_start > 0 {
         before_start = before[before_start..]
             .find(' ')
@@ -472,21 +468,27 @@ fn snippet_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     (before_start, end + after_end)
 }
 
-/// Where [`CONTEXT_CHARS`] characters before a mention begin (a byte of
-/// `before`) and those after it end (a byte of `after`), before cutting
-/// between words.
-fn context_reach(before: &str, after: &str) -> (usize, usize) {
-    let before_start = (before.char_indices().rev().nth(CONTEXT_CHARS)).map_or(0, |(i, _)| i);
-    let after_end = (after.char_indices().nth(CONTEXT_CHARS)).map_or(after.len(), |(i, _)| i);
-    (before_start, after_end)
+/// Where the [`CONTEXT_CHARS`] characters before a mention begin, and one
+/// more: a byte of `before`, before cutting between words.
+fn reach_back(before: &str) -> usize {
+    // Where those characters are ASCII, each is a byte: no need to walk
+    // them one by one. Real clippings have a curly quote here and there,
+    // which is no reason to count every character of the paragraph.
+    let ascii_start = before.len().saturating_sub(CONTEXT_CHARS + 1);
+    if before.as_bytes()[ascii_start..].is_ascii() {
+        return ascii_start;
+    }
+    (before.char_indices().rev().nth(CONTEXT_CHARS)).map_or(0, |(i, _)| i)
 }
 
-/// [`context_reach`] for ASCII text, by counting bytes.
-fn context_reach_ascii(before: &str, after: &str) -> (usize, usize) {
-    (
-        before.len().saturating_sub(CONTEXT_CHARS + 1),
-        after.len().min(CONTEXT_CHARS),
-    )
+/// Where the [`CONTEXT_CHARS`] characters after a mention end: a byte of
+/// `after`, before cutting between words.
+fn reach_forward(after: &str) -> usize {
+    let ascii_end = after.len().min(CONTEXT_CHARS);
+    if after.as_bytes()[..ascii_end].is_ascii() {
+        return ascii_end;
+    }
+    (after.char_indices().nth(CONTEXT_CHARS)).map_or(after.len(), |(i, _)| i)
 }
 
 /// [`snippet`] as HTML, appended to `html`: escaped, the mention in `<mark>`.
@@ -780,18 +782,27 @@ mod tests {
     }
 
     #[test]
-    fn ascii_context_reaches_where_counting_characters_reaches() {
+    fn context_reaches_as_far_as_counting_characters_reaches() {
+        // ASCII stretches, and characters of two, three and four bytes
+        // before, inside and after the context of a mention.
         let text = "Hassan Bakr said late on Monday in Aldermoor that the shipment had been \
-                    held at the border, according to officials familiar with Brevik. Then Homs.";
-        for start in 0..text.len() {
-            for end in start + 1..(start + 12).min(text.len()) {
-                let (before, after) = (&text[..start], &text[end..]);
-                assert_eq!(
-                    context_reach_ascii(before, after),
-                    context_reach(before, after),
-                    "{start}..{end}"
-                );
-            }
+                    held at the border, according to «Ουλιάνοφ» — officials familiar with \
+                    Brevik’s 🙂 office. Then Homs, Ηомс and the road north of the city.";
+        let counted_back =
+            |before: &str| (before.char_indices().rev().nth(CONTEXT_CHARS)).map_or(0, |(i, _)| i);
+        let counted_forward =
+            |after: &str| (after.char_indices().nth(CONTEXT_CHARS)).map_or(after.len(), |(i, _)| i);
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&at| text.is_char_boundary(at))
+            .collect();
+        for &at in &boundaries {
+            let (before, after) = (&text[..at], &text[at..]);
+            assert_eq!(reach_back(before), counted_back(before), "back from {at}");
+            assert_eq!(
+                reach_forward(after),
+                counted_forward(after),
+                "forward from {at}"
+            );
         }
     }
 
