@@ -169,7 +169,7 @@ pub enum QuoteListing {
 /// memo they are keyed by their views.
 #[derive(Debug)]
 pub struct QuoteItems {
-    pub views: Vec<QuoteView>,
+    views: Vec<QuoteView>,
     /// Leads from the page to the site's root.
     root: &'static str,
     listing: QuoteListing,
@@ -182,14 +182,6 @@ impl QuoteItems {
             root,
             listing,
         }
-    }
-
-    pub fn len(&self) -> usize {
-        self.views.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.views.is_empty()
     }
 
     /// One `<li class="quote-entry">` per quote, each on lines of its own.
@@ -231,7 +223,7 @@ impl Serialize for QuoteItems {
 /// (see `timeline::event_html_into`): a large dossier lists hundreds of
 /// thousands of quotes, each a score of template look-ups.
 pub fn quote_html_into(quote: &QuoteView, root: &str, out: &mut String) {
-    let text = |value: &str, out: &mut String| escape_html_into(value, out);
+    let text = escape_html_into;
     let link = |path: &str, out: &mut String| {
         out.push_str("<a href=\"");
         escape_html_into(root, out);
