@@ -194,7 +194,17 @@ pub fn link(
     let source_pairs = count_pairs(in_sources);
     let paragraph_pairs = count_pairs(in_paragraphs);
 
-    let (passages, clusters) = passages::link_sources(&sources, alignments);
+    // Quotes and dates need no other step's result: they are linked while
+    // passages are found, and fill the moments that step leaves a core idle.
+    let ((passages, clusters), (quotes, timeline)) = rayon::join(
+        || passages::link_sources(&sources, alignments),
+        || {
+            let analyses: Vec<&SourceAnalysis> = sources.iter().map(|s| &s.analysis).collect();
+            let texts: Vec<&Source> = sources.iter().map(|s| &s.source).collect();
+            let quotes = quotes::link_quotes(&analyses);
+            (quotes, timeline::link_timeline(&texts, &analyses))
+        },
+    );
     // Each entity's sources, sorted, so a pair's common sources are a merge
     // of two lists; pairs are independent of each other, so they run in
     // parallel.
@@ -229,10 +239,6 @@ pub fn link(
                 .then(x.entity.cmp(&y.entity))
         });
     }
-    let analyses: Vec<&SourceAnalysis> = sources.iter().map(|s| &s.analysis).collect();
-    let quotes = quotes::link_quotes(&analyses);
-    let texts: Vec<&Source> = sources.iter().map(|s| &s.source).collect();
-    let timeline = timeline::link_timeline(&texts, &analyses);
     Site {
         config,
         sources,
