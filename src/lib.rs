@@ -99,7 +99,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         let (root, output) = (root.to_owned(), output.clone());
         std::thread::spawn(move || (AlignmentMemo::open(&root), PageMemo::open(&root, &output)))
     });
-    let content = load_templates_and_content(root, &config, &theme, options, &cache)?;
+    let (tera, content) = load_templates_and_content(root, &config, &theme, options, &cache)?;
     let mut warnings = content.warnings.clone();
     let mut left_out = content.errors.clone();
     let drafts = content.drafts;
@@ -141,7 +141,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         Some(writer) => writer,
         None => &render::Discard,
     };
-    let failed_pages = render::render_site_partial(&site, &theme, &memo, sink)?;
+    let failed_pages = render::render_site_partial(&site, &tera, &theme, &memo, sink)?;
     for (page, error) in failed_pages {
         if !options.keep_going {
             return Err(error);
@@ -268,26 +268,28 @@ impl Report {
     }
 }
 
-/// Compiles the theme's templates and loads the content, reporting the
-/// problems of both together when both have some.
+/// Compiles the theme's templates and loads the content, side by side,
+/// reporting the problems of both together when both have some.
 fn load_templates_and_content(
     root: &Path,
     config: &Config,
     theme: &render::Theme,
     options: &BuildOptions,
     cache: &Cache,
-) -> Result<content::Content> {
+) -> Result<(tera::Tera, content::Content)> {
     // Compiling the templates here reports their errors (on the template's
     // own file and line) together with the content's.
-    let templates = render::compile_templates(theme);
     let load_options = content::LoadOptions {
         lossy: options.lossy,
         keep_going: options.keep_going,
         today: content::today(),
     };
-    let content = content::load_cached(root, config, &load_options, cache);
+    let (templates, content) = rayon::join(
+        || render::compile_templates(theme),
+        || content::load_cached(root, config, &load_options, cache),
+    );
     match (templates, content) {
-        (Ok(_), Ok(content)) => Ok(content),
+        (Ok(tera), Ok(content)) => Ok((tera, content)),
         (Err(theme_error), Err(content_error)) => {
             let mut diagnostics = content_error.into_diagnostics(Path::new("content"));
             diagnostics.extend(theme_error.into_diagnostics(Path::new("templates")));

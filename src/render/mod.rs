@@ -150,8 +150,9 @@ impl PageSink for Collect {
 /// Renders every page of the site, plus the theme's static files, sorted by
 /// path.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
+    let tera = compile_templates(theme)?;
     let collect = Collect::default();
-    let failures = render_site_partial(site, theme, &PageMemo::disabled(), &collect)?;
+    let failures = render_site_partial(site, &tera, theme, &PageMemo::disabled(), &collect)?;
     if let Some((_, error)) = failures.into_iter().next() {
         return Err(error);
     }
@@ -166,17 +167,18 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
 /// A page that could not be rendered: its path and why.
 pub type PageFailure = (String, Error);
 
-/// Renders every page that can be rendered into `sink`, returning the path
-/// and failure of each page that could not, for `--keep-going`. Pages whose
-/// view did not change since the last build are kept as they are, by `memo`.
-/// An error of the sink (a file that cannot be written) stops the rendering.
+/// Renders every page that can be rendered into `sink` with `tera`, the
+/// theme's templates compiled, returning the path and failure of each page
+/// that could not, for `--keep-going`. Pages whose view did not change since
+/// the last build are kept as they are, by `memo`. An error of the sink (a
+/// file that cannot be written) stops the rendering.
 pub fn render_site_partial(
     site: &Site,
+    tera: &Tera,
     theme: &Theme,
     memo: &PageMemo,
     sink: &dyn PageSink,
 ) -> Result<Vec<PageFailure>> {
-    let tera = compile_templates(theme)?;
     let site_view = SiteView::new(site);
     let counts = Counts::new(site);
     let (keys, mention_keys) = source_keys(site);
@@ -186,7 +188,7 @@ pub fn render_site_partial(
         mention_keys,
     };
     let renderer = Renderer {
-        tera: &tera,
+        tera,
         site_view: &site_view,
         counts: &counts,
         source_count: SourceCount {
