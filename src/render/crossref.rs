@@ -119,12 +119,14 @@ pub struct RowCells<'a> {
 
 impl Serialize for RowCells<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() {
-            serializer.serialize_str(&row_cells(self.site, self.entity, &self.columns))
-        } else {
-            let slug = &self.site.entities[self.entity].entity.slug;
-            (self.entity, slug, self.columns_key).serialize(serializer)
-        }
+        super::markup_or_inputs(
+            serializer,
+            || row_cells(self.site, self.entity, &self.columns),
+            || {
+                let slug = &self.site.entities[self.entity].entity.slug;
+                (self.entity, slug, self.columns_key)
+            },
+        )
     }
 }
 

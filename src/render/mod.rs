@@ -45,6 +45,21 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
+/// How a part of a page made only when the page is rendered serialises:
+/// for a template, as its markup, made now; for the page memo's key, as
+/// `inputs`, what the markup is made from, so an unchanged page is known
+/// without making it.
+pub fn markup_or_inputs<S: serde::Serializer, K: Serialize>(
+    serializer: S,
+    markup: impl FnOnce() -> String,
+    inputs: impl FnOnce() -> K,
+) -> std::result::Result<S::Ok, S::Error> {
+    match serializer.is_human_readable() {
+        true => serializer.serialize_str(&markup()),
+        false => inputs().serialize(serializer),
+    }
+}
+
 /// Entities shown on the front page.
 const FRONT_PAGE_ENTITIES: usize = 12;
 

@@ -519,12 +519,11 @@ impl Drawing {
 
 impl Serialize for Drawing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() {
-            serializer.serialize_str(&self.svg())
-        } else {
-            let inputs = (&self.graph, &self.nodes, &self.root, &self.title);
-            inputs.serialize(serializer)
-        }
+        super::markup_or_inputs(
+            serializer,
+            || self.svg(),
+            || (&self.graph, &self.nodes, &self.root, &self.title),
+        )
     }
 }
 

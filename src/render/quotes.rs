@@ -208,10 +208,7 @@ impl QuoteItems {
 
 impl Serialize for QuoteItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match serializer.is_human_readable() {
-            true => serializer.serialize_str(&self.items_html()),
-            false => self.views.serialize(serializer),
-        }
+        super::markup_or_inputs(serializer, || self.items_html(), || &self.views)
     }
 }
 

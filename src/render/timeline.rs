@@ -107,19 +107,22 @@ impl<'a> EventItem<'a> {
 impl Serialize for EventItem<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let event = self.event;
-        if serializer.is_human_readable() {
-            return serializer.serialize_str(&self.html());
-        }
-        // The day as a number and the page of the timeline holding it: what
-        // the link to it is made from, without making it.
-        let day = event.day.map(|day| {
-            let page = day_page(self.site, day, event.precision);
-            (day.num_days_from_ce(), page)
-        });
-        let week = event.precision == Precision::Week;
-        let confidence = confidence_name(event.confidence);
-        let place = (event.date, event.paragraph, week, confidence);
-        (self.source_key, place, day, &event.basis).serialize(serializer)
+        super::markup_or_inputs(
+            serializer,
+            || self.html(),
+            || {
+                // The day as a number and the page of the timeline holding
+                // it: what the link to it is made from, without making it.
+                let day = event.day.map(|day| {
+                    let page = day_page(self.site, day, event.precision);
+                    (day.num_days_from_ce(), page)
+                });
+                let week = event.precision == Precision::Week;
+                let confidence = confidence_name(event.confidence);
+                let place = (event.date, event.paragraph, week, confidence);
+                (self.source_key, place, day, &event.basis)
+            },
+        )
     }
 }
 
@@ -162,10 +165,7 @@ impl<'a> FromIterator<EventItem<'a>> for EventList<'a> {
 
 impl Serialize for EventList<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match serializer.is_human_readable() {
-            true => serializer.serialize_str(&self.items_html()),
-            false => self.items.serialize(serializer),
-        }
+        super::markup_or_inputs(serializer, || self.items_html(), || &self.items)
     }
 }
 

@@ -523,7 +523,7 @@ pub struct SourceMentions<'a> {
 /// the matrix's cells are. A large dossier's entity pages list hundreds of
 /// thousands of these sections, and each value a template looks up costs
 /// more than the markup. For the page memo they are keyed by their parts.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MentionGroups<'a> {
     groups: Vec<SourceMentions<'a>>,
     /// Leads from the page to the site's root.
@@ -557,11 +557,9 @@ impl MentionGroups<'_> {
             let count = group.count;
             let plural = if count == 1 { "" } else { "s" };
             // Writing to a String cannot fail.
-            let _ = write!(
-                html,
-                "{count} mention{plural}</p>\n<ol class=\"kwic\">\n{}</ol>\n</section>\n",
-                group.snippets.items_html()
-            );
+            let _ = write!(html, "{count} mention{plural}</p>\n<ol class=\"kwic\">\n");
+            group.snippets.items_html_into(&mut html);
+            html.push_str("</ol>\n</section>\n");
         }
         html
     }
@@ -569,10 +567,7 @@ impl MentionGroups<'_> {
 
 impl Serialize for MentionGroups<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match serializer.is_human_readable() {
-            true => serializer.serialize_str(&self.sections_html()),
-            false => self.groups.serialize(serializer),
-        }
+        super::markup_or_inputs(serializer, || self.sections_html(), || &self.groups)
     }
 }
 
@@ -606,10 +601,16 @@ impl<'a> Snippets<'a> {
     /// One `<li>` per mention: the paragraph's number, linking to it, and the
     /// words around the mention, escaped, the mention in `<mark>`.
     pub fn items_html(&self) -> String {
+        let mut html = String::new();
+        self.items_html_into(&mut html);
+        html
+    }
+
+    /// [`Snippets::items_html`], appended to `html`.
+    pub fn items_html_into(&self, html: &mut String) {
         let mut path = String::new();
         escape_html_into(self.root, &mut path);
         escape_html_into(&source_path(self.source), &mut path);
-        let mut html = String::new();
         for mention in self.source.mentions(self.mentions) {
             let number = mention.paragraph + 1;
             let text = &self.source.source.paragraphs[mention.paragraph].text;
@@ -619,21 +620,22 @@ impl<'a> Snippets<'a> {
                 "<li><a class=\"para-ref\" href=\"{path}#p{number}\">¶{number}</a> \
                  <span class=\"kwic-text\">"
             );
-            snippet_html_into(text, mention.start, mention.end, &mut html);
+            snippet_html_into(text, mention.start, mention.end, html);
             html.push_str("</span></li>\n");
         }
-        html
     }
 }
 
 impl Serialize for Snippets<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() {
-            serializer.serialize_str(&self.items_html())
-        } else {
-            let entity = self.source.mentions(self.mentions).next().map(|m| m.entity);
-            (self.key, entity, self.root).serialize(serializer)
-        }
+        super::markup_or_inputs(
+            serializer,
+            || self.items_html(),
+            || {
+                let entity = self.source.mentions(self.mentions).next().map(|m| m.entity);
+                (self.key, entity, self.root)
+            },
+        )
     }
 }
 
