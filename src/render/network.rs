@@ -172,19 +172,29 @@ pub fn layout(graph: &Graph) -> Vec<(f64, f64)> {
     let k_squared = k * k;
     let mut temperature = WIDTH / 10.0;
     let cooling = temperature / (STEPS as f64 + 1.0);
+    let mut shift = vec![(0.0f64, 0.0f64); n];
+    let mut pushes = vec![(0.0f64, 0.0f64); n];
     for _ in 0..STEPS {
-        let mut shift = vec![(0.0f64, 0.0f64); n];
+        shift.fill((0.0, 0.0));
         for i in 0..n {
-            for j in i + 1..n {
-                // Repulsion k²/d along the unit vector (dx, dy)/d: that is
-                // (dx, dy)·k²/d², with no square root in the innermost loop.
-                let (dx, dy) = (at[i].0 - at[j].0, at[i].1 - at[j].1);
+            // Repulsion k²/d along the unit vector (dx, dy)/d: that is
+            // (dx, dy)·k²/d², with no square root in the innermost loop.
+            // The pushes on i's followers are made in one pass (independent,
+            // so they vectorise), then added to i in order.
+            let (x, y) = at[i];
+            let pushes = &mut pushes[i + 1..];
+            for (push, other) in pushes.iter_mut().zip(&at[i + 1..]) {
+                let (dx, dy) = (x - other.0, y - other.1);
                 let scale = k_squared / (dx * dx + dy * dy).max(0.0001);
-                let (fx, fy) = (dx * scale, dy * scale);
-                shift[i].0 += fx;
-                shift[i].1 += fy;
-                shift[j].0 -= fx;
-                shift[j].1 -= fy;
+                *push = (dx * scale, dy * scale);
+            }
+            let (before, after) = shift.split_at_mut(i + 1);
+            let own = &mut before[i];
+            for (&(fx, fy), theirs) in pushes.iter().zip(after) {
+                own.0 += fx;
+                own.1 += fy;
+                theirs.0 -= fx;
+                theirs.1 -= fy;
             }
         }
         for &(a, b, weight) in &graph.edges {
