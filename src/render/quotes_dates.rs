@@ -20,7 +20,11 @@ pub struct SourceWithQuotes<'a> {
     #[serde(flatten)]
     pub page: SourcePage<'a>,
     pub quotes: QuoteItems,
+    /// Quotes and dated sentences in the lists above, to test in templates:
+    /// Tera escapes a string it tests, as long as the list is.
+    pub quotes_listed: usize,
     pub events: EventList<'a>,
+    pub events_listed: usize,
 }
 
 impl<'a> SourceWithQuotes<'a> {
@@ -34,10 +38,13 @@ impl<'a> SourceWithQuotes<'a> {
     ) -> Self {
         let quotes = source_quotes(site, index);
         let text = SourceText::new(site, index, views.keys[index], &quotes);
+        let events = source_events(site, &views.keys, index);
         SourceWithQuotes {
             page: SourcePage::new(site, views, index, neighbours, text),
+            quotes_listed: quotes.len(),
             quotes: QuoteItems::new(quotes, "../", QuoteListing::InItsSource),
-            events: source_events(site, &views.keys, index),
+            events_listed: events.len(),
+            events,
         }
     }
 }
