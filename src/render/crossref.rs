@@ -10,7 +10,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -19,6 +18,7 @@ use crate::cache::{key_of, Key};
 use crate::content::EntityKind;
 use crate::site::Site;
 
+use super::escape::escape_html_into;
 use super::network::Drawing;
 use super::paginate::{page_count, page_range, Pagination};
 use super::paragraph::escape;
@@ -78,7 +78,13 @@ pub struct Reference {
 #[derive(Debug, Serialize)]
 pub struct Matrix<'a> {
     pub columns: Vec<MatrixColumn>,
-    pub rows: Vec<MatrixRow<'a>>,
+    /// One `<tr>` per entity the page's sources mention: its name, a cell
+    /// per column and its total. Written here rather than by the template:
+    /// a large dossier's matrix has millions of cells and hundreds of
+    /// thousands of rows, and each value a template looks up costs far more
+    /// than the markup.
+    pub rows: MatrixRows<'a>,
+    pub rows_listed: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -90,43 +96,59 @@ pub struct MatrixColumn {
     pub date: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct MatrixRow<'a> {
-    pub name: String,
-    pub kind: EntityKind,
-    pub path: String,
-    pub total: usize,
-    /// One `<td>` per column: the count of mentions, linking to the first
-    /// paragraph that names the entity in that source, or a dot for none.
-    /// Written here rather than by the template: a large dossier's matrix
-    /// has millions of cells, and each value a template looks up costs far
-    /// more than the markup.
-    pub cells_html: RowCells<'a>,
-}
-
-/// The cells of an entity's row on one page of the matrix, written only
-/// when the page is rendered. For the page memo they are keyed by what they
-/// are made from: the entity and the page's sources' ids and mentions (their
-/// mention keys, see `render::source_keys`).
+/// The rows of one page of the matrix, written only when the page is
+/// rendered. For the page memo they are keyed by what they are made from:
+/// the entities and the page's sources' mentions (their mention keys, see
+/// `render::source_keys`).
 #[derive(Debug)]
-pub struct RowCells<'a> {
+pub struct MatrixRows<'a> {
     site: &'a Site,
-    entity: usize,
+    /// Entities by index, in row order.
+    entities: Vec<usize>,
     /// The page's sources, by index, in column order.
-    columns: Arc<[usize]>,
+    columns: Vec<usize>,
     columns_key: Key,
 }
 
-impl Serialize for RowCells<'_> {
+impl Serialize for MatrixRows<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         super::markup_or_inputs(
             serializer,
-            || row_cells(self.site, self.entity, &self.columns),
+            || self.html(),
             || {
-                let slug = &self.site.entities[self.entity].entity.slug;
-                (self.entity, slug, self.columns_key)
+                let entities: Vec<_> = (self.entities.iter())
+                    .map(|&index| {
+                        let entity = &self.site.entities[index];
+                        let e = &entity.entity;
+                        (index, &e.slug, &e.name, e.kind, entity.mention_count)
+                    })
+                    .collect();
+                (entities, self.columns_key)
             },
         )
+    }
+}
+
+impl MatrixRows<'_> {
+    /// The rows as HTML. The index's pages sit at the site's root, so links
+    /// are written from there.
+    fn html(&self) -> String {
+        let mut html = String::new();
+        for &index in &self.entities {
+            let entity = &self.site.entities[index];
+            html.push_str("<tr><th scope=\"row\"><a href=\"");
+            escape_html_into(&entity_path(entity), &mut html);
+            let _ = write!(html, "\" class=\"kind-{}\">", entity.entity.kind);
+            escape_html_into(&entity.entity.name, &mut html);
+            html.push_str("</a></th>");
+            row_cells(&mut html, self.site, index, &self.columns);
+            let _ = writeln!(
+                html,
+                "<td class=\"num total\">{}</td></tr>",
+                entity.mention_count
+            );
+        }
+        html
     }
 }
 
@@ -264,7 +286,6 @@ fn matrix<'a>(
     before: usize,
 ) -> Matrix<'a> {
     let first_code = before + 1;
-    let sources: Arc<[usize]> = by_date.into();
     let column_keys: Vec<Key> = by_date.iter().map(|&s| mention_keys[s]).collect();
     let columns_key = key_of(Key::default(), &column_keys);
     let columns = by_date
@@ -284,33 +305,26 @@ fn matrix<'a>(
         .iter()
         .flat_map(|&index| site.sources[index].entity_counts.keys().copied())
         .collect();
-    let rows = prominence
-        .iter()
+    let entities: Vec<usize> = (prominence.iter())
         .filter(|entity| mentioned.contains(entity))
-        .map(|&entity_index| {
-            let entity = &site.entities[entity_index];
-            MatrixRow {
-                name: entity.entity.name.clone(),
-                kind: entity.entity.kind,
-                path: entity_path(entity),
-                total: entity.mention_count,
-                cells_html: RowCells {
-                    site,
-                    entity: entity_index,
-                    columns: Arc::clone(&sources),
-                    columns_key,
-                },
-            }
-        })
+        .copied()
         .collect();
-    Matrix { columns, rows }
+    Matrix {
+        columns,
+        rows_listed: entities.len(),
+        rows: MatrixRows {
+            site,
+            entities,
+            columns: by_date.to_vec(),
+            columns_key,
+        },
+    }
 }
 
-/// The cells of an entity's row of the matrix, one per source of `columns`
-/// (source indices), as HTML. The index's pages sit at the site's root, so
-/// links are written from there.
-fn row_cells(site: &Site, entity: usize, columns: &[usize]) -> String {
-    let mut html = String::new();
+/// Appends the cells of an entity's row of the matrix, one per source of
+/// `columns` (source indices): the count of mentions, linking to the first
+/// paragraph that names the entity in that source, or a dot for none.
+fn row_cells(html: &mut String, site: &Site, entity: usize, columns: &[usize]) {
     let mentions = &site.entities[entity].mentions_by_source;
     for &index in columns {
         let source = &site.sources[index];
@@ -328,7 +342,6 @@ fn row_cells(site: &Site, entity: usize, columns: &[usize]) -> String {
             None => html.push_str("<td class=\"num zero\">·</td>"),
         }
     }
-    html
 }
 
 /// Name particles that stay with the given name in an inverted entry.
