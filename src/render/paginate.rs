@@ -18,12 +18,20 @@ pub struct Pagination {
     pub pages: Vec<PageLink>,
 }
 
+/// A numbered link of a series. Only the first and last pages and those
+/// near the current one are linked: a series of hundreds of pages would
+/// otherwise put hundreds of links on each of them.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PageLink {
     pub number: usize,
     pub path: String,
     pub current: bool,
+    /// Pages between the one linked before and this one are left out.
+    pub gap_before: bool,
 }
+
+/// Pages linked on either side of the current one.
+const NEAR_PAGES: usize = 2;
 
 /// The path of page `number` (1-based) of the series starting at `first`.
 pub fn page_path(first: &str, number: usize) -> String {
@@ -58,10 +66,16 @@ impl Pagination {
             previous: (current > 1).then(|| page_path(first, current - 1)),
             next: (current < total).then(|| page_path(first, current + 1)),
             pages: (1..=total)
-                .map(|number| PageLink {
-                    number,
-                    path: page_path(first, number),
-                    current: number == current,
+                .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= NEAR_PAGES)
+                .scan(0, |linked_before, number| {
+                    let gap_before = *linked_before != 0 && number > *linked_before + 1;
+                    *linked_before = number;
+                    Some(PageLink {
+                        number,
+                        path: page_path(first, number),
+                        current: number == current,
+                        gap_before,
+                    })
                 })
                 .collect(),
         }
@@ -100,5 +114,26 @@ mod tests {
         assert_eq!(middle.pages.iter().filter(|p| p.current).count(), 1);
         let only = Pagination::new("sources.html", 1, 1);
         assert!(only.previous.is_none() && only.next.is_none());
+    }
+
+    #[test]
+    fn a_long_series_links_its_ends_and_the_pages_near_the_current_one() {
+        let numbers = |current| {
+            let pagination = Pagination::new("sources.html", current, 200);
+            (pagination.pages.iter())
+                .map(|p| match p.gap_before {
+                    true => format!("… {}", p.number),
+                    false => p.number.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(numbers(1), "1 2 3 … 200");
+        assert_eq!(numbers(4), "1 2 3 4 5 6 … 200");
+        assert_eq!(numbers(100), "1 … 98 99 100 101 102 … 200");
+        assert_eq!(numbers(200), "1 … 198 199 200");
+        let short = Pagination::new("sources.html", 2, 5);
+        assert!(short.pages.iter().all(|p| !p.gap_before));
+        assert_eq!(short.pages.len(), 5);
     }
 }
