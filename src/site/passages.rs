@@ -313,39 +313,75 @@ fn print_of<'a>(
 /// The inverted index: every (fingerprint, paragraph) sorted, so the
 /// paragraphs holding a fingerprint are one run, in source and paragraph
 /// order. A flat sorted list is far lighter than a map of lists at millions
-/// of fingerprints.
+/// of fingerprints. Fingerprints are hashes, spread evenly: the list is kept
+/// in buckets by their top bits, each small enough to sort in the
+/// processor's cache, all filled and sorted in parallel. One sort of the
+/// whole list took as long as finding every pair of paragraphs from it.
 struct Postings {
-    entries: Vec<(u64, ParagraphId)>,
+    buckets: Vec<Vec<(u64, ParagraphId)>>,
 }
 
+/// Buckets of the index: 2 to the power of this.
+const BUCKET_BITS: u32 = 10;
+/// Sources whose fingerprints are dealt into buckets at a time.
+const SOURCES_DEALT: usize = 256;
+
 impl Postings {
+    /// The postings of `sources`, or of any list of (fingerprint, paragraph)
+    /// given source by source in order.
+    fn new<'s, T: Sync>(
+        sources: &'s [T],
+        entries_of: impl Fn(u32, &'s T) -> Vec<(u64, ParagraphId)> + Sync,
+    ) -> Self {
+        let bucket = |fingerprint: u64| (fingerprint >> (u64::BITS - BUCKET_BITS)) as usize;
+        let dealt: Vec<Vec<Vec<(u64, ParagraphId)>>> = (sources.par_chunks(SOURCES_DEALT))
+            .enumerate()
+            .map(|(chunk, chunk_sources)| {
+                let mut buckets = vec![Vec::new(); 1 << BUCKET_BITS];
+                for (s, source) in (0u32..).zip(chunk_sources) {
+                    let s = (chunk * SOURCES_DEALT) as u32 + s;
+                    for entry in entries_of(s, source) {
+                        buckets[bucket(entry.0)].push(entry);
+                    }
+                }
+                buckets
+            })
+            .collect();
+        // Each bucket gathers its part of every chunk, in source order.
+        let buckets = (0..1 << BUCKET_BITS)
+            .into_par_iter()
+            .map(|b| {
+                let mut entries = Vec::with_capacity(dealt.iter().map(|d| d[b].len()).sum());
+                for chunk in &dealt {
+                    entries.extend_from_slice(&chunk[b]);
+                }
+                entries.sort_unstable();
+                entries
+            })
+            .collect();
+        Postings { buckets }
+    }
+
     /// The entries of each fingerprint: one run per fingerprint.
     fn runs(&self) -> impl Iterator<Item = &[(u64, ParagraphId)]> + '_ {
-        self.entries.chunk_by(|a, b| a.0 == b.0)
+        (self.buckets.iter()).flat_map(|bucket| bucket.chunk_by(|a, b| a.0 == b.0))
     }
 
     /// Each fingerprint with the paragraphs holding it, in parallel.
     fn groups(&self) -> impl ParallelIterator<Item = (u64, Vec<ParagraphId>)> + '_ {
-        self.entries
-            .par_chunk_by(|a, b| a.0 == b.0)
+        (self.buckets.par_iter())
+            .flat_map_iter(|bucket| bucket.chunk_by(|a, b| a.0 == b.0))
             .map(|run| (run[0].0, run.iter().map(|&(_, id)| id).collect()))
     }
 }
 
 fn index(sources: &[PassageSource<'_>]) -> Postings {
-    let prints = || sources.iter().flat_map(|source| source.prints);
-    let mut entries: Vec<(u64, ParagraphId)> =
-        Vec::with_capacity(prints().map(|print| print.fingerprints.len()).sum());
-    for (s, source) in (0u32..).zip(sources) {
-        for (p, print) in (0u32..).zip(source.prints) {
-            entries.extend(print.fingerprints.iter().map(|&f| (f, (s, p))));
-        }
-    }
-    // By paragraph too, so the paragraphs holding a fingerprint are in
-    // source and paragraph order: as a stable sort by fingerprint would
-    // leave them, and quicker.
-    entries.par_sort_unstable();
-    Postings { entries }
+    Postings::new(sources, |s, source| {
+        (0u32..)
+            .zip(source.prints)
+            .flat_map(|(p, print)| print.fingerprints.iter().map(move |&f| (f, (s, p))))
+            .collect()
+    })
 }
 
 /// Paragraphs with at most this many fingerprints (about twenty words) are
@@ -1000,6 +1036,43 @@ impl DisjointSets {
 mod tests {
     use super::*;
     use crate::analysis::shingles::{paragraph_print, words};
+
+    #[test]
+    fn postings_are_sorted_as_one_sort_of_the_whole_list_would_be() {
+        // Fingerprints spread over the whole range, some repeated in many
+        // paragraphs, some sharing their top bits but not the rest.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            state
+        };
+        let mut entries = Vec::new();
+        // More sources than are dealt at a time.
+        for s in 0..600u32 {
+            for p in 0..3u32 {
+                for _ in 0..12 {
+                    let fingerprint = match next() % 4 {
+                        0 => next() % 50,
+                        1 => u64::MAX - next() % 50,
+                        _ => next(),
+                    };
+                    entries.push((fingerprint, (s, p)));
+                }
+            }
+        }
+        let by_source: Vec<Vec<_>> = (0..600u32)
+            .map(|s| entries.iter().filter(|e| e.1 .0 == s).copied().collect())
+            .collect();
+        let postings = Postings::new(&by_source, |_, entries| entries.clone());
+        let mut expected = entries.clone();
+        expected.sort_unstable();
+        let runs: Vec<_> = postings.runs().flatten().copied().collect();
+        assert_eq!(runs, expected);
+        let empty: Vec<Vec<(u64, ParagraphId)>> = Vec::new();
+        assert_eq!(Postings::new(&empty, |_, e| e.clone()).runs().count(), 0);
+    }
 
     struct Corpus {
         texts: Vec<Vec<String>>,
