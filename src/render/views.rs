@@ -215,7 +215,7 @@ pub struct SourcePage<'a> {
     pub url: Option<String>,
     pub author: Option<String>,
     pub language: Option<String>,
-    /// `headline` and `blocks`: the text, made only for a page rendered.
+    /// `headline` and `text`: the text, made only for a page rendered.
     #[serde(flatten)]
     pub text: SourceText<'a>,
     /// Entities this source mentions, most mentioned first.
@@ -224,7 +224,7 @@ pub struct SourcePage<'a> {
     pub next: Option<&'a SourceHeading>,
     /// The lead paragraph as plain text, shortened, for page metadata.
     pub excerpt: Option<String>,
-    /// Passages this source shares with others, highlighted in `blocks`.
+    /// Passages this source shares with others, highlighted in `text`.
     pub shared: Vec<super::passages::SharedView>,
 }
 
@@ -392,7 +392,7 @@ impl Serialize for SourceText<'_> {
         use serde::ser::SerializeStruct;
         let mut text = serializer.serialize_struct("SourceText", 2)?;
         text.serialize_field("headline", &TextPart::Headline(self))?;
-        text.serialize_field("blocks", &TextPart::Blocks(self))?;
+        text.serialize_field("text", &TextPart::Blocks(self))?;
         text.end()
     }
 }
@@ -407,11 +407,60 @@ impl Serialize for TextPart<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match (self, serializer.is_human_readable()) {
             (TextPart::Headline(text), true) => text.made().headline.serialize(serializer),
-            (TextPart::Blocks(text), true) => text.made().blocks.serialize(serializer),
+            (TextPart::Blocks(text), true) => {
+                serializer.serialize_str(&blocks_html(&text.made().blocks))
+            }
             (TextPart::Headline(text), false) => text.key.serialize(serializer),
             (TextPart::Blocks(_), false) => serializer.serialize_unit(),
         }
     }
+}
+
+/// The blocks of a source's text as HTML, each with its anchor and its
+/// paragraph's number linking to it. Written here rather than by a
+/// template, as the other long lists are: the sources' paragraphs are a
+/// large dossier's longest list of all.
+fn blocks_html(blocks: &[BlockView]) -> String {
+    let mut html = String::with_capacity(blocks.iter().map(|b| b.html.len() + 120).sum());
+    // Writing to a String cannot fail.
+    let numbered = |html: &mut String, block: &BlockView| {
+        let (anchor, number) = (&block.anchor, block.number);
+        let _ = write!(
+            html,
+            "<a class=\"pilcrow\" href=\"#{anchor}\" aria-label=\"Paragraph {number}\">¶{number}</a>"
+        );
+        html.push_str(&block.html);
+    };
+    for block in blocks {
+        let anchor = &block.anchor;
+        match block.kind {
+            "list" => {
+                html.push_str("<ul class=\"clip-list\">\n");
+                for item in &block.items {
+                    let _ = write!(html, "<li id=\"{}\">", item.anchor);
+                    numbered(&mut html, item);
+                    html.push_str("</li>\n");
+                }
+                html.push_str("</ul>\n");
+            }
+            "heading" => {
+                let _ = write!(html, "<h2 id=\"{anchor}\">");
+                numbered(&mut html, block);
+                html.push_str("</h2>\n");
+            }
+            "markdown" => {
+                let _ = write!(html, "<div class=\"md-block\" id=\"{anchor}\">");
+                numbered(&mut html, block);
+                html.push_str("</div>\n");
+            }
+            _ => {
+                let _ = write!(html, "<p id=\"{anchor}\">");
+                numbered(&mut html, block);
+                html.push_str("</p>\n");
+            }
+        }
+    }
+    html
 }
 
 /// How a paragraph is shown: `headline`, `heading`, `item`, `text`, or
@@ -769,6 +818,42 @@ mod tests {
         let mut html = String::new();
         snippet_html_into(text, start, end, &mut html);
         html
+    }
+
+    #[test]
+    fn each_kind_of_block_has_its_element_anchor_and_number() {
+        let block = |kind, number: usize, html: &str| BlockView {
+            kind,
+            number,
+            anchor: format!("p{number}"),
+            html: html.to_owned(),
+            items: Vec::new(),
+        };
+        let mut list = block("list", 3, "");
+        list.items = vec![block("item", 3, "one"), block("item", 4, "two")];
+        let blocks = [
+            block("heading", 1, "Talks"),
+            block("text", 2, "<a href=\"x\">Lavrov</a> said"),
+            list,
+            block("markdown", 5, "<p>A table</p>"),
+        ];
+        let pilcrow = |n: usize| {
+            format!("<a class=\"pilcrow\" href=\"#p{n}\" aria-label=\"Paragraph {n}\">¶{n}</a>")
+        };
+        assert_eq!(
+            blocks_html(&blocks),
+            format!(
+                "<h2 id=\"p1\">{}Talks</h2>\n\
+                 <p id=\"p2\">{}<a href=\"x\">Lavrov</a> said</p>\n\
+                 <ul class=\"clip-list\">\n<li id=\"p3\">{}one</li>\n<li id=\"p4\">{}two</li>\n</ul>\n\
+                 <div class=\"md-block\" id=\"p5\">{}<p>A table</p></div>\n",
+                pilcrow(1),
+                pilcrow(2),
+                pilcrow(3),
+                pilcrow(4),
+                pilcrow(5)
+            )
+        );
     }
 
     #[test]
