@@ -60,13 +60,19 @@ pub fn page_range(items: usize, per_page: usize, number: usize) -> std::ops::Ran
 impl Pagination {
     /// Page `current` of `total` in the series starting at `first`.
     pub fn new(first: &str, current: usize, total: usize) -> Self {
+        // A gap of one page would hide no more than a link: the page is
+        // linked instead.
+        let reach = |n: usize| match n == 2 || n + 1 == total {
+            true => NEAR_PAGES + 1,
+            false => NEAR_PAGES,
+        };
         Pagination {
             current,
             total,
             previous: (current > 1).then(|| page_path(first, current - 1)),
             next: (current < total).then(|| page_path(first, current + 1)),
             pages: (1..=total)
-                .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= NEAR_PAGES)
+                .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= reach(n))
                 .scan(0, |linked_before, number| {
                     let gap_before = *linked_before != 0 && number > *linked_before + 1;
                     *linked_before = number;
@@ -130,6 +136,9 @@ mod tests {
         };
         assert_eq!(numbers(1), "1 2 3 … 200");
         assert_eq!(numbers(4), "1 2 3 4 5 6 … 200");
+        assert_eq!(numbers(5), "1 2 3 4 5 6 7 … 200");
+        assert_eq!(numbers(6), "1 … 4 5 6 7 8 … 200");
+        assert_eq!(numbers(196), "1 … 194 195 196 197 198 199 200");
         assert_eq!(numbers(100), "1 … 98 99 100 101 102 … 200");
         assert_eq!(numbers(200), "1 … 198 199 200");
         let short = Pagination::new("sources.html", 2, 5);
