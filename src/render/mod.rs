@@ -219,16 +219,16 @@ pub fn render_site_partial(
 
     let per_page = site.config.build.paginate_by;
     // The pages about the whole dossier, each list a task of its own.
-    let site_pages: [&(dyn Fn() -> Rendered + Sync); 7] = [
-        &|| vec![("index.html".to_owned(), renderer.front_page(site))],
+    let site_pages: [&(dyn Fn() -> Emitted + Sync); 7] = [
+        &|| renderer.emit_all(vec![("index.html".to_owned(), renderer.front_page(site))]),
         &|| {
             let groups = entities_by_kind(site);
             let view = EntitiesList { groups };
             let page = renderer.page("entities.html", "entities.html", "", "entities", &view);
-            vec![("entities.html".to_owned(), page)]
+            renderer.emit_all(vec![("entities.html".to_owned(), page)])
         },
-        &|| vec![("404.html".to_owned(), renderer.not_found(site))],
-        &|| vec![("print.html".to_owned(), renderer.print_page(site))],
+        &|| renderer.emit_all(vec![("404.html".to_owned(), renderer.not_found(site))]),
+        &|| renderer.emit_all(vec![("print.html".to_owned(), renderer.print_page(site))]),
         &|| renderer.source_lists(site, per_page),
         &|| renderer.timeline_pages(site),
         &|| renderer.crossref_pages(site, per_page),
@@ -246,7 +246,7 @@ pub fn render_site_partial(
         || -> Result<Vec<PageFailure>> {
             let list_failures = site_pages
                 .par_iter()
-                .map(|list| renderer.emit_all(list()))
+                .map(|list| list())
                 .collect::<Result<Vec<_>>>()?;
             let source_failures = order
                 .par_iter()
@@ -268,7 +268,7 @@ pub fn render_site_partial(
                 .collect::<Result<Vec<_>>>()?;
             let entity_failures = (0..site.entities.len())
                 .into_par_iter()
-                .map(|index| renderer.emit_all(renderer.entity_pages(site, index, &rank, per_page)))
+                .map(|index| renderer.entity_pages(site, index, &rank, per_page))
                 .collect::<Result<Vec<_>>>()?;
             Ok(list_failures
                 .into_iter()
@@ -331,6 +331,10 @@ pub fn render_site_partial(
 
 /// Pages rendered or kept, by path, in the order they are emitted.
 type Rendered = Vec<(String, Result<Memoized>)>;
+
+/// What went wrong with pages handed to the sink as each was rendered: a
+/// series of hundreds of pages is not held in memory whole.
+type Emitted = Result<Vec<PageFailure>>;
 
 struct Renderer<'a> {
     tera: &'a Tera,
@@ -517,7 +521,7 @@ impl Renderer<'_> {
     }
 
     /// The list of sources, newest first, a page of them at a time.
-    fn source_lists(&self, site: &Site, per_page: usize) -> Rendered {
+    fn source_lists(&self, site: &Site, per_page: usize) -> Emitted {
         let sources: Vec<&SourceSummary> = site
             .sources_by_date()
             .into_iter()
@@ -534,28 +538,30 @@ impl Renderer<'_> {
                 let path = page_path("sources.html", number);
                 let view = self.with_source_count(&view);
                 let page = self.page(&path, "sources.html", "", "sources", &view);
-                (path, page)
+                self.emit(path, page)
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(|failed| failed.into_iter().flatten().collect())
     }
 
     /// The timeline, a page of days at a time.
-    fn timeline_pages(&self, site: &Site) -> Rendered {
+    fn timeline_pages(&self, site: &Site) -> Emitted {
         (1..=timeline::TimelinePage::page_count(site))
             .into_par_iter()
             .map(|number| {
                 let path = page_path(timeline::TIMELINE_PAGE, number);
                 let view = timeline::TimelinePage::new(site, &self.sources.keys, number);
                 let page = self.page(&path, "timeline.html", "", "timeline", &view);
-                (path, page)
+                self.emit(path, page)
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(|failed| failed.into_iter().flatten().collect())
     }
 
     /// The cross-reference index: the A–Z index, shared text, the network
     /// and quotes by speaker on the first page; the matrix a page of source
     /// columns at a time.
-    fn crossref_pages(&self, site: &Site, per_page: usize) -> Rendered {
+    fn crossref_pages(&self, site: &Site, per_page: usize) -> Emitted {
         CrossrefPage::pages(site, &self.sources.mention_keys, per_page)
             .enumerate()
             .map(|(number, view)| {
@@ -567,14 +573,15 @@ impl Renderer<'_> {
                 let path = page_path("crossref.html", number + 1);
                 let view = self.with_source_count(&view);
                 let page = self.page(&path, "crossref.html", "", "crossref", &view);
-                (path, page)
+                self.emit(path, page)
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(|failed| failed.into_iter().flatten().collect())
     }
 
     /// An entity's pages: its mentions, a page of sources at a time, newest
     /// first. `rank` gives each source's position in date order.
-    fn entity_pages(&self, site: &Site, index: usize, rank: &[usize], per_page: usize) -> Rendered {
+    fn entity_pages(&self, site: &Site, index: usize, rank: &[usize], per_page: usize) -> Emitted {
         let entity = &site.entities[index];
         let mut sources: Vec<usize> = entity.mentions_by_source.keys().copied().collect();
         sources.sort_by_key(|&source| rank[source]);
@@ -602,9 +609,10 @@ impl Renderer<'_> {
                 };
                 let path = page_path(&first, number);
                 let page = self.page(&path, "entity.html", "../", "entities", &paged);
-                (path, page)
+                self.emit(path, page)
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(|failed| failed.into_iter().flatten().collect())
     }
 
     fn counted<'v, T>(&'v self, view: &'v T) -> Counted<'v, T> {

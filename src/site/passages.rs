@@ -347,13 +347,21 @@ impl Postings {
                 buckets
             })
             .collect();
-        // Each bucket gathers its part of every chunk, in source order.
-        let buckets = (0..1 << BUCKET_BITS)
-            .into_par_iter()
-            .map(|b| {
-                let mut entries = Vec::with_capacity(dealt.iter().map(|d| d[b].len()).sum());
-                for chunk in &dealt {
-                    entries.extend_from_slice(&chunk[b]);
+        // Each bucket gathers its part of every chunk, in source order,
+        // freeing the parts as it goes: the index is held once, not twice.
+        let mut parts: Vec<Vec<Vec<(u64, ParagraphId)>>> = (0..1 << BUCKET_BITS)
+            .map(|_| Vec::with_capacity(dealt.len()))
+            .collect();
+        for chunk in dealt {
+            for (bucket, part) in parts.iter_mut().zip(chunk) {
+                bucket.push(part);
+            }
+        }
+        let buckets = (parts.into_par_iter())
+            .map(|parts| {
+                let mut entries = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+                for part in parts {
+                    entries.extend(part);
                 }
                 entries.sort_unstable();
                 entries
