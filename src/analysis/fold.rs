@@ -39,14 +39,22 @@ pub fn fold(text: &str) -> Folded {
         starts: Vec::with_capacity(text.len()),
         ends: Vec::with_capacity(text.len()),
     };
-    for (start, c) in text.char_indices() {
-        // Most text is ASCII, which folds to itself byte for byte.
-        if c.is_ascii() && c != '-' {
-            folded.text.push(c);
-            folded.starts.push(start);
-            folded.ends.push(start + 1);
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start < text.len() {
+        // Most text is ASCII, which folds to itself byte for byte: a run of
+        // it is copied, and mapped, at once.
+        let run_end = (bytes[start..].iter())
+            .position(|&b| !b.is_ascii() || b == b'-')
+            .map_or(text.len(), |length| start + length);
+        if run_end > start {
+            folded.text.push_str(&text[start..run_end]);
+            folded.starts.extend(start..run_end);
+            folded.ends.extend(start + 1..run_end + 1);
+            start = run_end;
             continue;
         }
+        let c = text[start..].chars().next().expect("a character starts here");
         let end = start + c.len_utf8();
         let mut push = |s: &str| {
             folded.text.push_str(s);
@@ -63,6 +71,7 @@ pub fn fold(text: &str) -> Folded {
             },
             c => push(c.encode_utf8(&mut [0; 4])),
         }
+        start = end;
     }
     folded
 }
