@@ -54,7 +54,10 @@ pub fn fold(text: &str) -> Folded {
             start = run_end;
             continue;
         }
-        let c = text[start..].chars().next().expect("a character starts here");
+        let c = text[start..]
+            .chars()
+            .next()
+            .expect("a character starts here");
         let end = start + c.len_utf8();
         let mut push = |s: &str| {
             folded.text.push_str(s);
