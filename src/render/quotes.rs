@@ -48,6 +48,26 @@ pub struct QuoteView {
     pub first: Option<FirstCarrier>,
 }
 
+/// What marking a quote in its source's text needs of its view: made once,
+/// when the page's list of quotes is, so the text need not make the views
+/// again.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteMark {
+    pub anchor: String,
+    pub number: usize,
+    pub who: String,
+}
+
+impl QuoteMark {
+    pub fn of(view: &QuoteView) -> Self {
+        QuoteMark {
+            anchor: view.anchor.clone(),
+            number: view.number,
+            who: view.who.clone(),
+        }
+    }
+}
+
 /// The source that had a quote first, and its outlet.
 #[derive(Debug, Serialize)]
 pub struct FirstCarrier {
@@ -456,7 +476,7 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
 /// Marks the quotes of a source in its blocks' HTML: each quote is wrapped
 /// in `<span class="quote">`, split around tags so nesting stays valid, and
 /// followed by a numbered link to its entry in the source's list.
-pub fn mark_blocks(blocks: &mut [BlockView], site: &Site, source: usize, quotes: &[QuoteView]) {
+pub fn mark_blocks(blocks: &mut [BlockView], site: &Site, source: usize, quotes: &[QuoteMark]) {
     let s = &site.sources[source];
     for block in blocks.iter_mut() {
         mark_blocks(&mut block.items, site, source, quotes);
@@ -466,7 +486,7 @@ pub fn mark_blocks(blocks: &mut [BlockView], site: &Site, source: usize, quotes:
         if block.html.is_empty() {
             continue;
         }
-        let here: Vec<(&Quote, &QuoteView)> = s
+        let here: Vec<(&Quote, &QuoteMark)> = s
             .analysis
             .quotes
             .iter()
@@ -501,13 +521,13 @@ fn next_html_char(html: &str) -> (Option<char>, usize) {
 
 /// Wraps the byte ranges of `quotes` (in `text`) in the paragraph's `html`,
 /// whose text is `text` (or a subsequence of it) with tags and escapes.
-fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteView)]) -> String {
+fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteMark)]) -> String {
     let mut out = String::with_capacity(html.len() + quotes.len() * 160);
     let mut at = 0; // position in text
     let mut rest = html;
     let mut open: Option<usize> = None; // index of the quote open
     let mut next = 0; // next quote to open
-    let open_tag = |view: &QuoteView, first: bool| {
+    let open_tag = |view: &QuoteMark, first: bool| {
         if first {
             format!(
                 "<span class=\"quote\" id=\"{}-text\" title=\"{}\">",
@@ -574,7 +594,7 @@ fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteView)]) -> Strin
 }
 
 /// The numbered link after a quote to its entry in the list of quotes.
-fn note(view: &QuoteView) -> String {
+fn note(view: &QuoteMark) -> String {
     format!(
         "<a class=\"quote-note\" href=\"#{}\" title=\"{}\">q{}</a>",
         view.anchor,
@@ -628,7 +648,7 @@ mod tests {
         let end = text.find(" he").unwrap();
         let q = quote(0, end);
         let v = view(1, "A <b>");
-        let marked = mark_quotes(html, text, &[(&q, &v)]);
+        let marked = mark_quotes(html, text, &[(&q, &QuoteMark::of(&v))]);
         assert_eq!(
             marked,
             "<span class=\"quote\" id=\"quote-1-text\" title=\"A &lt;b&gt;\">“Today, </span>\
@@ -646,7 +666,7 @@ mod tests {
         let end = text.find(" z").unwrap();
         let q = quote(start, end);
         let v = view(2, "unattributed");
-        let marked = mark_quotes(html, text, &[(&q, &v)]);
+        let marked = mark_quotes(html, text, &[(&q, &QuoteMark::of(&v))]);
         assert!(
             marked.starts_with("a &amp; b <span class=\"quote\" id=\"quote-2-text\" title=\"unattributed\">“x &amp; y”</span>"),
             "{marked}"

@@ -18,7 +18,7 @@ use super::escape::escape_html_into;
 use super::network::Drawing;
 use super::paragraph::paragraph_html;
 use super::passages::{paragraph_marks, ParagraphMarks};
-use super::quotes::{source_quotes, QuoteView};
+use super::quotes::{QuoteMark, QuoteView};
 
 /// The dossier as a whole, on every page as `site`.
 #[derive(Debug, Serialize)]
@@ -299,6 +299,8 @@ pub struct SourceText<'a> {
     site: &'a Site,
     index: usize,
     key: Key,
+    /// The quotes to mark, as the page lists them.
+    quotes: Vec<QuoteMark>,
     /// The blocks, once made.
     made: OnceCell<TextBlocks>,
 }
@@ -324,15 +326,13 @@ impl<'a> SourceText<'a> {
             .map(|paragraph| (paragraph, paragraph_marks(site, index, paragraph)))
             .filter(|(_, marks)| !matches!(marks, ParagraphMarks::Shared(m) if m.is_empty()))
             .collect();
-        let quote_marks: Vec<(&str, &str, usize)> = (source.analysis.quotes.iter())
-            .zip(quotes)
-            .map(|(quote, view)| (view.anchor.as_str(), view.who.as_str(), quote.start))
-            .collect();
+        let quotes: Vec<QuoteMark> = quotes.iter().map(QuoteMark::of).collect();
         let analysed_quotes = &source.analysis.quotes;
         SourceText {
             site,
             index,
-            key: key_of(source_key, &(names, marks, analysed_quotes, quote_marks)),
+            key: key_of(source_key, &(names, marks, analysed_quotes, &quotes)),
+            quotes,
             made: OnceCell::new(),
         }
     }
@@ -377,8 +377,7 @@ impl<'a> SourceText<'a> {
         if let Some(headline) = &mut headline {
             super::passages::mark_block(site, index, headline);
         }
-        let quotes = source_quotes(site, index);
-        super::quotes::mark_blocks(&mut blocks, site, index, &quotes);
+        super::quotes::mark_blocks(&mut blocks, site, index, &self.quotes);
         TextBlocks { headline, blocks }
     }
 }
