@@ -133,6 +133,10 @@ impl MatrixRows<'_> {
     /// The rows as HTML. The index's pages sit at the site's root, so links
     /// are written from there.
     fn html(&self) -> String {
+        // Each column's link, made once for all the rows.
+        let columns: Vec<(usize, String)> = (self.columns.iter())
+            .map(|&source| (source, escape(&source_path(&self.site.sources[source]))))
+            .collect();
         let mut html = String::new();
         for &index in &self.entities {
             let entity = &self.site.entities[index];
@@ -141,7 +145,7 @@ impl MatrixRows<'_> {
             let _ = write!(html, "\" class=\"kind-{}\">", entity.entity.kind);
             escape_html_into(&entity.entity.name, &mut html);
             html.push_str("</a></th>");
-            row_cells(&mut html, self.site, index, &self.columns);
+            row_cells(&mut html, self.site, index, &columns);
             let _ = writeln!(
                 html,
                 "<td class=\"num total\">{}</td></tr>",
@@ -321,22 +325,22 @@ fn matrix<'a>(
     }
 }
 
-/// Appends the cells of an entity's row of the matrix, one per source of
-/// `columns` (source indices): the count of mentions, linking to the first
-/// paragraph that names the entity in that source, or a dot for none.
-fn row_cells(html: &mut String, site: &Site, entity: usize, columns: &[usize]) {
+/// Appends the cells of an entity's row of the matrix, one per column (a
+/// source's index and its page's link, escaped): the count of mentions,
+/// linking to the first paragraph that names the entity in that source, or
+/// a dot for none.
+fn row_cells(html: &mut String, site: &Site, entity: usize, columns: &[(usize, String)]) {
     let mentions = &site.entities[entity].mentions_by_source;
-    for &index in columns {
-        let source = &site.sources[index];
-        let first = (mentions.get(&index)).and_then(|found| source.mentions(found).next());
+    for (index, path) in columns {
+        let source = &site.sources[*index];
+        let first = (mentions.get(index)).and_then(|found| source.mentions(found).next());
         match first {
             Some(mention) => {
                 let count = source.entity_counts.get(&entity).copied().unwrap_or(0);
+                let paragraph = mention.paragraph + 1;
                 let _ = write!(
                     html,
-                    "<td class=\"num\"><a href=\"{}#p{}\">{count}</a></td>",
-                    escape(&source_path(source)),
-                    mention.paragraph + 1
+                    "<td class=\"num\"><a href=\"{path}#p{paragraph}\">{count}</a></td>"
                 );
             }
             None => html.push_str("<td class=\"num zero\">·</td>"),

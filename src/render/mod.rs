@@ -220,15 +220,15 @@ pub fn render_site_partial(
     let per_page = site.config.build.paginate_by;
     // The pages about the whole dossier, each list a task of its own.
     let site_pages: [&(dyn Fn() -> Emitted + Sync); 7] = [
-        &|| renderer.emit_all(vec![("index.html".to_owned(), renderer.front_page(site))]),
+        &|| renderer.emit_one("index.html", renderer.front_page(site)),
         &|| {
             let groups = entities_by_kind(site);
             let view = EntitiesList { groups };
             let page = renderer.page("entities.html", "entities.html", "", "entities", &view);
-            renderer.emit_all(vec![("entities.html".to_owned(), page)])
+            renderer.emit_one("entities.html", page)
         },
-        &|| renderer.emit_all(vec![("404.html".to_owned(), renderer.not_found(site))]),
-        &|| renderer.emit_all(vec![("print.html".to_owned(), renderer.print_page(site))]),
+        &|| renderer.emit_one("404.html", renderer.not_found(site)),
+        &|| renderer.emit_one("print.html", renderer.print_page(site)),
         &|| renderer.source_lists(site, per_page),
         &|| renderer.timeline_pages(site),
         &|| renderer.crossref_pages(site, per_page),
@@ -248,10 +248,8 @@ pub fn render_site_partial(
                 .par_iter()
                 .map(|list| list())
                 .collect::<Result<Vec<_>>>()?;
-            let source_failures = order
-                .par_iter()
-                .enumerate()
-                .map(|(position, &index)| {
+            let source_failures =
+                failures(order.par_iter().enumerate().map(|(position, &index)| {
                     // Previous and next follow the list order: newest first.
                     let previous = position.checked_sub(1).map(|p| order[p]);
                     let next = order.get(position + 1).copied();
@@ -264,8 +262,7 @@ pub fn render_site_partial(
                     let path = views::source_path(&site.sources[index]);
                     let page = renderer.page(&path, "source.html", "../", "sources", &view);
                     renderer.emit(path, page)
-                })
-                .collect::<Result<Vec<_>>>()?;
+                }))?;
             let entity_failures = (0..site.entities.len())
                 .into_par_iter()
                 .map(|index| renderer.entity_pages(site, index, &rank, per_page))
@@ -273,7 +270,7 @@ pub fn render_site_partial(
             Ok(list_failures
                 .into_iter()
                 .flatten()
-                .chain(source_failures.into_iter().flatten())
+                .chain(source_failures)
                 .chain(entity_failures.into_iter().flatten())
                 .collect())
         },
@@ -329,12 +326,16 @@ pub fn render_site_partial(
     Ok(failures)
 }
 
-/// Pages rendered or kept, by path, in the order they are emitted.
-type Rendered = Vec<(String, Result<Memoized>)>;
-
 /// What went wrong with pages handed to the sink as each was rendered: a
 /// series of hundreds of pages is not held in memory whole.
 type Emitted = Result<Vec<PageFailure>>;
+
+/// The pages that failed among those emitted, as [`Renderer::emit`] returns
+/// them, in order.
+fn failures(emitted: impl ParallelIterator<Item = Result<Option<PageFailure>>>) -> Emitted {
+    let emitted = emitted.collect::<Result<Vec<_>>>()?;
+    Ok(emitted.into_iter().flatten().collect())
+}
 
 struct Renderer<'a> {
     tera: &'a Tera,
@@ -478,13 +479,9 @@ impl Renderer<'_> {
             .push(path);
     }
 
-    /// [`Renderer::emit`] for each page, in order; the pages that failed.
-    fn emit_all(&self, pages: Rendered) -> Result<Vec<PageFailure>> {
-        let mut failures = Vec::new();
-        for (path, page) in pages {
-            failures.extend(self.emit(path, page)?);
-        }
-        Ok(failures)
+    /// [`Renderer::emit`] for a page alone.
+    fn emit_one(&self, path: &str, page: Result<Memoized>) -> Emitted {
+        Ok(self.emit(path.to_owned(), page)?.into_iter().collect())
     }
 
     /// Hands a rendered page to the sink; a page that failed to render is
@@ -528,41 +525,37 @@ impl Renderer<'_> {
             .map(|i| &self.sources.summaries[i])
             .collect();
         let total = page_count(sources.len(), per_page);
-        (1..=total)
-            .into_par_iter()
-            .map(|number| {
-                let view = SourcesList {
-                    sources: &sources[page_range(sources.len(), per_page, number)],
-                    pagination: Pagination::new("sources.html", number, total),
-                };
-                let path = page_path("sources.html", number);
-                let view = self.with_source_count(&view);
-                let page = self.page(&path, "sources.html", "", "sources", &view);
-                self.emit(path, page)
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(|failed| failed.into_iter().flatten().collect())
+        let emitted = (1..=total).into_par_iter().map(|number| {
+            let view = SourcesList {
+                sources: &sources[page_range(sources.len(), per_page, number)],
+                pagination: Pagination::new("sources.html", number, total),
+            };
+            let path = page_path("sources.html", number);
+            let view = self.with_source_count(&view);
+            let page = self.page(&path, "sources.html", "", "sources", &view);
+            self.emit(path, page)
+        });
+        failures(emitted)
     }
 
     /// The timeline, a page of days at a time.
     fn timeline_pages(&self, site: &Site) -> Emitted {
-        (1..=timeline::TimelinePage::page_count(site))
+        let emitted = (1..=timeline::TimelinePage::page_count(site))
             .into_par_iter()
             .map(|number| {
                 let path = page_path(timeline::TIMELINE_PAGE, number);
                 let view = timeline::TimelinePage::new(site, &self.sources.keys, number);
                 let page = self.page(&path, "timeline.html", "", "timeline", &view);
                 self.emit(path, page)
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(|failed| failed.into_iter().flatten().collect())
+            });
+        failures(emitted)
     }
 
     /// The cross-reference index: the A–Z index, shared text, the network
     /// and quotes by speaker on the first page; the matrix a page of source
     /// columns at a time.
     fn crossref_pages(&self, site: &Site, per_page: usize) -> Emitted {
-        CrossrefPage::pages(site, &self.sources.mention_keys, per_page)
+        let emitted = CrossrefPage::pages(site, &self.sources.mention_keys, per_page)
             .enumerate()
             .map(|(number, view)| {
                 let view = if number == 0 {
@@ -574,9 +567,8 @@ impl Renderer<'_> {
                 let view = self.with_source_count(&view);
                 let page = self.page(&path, "crossref.html", "", "crossref", &view);
                 self.emit(path, page)
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(|failed| failed.into_iter().flatten().collect())
+            });
+        failures(emitted)
     }
 
     /// An entity's pages: its mentions, a page of sources at a time, newest
@@ -590,29 +582,26 @@ impl Renderer<'_> {
         // In parallel too: the entities named most often have the most
         // pages, and would otherwise be the last tasks of the build, each on
         // one core.
-        (1..=total)
-            .into_par_iter()
-            .map(|number| {
-                let shown = &sources[page_range(sources.len(), per_page, number)];
-                let view = EntityPage::with_sources(site, index, shown, number == 1, self.sources);
-                // Who is named alongside, the network, quotes and dates are
-                // about the entity, not about one page's sources: they are
-                // shown once, on the first page.
-                let view = if number == 1 {
-                    quotes_dates::EntityWithQuotes::new(view, site, &self.sources.keys, index)
-                } else {
-                    quotes_dates::EntityWithQuotes::without_quotes(view)
-                };
-                let paged = Paged {
-                    view: &view,
-                    pagination: Pagination::new(&first, number, total),
-                };
-                let path = page_path(&first, number);
-                let page = self.page(&path, "entity.html", "../", "entities", &paged);
-                self.emit(path, page)
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(|failed| failed.into_iter().flatten().collect())
+        let emitted = (1..=total).into_par_iter().map(|number| {
+            let shown = &sources[page_range(sources.len(), per_page, number)];
+            let view = EntityPage::with_sources(site, index, shown, number == 1, self.sources);
+            // Who is named alongside, the network, quotes and dates are
+            // about the entity, not about one page's sources: they are
+            // shown once, on the first page.
+            let view = if number == 1 {
+                quotes_dates::EntityWithQuotes::new(view, site, &self.sources.keys, index)
+            } else {
+                quotes_dates::EntityWithQuotes::without_quotes(view)
+            };
+            let paged = Paged {
+                view: &view,
+                pagination: Pagination::new(&first, number, total),
+            };
+            let path = page_path(&first, number);
+            let page = self.page(&path, "entity.html", "../", "entities", &paged);
+            self.emit(path, page)
+        });
+        failures(emitted)
     }
 
     fn counted<'v, T>(&'v self, view: &'v T) -> Counted<'v, T> {

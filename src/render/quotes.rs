@@ -51,7 +51,7 @@ pub struct QuoteView {
 /// What marking a quote in its source's text needs of its view: made once,
 /// when the page's list of quotes is, so the text need not make the views
 /// again.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct QuoteMark {
     pub anchor: String,
     pub number: usize,
@@ -241,12 +241,7 @@ impl Serialize for QuoteItems {
 /// thousands of quotes, each a score of template look-ups.
 pub fn quote_html_into(quote: &QuoteView, root: &str, out: &mut String) {
     let text = escape_html_into;
-    let link = |path: &str, out: &mut String| {
-        out.push_str("<a href=\"");
-        escape_html_into(root, out);
-        escape_html_into(path, out);
-        out.push('"');
-    };
+    let link = |path: &str, out: &mut String| open_link(root, path, out);
 
     out.push_str("<blockquote class=\"quote-text");
     if quote.fragment {
@@ -346,12 +341,19 @@ fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
 }
 
-/// A link to an entity's page, coloured by its kind.
-fn named_link(named: &Named, root: &str, out: &mut String) {
+/// The start of a link to `path` (from the site's root) on a page `root`
+/// leads from to it: `<a href="…"`, for the caller to close.
+fn open_link(root: &str, path: &str, out: &mut String) {
     out.push_str("<a href=\"");
     escape_html_into(root, out);
-    escape_html_into(&named.path, out);
-    let _ = write!(out, "\" class=\"kind-{}\">", named.kind.as_str());
+    escape_html_into(path, out);
+    out.push('"');
+}
+
+/// A link to an entity's page, coloured by its kind.
+fn named_link(named: &Named, root: &str, out: &mut String) {
+    open_link(root, &named.path, out);
+    let _ = write!(out, " class=\"kind-{}\">", named.kind.as_str());
     escape_html_into(&named.name, out);
     out.push_str("</a>");
 }
