@@ -103,21 +103,24 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     let mut warnings = content.warnings.clone();
     let mut left_out = content.errors.clone();
     let drafts = content.drafts;
-    stages.finish("load", "analysing");
+    stages.finish("load", "analysing sources");
 
     let (matcher, matcher_warnings) = Matcher::new(&content.entities);
     warnings.extend(matcher_warnings);
     let language = &config.dossier.language;
     let stop_words = analysis::terms::stop_words(language);
     let context = cache::AnalysisContext::new(&content.entities, language);
+    let analysed = stages.count(content.sources.len());
     let analyses: Vec<_> = (content.sources.par_iter())
         .map(|source| {
-            cache.analysis(
+            let analysis = cache.analysis(
                 source,
                 context,
                 || analysis::analyse_names(source, &matcher),
                 || analysis::analyse_text(source, &stop_words),
-            )
+            );
+            analysed.done();
+            analysis
         })
         .collect();
     warnings.extend(catalogue::check(&content.entities, &analyses));
@@ -129,7 +132,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     };
     let site = site::link(config, content, analyses, &alignments);
     warnings.extend(render::feeds::missing_base_url_warning(&site.config));
-    stages.finish("link", "rendering");
+    stages.finish("link", "rendering pages");
     // Pages go to the output's writer as they are rendered; nothing in the
     // output changes before the commit below.
     output::check_output_folder(&output, root, &root.join(&site.config.build.content))?;
@@ -141,7 +144,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         Some(writer) => writer,
         None => &render::Discard,
     };
-    let failed_pages = render::render_site_partial(&site, &tera, &theme, &memo, sink)?;
+    let rendered = stages.count_share(render::tasks(&site));
+    let failed_pages = render::render_site_partial(&site, &tera, &theme, &memo, sink, &rendered)?;
     for (page, error) in failed_pages {
         if !options.keep_going {
             return Err(error);

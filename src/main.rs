@@ -98,6 +98,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 strict: checks.strict,
                 lossy: checks.lossy,
                 keep_going: checks.keep_going,
+                progress: !cli.quiet && std::io::stderr().is_terminal(),
                 ..BuildOptions::default()
             };
             let report = build(&root, &options)?;

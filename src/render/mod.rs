@@ -29,6 +29,7 @@ use std::sync::Mutex;
 
 use crate::cache::{key_of, Key, Memoized, PageMemo};
 use crate::error::{Error, Result};
+use crate::progress::Counter;
 use crate::site::Site;
 
 use crossref::CrossrefPage;
@@ -167,7 +168,8 @@ impl PageSink for Collect {
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
     let tera = compile_templates(theme)?;
     let collect = Collect::default();
-    let failures = render_site_partial(site, &tera, theme, &PageMemo::disabled(), &collect)?;
+    let memo = PageMemo::disabled();
+    let failures = render_site_partial(site, &tera, theme, &memo, &collect, &Counter::none())?;
     if let Some((_, error)) = failures.into_iter().next() {
         return Err(error);
     }
@@ -182,17 +184,29 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>> {
 /// A page that could not be rendered: its path and why.
 pub type PageFailure = (String, Error);
 
+/// The pages about the whole dossier, rendered each list as a task.
+const SITE_PAGE_TASKS: usize = 7;
+
+/// The tasks [`render_site_partial`] reports done, one by one: each list of
+/// pages about the whole dossier, each source, each entity (with all its
+/// pages), the exports and the search index.
+pub fn tasks(site: &Site) -> usize {
+    SITE_PAGE_TASKS + site.sources.len() + site.entities.len() + 2
+}
+
 /// Renders every page that can be rendered into `sink` with `tera`, the
 /// theme's templates compiled, returning the path and failure of each page
 /// that could not, for `--keep-going`. Pages whose view did not change since
 /// the last build are kept as they are, by `memo`. An error of the sink (a
-/// file that cannot be written) stops the rendering.
+/// file that cannot be written) stops the rendering. Each of the [`tasks`]
+/// is reported to `done` as it ends.
 pub fn render_site_partial(
     site: &Site,
     tera: &Tera,
     theme: &Theme,
     memo: &PageMemo,
     sink: &dyn PageSink,
+    done: &Counter,
 ) -> Result<Vec<PageFailure>> {
     let site_view = SiteView::new(site);
     let counts = Counts::new(site);
@@ -219,7 +233,7 @@ pub fn render_site_partial(
 
     let per_page = site.config.build.paginate_by;
     // The pages about the whole dossier, each list a task of its own.
-    let site_pages: [&(dyn Fn() -> Emitted + Sync); 7] = [
+    let site_pages: [&(dyn Fn() -> Emitted + Sync); SITE_PAGE_TASKS] = [
         &|| renderer.emit_one("index.html", renderer.front_page(site)),
         &|| {
             let groups = entities_by_kind(site);
@@ -247,6 +261,7 @@ pub fn render_site_partial(
             let list_failures = site_pages
                 .par_iter()
                 .map(|list| list())
+                .inspect(|_| done.done())
                 .collect::<Result<Vec<_>>>()?;
             let source_failures =
                 failures(order.par_iter().enumerate().map(|(position, &index)| {
@@ -261,11 +276,14 @@ pub fn render_site_partial(
                     );
                     let path = views::source_path(&site.sources[index]);
                     let page = renderer.page(&path, "source.html", "../", "sources", &view);
-                    renderer.emit(path, page)
+                    let emitted = renderer.emit(path, page);
+                    done.done();
+                    emitted
                 }))?;
             let entity_failures = (0..site.entities.len())
                 .into_par_iter()
                 .map(|index| renderer.entity_pages(site, index, &rank, per_page))
+                .inspect(|_| done.done())
                 .collect::<Result<Vec<_>>>()?;
             Ok(list_failures
                 .into_iter()
@@ -276,11 +294,17 @@ pub fn render_site_partial(
         },
         || {
             rayon::join(
-                || crate::export::export_site(site, &renderer, memo, &source_views.keys),
                 || {
-                    search::index_files(site)
-                        .into_par_iter()
-                        .try_for_each(|file| renderer.put(file))
+                    let exported =
+                        crate::export::export_site(site, &renderer, memo, &source_views.keys);
+                    done.done();
+                    exported
+                },
+                || {
+                    let indexed = (search::index_files(site).into_par_iter())
+                        .try_for_each(|file| renderer.put(file));
+                    done.done();
+                    indexed
                 },
             )
         },
