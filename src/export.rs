@@ -13,6 +13,7 @@ use crate::cache::{Key, PageMemo, SegmentWriter};
 use crate::content::{EntityKind, ParagraphKind};
 use crate::error::Result;
 use crate::render::PageSink;
+use crate::site::passages::PassageKind;
 use crate::site::{Site, SiteSource};
 
 /// Version of the `dossier.json` schema. Raise it when a field changes
@@ -57,6 +58,28 @@ struct QuoteRecord<'a> {
     independent_sources: usize,
     /// Id of the earliest source carrying the words.
     first_source: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct SharedPassageRecord<'a> {
+    /// The passage as the earliest source carrying it words it.
+    text: &'a str,
+    kind: PassageKind,
+    /// The most words any two occurrences have in common.
+    words: usize,
+    /// Ids of the sources carrying it, in content path order.
+    sources: Vec<&'a str>,
+    /// Id of the earliest source carrying it.
+    first_source: &'a str,
+    occurrences: Vec<OccurrenceRecord<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct OccurrenceRecord<'a> {
+    source: &'a str,
+    paragraph: usize,
+    start: usize,
+    end: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -218,6 +241,8 @@ fn dossier_json_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) ->
     write_json_section(file, &events(site))?;
     file.plain(b",\"days\":")?;
     write_json_section(file, &days(site))?;
+    file.plain(b",\"shared_passages\":")?;
+    write_json_section(file, &shared_passages(site))?;
     file.plain(b",\"cooccurrences\":")?;
     write_json_section(file, &cooccurrences(site))?;
     file.plain(b"}\n")
@@ -385,6 +410,29 @@ fn quotes(site: &Site) -> Vec<QuoteRecord<'_>> {
         }
     }
     records
+}
+
+/// Every passage two or more sources share, as the site lists them: most
+/// sources first, then longest, then earliest.
+fn shared_passages(site: &Site) -> Vec<SharedPassageRecord<'_>> {
+    let slug = |index: usize| site.sources[index].slug.as_str();
+    (site.passages.passages.iter())
+        .map(|passage| SharedPassageRecord {
+            text: &passage.text,
+            kind: passage.kind,
+            words: passage.common_words,
+            sources: passage.sources().into_iter().map(slug).collect(),
+            first_source: slug(passage.occurrences[passage.first].source),
+            occurrences: (passage.occurrences.iter())
+                .map(|o| OccurrenceRecord {
+                    source: slug(o.source),
+                    paragraph: o.paragraph + 1,
+                    start: o.start,
+                    end: o.end,
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn cooccurrences(site: &Site) -> Vec<CooccurrenceRecord<'_>> {

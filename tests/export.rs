@@ -166,3 +166,56 @@ fn events_are_dated_sentences_with_their_sources() {
         "three seeds report on that Sunday: {sources:?}"
     );
 }
+
+#[test]
+fn shared_passages_point_at_their_words_in_each_source() {
+    let (_dossier, export) = seeds_export();
+    let sources = export["sources"].as_array().unwrap();
+    let paragraph_text = |source: &str, number: u64| -> String {
+        let source = (sources.iter())
+            .find(|s| s["id"] == source)
+            .expect("an exported source");
+        let paragraph = (source["paragraphs"].as_array().unwrap().iter())
+            .find(|p| p["number"] == number)
+            .expect("an exported paragraph");
+        paragraph["text"].as_str().unwrap().to_owned()
+    };
+    let passages = export["shared_passages"].as_array().unwrap();
+    assert_eq!(passages.len(), 5, "the seeds' passages");
+    for passage in passages {
+        let occurrences = passage["occurrences"].as_array().unwrap();
+        let carrying: BTreeSet<&str> = (occurrences.iter())
+            .map(|o| o["source"].as_str().unwrap())
+            .collect();
+        assert!(carrying.len() >= 2, "{passage}");
+        let listed: BTreeSet<&str> = (passage["sources"].as_array().unwrap().iter())
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        assert_eq!(carrying, listed);
+        let words_of = |o: &Value| {
+            let text = paragraph_text(
+                o["source"].as_str().unwrap(),
+                o["paragraph"].as_u64().unwrap(),
+            );
+            let (start, end) = (o["start"].as_u64().unwrap(), o["end"].as_u64().unwrap());
+            text[start as usize..end as usize].to_owned()
+        };
+        for o in occurrences {
+            if passage["kind"] == "verbatim" {
+                assert_eq!(words_of(o), passage["text"].as_str().unwrap(), "{o}");
+            }
+        }
+        // The text is the earliest source's wording.
+        assert!((occurrences.iter())
+            .filter(|o| o["source"] == passage["first_source"])
+            .any(|o| words_of(o) == passage["text"].as_str().unwrap()));
+    }
+    // The TASS wire passage the first two articles carry.
+    let tass = (passages.iter())
+        .find(|p| p["text"].as_str().unwrap().contains("humanitarian"))
+        .expect("the asylum passage");
+    let ids: Vec<&str> = (tass["sources"].as_array().unwrap().iter())
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{tass}");
+}
