@@ -130,7 +130,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         Some(Ok(memos)) => memos,
         Some(Err(panic)) => std::panic::resume_unwind(panic),
     };
-    let site = site::link(config, content, analyses, &alignments);
+    let site = site::link(config, content, analyses, &alignments, &cache);
     warnings.extend(render::feeds::missing_base_url_warning(&site.config));
     stages.finish("link", "rendering pages");
     // Pages go to the output's writer as they are rendered; nothing in the
@@ -200,6 +200,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         );
     }
     let stats = CacheStats {
+        passages_updated: alignments.updated(),
         pages_reused: memo.reused(),
         pages_rendered: memo.rendered(),
         ..cache.stats()

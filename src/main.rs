@@ -179,10 +179,14 @@ fn print_stages(report: &Report) {
     }
     let cache = &report.cache;
     eprintln!(
-        "  cache: {} of {} sources parsed, {} analysed, {} of {} pages rendered; {} files changed",
+        "  cache: {} of {} sources parsed, {} analysed, shared passages {}, {} of {} pages rendered; {} files changed",
         cache.parsed,
         cache.parsed + cache.parse_hits,
         cache.analysed,
+        match cache.passages_updated {
+            true => "updated",
+            false => "searched for",
+        },
         cache.pages_rendered,
         cache.pages_rendered + cache.pages_reused,
         report.pages_changed

@@ -467,3 +467,102 @@ fn a_paragraph_added_renders_one_page_of_each_series_again() {
     );
     assert_same_as_clean_build(&dossier, "a paragraph added");
 }
+
+/// A wire story several sources carry, for the dossier below.
+const WIRE: &str = "Officials in Damascus said on Sunday that the convoy of aid lorries \
+    had crossed the northern border at dawn and would reach the city before the ceasefire \
+    talks resumed, according to a statement read on state television.";
+
+/// The seeds and thirty short reports of four outlets, some of which carry
+/// the same wire story: enough sources that changing one updates the
+/// passages rather than searching for them again.
+fn dossier_of_reports() -> TestDossier {
+    let dossier = TestDossier::seeds();
+    let outlets = ["Reuters", "Anadolu Agency", "TASS", "Al Jazeera"];
+    for n in 0..30 {
+        let wire = match n % 7 {
+            0 => format!("\n{WIRE}\n"),
+            _ => String::new(),
+        };
+        dossier.write(
+            &format!("content/sources/report-{n:02}.md"),
+            &format!(
+                "+++\ntitle = \"Report {n}\"\ndate = 2024-12-{:02}\noutlet = \"{}\"\n+++\n\n\
+                 Dmitry Peskov spoke to reporters about item {n} of the talks in Moscow.\n\n\
+                 Sergey Lavrov said the meeting number {n} would take place next week.\n{wire}",
+                n % 20 + 1,
+                outlets[n % outlets.len()],
+            ),
+        );
+    }
+    dossier
+}
+
+#[test]
+fn a_few_changed_sources_update_the_passages_to_what_a_clean_build_finds() {
+    let dossier = dossier_of_reports();
+    assert_same_as_clean_build(&dossier, "the first build");
+    let shared = |dossier: &TestDossier| {
+        let export: serde_json::Value =
+            serde_json::from_str(&dossier.site().read("data/dossier.json")).unwrap();
+        (export["shared_passages"].as_array().unwrap().iter())
+            .find(|p| {
+                p["text"]
+                    .as_str()
+                    .unwrap()
+                    .contains("convoy of aid lorries")
+            })
+            .map(|p| p["sources"].as_array().unwrap().len())
+    };
+    assert_eq!(
+        shared(&dossier),
+        Some(5),
+        "the wire story is a passage of 5 sources"
+    );
+    let report = |dossier: &TestDossier| dossier.build().cache.passages_updated;
+    let edit = |name: &str, change: &dyn Fn(String) -> String| {
+        let file = dossier.root().join(format!("content/sources/{name}"));
+        let text = fs::read_to_string(&file).unwrap();
+        let changed = change(text.clone());
+        assert_ne!(changed, text, "{name} is changed");
+        fs::write(&file, changed).unwrap();
+    };
+
+    // A word of the wire story in one source: the passage it shared with
+    // the others now stops short of the word.
+    edit("report-07.md", &|text| {
+        text.replacen("on Sunday", "late on Sunday", 1)
+    });
+    assert!(report(&dossier), "a word changed updates the passages");
+    assert_same_as_clean_build(&dossier, "a word of a shared passage");
+
+    // The wire story copied into a source that did not carry it.
+    edit("report-03.md", &|text| format!("{text}\n{WIRE}\n"));
+    assert!(report(&dossier), "a passage added updates the passages");
+    assert_same_as_clean_build(&dossier, "a passage shared anew");
+    assert_eq!(shared(&dossier), Some(6));
+
+    // And taken out of one that did.
+    edit("report-14.md", &|text| text.replace(WIRE, "No comment."));
+    assert!(report(&dossier), "a passage removed updates the passages");
+    assert_same_as_clean_build(&dossier, "a passage no longer shared");
+
+    // A source added: the dossier is searched again, with the same result.
+    dossier.write(
+        "content/sources/report-99.md",
+        &format!("+++\ntitle = \"Late\"\noutlet = \"TASS\"\n+++\n\n{WIRE}\n"),
+    );
+    assert!(!report(&dossier), "a source added searches again");
+    assert_same_as_clean_build(&dossier, "a source added");
+
+    // A damaged record of the last search is not trusted.
+    let state = dossier.root().join(CACHE_DIR).join("passages.bin");
+    let mut bytes = fs::read(&state).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    fs::write(&state, bytes).unwrap();
+    edit("report-21.md", &|text| {
+        text.replacen("next week", "next month", 1)
+    });
+    assert!(!report(&dossier), "a damaged record searches again");
+    assert_same_as_clean_build(&dossier, "a damaged record");
+}

@@ -9,16 +9,22 @@
 //! the alignments afterwards (boilerplate, grouping) is computed again, from
 //! the whole dossier, on every build.
 //!
-//! The file is written whole, with the running program's key: a program
+//! Beside them, the state the last search for passages left
+//! (`PassageState`: the sources' keys, the boilerplate fingerprints, the
+//! candidate pairs and the matches), from which the next build updates the
+//! passages when only a few sources changed.
+//!
+//! Each file is written whole, with the running program's key: a program
 //! that aligns differently never reads another's results, and a file that
 //! does not decode is ignored.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::analysis::shingles::FnvHashMap;
-use crate::site::passages::Alignment;
+use crate::site::passages::{Alignment, PairMatch, ParagraphId, PassageState};
 
 use super::{program_key, Key, CACHE_DIR};
 
@@ -29,6 +35,7 @@ pub type TextPair = (Key, Key);
 pub type PairAlignments = Vec<(TextPair, Vec<Alignment>)>;
 
 const MAGIC: &[u8; 8] = b"dossALN2";
+const STATE_MAGIC: &[u8; 8] = b"dossPSG1";
 
 #[derive(Debug, Default)]
 pub struct AlignmentMemo {
@@ -36,6 +43,12 @@ pub struct AlignmentMemo {
     previous: FnvHashMap<TextPair, Vec<Alignment>>,
     /// This build's pairs and alignments, once recorded.
     current: Mutex<Option<PairAlignments>>,
+    state_file: Option<PathBuf>,
+    previous_state: Option<PassageState>,
+    /// This build's state, once recorded.
+    current_state: Mutex<Option<PassageState>>,
+    /// Whether this build's state was updated from the last one's.
+    updated: AtomicBool,
 }
 
 impl AlignmentMemo {
@@ -47,15 +60,45 @@ impl AlignmentMemo {
     /// The memo of the dossier at `root`.
     pub fn open(root: &Path) -> Self {
         let file = root.join(CACHE_DIR).join("alignments.bin");
-        let previous = fs::read(&file)
-            .ok()
-            .and_then(|bytes| decode(&bytes))
-            .unwrap_or_default();
+        let state_file = root.join(CACHE_DIR).join("passages.bin");
+        let (previous, previous_state) = rayon::join(
+            || fs::read(&file).ok().and_then(|bytes| decode(&bytes)),
+            || {
+                fs::read(&state_file)
+                    .ok()
+                    .and_then(|bytes| decode_state(&bytes))
+            },
+        );
         AlignmentMemo {
             file: Some(file),
-            previous,
+            previous: previous.unwrap_or_default(),
             current: Mutex::default(),
+            state_file: Some(state_file),
+            previous_state,
+            current_state: Mutex::default(),
+            updated: AtomicBool::new(false),
         }
+    }
+
+    /// The state the last build's search for passages left, if it left one
+    /// this program can read.
+    pub fn previous_state(&self) -> Option<&PassageState> {
+        self.previous_state.as_ref()
+    }
+
+    /// This build's state, for the next build; `updated` if it was made
+    /// from the last build's.
+    pub fn record_state(&self, state: PassageState, updated: bool) {
+        if self.is_enabled() {
+            *self.current_state.lock().unwrap_or_else(|e| e.into_inner()) = Some(state);
+            self.updated.store(updated, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether this build's shared passages were updated from the last
+    /// build's rather than searched for again.
+    pub fn updated(&self) -> bool {
+        self.updated.load(Ordering::Relaxed)
     }
 
     pub fn is_enabled(&self) -> bool {
@@ -79,6 +122,12 @@ impl AlignmentMemo {
     /// the build.
     pub fn save(&self) {
         let Some(file) = &self.file else { return };
+        let state = self.current_state.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(state), Some(state_file)) = (state.as_ref(), &self.state_file) {
+            if self.previous_state.as_ref() != Some(state) {
+                super::replace_file(state_file, &encode_state(state));
+            }
+        }
         let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         let Some(pairs) = current.as_ref() else {
             return;
@@ -163,6 +212,106 @@ fn decode(bytes: &[u8]) -> Option<FnvHashMap<TextPair, Vec<Alignment>>> {
     reader.bytes.is_empty().then_some(pairs)
 }
 
+/// The state file: the sources' keys, the count of fingerprints, the
+/// boilerplate fingerprints, the pairs and the matches.
+fn encode_state(state: &PassageState) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        40 + state.sources.len() * 16 + state.boilerplate.len() * 8 + state.pairs.len() * 16,
+    );
+    let number = |out: &mut Vec<u8>, n: usize| {
+        out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes())
+    };
+    let paragraph = |out: &mut Vec<u8>, (source, paragraph): ParagraphId| {
+        out.extend_from_slice(&source.to_le_bytes());
+        out.extend_from_slice(&paragraph.to_le_bytes());
+    };
+    out.extend_from_slice(STATE_MAGIC);
+    out.extend_from_slice(&program_key().to_bytes());
+    number(&mut out, state.sources.len());
+    for key in &state.sources {
+        out.extend_from_slice(&key.to_bytes());
+    }
+    out.extend_from_slice(&(state.fingerprints as u64).to_le_bytes());
+    number(&mut out, state.boilerplate.len());
+    for fingerprint in &state.boilerplate {
+        out.extend_from_slice(&fingerprint.to_le_bytes());
+    }
+    number(&mut out, state.pairs.len());
+    for &(a, b) in &state.pairs {
+        paragraph(&mut out, a);
+        paragraph(&mut out, b);
+    }
+    number(&mut out, state.matches.len());
+    for m in &state.matches {
+        paragraph(&mut out, m.a);
+        paragraph(&mut out, m.b);
+        let found = &m.found;
+        for n in [
+            found.a.0,
+            found.a.1,
+            found.b.0,
+            found.b.1,
+            found.common,
+            usize::from(found.verbatim),
+        ] {
+            number(&mut out, n);
+        }
+    }
+    out
+}
+
+/// The state of an encoded file, or `None` if it is not one this program
+/// wrote whole.
+fn decode_state(bytes: &[u8]) -> Option<PassageState> {
+    let mut reader = Reader { bytes };
+    if reader.take(STATE_MAGIC.len())? != STATE_MAGIC || reader.key()? != program_key() {
+        return None;
+    }
+    // Counts are checked against what is left before anything is reserved.
+    let count = |reader: &Reader<'_>, n: usize, size: usize| {
+        n.checked_mul(size)
+            .is_some_and(|bytes| bytes <= reader.bytes.len())
+    };
+    let n = reader.number()?;
+    count(&reader, n, 16).then_some(())?;
+    let sources = (0..n).map(|_| reader.key()).collect::<Option<Vec<Key>>>()?;
+    let fingerprints = usize::try_from(reader.number_64()?).ok()?;
+    let n = reader.number()?;
+    count(&reader, n, 8).then_some(())?;
+    let boilerplate = (0..n)
+        .map(|_| reader.number_64())
+        .collect::<Option<Vec<u64>>>()?;
+    let n = reader.number()?;
+    count(&reader, n, 16).then_some(())?;
+    let pairs = (0..n)
+        .map(|_| Some((reader.paragraph()?, reader.paragraph()?)))
+        .collect::<Option<Vec<_>>>()?;
+    let n = reader.number()?;
+    count(&reader, n, 40).then_some(())?;
+    let matches = (0..n)
+        .map(|_| {
+            Some(PairMatch {
+                a: reader.paragraph()?,
+                b: reader.paragraph()?,
+                found: Alignment {
+                    a: (reader.number()?, reader.number()?),
+                    b: (reader.number()?, reader.number()?),
+                    common: reader.number()?,
+                    verbatim: reader.number()? == 1,
+                },
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let state = PassageState {
+        sources,
+        boilerplate,
+        pairs,
+        matches,
+        fingerprints,
+    };
+    reader.bytes.is_empty().then_some(state)
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
 }
@@ -184,6 +333,15 @@ impl<'a> Reader<'a> {
 
     fn key(&mut self) -> Option<Key> {
         Some(Key::from_bytes(self.take(16)?.try_into().ok()?))
+    }
+
+    fn number_64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn paragraph(&mut self) -> Option<ParagraphId> {
+        let source = u32::try_from(self.number()?).ok()?;
+        Some((source, u32::try_from(self.number()?).ok()?))
     }
 }
 

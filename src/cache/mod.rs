@@ -14,9 +14,11 @@
 //! large dossier reads tens of thousands of them on every build. An entry
 //! that fails the checksum, cannot be decoded or does not match is treated
 //! as absent and written again, never trusted. The folder is safe to delete at
-//! any time. Cross-source work is not cached, except the comparisons of
-//! paragraph pairs (`alignments`), which depend on the two texts alone:
-//! every build links and renders the whole site from these results.
+//! any time. Cross-source work is not cached, except what the search for
+//! shared passages did (`alignments`): the comparisons of paragraph pairs,
+//! which depend on the two texts alone, and the state the search left,
+//! which the next build updates when only a few sources changed. Every
+//! build links and renders the whole site from these results.
 //!
 //! Rendering is memoised the same way, by what a template sees: a page whose
 //! view (with the templates, the site-wide values and its path) hashes as in
@@ -117,6 +119,9 @@ pub struct CacheStats {
     pub parse_hits: usize,
     pub analysed: usize,
     pub analysis_hits: usize,
+    /// Whether the last build's shared passages were updated rather than
+    /// searched for in the whole dossier.
+    pub passages_updated: bool,
     /// Pages taken from the previous build instead of rendered.
     pub pages_reused: usize,
     /// Pages rendered, because they are new or what they show changed.
@@ -292,6 +297,21 @@ impl Cache {
         pack.retain(&live);
         // Entries of older layouts, a file each.
         let _ = fs::remove_dir_all(dir.join("sources"));
+    }
+}
+
+/// What the last build's passages are updated from: the key of each
+/// source's file this build, and, for a changed file, its fingerprints from
+/// the entry the last build used, which the cache holds until this build
+/// succeeds.
+impl crate::site::passages::SourceHistory for Cache {
+    fn key(&self, path: &Path) -> Option<Key> {
+        lock(&self.slots).get(path)?.key
+    }
+
+    fn prints(&self, path: &Path, key: Key) -> Option<Vec<crate::analysis::ParagraphPrint>> {
+        let (_, pack) = self.dir.as_ref()?;
+        Some(read_entry(pack, key, path)?.analysis?.analysis.prints)
     }
 }
 

@@ -128,6 +128,7 @@ pub fn link(
     content: Content,
     analyses: Vec<SourceAnalysis>,
     alignments: &AlignmentMemo,
+    history: &dyn passages::SourceHistory,
 ) -> Site {
     let mut entities: Vec<SiteEntity> = content
         .entities
@@ -197,7 +198,7 @@ pub fn link(
     // Quotes and dates need no other step's result: they are linked while
     // passages are found, and fill the moments that step leaves a core idle.
     let ((passages, clusters), (quotes, timeline)) = rayon::join(
-        || passages::link_sources(&sources, alignments),
+        || passages::link_sources(&sources, alignments, history),
         || {
             let analyses: Vec<&SourceAnalysis> = sources.iter().map(|s| &s.analysis).collect();
             let texts: Vec<&Source> = sources.iter().map(|s| &s.source).collect();

@@ -23,6 +23,7 @@
 //! buffers reused from pair to pair.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -34,6 +35,8 @@ use crate::cache::{AlignmentMemo, Key, TextPair};
 
 use super::corroboration::{chronological_ranks, SourceClusters};
 use super::SiteSource;
+
+mod update;
 
 /// A shared passage must have at least this many words in common.
 pub const MIN_PASSAGE_WORDS: usize = 8;
@@ -142,9 +145,37 @@ impl Passages {
     }
 }
 
+/// What the build cache knows of the source files, for updating the last
+/// build's passages.
+pub trait SourceHistory: Sync {
+    /// The key of the file at `path` as read this build: equal keys, equal
+    /// bytes.
+    fn key(&self, path: &Path) -> Option<Key>;
+    /// The fingerprints of the paragraphs of the file at `path` when its key
+    /// was `key`, if the cache still holds them.
+    fn prints(&self, path: &Path, key: Key) -> Option<Vec<ParagraphPrint>>;
+}
+
+/// A history that knows nothing: passages are always searched for anew.
+pub struct NoHistory;
+
+impl SourceHistory for NoHistory {
+    fn key(&self, _: &Path) -> Option<Key> {
+        None
+    }
+    fn prints(&self, _: &Path, _: Key) -> Option<Vec<ParagraphPrint>> {
+        None
+    }
+}
+
 /// Finds the passages the site's sources share, and the clusters of sources
-/// they join.
-pub fn link_sources(sources: &[SiteSource], memo: &AlignmentMemo) -> (Passages, SourceClusters) {
+/// they join: by updating what the last build found, when only a few
+/// sources changed since, or else by searching the whole dossier.
+pub fn link_sources(
+    sources: &[SiteSource],
+    memo: &AlignmentMemo,
+    history: &dyn SourceHistory,
+) -> (Passages, SourceClusters) {
     let dates_and_slugs: Vec<_> = sources
         .iter()
         .map(|s| (s.source.date.as_ref().map(|d| d.value), s.slug.as_str()))
@@ -170,7 +201,29 @@ pub fn link_sources(sources: &[SiteSource], memo: &AlignmentMemo) -> (Passages, 
             prints: &s.analysis.prints,
         })
         .collect();
-    let passages = find(&inputs, memo);
+    let keys: Option<Vec<Key>> = (memo.is_enabled())
+        .then(|| {
+            sources
+                .iter()
+                .map(|s| history.key(&s.source.path))
+                .collect()
+        })
+        .flatten();
+    let updated = keys
+        .as_deref()
+        .zip(memo.previous_state())
+        .and_then(|(keys, previous)| {
+            let last_prints = |source: usize| {
+                history.prints(&sources[source].source.path, previous.sources[source])
+            };
+            update::update(&inputs, keys, previous, last_prints, memo)
+        });
+    let was_updated = updated.is_some();
+    let (passages, mut state) = updated.unwrap_or_else(|| find_all(&inputs, memo));
+    if let Some(keys) = keys {
+        state.sources = keys;
+        memo.record_state(state, was_updated);
+    }
     let clusters = SourceClusters::new(ranks, &passages.passages);
     (passages, clusters)
 }
@@ -184,28 +237,76 @@ fn host(url: &str) -> &str {
 }
 
 /// A paragraph, as (source, paragraph) packed for the index.
-type ParagraphId = (u32, u32);
+pub type ParagraphId = (u32, u32);
+
+/// What a search for passages leaves for the next build, which updates it
+/// when a few sources changed instead of searching the whole dossier again
+/// (see [`update`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassageState {
+    /// Each source's key, in order (the cache's key of its file, which
+    /// settles its outlet, texts and fingerprints).
+    pub sources: Vec<Key>,
+    /// The boilerplate fingerprints, sorted.
+    pub boilerplate: Vec<u64>,
+    /// The candidate pairs, sorted.
+    pub pairs: Vec<(ParagraphId, ParagraphId)>,
+    /// The matches that are not boilerplate, in the order of their pairs.
+    pub matches: Vec<PairMatch>,
+    /// Distinct fingerprints of the whole dossier.
+    pub fingerprints: usize,
+}
 
 /// Finds the passages the sources share.
 pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
-    let mut stats = PassageStats {
-        paragraphs: sources.iter().map(|s| s.texts.len()).sum(),
-        ..PassageStats::default()
-    };
-    let postings = index(sources);
-    stats.fingerprints = postings.runs().count();
-    let boilerplate = boilerplate_fingerprints(sources, &postings);
-    stats.boilerplate_fingerprints = boilerplate.len();
+    find_all(sources, memo).0
+}
 
+/// Finds the passages the sources share, searching the whole dossier, with
+/// what the next build needs to update them (all but its sources' keys).
+fn find_all(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> (Passages, PassageState) {
+    let postings = index(sources);
+    let fingerprints = postings.runs().count();
+    let boilerplate = boilerplate_fingerprints(sources, &postings);
     let pairs = candidate_pairs(&postings, &boilerplate);
-    stats.candidate_pairs = pairs.len();
     // Not needed again: freed before the words of the pairs are read.
     drop(postings);
+    let (matches, mut words) = compare(sources, &pairs, &boilerplate, memo, true);
+    let stats = PassageStats {
+        paragraphs: 0,
+        fingerprints,
+        candidate_pairs: pairs.len(),
+        matched_pairs: 0,
+        boilerplate_fingerprints: boilerplate.len(),
+    };
+    let passages = assemble(sources, &mut words, &matches, &boilerplate, stats);
+    let mut boilerplate: Vec<u64> = boilerplate.into_iter().collect();
+    boilerplate.par_sort_unstable();
+    let state = PassageState {
+        sources: Vec::new(),
+        boilerplate,
+        pairs,
+        matches,
+        fingerprints,
+    };
+    (passages, state)
+}
+
+/// Compares each candidate pair word by word and keeps the matches that are
+/// not boilerplate, in pair order, with the words read for them. With
+/// `record`, what each pair of texts gave is kept for the next build.
+fn compare<'s>(
+    sources: &[PassageSource<'s>],
+    pairs: &[(ParagraphId, ParagraphId)],
+    boilerplate: &FnvHashSet<u64>,
+    memo: &AlignmentMemo,
+    record: bool,
+) -> (Vec<PairMatch>, ComparedParagraphs) {
     // What the last build found for the same two texts, if it compared
     // them: only the other pairs are compared. Words are read for those
     // and, once matches are known, for the paragraphs they join; boilerplate
     // is told from the fingerprints alone.
-    let text_pairs = memo.is_enabled().then(|| text_pairs(sources, &pairs));
+    let text_pairs = memo.is_enabled().then(|| text_pairs(sources, pairs));
     let known: Vec<Option<&[Alignment]>> = match &text_pairs {
         Some(text_pairs) => text_pairs.par_iter().map(|pair| memo.get(pair)).collect(),
         None => vec![None; pairs.len()],
@@ -218,7 +319,7 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
         .collect();
     needed.par_sort_unstable();
     needed.dedup();
-    let mut words = ComparedParagraphs::read(sources, needed);
+    let words = ComparedParagraphs::read(sources, needed);
     let aligned: Vec<Vec<Alignment>> = pairs
         .par_iter()
         .zip(&known)
@@ -227,7 +328,6 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
             None => align_paragraphs(words.get(a), words.get(b), scratch),
         })
         .collect();
-    let boilerplate_set = &boilerplate;
     let matches: Vec<PairMatch> = pairs
         .par_iter()
         .zip(&aligned)
@@ -237,14 +337,26 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
                 .iter()
                 .filter(move |m| {
                     let held = a_print.within(m.a).chain(b_print.within(m.b));
-                    !is_boilerplate(held, boilerplate_set)
+                    !is_boilerplate(held, boilerplate)
                 })
                 .map(move |&found| PairMatch { a, b, found })
         })
         .collect();
-    if let Some(text_pairs) = text_pairs {
+    if let (Some(text_pairs), true) = (text_pairs, record) {
         memo.record(text_pairs.into_iter().zip(aligned).collect());
     }
+    (matches, words)
+}
+
+/// The passages the matches make, with the paragraphs left out as
+/// boilerplate; `stats` is completed.
+fn assemble(
+    sources: &[PassageSource<'_>],
+    words: &mut ComparedParagraphs,
+    matches: &[PairMatch],
+    boilerplate: &FnvHashSet<u64>,
+    mut stats: PassageStats,
+) -> Passages {
     let mut unread: Vec<ParagraphId> = matches
         .iter()
         .flat_map(|m| [m.a, m.b])
@@ -253,13 +365,14 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
     unread.sort_unstable();
     unread.dedup();
     words.read_more(sources, unread);
+    stats.paragraphs = sources.iter().map(|s| s.texts.len()).sum();
     stats.matched_pairs = matches
         .iter()
         .map(|m| (m.a, m.b))
         .collect::<BTreeSet<_>>()
         .len();
 
-    let passages = group(sources, &words, &matches);
+    let passages = group(sources, words, matches);
     let mut by_paragraph: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for (number, passage) in passages.iter().enumerate() {
         for occurrence in &passage.occurrences {
@@ -274,7 +387,7 @@ pub fn find(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> Passages {
     Passages {
         passages,
         by_paragraph,
-        boilerplate: boilerplate_paragraphs(sources, &boilerplate),
+        boilerplate: boilerplate_paragraphs(sources, boilerplate),
         stats,
     }
 }
@@ -421,22 +534,27 @@ fn is_frequent(sources: &[PassageSource<'_>], holders: &BTreeSet<u32>, short: bo
 }
 
 fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) -> FnvHashSet<u64> {
-    let fewest = OUTLET_BOILERPLATE_SOURCES.min(CORPUS_BOILERPLATE_SOURCES);
     postings
         .groups()
-        .filter(|(_, holders)| holders.len() >= fewest)
-        .filter(|(_, holders)| {
-            let sources_holding: BTreeSet<u32> = holders.iter().map(|&(s, _)| s).collect();
-            let mut lengths: Vec<usize> = holders
-                .iter()
-                .map(|&(s, p)| sources[s as usize].prints[p as usize].fingerprints.len())
-                .collect();
-            lengths.sort_unstable();
-            let short = lengths[lengths.len() / 2] <= SHORT_PARAGRAPH_PRINTS;
-            is_frequent(sources, &sources_holding, short)
-        })
+        .filter(|(_, holders)| is_boilerplate_fingerprint(sources, holders))
         .map(|(fingerprint, _)| fingerprint)
         .collect()
+}
+
+/// Whether a fingerprint held by the paragraphs `holders` is boilerplate.
+fn is_boilerplate_fingerprint(sources: &[PassageSource<'_>], holders: &[ParagraphId]) -> bool {
+    let fewest = OUTLET_BOILERPLATE_SOURCES.min(CORPUS_BOILERPLATE_SOURCES);
+    if holders.len() < fewest {
+        return false;
+    }
+    let sources_holding: BTreeSet<u32> = holders.iter().map(|&(s, _)| s).collect();
+    let mut lengths: Vec<usize> = holders
+        .iter()
+        .map(|&(s, p)| sources[s as usize].prints[p as usize].fingerprints.len())
+        .collect();
+    lengths.sort_unstable();
+    let short = lengths[lengths.len() / 2] <= SHORT_PARAGRAPH_PRINTS;
+    is_frequent(sources, &sources_holding, short)
 }
 
 /// A stretch of words (given by the fingerprints chosen within it) is
@@ -709,11 +827,12 @@ pub struct Alignment {
     pub verbatim: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct PairMatch {
-    a: ParagraphId,
-    b: ParagraphId,
-    found: Alignment,
+/// A match of two paragraphs that is not boilerplate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairMatch {
+    pub a: ParagraphId,
+    pub b: ParagraphId,
+    pub found: Alignment,
 }
 
 /// Buffers for comparing one pair of paragraphs, reused from pair to pair.
