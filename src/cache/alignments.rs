@@ -61,14 +61,12 @@ impl AlignmentMemo {
     pub fn open(root: &Path) -> Self {
         let file = root.join(CACHE_DIR).join("alignments.bin");
         let state_file = root.join(CACHE_DIR).join("passages.bin");
-        let (previous, previous_state) = rayon::join(
-            || fs::read(&file).ok().and_then(|bytes| decode(&bytes)),
-            || {
-                fs::read(&state_file)
-                    .ok()
-                    .and_then(|bytes| decode_state(&bytes))
-            },
-        );
+        // Read on a thread of its own while the content loads: not through
+        // the thread pool, which the loading keeps busy.
+        let previous = fs::read(&file).ok().and_then(|bytes| decode(&bytes));
+        let previous_state = fs::read(&state_file)
+            .ok()
+            .and_then(|bytes| decode_state(&bytes));
         AlignmentMemo {
             file: Some(file),
             previous: previous.unwrap_or_default(),
