@@ -378,6 +378,29 @@ mod tests {
     }
 
     #[test]
+    fn the_passage_state_is_read_back_as_written_and_not_when_damaged() {
+        let state = PassageState {
+            sources: vec![Key::combine(&[b"a"]), Key::combine(&[b"b"])],
+            boilerplate: vec![3, 9, u64::MAX],
+            pairs: vec![((0, 1), (1, 0)), ((0, 2), (1, 4))],
+            matches: vec![PairMatch {
+                a: (0, 1),
+                b: (1, 0),
+                found: alignment(2),
+            }],
+            fingerprints: 1234,
+        };
+        let bytes = encode_state(&state);
+        assert_eq!(decode_state(&bytes), Some(state));
+        for cut in [1, 8, bytes.len() / 2, bytes.len() - 1] {
+            assert_eq!(decode_state(&bytes[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(decode_state(&longer), None);
+    }
+
+    #[test]
     fn a_damaged_file_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let pair = (Key::combine(&[b"a"]), Key::combine(&[b"b"]));
