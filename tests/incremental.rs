@@ -547,6 +547,28 @@ fn a_few_changed_sources_update_the_passages_to_what_a_clean_build_finds() {
     assert!(report(&dossier), "a passage removed updates the passages");
     assert_same_as_clean_build(&dossier, "a passage no longer shared");
 
+    // A line in a third report of one outlet becomes that outlet's
+    // boilerplate: what the first two shared is no longer a passage.
+    let line = "Reuters is not responsible for the content of external websites.";
+    let tagged = |dossier: &TestDossier| {
+        let page = dossier.site().read("sources/report-8.html");
+        page.matches("boilerplate-tag").count()
+    };
+    let tagged_before = tagged(&dossier);
+    for name in ["report-04.md", "report-08.md", "report-12.md"] {
+        edit(name, &|text| format!("{text}\n{line}\n"));
+        assert!(
+            report(&dossier),
+            "a line added to {name} updates the passages"
+        );
+        assert_same_as_clean_build(&dossier, name);
+    }
+    assert_eq!(
+        tagged(&dossier),
+        tagged_before + 1,
+        "the line is boilerplate"
+    );
+
     // A source added: the dossier is searched again, with the same result.
     dossier.write(
         "content/sources/report-99.md",

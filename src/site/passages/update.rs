@@ -4,14 +4,15 @@
 //! A search indexes every fingerprint of every paragraph, judges which are
 //! boilerplate, and compares the paragraph pairs that share one that is
 //! not. When a source changes, only the fingerprints it held before or holds
-//! now (its fingerprints, old and new) can change holders. If none of them
-//! changes between boilerplate and not, and the pairs each links among the
-//! unchanged sources stay the same, then everything between two unchanged
-//! sources is as the last build found it: the same pairs, the same texts
-//! compared, judged against the same boilerplate. Only the pairs with a
-//! changed side are compared, and the passages are grouped again from all
-//! the matches. Otherwise the dossier is searched again, so the result is
-//! always the one a whole search gives; a test holds the two to each other.
+//! now can change holders, and so change between boilerplate and not. Call
+//! its paragraphs, and every paragraph holding a fingerprint that changed
+//! so, dirty: a pair of clean paragraphs is as the last build found it (the
+//! same texts, linked by the same fingerprints, judged against the same
+//! boilerplate), as long as the pairs each of those fingerprints links among
+//! clean paragraphs stay the same. Only the pairs with a dirty side are
+//! compared, and the passages are grouped again from all the matches.
+//! Otherwise the dossier is searched again, so the result is always the one
+//! a whole search gives; a test holds the two to each other.
 
 use rayon::prelude::*;
 
@@ -27,8 +28,9 @@ use super::{
 /// Updates `previous`, the state the last build left, to `sources`, whose
 /// keys are `keys`; `last_prints` gives a changed source's fingerprints as
 /// the last build read them. `None` when the dossier must be searched
-/// again: the sources were added, removed or reordered, too many changed,
-/// or a change reaches beyond the changed sources.
+/// again: the sources were added, removed or reordered, too many changed
+/// or were made dirty, or a change alters which paragraphs a widely held
+/// fingerprint links.
 pub(super) fn update(
     sources: &[PassageSource<'_>],
     keys: &[Key],
@@ -50,9 +52,6 @@ pub(super) fn update(
     for &s in &changed {
         is_changed[s] = true;
     }
-    let unchanged_pair = |&(a, b): &(ParagraphId, ParagraphId)| {
-        !is_changed[a.0 as usize] && !is_changed[b.0 as usize]
-    };
 
     // The changed sources' paragraphs as the last build had them, and
     // every fingerprint they held then or hold now.
@@ -70,16 +69,21 @@ pub(super) fn update(
             touched.extend(print.fingerprints.iter().copied());
         }
     }
-    let holders = holders_of(sources, &touched);
-    let boilerplate: FnvHashSet<u64> = previous.boilerplate.iter().copied().collect();
+    let mut holders = holders_of(sources, &touched);
+    let held = |holders: &FnvHashMap<u64, Vec<ParagraphId>>,
+                fingerprint: u64|
+     -> Vec<ParagraphId> { holders.get(&fingerprint).cloned().unwrap_or_default() };
 
+    // Fingerprints that became boilerplate, or stopped being, change what
+    // every paragraph holding them shares: those paragraphs are compared
+    // again too.
+    let mut boilerplate: FnvHashSet<u64> = previous.boilerplate.iter().copied().collect();
     let mut fingerprints = previous.fingerprints;
-    let mut new_pairs: Vec<(ParagraphId, ParagraphId)> = Vec::new();
+    let mut before_of: FnvHashMap<u64, Vec<ParagraphId>> = FnvHashMap::default();
+    let mut dirty: FnvHashSet<ParagraphId> = FnvHashSet::default();
     for &fingerprint in &touched {
-        let now: &[ParagraphId] = holders.get(&fingerprint).map_or(&[], Vec::as_slice);
-        let mut before: Vec<ParagraphId> = now
-            .iter()
-            .copied()
+        let now = held(&holders, fingerprint);
+        let mut before: Vec<ParagraphId> = (now.iter().copied())
             .filter(|&(s, _)| !is_changed[s as usize])
             .chain(entries_of(&last_entries, fingerprint))
             .collect();
@@ -87,35 +91,66 @@ pub(super) fn update(
         // Counted as a whole search counts them: held at all, or not.
         fingerprints = (fingerprints + usize::from(!now.is_empty()))
             .saturating_sub(usize::from(!before.is_empty()));
-        let is_boilerplate = boilerplate.contains(&fingerprint);
-        if is_boilerplate_fingerprint(sources, now) != is_boilerplate {
-            return None;
+        let is_boilerplate = is_boilerplate_fingerprint(sources, &now);
+        if is_boilerplate != boilerplate.contains(&fingerprint) {
+            match is_boilerplate {
+                true => boilerplate.insert(fingerprint),
+                false => boilerplate.remove(&fingerprint),
+            };
+            dirty.extend(now.iter().copied());
         }
-        if is_boilerplate || (now.len() < 2 && before.len() < 2) {
+        before_of.insert(fingerprint, before);
+    }
+    let paragraphs: usize = sources.iter().map(|s| s.texts.len()).sum();
+    if dirty.len() * 10 > paragraphs {
+        return None;
+    }
+    let is_dirty = |id: ParagraphId| is_changed[id.0 as usize] || dirty.contains(&id);
+    let clean_pair = |&(a, b): &(ParagraphId, ParagraphId)| !is_dirty(a) && !is_dirty(b);
+
+    // Every fingerprint a changed or dirty paragraph holds links the pairs
+    // to compare; those of dirty paragraphs need their holders too.
+    let mut more: FnvHashSet<u64> = FnvHashSet::default();
+    for &(s, p) in &dirty {
+        let print = &sources[s as usize].prints[p as usize];
+        more.extend(print.fingerprints.iter().filter(|f| !touched.contains(f)));
+    }
+    if !more.is_empty() {
+        holders.extend(holders_of(sources, &more));
+    }
+    let mut new_pairs: Vec<(ParagraphId, ParagraphId)> = Vec::new();
+    for &fingerprint in touched.iter().chain(&more) {
+        if boilerplate.contains(&fingerprint) {
             continue;
         }
-        let linked_now = pairs_holding(now);
-        let between_unchanged = |pairs: &[(ParagraphId, ParagraphId)]| -> Vec<_> {
-            pairs.iter().copied().filter(unchanged_pair).collect()
-        };
-        if between_unchanged(&linked_now) != between_unchanged(&pairs_holding(&before)) {
-            return None;
+        let now = held(&holders, fingerprint);
+        let linked_now = pairs_holding(&now);
+        if let Some(before) = before_of.get(&fingerprint) {
+            // A fingerprint held by many paragraphs links each to the
+            // first only: a changed paragraph may change which is first,
+            // and so the pairs of clean ones.
+            let between_clean = |pairs: &[(ParagraphId, ParagraphId)]| -> Vec<_> {
+                pairs.iter().copied().filter(clean_pair).collect()
+            };
+            if between_clean(&linked_now) != between_clean(&pairs_holding(before)) {
+                return None;
+            }
         }
-        new_pairs.extend(linked_now.into_iter().filter(|pair| !unchanged_pair(pair)));
+        new_pairs.extend(linked_now.into_iter().filter(|pair| !clean_pair(pair)));
     }
     new_pairs.par_sort_unstable();
     new_pairs.dedup();
 
-    // Pairs among unchanged sources are as before, and so are their
-    // matches: the same texts, judged against the same boilerplate.
+    // Pairs of clean paragraphs are as before, and so are their matches:
+    // the same texts, judged against the same boilerplate.
     let (new_matches, mut words) = compare(sources, &new_pairs, &boilerplate, memo, false);
     let pairs = merge_by(
-        previous.pairs.iter().copied().filter(unchanged_pair),
+        previous.pairs.iter().copied().filter(clean_pair),
         new_pairs,
         |&pair| pair,
     );
     let matches = merge_by(
-        (previous.matches.iter().copied()).filter(|m| unchanged_pair(&(m.a, m.b))),
+        (previous.matches.iter().copied()).filter(|m| clean_pair(&(m.a, m.b))),
         new_matches,
         |m| (m.a, m.b),
     );
@@ -127,9 +162,17 @@ pub(super) fn update(
         boilerplate_fingerprints: boilerplate.len(),
     };
     let passages = assemble(sources, &mut words, &matches, &boilerplate, stats);
+    let boilerplate = match dirty.is_empty() {
+        true => previous.boilerplate.clone(),
+        false => {
+            let mut sorted: Vec<u64> = boilerplate.into_iter().collect();
+            sorted.sort_unstable();
+            sorted
+        }
+    };
     let state = PassageState {
         sources: Vec::new(),
-        boilerplate: previous.boilerplate.clone(),
+        boilerplate,
         pairs,
         matches,
         fingerprints,
@@ -349,20 +392,33 @@ mod tests {
     }
 
     #[test]
-    fn a_change_that_reaches_other_sources_searches_again() {
+    fn a_line_turning_boilerplate_or_back_updates_what_other_sources_share() {
         let base = dossier();
-        // A third source of one outlet carrying a line makes it that
-        // outlet's boilerplate, which changes what other sources share.
-        let mut before = base.clone();
+        // A line carried by two sources of one outlet is a passage they
+        // share; in a third source of the outlet it becomes the outlet's
+        // boilerplate, and no longer a passage of the first two.
         let line = "Subscribe to the Harbour Times newsletter for the latest on the port";
-        before.0[1].1.push(line.to_owned());
-        before.0[4].1.push(line.to_owned());
-        let mut after = before.clone();
-        after.0[7].1.push(line.to_owned());
-        assert!(after.update_from(&before).is_none());
-        // Added and removed sources are searched for again too.
+        let mut two = base.clone();
+        two.0[1].1.push(line.to_owned());
+        two.0[4].1.push(line.to_owned());
+        let mut three = two.clone();
+        three.0[7].1.push(line.to_owned());
+        let shares_line =
+            |passages: &Passages| (passages.passages.iter()).any(|p| p.text.contains("newsletter"));
+        assert!(shares_line(&two.search().0));
+        assert!(!shares_line(&three.search().0));
+        for (after, before) in [(&three, &two), (&two, &three)] {
+            let updated = after.update_from(before).expect("an update");
+            assert_same(updated, after.search());
+        }
+    }
+
+    #[test]
+    fn added_or_removed_sources_are_searched_again() {
+        let base = dossier();
         let mut fewer = base.clone();
         fewer.0.pop();
         assert!(fewer.update_from(&base).is_none());
+        assert!(base.update_from(&fewer).is_none());
     }
 }
