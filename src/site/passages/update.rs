@@ -78,26 +78,34 @@ pub(super) fn update(
     // every paragraph holding them shares: those paragraphs are compared
     // again too.
     let mut boilerplate: FnvHashSet<u64> = previous.boilerplate.iter().copied().collect();
+    // Each fingerprint's holders before and now, and whether it is
+    // boilerplate now: judged in parallel, since the most common ones are
+    // held by thousands of paragraphs.
+    let judged: Vec<(u64, Vec<ParagraphId>, bool, bool)> = (touched.par_iter())
+        .map(|&fingerprint| {
+            let now = holders.get(&fingerprint).map_or(&[][..], Vec::as_slice);
+            let mut before: Vec<ParagraphId> = (now.iter().copied())
+                .filter(|&(s, _)| !is_changed[s as usize])
+                .chain(entries_of(&last_entries, fingerprint))
+                .collect();
+            before.sort_unstable();
+            let is_boilerplate = is_boilerplate_fingerprint(sources, now);
+            (fingerprint, before, !now.is_empty(), is_boilerplate)
+        })
+        .collect();
     let mut fingerprints = previous.fingerprints;
     let mut before_of: FnvHashMap<u64, Vec<ParagraphId>> = FnvHashMap::default();
     let mut dirty: FnvHashSet<ParagraphId> = FnvHashSet::default();
-    for &fingerprint in &touched {
-        let now = held(&holders, fingerprint);
-        let mut before: Vec<ParagraphId> = (now.iter().copied())
-            .filter(|&(s, _)| !is_changed[s as usize])
-            .chain(entries_of(&last_entries, fingerprint))
-            .collect();
-        before.sort_unstable();
+    for (fingerprint, before, held_now, is_boilerplate) in judged {
         // Counted as a whole search counts them: held at all, or not.
-        fingerprints = (fingerprints + usize::from(!now.is_empty()))
-            .saturating_sub(usize::from(!before.is_empty()));
-        let is_boilerplate = is_boilerplate_fingerprint(sources, &now);
+        fingerprints =
+            (fingerprints + usize::from(held_now)).saturating_sub(usize::from(!before.is_empty()));
         if is_boilerplate != boilerplate.contains(&fingerprint) {
             match is_boilerplate {
                 true => boilerplate.insert(fingerprint),
                 false => boilerplate.remove(&fingerprint),
             };
-            dirty.extend(now.iter().copied());
+            dirty.extend(held(&holders, fingerprint));
         }
         before_of.insert(fingerprint, before);
     }
@@ -180,25 +188,40 @@ pub(super) fn update(
     Some((passages, state))
 }
 
+/// Bits of the sieve [`holders_of`] looks fingerprints up in first.
+const SIEVE_BITS: u32 = 16;
+
 /// The paragraphs holding each fingerprint of `wanted` now, in order.
 fn holders_of(
     sources: &[PassageSource<'_>],
     wanted: &FnvHashSet<u64>,
 ) -> FnvHashMap<u64, Vec<ParagraphId>> {
-    let mut entries: Vec<(u64, ParagraphId)> = (sources.par_iter().enumerate())
+    // Every fingerprint of the dossier is looked up: a bit per low part of
+    // the wanted ones, in a table that stays in cache, turns nearly all
+    // away before the set is asked.
+    let bit = |fingerprint: u64| (fingerprint & ((1 << SIEVE_BITS) - 1)) as usize;
+    let mut sieve = vec![0u64; (1 << SIEVE_BITS) / 64];
+    for &fingerprint in wanted {
+        sieve[bit(fingerprint) / 64] |= 1 << (bit(fingerprint) % 64);
+    }
+    let sieve = &sieve;
+    let entries: Vec<(u64, ParagraphId)> = (sources.par_iter().enumerate())
         .flat_map_iter(|(s, source)| {
             (0u32..).zip(source.prints).flat_map(move |(p, print)| {
                 (print.fingerprints.iter())
-                    .filter(|f| wanted.contains(f))
+                    .filter(move |&&f| {
+                        sieve[bit(f) / 64] & (1 << (bit(f) % 64)) != 0 && wanted.contains(&f)
+                    })
                     .map(move |&f| (f, (s as u32, p)))
             })
         })
         .collect();
-    entries.par_sort_unstable();
+    // In paragraph order already: each fingerprint's list comes out sorted.
     let mut holders: FnvHashMap<u64, Vec<ParagraphId>> = FnvHashMap::default();
     for (fingerprint, id) in entries {
         holders.entry(fingerprint).or_default().push(id);
     }
+    debug_assert!(holders.values().all(|list| list.is_sorted()));
     holders
 }
 
