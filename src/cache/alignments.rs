@@ -165,19 +165,25 @@ fn encode(pairs: &[(TextPair, Vec<Alignment>)]) -> Vec<u8> {
         number(&mut out, position(b));
         number(&mut out, found.len());
         for alignment in found {
-            for n in [
-                alignment.a.0,
-                alignment.a.1,
-                alignment.b.0,
-                alignment.b.1,
-                alignment.common,
-                usize::from(alignment.verbatim),
-            ] {
+            for n in alignment_numbers(alignment) {
                 number(&mut out, n);
             }
         }
     }
     out
+}
+
+/// An alignment as the numbers the files hold, in order.
+fn alignment_numbers(found: &Alignment) -> [usize; 6] {
+    let (a, b) = (found.a, found.b);
+    [
+        a.0,
+        a.1,
+        b.0,
+        b.1,
+        found.common,
+        usize::from(found.verbatim),
+    ]
 }
 
 /// The pairs of an encoded file, or `None` if it is not one this program
@@ -196,14 +202,7 @@ fn decode(bytes: &[u8]) -> Option<FnvHashMap<TextPair, Vec<Alignment>>> {
     for _ in 0..count {
         let pair = (*keys.get(reader.number()?)?, *keys.get(reader.number()?)?);
         let found = (0..reader.number()?)
-            .map(|_| {
-                Some(Alignment {
-                    a: (reader.number()?, reader.number()?),
-                    b: (reader.number()?, reader.number()?),
-                    common: reader.number()?,
-                    verbatim: reader.number()? == 1,
-                })
-            })
+            .map(|_| reader.alignment())
             .collect::<Option<Vec<_>>>()?;
         pairs.insert(pair, found);
     }
@@ -243,15 +242,7 @@ fn encode_state(state: &PassageState) -> Vec<u8> {
     for m in &state.matches {
         paragraph(&mut out, m.a);
         paragraph(&mut out, m.b);
-        let found = &m.found;
-        for n in [
-            found.a.0,
-            found.a.1,
-            found.b.0,
-            found.b.1,
-            found.common,
-            usize::from(found.verbatim),
-        ] {
+        for n in alignment_numbers(&m.found) {
             number(&mut out, n);
         }
     }
@@ -291,12 +282,7 @@ fn decode_state(bytes: &[u8]) -> Option<PassageState> {
             Some(PairMatch {
                 a: reader.paragraph()?,
                 b: reader.paragraph()?,
-                found: Alignment {
-                    a: (reader.number()?, reader.number()?),
-                    b: (reader.number()?, reader.number()?),
-                    common: reader.number()?,
-                    verbatim: reader.number()? == 1,
-                },
+                found: reader.alignment()?,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -335,6 +321,16 @@ impl<'a> Reader<'a> {
 
     fn number_64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    /// What [`alignment_numbers`] wrote.
+    fn alignment(&mut self) -> Option<Alignment> {
+        Some(Alignment {
+            a: (self.number()?, self.number()?),
+            b: (self.number()?, self.number()?),
+            common: self.number()?,
+            verbatim: self.number()? == 1,
+        })
     }
 
     fn paragraph(&mut self) -> Option<ParagraphId> {

@@ -272,23 +272,35 @@ fn find_all(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> (Passages, P
     // Not needed again: freed before the words of the pairs are read.
     drop(postings);
     let (matches, mut words) = compare(sources, &pairs, &boilerplate, memo, true);
-    let stats = PassageStats {
-        paragraphs: 0,
+    conclude(
+        sources,
+        &mut words,
+        &boilerplate,
+        (pairs, matches),
         fingerprints,
-        candidate_pairs: pairs.len(),
-        matched_pairs: 0,
-        boilerplate_fingerprints: boilerplate.len(),
-    };
-    let passages = assemble(sources, &mut words, &matches, &boilerplate, stats);
-    let mut boilerplate: Vec<u64> = boilerplate.into_iter().collect();
-    boilerplate.par_sort_unstable();
+    )
+}
+
+/// The passages a search's matches make, and the state it leaves (all but
+/// its sources' keys): its boilerplate, candidate pairs, matches and count
+/// of fingerprints.
+fn conclude(
+    sources: &[PassageSource<'_>],
+    words: &mut ComparedParagraphs,
+    boilerplate: &FnvHashSet<u64>,
+    (pairs, matches): (Vec<(ParagraphId, ParagraphId)>, Vec<PairMatch>),
+    fingerprints: usize,
+) -> (Passages, PassageState) {
+    let mut sorted: Vec<u64> = boilerplate.iter().copied().collect();
+    sorted.par_sort_unstable();
     let state = PassageState {
         sources: Vec::new(),
-        boilerplate,
+        boilerplate: sorted,
         pairs,
         matches,
         fingerprints,
     };
+    let passages = assemble(sources, words, &state, boilerplate);
     (passages, state)
 }
 
@@ -348,15 +360,16 @@ fn compare<'s>(
     (matches, words)
 }
 
-/// The passages the matches make, with the paragraphs left out as
-/// boilerplate; `stats` is completed.
+/// The passages the matches of a search (`state`, its boilerplate also as
+/// the set `boilerplate`) make, with the paragraphs left out as
+/// boilerplate.
 fn assemble(
     sources: &[PassageSource<'_>],
     words: &mut ComparedParagraphs,
-    matches: &[PairMatch],
+    state: &PassageState,
     boilerplate: &FnvHashSet<u64>,
-    mut stats: PassageStats,
 ) -> Passages {
+    let matches = &state.matches;
     let mut unread: Vec<ParagraphId> = matches
         .iter()
         .flat_map(|m| [m.a, m.b])
@@ -365,12 +378,15 @@ fn assemble(
     unread.sort_unstable();
     unread.dedup();
     words.read_more(sources, unread);
-    stats.paragraphs = sources.iter().map(|s| s.texts.len()).sum();
-    stats.matched_pairs = matches
-        .iter()
-        .map(|m| (m.a, m.b))
-        .collect::<BTreeSet<_>>()
-        .len();
+    let stats = PassageStats {
+        paragraphs: sources.iter().map(|s| s.texts.len()).sum(),
+        fingerprints: state.fingerprints,
+        candidate_pairs: state.pairs.len(),
+        matched_pairs: (matches.iter().map(|m| (m.a, m.b)))
+            .collect::<BTreeSet<_>>()
+            .len(),
+        boilerplate_fingerprints: state.boilerplate.len(),
+    };
 
     let passages = group(sources, words, matches);
     let mut by_paragraph: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();

@@ -21,8 +21,8 @@ use crate::analysis::ParagraphPrint;
 use crate::cache::{AlignmentMemo, Key};
 
 use super::{
-    assemble, compare, is_boilerplate_fingerprint, pairs_holding, ParagraphId, PassageSource,
-    PassageState, PassageStats, Passages,
+    compare, conclude, is_boilerplate_fingerprint, pairs_holding, ParagraphId, PassageSource,
+    PassageState, Passages,
 };
 
 /// Updates `previous`, the state the last build left, to `sources`, whose
@@ -162,30 +162,13 @@ pub(super) fn update(
         new_matches,
         |m| (m.a, m.b),
     );
-    let stats = PassageStats {
-        paragraphs: 0,
+    Some(conclude(
+        sources,
+        &mut words,
+        &boilerplate,
+        (pairs, matches),
         fingerprints,
-        candidate_pairs: pairs.len(),
-        matched_pairs: 0,
-        boilerplate_fingerprints: boilerplate.len(),
-    };
-    let passages = assemble(sources, &mut words, &matches, &boilerplate, stats);
-    let boilerplate = match dirty.is_empty() {
-        true => previous.boilerplate.clone(),
-        false => {
-            let mut sorted: Vec<u64> = boilerplate.into_iter().collect();
-            sorted.sort_unstable();
-            sorted
-        }
-    };
-    let state = PassageState {
-        sources: Vec::new(),
-        boilerplate,
-        pairs,
-        matches,
-        fingerprints,
-    };
-    Some((passages, state))
+    ))
 }
 
 /// Bits of the sieve [`holders_of`] looks fingerprints up in first.
