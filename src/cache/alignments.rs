@@ -14,9 +14,10 @@
 //! candidate pairs and the matches), from which the next build updates the
 //! passages when only a few sources changed.
 //!
-//! Each file is written whole, with the running program's key: a program
-//! that aligns differently never reads another's results, and a file that
-//! does not decode is ignored.
+//! Each file is written whole, with the running program's key and a
+//! checksum of its bytes: a program that aligns differently never reads
+//! another's results, and a file that is damaged or does not decode is
+//! ignored.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -34,8 +35,8 @@ pub type TextPair = (Key, Key);
 /// Each pair of texts compared, with what the comparison found.
 pub type PairAlignments = Vec<(TextPair, Vec<Alignment>)>;
 
-const MAGIC: &[u8; 8] = b"dossALN2";
-const STATE_MAGIC: &[u8; 8] = b"dossPSG1";
+const MAGIC: &[u8; 8] = b"dossALN3";
+const STATE_MAGIC: &[u8; 8] = b"dossPSG2";
 
 #[derive(Debug, Default)]
 pub struct AlignmentMemo {
@@ -170,7 +171,7 @@ fn encode(pairs: &[(TextPair, Vec<Alignment>)]) -> Vec<u8> {
             }
         }
     }
-    out
+    seal(out)
 }
 
 /// An alignment as the numbers the files hold, in order.
@@ -189,7 +190,9 @@ fn alignment_numbers(found: &Alignment) -> [usize; 6] {
 /// The pairs of an encoded file, or `None` if it is not one this program
 /// wrote whole.
 fn decode(bytes: &[u8]) -> Option<FnvHashMap<TextPair, Vec<Alignment>>> {
-    let mut reader = Reader { bytes };
+    let mut reader = Reader {
+        bytes: unseal(bytes)?,
+    };
     if reader.take(MAGIC.len())? != MAGIC || reader.key()? != program_key() {
         return None;
     }
@@ -246,13 +249,28 @@ fn encode_state(state: &PassageState) -> Vec<u8> {
             number(&mut out, n);
         }
     }
-    out
+    seal(out)
+}
+
+/// `bytes` followed by their checksum.
+fn seal(mut bytes: Vec<u8>) -> Vec<u8> {
+    let checksum = Key::combine(&[&bytes]);
+    bytes.extend_from_slice(&checksum.to_bytes());
+    bytes
+}
+
+/// The bytes [`seal`] sealed, if their checksum holds.
+fn unseal(bytes: &[u8]) -> Option<&[u8]> {
+    let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+    (Key::combine(&[body]).to_bytes() == checksum).then_some(body)
 }
 
 /// The state of an encoded file, or `None` if it is not one this program
 /// wrote whole.
 fn decode_state(bytes: &[u8]) -> Option<PassageState> {
-    let mut reader = Reader { bytes };
+    let mut reader = Reader {
+        bytes: unseal(bytes)?,
+    };
     if reader.take(STATE_MAGIC.len())? != STATE_MAGIC || reader.key()? != program_key() {
         return None;
     }
@@ -394,6 +412,11 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert_eq!(decode_state(&longer), None);
+        // A byte changed in the middle: the checksum no longer holds.
+        let mut flipped = bytes.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 1;
+        assert_eq!(decode_state(&flipped), None);
     }
 
     #[test]
