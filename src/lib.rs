@@ -161,7 +161,13 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
             warnings.into_iter().map(error::promote).collect(),
         ));
     }
-    stages.finish("render", "writing");
+    // `check` writes nothing: its last stage is only named for the line.
+    let last = if options.check_only {
+        "finishing"
+    } else {
+        "writing"
+    };
+    stages.finish("render", last);
 
     let written = match writer {
         None => output::Written::default(),
