@@ -150,41 +150,21 @@ fn encode(pairs: &[(TextPair, Vec<Alignment>)]) -> Vec<u8> {
     keys.sort_unstable();
     keys.dedup();
     let position = |key: &Key| keys.binary_search(key).unwrap_or_default();
-    let mut out = Vec::with_capacity(40 + keys.len() * 16 + pairs.len() * 16);
-    let number = |out: &mut Vec<u8>, n: usize| {
-        out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes())
-    };
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&program_key().to_bytes());
-    number(&mut out, keys.len());
+    let mut out = Writer::new(MAGIC, 40 + keys.len() * 16 + pairs.len() * 16);
+    out.number(keys.len());
     for key in &keys {
-        out.extend_from_slice(&key.to_bytes());
+        out.key(*key);
     }
-    number(&mut out, pairs.len());
+    out.number(pairs.len());
     for ((a, b), found) in pairs {
-        number(&mut out, position(a));
-        number(&mut out, position(b));
-        number(&mut out, found.len());
+        out.number(position(a));
+        out.number(position(b));
+        out.number(found.len());
         for alignment in found {
-            for n in alignment_numbers(alignment) {
-                number(&mut out, n);
-            }
+            out.alignment(alignment);
         }
     }
-    seal(out)
-}
-
-/// An alignment as the numbers the files hold, in order.
-fn alignment_numbers(found: &Alignment) -> [usize; 6] {
-    let (a, b) = (found.a, found.b);
-    [
-        a.0,
-        a.1,
-        b.0,
-        b.1,
-        found.common,
-        usize::from(found.verbatim),
-    ]
+    out.seal()
 }
 
 /// The pairs of an encoded file, or `None` if it is not one this program
@@ -215,51 +195,32 @@ fn decode(bytes: &[u8]) -> Option<FnvHashMap<TextPair, Vec<Alignment>>> {
 /// The state file: the sources' keys, the count of fingerprints, the
 /// boilerplate fingerprints, the pairs and the matches.
 fn encode_state(state: &PassageState) -> Vec<u8> {
-    let mut out = Vec::with_capacity(
-        40 + state.sources.len() * 16 + state.boilerplate.len() * 8 + state.pairs.len() * 16,
-    );
-    let number = |out: &mut Vec<u8>, n: usize| {
-        out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes())
-    };
-    let paragraph = |out: &mut Vec<u8>, (source, paragraph): ParagraphId| {
-        out.extend_from_slice(&source.to_le_bytes());
-        out.extend_from_slice(&paragraph.to_le_bytes());
-    };
-    out.extend_from_slice(STATE_MAGIC);
-    out.extend_from_slice(&program_key().to_bytes());
-    number(&mut out, state.sources.len());
+    let size = 40 + state.sources.len() * 16 + state.boilerplate.len() * 8 + state.pairs.len() * 16;
+    let mut out = Writer::new(STATE_MAGIC, size);
+    out.number(state.sources.len());
     for key in &state.sources {
-        out.extend_from_slice(&key.to_bytes());
+        out.key(*key);
     }
-    out.extend_from_slice(&(state.fingerprints as u64).to_le_bytes());
-    number(&mut out, state.boilerplate.len());
-    for fingerprint in &state.boilerplate {
-        out.extend_from_slice(&fingerprint.to_le_bytes());
+    out.number_64(state.fingerprints as u64);
+    out.number(state.boilerplate.len());
+    for &fingerprint in &state.boilerplate {
+        out.number_64(fingerprint);
     }
-    number(&mut out, state.pairs.len());
+    out.number(state.pairs.len());
     for &(a, b) in &state.pairs {
-        paragraph(&mut out, a);
-        paragraph(&mut out, b);
+        out.paragraph(a);
+        out.paragraph(b);
     }
-    number(&mut out, state.matches.len());
+    out.number(state.matches.len());
     for m in &state.matches {
-        paragraph(&mut out, m.a);
-        paragraph(&mut out, m.b);
-        for n in alignment_numbers(&m.found) {
-            number(&mut out, n);
-        }
+        out.paragraph(m.a);
+        out.paragraph(m.b);
+        out.alignment(&m.found);
     }
-    seal(out)
+    out.seal()
 }
 
-/// `bytes` followed by their checksum.
-fn seal(mut bytes: Vec<u8>) -> Vec<u8> {
-    let checksum = Key::combine(&[&bytes]);
-    bytes.extend_from_slice(&checksum.to_bytes());
-    bytes
-}
-
-/// The bytes [`seal`] sealed, if their checksum holds.
+/// The bytes [`Writer::seal`] sealed, if their checksum holds.
 fn unseal(bytes: &[u8]) -> Option<&[u8]> {
     let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
     (Key::combine(&[body]).to_bytes() == checksum).then_some(body)
@@ -314,6 +275,61 @@ fn decode_state(bytes: &[u8]) -> Option<PassageState> {
     reader.bytes.is_empty().then_some(state)
 }
 
+/// Writes a file as [`Reader`] reads it: after its magic and the
+/// program's key, numbers as 32 bits (word positions and counts of one
+/// paragraph are far below 2^32), fingerprints as 64, keys as 16 bytes.
+struct Writer {
+    out: Vec<u8>,
+}
+
+impl Writer {
+    fn new(magic: &[u8; 8], size: usize) -> Self {
+        let mut out = Vec::with_capacity(size);
+        out.extend_from_slice(magic);
+        out.extend_from_slice(&program_key().to_bytes());
+        Writer { out }
+    }
+
+    fn number(&mut self, n: usize) {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        self.out.extend_from_slice(&n.to_le_bytes());
+    }
+
+    fn number_64(&mut self, n: u64) {
+        self.out.extend_from_slice(&n.to_le_bytes());
+    }
+
+    fn key(&mut self, key: Key) {
+        self.out.extend_from_slice(&key.to_bytes());
+    }
+
+    fn paragraph(&mut self, (source, paragraph): ParagraphId) {
+        self.out.extend_from_slice(&source.to_le_bytes());
+        self.out.extend_from_slice(&paragraph.to_le_bytes());
+    }
+
+    fn alignment(&mut self, found: &Alignment) {
+        let (a, b) = (found.a, found.b);
+        for n in [
+            a.0,
+            a.1,
+            b.0,
+            b.1,
+            found.common,
+            usize::from(found.verbatim),
+        ] {
+            self.number(n);
+        }
+    }
+
+    /// The bytes written, followed by their checksum.
+    fn seal(mut self) -> Vec<u8> {
+        let checksum = Key::combine(&[&self.out]);
+        self.key(checksum);
+        self.out
+    }
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
 }
@@ -341,7 +357,7 @@ impl<'a> Reader<'a> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 
-    /// What [`alignment_numbers`] wrote.
+    /// What [`Writer::alignment`] wrote.
     fn alignment(&mut self) -> Option<Alignment> {
         Some(Alignment {
             a: (self.number()?, self.number()?),

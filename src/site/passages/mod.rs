@@ -156,18 +156,6 @@ pub trait SourceHistory: Sync {
     fn prints(&self, path: &Path, key: Key) -> Option<Vec<ParagraphPrint>>;
 }
 
-/// A history that knows nothing: passages are always searched for anew.
-pub struct NoHistory;
-
-impl SourceHistory for NoHistory {
-    fn key(&self, _: &Path) -> Option<Key> {
-        None
-    }
-    fn prints(&self, _: &Path, _: Key) -> Option<Vec<ParagraphPrint>> {
-        None
-    }
-}
-
 /// Finds the passages the site's sources share, and the clusters of sources
 /// they join: by updating what the last build found, when only a few
 /// sources changed since, or else by searching the whole dossier.

@@ -70,9 +70,6 @@ pub(super) fn update(
         }
     }
     let mut holders = holders_of(sources, &touched);
-    let held = |holders: &FnvHashMap<u64, Vec<ParagraphId>>,
-                fingerprint: u64|
-     -> Vec<ParagraphId> { holders.get(&fingerprint).cloned().unwrap_or_default() };
 
     // Fingerprints that became boilerplate, or stopped being, change what
     // every paragraph holding them shares: those paragraphs are compared
@@ -83,7 +80,7 @@ pub(super) fn update(
     // held by thousands of paragraphs.
     let judged: Vec<(u64, Vec<ParagraphId>, bool, bool)> = (touched.par_iter())
         .map(|&fingerprint| {
-            let now = holders.get(&fingerprint).map_or(&[][..], Vec::as_slice);
+            let now = held(&holders, fingerprint);
             let mut before: Vec<ParagraphId> = (now.iter().copied())
                 .filter(|&(s, _)| !is_changed[s as usize])
                 .chain(entries_of(&last_entries, fingerprint))
@@ -105,7 +102,7 @@ pub(super) fn update(
                 true => boilerplate.insert(fingerprint),
                 false => boilerplate.remove(&fingerprint),
             };
-            dirty.extend(held(&holders, fingerprint));
+            dirty.extend(held(&holders, fingerprint).iter().copied());
         }
         before_of.insert(fingerprint, before);
     }
@@ -131,8 +128,7 @@ pub(super) fn update(
         if boilerplate.contains(&fingerprint) {
             continue;
         }
-        let now = held(&holders, fingerprint);
-        let linked_now = pairs_holding(&now);
+        let linked_now = pairs_holding(held(&holders, fingerprint));
         if let Some(before) = before_of.get(&fingerprint) {
             // A fingerprint held by many paragraphs links each to the
             // first only: a changed paragraph may change which is first,
@@ -206,6 +202,11 @@ fn holders_of(
     }
     debug_assert!(holders.values().all(|list| list.is_sorted()));
     holders
+}
+
+/// The paragraphs `holders` lists for `fingerprint`: none if it has none.
+fn held(holders: &FnvHashMap<u64, Vec<ParagraphId>>, fingerprint: u64) -> &[ParagraphId] {
+    holders.get(&fingerprint).map_or(&[], Vec::as_slice)
 }
 
 /// The paragraphs of `entries` (sorted) holding `fingerprint`.
