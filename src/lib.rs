@@ -86,14 +86,17 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         .clone()
         .unwrap_or_else(|| root.join(&config.build.output));
     let theme = render::load_theme(root, &config.dossier.theme)?;
-    let inputs = inputs_key(root, &config, &theme, &output, options);
+    let (inputs, read) = match inputs_key(root, &config, &theme, &output, options) {
+        Some((key, read)) => (Some(key), read),
+        None => (None, Default::default()),
+    };
     if !options.check_only {
         output::recover(&output)?;
     }
     if let Some(summary) = inputs.and_then(|key| cache::unchanged_site(root, &output, key)) {
         return Ok(Report::new(summary, output, stages, Default::default()));
     }
-    let cache = Cache::open(root);
+    let cache = Cache::open(root).with_read_files(read);
     // The last build's memos are read while the content loads.
     let memos = (!options.check_only).then(|| {
         let (root, output) = (root.to_owned(), output.clone());
@@ -228,7 +231,7 @@ fn inputs_key(
     theme: &render::Theme,
     output: &Path,
     options: &BuildOptions,
-) -> Option<cache::Key> {
+) -> Option<(cache::Key, cache::ReadFiles)> {
     // `--strict`, `--lossy` and `--keep-going` change what a build reports.
     let flags = (options.strict, options.lossy, options.keep_going);
     let settings = format!("{config:?}\n{output:?}\n{flags:?}");

@@ -97,18 +97,38 @@ impl Pack {
         (Key::combine(&[&payload]) == location.checksum).then_some(payload)
     }
 
-    /// Appends `payload` under `key`. The cache is an optimisation: a
-    /// failure to write leaves the entry out.
+    /// Appends `payload` under `key`.
+    #[cfg(test)]
     pub fn put(&self, key: Key, payload: &[u8]) {
+        let mut record = Pack::record_buffer(payload.len());
+        record.extend_from_slice(payload);
+        self.put_record(key, record);
+    }
+
+    /// An empty record with room for its header and `capacity` bytes of
+    /// payload, for [`Pack::put_record`]: a payload serialised straight
+    /// into it is not copied again.
+    pub fn record_buffer(capacity: usize) -> Vec<u8> {
+        let mut record = Vec::with_capacity(RECORD_HEADER as usize + capacity);
+        record.resize(RECORD_HEADER as usize, 0);
+        record
+    }
+
+    /// Appends under `key` the record made from [`Pack::record_buffer`]
+    /// with the payload after its header. The cache is an optimisation: a
+    /// failure to write leaves the entry out.
+    pub fn put_record(&self, key: Key, mut record: Vec<u8>) {
+        let header = RECORD_HEADER as usize;
+        let Some(payload) = record.get(header..) else {
+            return;
+        };
         let Ok(len) = u32::try_from(payload.len()) else {
             return;
         };
         let checksum = Key::combine(&[payload]);
-        let mut record = Vec::with_capacity(RECORD_HEADER as usize + payload.len());
-        record.extend_from_slice(&key.to_bytes());
-        record.extend_from_slice(&len.to_le_bytes());
-        record.extend_from_slice(&checksum.to_bytes());
-        record.extend_from_slice(payload);
+        record[..16].copy_from_slice(&key.to_bytes());
+        record[16..20].copy_from_slice(&len.to_le_bytes());
+        record[20..header].copy_from_slice(&checksum.to_bytes());
         let mut state = lock(&self.state);
         if state.writer.is_none() {
             state.writer = self.open_to_append(&mut state);
@@ -124,7 +144,7 @@ impl Pack {
         match written {
             Ok(end) => {
                 state.end = end;
-                let offset = end - payload.len() as u64;
+                let offset = end - u64::from(len);
                 state.index.insert(
                     key,
                     Location {

@@ -61,6 +61,9 @@ pub fn markup_or_inputs<S: serde::Serializer, K: Serialize>(
     }
 }
 
+/// Bytes set aside for a page as it is rendered: most pages fit.
+const PAGE_CAPACITY: usize = 32 * 1024;
+
 /// Entities shown on the front page.
 const FRONT_PAGE_ENTITIES: usize = 12;
 
@@ -660,11 +663,15 @@ impl Renderer<'_> {
         };
         self.memo.page(path, view_key, || {
             let context = self.context(path, root, section, view);
-            let html = self.tera.render(template, &context).map_err(|error| {
+            // Rendered as bytes: Tera's own `render` checks the whole page
+            // is UTF-8, which it is by construction, and starts its buffer
+            // at a tenth of a typical page.
+            let mut html = Vec::with_capacity(PAGE_CAPACITY);
+            (self.tera.render_to(template, &context, &mut html)).map_err(|error| {
                 let given = context.clone().into_json();
                 template_error::render_error(&error, self.theme, template, path, &given)
             })?;
-            Ok(html.into_bytes())
+            Ok(html)
         })
     }
 
