@@ -259,14 +259,8 @@ fn find_all(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> (Passages, P
     let pairs = candidate_pairs(&postings, &boilerplate);
     // Not needed again: freed before the words of the pairs are read.
     drop(postings);
-    let (matches, mut words) = compare(sources, &pairs, &boilerplate, memo, true);
-    conclude(
-        sources,
-        &mut words,
-        &boilerplate,
-        (pairs, matches),
-        fingerprints,
-    )
+    let matches = compare(sources, &pairs, &boilerplate, memo, true);
+    conclude(sources, &boilerplate, (pairs, matches), fingerprints)
 }
 
 /// The passages a search's matches make, and the state it leaves (all but
@@ -274,7 +268,6 @@ fn find_all(sources: &[PassageSource<'_>], memo: &AlignmentMemo) -> (Passages, P
 /// of fingerprints.
 fn conclude(
     sources: &[PassageSource<'_>],
-    words: &mut ComparedParagraphs,
     boilerplate: &FnvHashSet<u64>,
     (pairs, matches): (Vec<(ParagraphId, ParagraphId)>, Vec<PairMatch>),
     fingerprints: usize,
@@ -288,12 +281,12 @@ fn conclude(
         matches,
         fingerprints,
     };
-    let passages = assemble(sources, words, &state, boilerplate);
+    let passages = assemble(sources, &state, boilerplate);
     (passages, state)
 }
 
 /// Compares each candidate pair word by word and keeps the matches that are
-/// not boilerplate, in pair order, with the words read for them. With
+/// not boilerplate, in pair order. With
 /// `record`, what each pair of texts gave is kept for the next build.
 fn compare<'s>(
     sources: &[PassageSource<'s>],
@@ -301,11 +294,10 @@ fn compare<'s>(
     boilerplate: &FnvHashSet<u64>,
     memo: &AlignmentMemo,
     record: bool,
-) -> (Vec<PairMatch>, ComparedParagraphs) {
+) -> Vec<PairMatch> {
     // What the last build found for the same two texts, if it compared
-    // them: only the other pairs are compared. Words are read for those
-    // and, once matches are known, for the paragraphs they join; boilerplate
-    // is told from the fingerprints alone.
+    // them: only the other pairs are compared, and words are read for
+    // those alone; boilerplate is told from the fingerprints alone.
     let text_pairs = memo.is_enabled().then(|| text_pairs(sources, pairs));
     let known: Vec<Option<&[Alignment]>> = match &text_pairs {
         Some(text_pairs) => text_pairs.par_iter().map(|pair| memo.get(pair)).collect(),
@@ -345,7 +337,7 @@ fn compare<'s>(
     if let (Some(text_pairs), true) = (text_pairs, record) {
         memo.record(text_pairs.into_iter().zip(aligned).collect());
     }
-    (matches, words)
+    matches
 }
 
 /// The passages the matches of a search (`state`, its boilerplate also as
@@ -353,19 +345,10 @@ fn compare<'s>(
 /// boilerplate.
 fn assemble(
     sources: &[PassageSource<'_>],
-    words: &mut ComparedParagraphs,
     state: &PassageState,
     boilerplate: &FnvHashSet<u64>,
 ) -> Passages {
     let matches = &state.matches;
-    let mut unread: Vec<ParagraphId> = matches
-        .iter()
-        .flat_map(|m| [m.a, m.b])
-        .filter(|&id| !words.contains(id))
-        .collect();
-    unread.sort_unstable();
-    unread.dedup();
-    words.read_more(sources, unread);
     let stats = PassageStats {
         paragraphs: sources.iter().map(|s| s.texts.len()).sum(),
         fingerprints: state.fingerprints,
@@ -376,7 +359,7 @@ fn assemble(
         boilerplate_fingerprints: state.boilerplate.len(),
     };
 
-    let passages = group(sources, words, matches);
+    let passages = group(sources, matches);
     let mut by_paragraph: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for (number, passage) in passages.iter().enumerate() {
         for occurrence in &passage.occurrences {
@@ -702,21 +685,21 @@ impl Keys {
 }
 
 /// A byte range of a paragraph's text in 32 bits.
-fn narrow((start, end): (usize, usize)) -> (u32, u32) {
-    (
-        shingles::saturating_u32(start),
-        shingles::saturating_u32(end),
-    )
+/// The byte range of each word of `text`, as [`ParagraphWords`] numbers
+/// them.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    shingles::for_each_word(text, |_, start, end| spans.push((start, end)));
+    spans
 }
 
 /// One paragraph's words, prepared once for every pair it takes part in.
 #[derive(Debug)]
 struct ParagraphWords {
-    /// The words, by [`word_id`].
+    /// The words, by [`word_id`]. Where each lies in the text is not
+    /// kept: the words of every compared paragraph are held at once, and
+    /// only the few paragraphs of passages need it, found again then.
     ids: Vec<WordId>,
-    /// Byte range of each word in the paragraph's text (32 bits: the words
-    /// of every compared paragraph are held at once).
-    spans: Vec<(u32, u32)>,
     /// Each shingle (hashed as `shingles::shingle_hashes` does, so as the
     /// fingerprints are) as its hash's low 32 bits above its position, sorted:
     /// the shingles two paragraphs share come from merging their lists.
@@ -731,19 +714,12 @@ impl ParagraphWords {
             text: String::with_capacity(text.len()),
             ends: Vec::new(),
         };
-        let mut spans = Vec::new();
-        shingles::for_each_word(text, |key, start, end| {
-            keys.push(key);
-            spans.push(narrow((start, end)));
-        });
-        Self::prepare(keys, spans)
+        shingles::for_each_word(text, |key, _, _| keys.push(key));
+        Self::prepare(keys)
     }
 
-    /// Numbers the words given by their keys and spans, and hashes their
-    /// shingles.
-    fn prepare(keys: Keys, mut spans: Vec<(u32, u32)>) -> Self {
-        // Held for the whole comparison: without the slack of growing.
-        spans.shrink_to_fit();
+    /// Numbers the words given by their keys, and hashes their shingles.
+    fn prepare(keys: Keys) -> Self {
         let shingle_count = keys.len().saturating_sub(SHINGLE_WORDS - 1);
         let shingles: Vec<u64> = (0..shingle_count)
             .map(|first| {
@@ -757,7 +733,6 @@ impl ParagraphWords {
         sorted_shingles.sort_unstable();
         ParagraphWords {
             ids: (0..keys.len()).map(|w| word_id(keys.get(w))).collect(),
-            spans,
             sorted_shingles,
         }
     }
@@ -771,37 +746,13 @@ struct ComparedParagraphs {
 }
 
 impl ComparedParagraphs {
+    /// Reads the paragraphs `ids` (sorted and unique).
     fn read(sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) -> Self {
-        let mut read = ComparedParagraphs {
-            ids: Vec::new(),
-            words: Vec::new(),
-        };
-        read.read_more(sources, ids);
-        read
-    }
-
-    /// Reads the paragraphs `ids` (sorted, none read yet) too.
-    fn read_more(&mut self, sources: &[PassageSource<'_>], ids: Vec<ParagraphId>) {
-        let words: Vec<ParagraphWords> = ids
+        let words = ids
             .par_iter()
             .map(|&id| ParagraphWords::read(text_of(sources, id)))
             .collect();
-        if self.ids.is_empty() {
-            (self.ids, self.words) = (ids, words);
-            return;
-        }
-        let mut all: Vec<(ParagraphId, ParagraphWords)> = self
-            .ids
-            .drain(..)
-            .zip(self.words.drain(..))
-            .chain(ids.into_iter().zip(words))
-            .collect();
-        all.sort_unstable_by_key(|&(id, _)| id);
-        (self.ids, self.words) = all.into_iter().unzip();
-    }
-
-    fn contains(&self, id: ParagraphId) -> bool {
-        self.ids.binary_search(&id).is_ok()
+        ComparedParagraphs { ids, words }
     }
 
     fn get(&self, id: ParagraphId) -> &ParagraphWords {
@@ -911,8 +862,7 @@ pub fn align(a: &[Word], b: &[Word]) -> Vec<Alignment> {
         for word in words {
             keys.push(&word.key);
         }
-        let spans = words.iter().map(|w| narrow((w.start, w.end))).collect();
-        ParagraphWords::prepare(keys, spans)
+        ParagraphWords::prepare(keys)
     });
     align_paragraphs(&a, &b, &mut Scratch::default())
 }
@@ -1020,11 +970,7 @@ fn common_words(a: &[WordId], b: &[WordId], row: &mut Vec<usize>) -> usize {
 
 /// Merges overlapping matches in each paragraph into occurrences, and joins
 /// occurrences linked by a match into passages.
-fn group(
-    sources: &[PassageSource<'_>],
-    words: &ComparedParagraphs,
-    matches: &[PairMatch],
-) -> Vec<SharedPassage> {
+fn group(sources: &[PassageSource<'_>], matches: &[PairMatch]) -> Vec<SharedPassage> {
     // Word ranges per paragraph, merged where they overlap.
     let mut ranges: BTreeMap<ParagraphId, Vec<(usize, usize)>> = BTreeMap::new();
     for m in matches {
@@ -1093,12 +1039,12 @@ fn group(
                 .into_iter()
                 .map(|segment| {
                     let (id, (start, end)) = segments[segment];
-                    let spans = &words.get(id).spans;
+                    let spans = word_spans(text_of(sources, id));
                     Occurrence {
                         source: id.0 as usize,
                         paragraph: id.1 as usize,
-                        start: spans[start].0 as usize,
-                        end: spans[end - 1].1 as usize,
+                        start: spans[start].0,
+                        end: spans[end - 1].1,
                         words: end - start,
                     }
                 })
@@ -1411,7 +1357,8 @@ mod tests {
         assert_ne!(a.ids[2], a.ids[3]);
         let function: Vec<bool> = a.ids.iter().map(|&id| is_function_word(id)).collect();
         assert_eq!(function, [false, false, false, true, true, false]);
-        assert_eq!(a.spans[1], (11, 12), "the `s` after the apostrophe");
+        let spans = word_spans("Türkiye’s troops and the rebels");
+        assert_eq!(spans[1], (11, 12), "the `s` after the apostrophe");
     }
 
     #[test]

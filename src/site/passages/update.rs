@@ -147,7 +147,7 @@ pub(super) fn update(
 
     // Pairs of clean paragraphs are as before, and so are their matches:
     // the same texts, judged against the same boilerplate.
-    let (new_matches, mut words) = compare(sources, &new_pairs, &boilerplate, memo, false);
+    let new_matches = compare(sources, &new_pairs, &boilerplate, memo, false);
     let pairs = merge_by(
         previous.pairs.iter().copied().filter(clean_pair),
         new_pairs,
@@ -160,7 +160,6 @@ pub(super) fn update(
     );
     Some(conclude(
         sources,
-        &mut words,
         &boilerplate,
         (pairs, matches),
         fingerprints,
