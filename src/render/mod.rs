@@ -304,8 +304,7 @@ pub fn render_site_partial(
                     exported
                 },
                 || {
-                    let indexed = (search::index_files(site).into_par_iter())
-                        .try_for_each(|file| renderer.put(file));
+                    let indexed = search::write_index(site, &|file| renderer.put(file));
                     done.done();
                     indexed
                 },

@@ -30,6 +30,7 @@ use crate::analysis::shingles::FnvHashMap;
 use crate::analysis::terms::{
     stop_words, DocumentTerms, SearchTerms, StopWords, Words, MAX_SCORE, TITLE_WEIGHT,
 };
+use crate::error::Result;
 use crate::render::date_text::day_month_year;
 use crate::render::views::{entity_path, source_path};
 use crate::render::Page;
@@ -75,22 +76,23 @@ struct Document {
 /// postings of a large dossier are millions, and held all at once.
 type Postings = FnvHashMap<String, Vec<(u32, u32)>>;
 
-/// The index's files, to be written under the output folder.
-pub fn index_files(site: &Site) -> Vec<Page> {
+/// Makes the index's files, to be written under the output folder, and
+/// hands each to `put` as soon as it is made.
+pub fn write_index(site: &Site, put: &(dyn Fn(Page) -> Result<()> + Sync)) -> Result<()> {
     let stop_words = &stop_words(&site.config.dossier.language);
     let mut index = Index::default();
-    let mut documents: Vec<String> = Vec::with_capacity(site.entities.len() + site.sources.len());
+    let mut bundler = Bundler::new(BUNDLE_BUDGET);
     // Documents are made in parallel, a chunk at a time, and merged in id
-    // order: only one chunk's words are held at once, and of each document
-    // only its JSON is kept.
+    // order: only one chunk's words are held at once, and each document's
+    // JSON only until its bundle is full and written.
     for chunk in site.entities.chunks(DOCUMENTS_AT_ONCE) {
         let read: Vec<_> = chunk
             .par_iter()
             .map(|e| entity_entry(e, stop_words))
             .collect();
         for (json, terms) in read {
-            index.insert(documents.len(), &terms);
-            documents.push(json);
+            index.insert(bundler.next, &terms);
+            bundler.push(json).map(put).transpose()?;
         }
     }
     // A source's terms come with its analysis; only its JSON is made here.
@@ -100,10 +102,12 @@ pub fn index_files(site: &Site) -> Vec<Page> {
             .map(|s| to_json(&source_document(s)))
             .collect();
         for (json, source) in read.into_iter().zip(chunk) {
-            index.insert(documents.len(), &source.analysis.search);
-            documents.push(json);
+            index.insert(bundler.next, &source.analysis.search);
+            bundler.push(json).map(put).transpose()?;
         }
     }
+    let (last, bundles) = bundler.finish();
+    last.map(put).transpose()?;
 
     let Index { postings, folds } = index;
     let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
@@ -116,23 +120,8 @@ pub fn index_files(site: &Site) -> Vec<Page> {
         })
         .collect();
     let shards = Shards::new(&encoded, SHARD_BUDGET);
-    let bundles = bundles(&documents, BUNDLE_BUDGET);
-    let mut pages = vec![manifest_page(&shards, &bundles, &folds, stop_words)];
-    pages.extend(
-        shards
-            .shards
-            .iter()
-            .map(|(key, terms)| shard_page(key, terms, &encoded)),
-    );
-    // Each document's JSON is dropped once copied into its bundle.
-    let mut documents = documents.into_iter();
-    pages.extend(
-        bundles
-            .iter()
-            .enumerate()
-            .map(|(n, ids)| bundle_page(n, ids.start, documents.by_ref().take(ids.len()))),
-    );
-    pages
+    put(manifest_page(&shards, &bundles, &folds, stop_words))?;
+    (shards.shards.par_iter()).try_for_each(|(key, terms)| put(shard_page(key, terms, &encoded)))
 }
 
 /// An entity's document, as JSON, and its terms.
@@ -295,28 +284,68 @@ impl<'a> Shards<'a> {
     }
 }
 
-/// Consecutive ids of the `documents` (as JSON) grouped into bundles whose
-/// files are at most `budget` bytes each, but for a single document larger
-/// than that.
-fn bundles(documents: &[String], budget: usize) -> Vec<Range<usize>> {
-    let mut bundles = Vec::new();
-    let mut start = 0;
-    let mut size = bundle_call(0).len();
-    for (id, document) in documents.iter().enumerate() {
-        // The document and the comma after the one before.
-        let bytes = document.len() + usize::from(id > start);
-        if id > start && size + bytes > budget {
-            bundles.push(start..id);
-            start = id;
-            size = bundle_call(id).len() + document.len();
-        } else {
-            size += bytes;
+/// Documents, as JSON and in id order, grouped into bundles of consecutive
+/// ids whose files are at most a budget of bytes each, but for a single
+/// document larger than that. A bundle's file is made as soon as the next
+/// document would not fit, so the documents are never all held at once.
+struct Bundler {
+    budget: usize,
+    /// The id of the next document.
+    next: usize,
+    /// The bundle being filled: its first id, its documents and the bytes
+    /// of its file.
+    start: usize,
+    filling: Vec<String>,
+    size: usize,
+    /// The ids of each bundle made.
+    bundles: Vec<Range<usize>>,
+}
+
+impl Bundler {
+    fn new(budget: usize) -> Self {
+        Bundler {
+            budget,
+            next: 0,
+            start: 0,
+            filling: Vec::new(),
+            size: bundle_call(0).len(),
+            bundles: Vec::new(),
         }
     }
-    if start < documents.len() {
-        bundles.push(start..documents.len());
+
+    /// Adds the next document; returns the file of the bundle it closed,
+    /// if it did not fit in it.
+    fn push(&mut self, document: String) -> Option<Page> {
+        let id = self.next;
+        self.next += 1;
+        // The document and the comma after the one before.
+        let bytes = document.len() + usize::from(id > self.start);
+        let closed = if id > self.start && self.size + bytes > self.budget {
+            let page = self.close(id);
+            self.size = bundle_call(id).len() + document.len();
+            Some(page)
+        } else {
+            self.size += bytes;
+            None
+        };
+        self.filling.push(document);
+        closed
     }
-    bundles
+
+    /// Ends the bundle being filled before id `end`, returning its file.
+    fn close(&mut self, end: usize) -> Page {
+        let page = bundle_page(self.bundles.len(), self.start, self.filling.drain(..));
+        self.bundles.push(self.start..end);
+        self.start = end;
+        page
+    }
+
+    /// The file of the last bundle, if it has documents, and the ids of
+    /// every bundle.
+    fn finish(mut self) -> (Option<Page>, Vec<Range<usize>>) {
+        let last = (self.next > self.start).then(|| self.close(self.next));
+        (last, self.bundles)
+    }
 }
 
 /// The number of documents in each bundle, in the posting encoding: one
@@ -528,12 +557,15 @@ mod tests {
             _ => 20 + (i * 37) % 400,
         });
         let documents: Vec<String> = sizes.map(|n| "x".repeat(n)).collect();
-        let bundles = bundles(&documents, budget);
+        let (pages, bundles) = bundle_all(&documents, budget);
         assert!(bundles.len() < documents.len() / 2, "{}", bundles.len());
+        assert_eq!(pages.len(), bundles.len());
         for (n, bundle) in bundles.iter().enumerate() {
             assert!(!bundle.is_empty());
             let bundled = documents[bundle.clone()].iter().cloned();
-            let bytes = bundle_page(n, bundle.start, bundled).bytes.len();
+            let page = bundle_page(n, bundle.start, bundled);
+            assert_eq!(pages[n], page, "bundle {n} as it was made");
+            let bytes = page.bytes.len();
             assert!(
                 bytes <= budget || bundle.len() == 1,
                 "{bundle:?}: {bytes} bytes"
@@ -563,7 +595,18 @@ mod tests {
             assert_eq!(found, holding[0], "document {id}");
         }
         assert!(bundles.contains(&(7..8)) && bundles.contains(&(300..301)));
-        assert!(super::bundles(&[], budget).is_empty());
+        assert_eq!(bundle_all(&[], budget), (Vec::new(), Vec::new()));
+    }
+
+    /// The bundles' files, made as the documents are added, and their ids.
+    fn bundle_all(documents: &[String], budget: usize) -> (Vec<Page>, Vec<Range<usize>>) {
+        let mut bundler = Bundler::new(budget);
+        let mut pages: Vec<Page> = (documents.iter())
+            .filter_map(|document| bundler.push(document.clone()))
+            .collect();
+        let (last, bundles) = bundler.finish();
+        pages.extend(last);
+        (pages, bundles)
     }
 
     #[test]
