@@ -46,27 +46,36 @@ pub struct CrossrefPage<'a> {
 #[derive(Debug, Serialize)]
 pub struct Letter {
     pub letter: String,
-    pub entries: Vec<IndexEntry>,
+    /// The letter's entries: a `<dt>` and `<dd>` each.
+    pub entries: IndexEntries,
 }
+
+/// The entries of one letter of the A–Z index, written only when the page
+/// is rendered; keyed for the page memo by what they are made from. Written
+/// here rather than by the template: a large dossier's index has tens of
+/// thousands of paragraph references, and each value a template looks up
+/// costs far more than the markup.
+#[derive(Debug)]
+pub struct IndexEntries(Vec<IndexEntry>);
 
 #[derive(Debug, Serialize)]
 pub struct IndexEntry {
     /// The entry as a book index writes it: `Assad, Bashar al-`.
-    pub label: String,
-    pub name: String,
-    pub kind: EntityKind,
-    pub path: String,
-    pub mentions: usize,
-    pub sources: Vec<SourceRefs>,
+    label: String,
+    kind: EntityKind,
+    path: String,
+    mentions: usize,
+    sources: Vec<SourceRefs>,
     /// Sources left out of `sources`, found on the entity's page.
-    pub more: usize,
+    more: usize,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SourceRefs {
-    pub title: String,
-    pub path: String,
-    pub paragraphs: Vec<Reference>,
+struct SourceRefs {
+    title: String,
+    path: String,
+    /// The numbers of the paragraphs naming the entity (1-based).
+    paragraphs: Vec<usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -126,6 +135,59 @@ impl Serialize for MatrixRows<'_> {
                 (entities, self.columns_key)
             },
         )
+    }
+}
+
+impl IndexEntries {
+    /// The entries as HTML, linked from the site's root, where the index's
+    /// pages are.
+    fn html(&self) -> String {
+        let mut html = String::new();
+        for entry in &self.0 {
+            html.push_str("<dt><a href=\"");
+            escape_html_into(&entry.path, &mut html);
+            let _ = write!(html, "\" class=\"kind-{}\">", entry.kind);
+            escape_html_into(&entry.label, &mut html);
+            let _ = writeln!(
+                html,
+                "</a> <span class=\"meta\">{}, {}</span></dt>",
+                entry.kind, entry.mentions
+            );
+            html.push_str("<dd>");
+            for (n, source) in entry.sources.iter().enumerate() {
+                if n > 0 {
+                    html.push_str("; ");
+                }
+                html.push_str("<span class=\"index-source\"><a href=\"");
+                escape_html_into(&source.path, &mut html);
+                html.push_str("\">");
+                escape_html_into(&source.title, &mut html);
+                html.push_str("</a> ");
+                for (i, paragraph) in source.paragraphs.iter().enumerate() {
+                    if i > 0 {
+                        html.push_str(", ");
+                    }
+                    html.push_str("<a class=\"para-ref\" href=\"");
+                    escape_html_into(&source.path, &mut html);
+                    let _ = write!(html, "#p{paragraph}\">¶{paragraph}</a>");
+                }
+                html.push_str("</span>");
+            }
+            if entry.more > 0 {
+                html.push_str(" <span class=\"more\">and <a href=\"");
+                escape_html_into(&entry.path, &mut html);
+                let plural = if entry.more == 1 { "" } else { "s" };
+                let _ = write!(html, "\">{} more source{plural}</a></span>", entry.more);
+            }
+            html.push_str("</dd>\n");
+        }
+        html
+    }
+}
+
+impl Serialize for IndexEntries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        super::markup_or_inputs(serializer, || self.html(), || &self.0)
     }
 }
 
@@ -233,19 +295,13 @@ impl<'a> CrossrefPage<'a> {
                     let mentions = entity.mentions_by_source.get(&index)?;
                     let source = &site.sources[index];
                     let path = source_path(source);
-                    let mut numbers: Vec<usize> = (source.mentions(mentions))
+                    let mut paragraphs: Vec<usize> = (source.mentions(mentions))
                         .map(|m| m.paragraph + 1)
                         .collect();
-                    numbers.dedup();
+                    paragraphs.dedup();
                     Some(SourceRefs {
                         title: source.source.title.value.clone(),
-                        paragraphs: numbers
-                            .into_iter()
-                            .map(|n| Reference {
-                                label: format!("¶{n}"),
-                                path: format!("{path}#p{n}"),
-                            })
-                            .collect(),
+                        paragraphs,
                         path,
                     })
                 })
@@ -254,7 +310,6 @@ impl<'a> CrossrefPage<'a> {
                 sort_key,
                 IndexEntry {
                     label,
-                    name: entity.entity.name.clone(),
                     kind: entity.entity.kind,
                     path: entity_path(entity),
                     mentions: entity.mention_count,
@@ -269,7 +324,7 @@ impl<'a> CrossrefPage<'a> {
                 entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.path.cmp(&b.1.path)));
                 Letter {
                     letter,
-                    entries: entries.into_iter().map(|(_, entry)| entry).collect(),
+                    entries: IndexEntries(entries.into_iter().map(|(_, entry)| entry).collect()),
                 }
             })
             .collect();
