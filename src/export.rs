@@ -473,8 +473,8 @@ fn events(site: &Site) -> Vec<EventRecord<'_>> {
                 date: event.day.map(|d| d.to_string()),
                 precision: event.precision,
                 confidence: event.confidence,
-                basis: &event.basis,
-                text: &event.sentence,
+                basis: site.event_basis(event),
+                text: site.event_sentence(event),
                 source: &site.sources[event.source].slug,
                 paragraph: event.paragraph + 1,
                 entities: event

@@ -48,7 +48,7 @@ pub fn event_html_into(site: &Site, event: &Event, root: &str, out: &mut String)
         out,
         " <span class=\"confidence confidence-{confidence}\" title=\""
     );
-    escape_html_into(&event.basis, out);
+    escape_html_into(site.event_basis(event), out);
     let _ = write!(
         out,
         "\">{confidence}</span></p>\n<p class=\"event-sentence\">"
@@ -64,7 +64,7 @@ pub fn event_html_into(site: &Site, event: &Event, root: &str, out: &mut String)
     let _ = write!(out, "#p{paragraph}\">");
     escape_html_into(&source.source.title.value, out);
     let _ = write!(out, " ¶{paragraph}</a></p>\n<p class=\"event-basis meta\">");
-    escape_html_into(&event.basis, out);
+    escape_html_into(site.event_basis(event), out);
     out.push_str("</p>");
 }
 
@@ -120,7 +120,7 @@ impl Serialize for EventItem<'_> {
                 let week = event.precision == Precision::Week;
                 let confidence = confidence_name(event.confidence);
                 let place = (event.date, event.paragraph, week, confidence);
-                (self.source_key, place, day, &event.basis)
+                (self.source_key, place, day, self.site.event_basis(event))
             },
         )
     }

@@ -83,6 +83,17 @@ pub struct Site {
 }
 
 impl Site {
+    /// The sentence a timeline event is dated in.
+    pub fn event_sentence(&self, event: &timeline::Event) -> &str {
+        let source = &self.sources[event.source];
+        event.sentence(&source.source, &source.analysis)
+    }
+
+    /// How a timeline event's day was found, in words.
+    pub fn event_basis<'a>(&'a self, event: &'a timeline::Event) -> &'a str {
+        event.basis(&self.sources[event.source].analysis)
+    }
+
     pub fn mention_count(&self) -> usize {
         self.sources.iter().map(|s| s.analysis.mentions.len()).sum()
     }
@@ -195,17 +206,24 @@ pub fn link(
     let source_pairs = count_pairs(in_sources);
     let paragraph_pairs = count_pairs(in_paragraphs);
 
-    // Quotes and dates need no other step's result: they are linked while
-    // passages are found, and fill the moments that step leaves a core idle.
-    let ((passages, clusters), (quotes, timeline)) = rayon::join(
-        || passages::link_sources(&sources, alignments, history),
-        || {
-            let analyses: Vec<&SourceAnalysis> = sources.iter().map(|s| &s.analysis).collect();
-            let texts: Vec<&Source> = sources.iter().map(|s| &s.source).collect();
-            let quotes = quotes::link_quotes(&analyses);
-            (quotes, timeline::link_timeline(&texts, &analyses))
-        },
-    );
+    // Quotes and dates need no other step's result. When the last build's
+    // passages can be updated, they are linked meanwhile and fill the
+    // moments that step leaves a core idle; a search of the whole dossier
+    // holds the words of every paragraph it compares, and goes first, so
+    // that the two do not take their most memory at once.
+    let quotes_and_timeline = || {
+        let analyses: Vec<&SourceAnalysis> = sources.iter().map(|s| &s.analysis).collect();
+        let texts: Vec<&Source> = sources.iter().map(|s| &s.source).collect();
+        rayon::join(
+            || quotes::link_quotes(&analyses),
+            || timeline::link_timeline(&texts, &analyses),
+        )
+    };
+    let passages = || passages::link_sources(&sources, alignments, history);
+    let ((passages, clusters), (quotes, timeline)) = match alignments.previous_state() {
+        Some(_) => rayon::join(passages, quotes_and_timeline),
+        None => (passages(), quotes_and_timeline()),
+    };
     // Each entity's sources, sorted, so a pair's common sources are a merge
     // of two lists; pairs are independent of each other, so they run in
     // parallel.

@@ -27,12 +27,14 @@ pub struct Event {
     /// Index of the date in the source's analysis.
     pub date: usize,
     pub paragraph: usize,
-    pub sentence: String,
     pub day: Option<NaiveDate>,
     pub precision: Precision,
     pub confidence: Confidence,
-    /// How the day was found, in words.
-    pub basis: String,
+    /// How the day was found, in words, when not as its source's analysis
+    /// says (the year came from other sources). Events are hundreds of
+    /// thousands in a large dossier: their sentences and the usual reasons
+    /// are read from the source and its analysis, not copied.
+    pub other_basis: Option<String>,
     /// Entities named in the sentence, sorted.
     pub entities: Vec<usize>,
 }
@@ -79,6 +81,20 @@ pub struct Timeline {
     pub by_entity: HashMap<usize, Vec<usize>>,
 }
 
+impl Event {
+    /// The sentence the event is dated in: `source` and `analysis` are the
+    /// event's source's.
+    pub fn sentence<'t>(&self, source: &'t Source, analysis: &SourceAnalysis) -> &'t str {
+        let date = &analysis.dates[self.date];
+        &source.paragraphs[self.paragraph].text[date.sentence_start..date.sentence_end]
+    }
+
+    /// How the day was found, in words: `analysis` is the event's source's.
+    pub fn basis<'a>(&'a self, analysis: &'a SourceAnalysis) -> &'a str {
+        (self.other_basis.as_deref()).unwrap_or(&analysis.dates[self.date].basis)
+    }
+}
+
 impl Timeline {
     /// The events of one source, found by halving: events are made source
     /// by source, so each source's are together, in source order.
@@ -100,8 +116,8 @@ pub fn link_timeline(sources: &[&Source], analyses: &[&SourceAnalysis]) -> Timel
         .iter()
         .filter_map(|s| s.date.as_ref().map(|d| d.value))
         .collect();
-    let events: Vec<Event> = (sources.par_iter().zip(analyses).enumerate())
-        .flat_map_iter(|(index, (source, analysis))| source_events(index, source, analysis, &dated))
+    let events: Vec<Event> = (analyses.par_iter().enumerate())
+        .flat_map_iter(|(index, analysis)| source_events(index, analysis, &dated))
         .collect();
     let mut by_day: BTreeMap<(NaiveDate, Precision), Vec<usize>> = BTreeMap::new();
     let mut unresolved = Vec::new();
@@ -124,7 +140,7 @@ pub fn link_timeline(sources: &[&Source], analyses: &[&SourceAnalysis]) -> Timel
             }
         })
         .collect::<Vec<TimelineDay>>();
-    let disagreements = find_disagreements(&events);
+    let disagreements = find_disagreements(&events, sources, analyses);
     let mut by_entity: HashMap<usize, Vec<usize>> = HashMap::new();
     for &e in days.iter().flat_map(|day: &TimelineDay| &day.events) {
         for &entity in &events[e].entities {
@@ -142,23 +158,18 @@ pub fn link_timeline(sources: &[&Source], analyses: &[&SourceAnalysis]) -> Timel
 
 /// The events of one source: one per sentence and day, so `Earlier on
 /// Sunday, … confirmed on Sunday` is one event.
-fn source_events(
-    index: usize,
-    source: &Source,
-    analysis: &SourceAnalysis,
-    dated: &[NaiveDate],
-) -> Vec<Event> {
+fn source_events(index: usize, analysis: &SourceAnalysis, dated: &[NaiveDate]) -> Vec<Event> {
     let mut seen = BTreeSet::new();
     let mut events = Vec::new();
     for (i, date) in analysis.dates.iter().enumerate() {
-        let (mut day, mut confidence, mut basis) = (date.day, date.confidence, date.basis.clone());
+        let (mut day, mut confidence, mut other_basis) = (date.day, date.confidence, None);
         if let (None, Some((month, dom))) = (day, date.month_day) {
             if let Some(found) = year_from_context(month, dom, dated) {
                 // The weekday the text gives must agree, or the year is wrong.
                 if date.weekday.is_none_or(|w| w == found.weekday()) {
                     day = Some(found);
                     confidence = Confidence::Low;
-                    basis = format!(
+                    other_basis = Some(format!(
                         "year {} taken from the dates of other sources in the dossier{}",
                         found.year(),
                         if date.weekday.is_some() {
@@ -166,14 +177,13 @@ fn source_events(
                         } else {
                             ""
                         }
-                    );
+                    ));
                 }
             }
         }
         if !seen.insert((date.paragraph, date.sentence_start, day)) {
             continue;
         }
-        let text = &source.paragraphs[date.paragraph].text;
         let entities: BTreeSet<usize> = analysis
             .mentions
             .iter()
@@ -188,11 +198,10 @@ fn source_events(
             source: index,
             date: i,
             paragraph: date.paragraph,
-            sentence: text[date.sentence_start..date.sentence_end].to_owned(),
             day,
             precision: date.precision,
             confidence,
-            basis,
+            other_basis,
             entities: entities.into_iter().collect(),
         });
     }
@@ -207,7 +216,12 @@ const MAX_POSTINGS: usize = 64;
 const SHARED_ENTITIES: usize = 2;
 const SHARED_WORDS: f64 = 0.25;
 
-fn find_disagreements(events: &[Event]) -> Vec<Disagreement> {
+fn find_disagreements(
+    events: &[Event],
+    sources: &[&Source],
+    analyses: &[&SourceAnalysis],
+) -> Vec<Disagreement> {
+    let sentence = |e: &Event| e.sentence(sources[e.source], analyses[e.source]);
     let mut by_entity: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, event) in events.iter().enumerate() {
         for &entity in &event.entities {
@@ -236,7 +250,7 @@ fn find_disagreements(events: &[Event]) -> Vec<Disagreement> {
     compared.dedup();
     let words: HashMap<usize, BTreeSet<String>> = compared
         .into_par_iter()
-        .map(|e| (e, content_words(&events[e].sentence)))
+        .map(|e| (e, content_words(sentence(&events[e]))))
         .collect();
     let mut found = Vec::new();
     for (a, b) in candidates {
@@ -253,7 +267,7 @@ fn find_disagreements(events: &[Event]) -> Vec<Disagreement> {
                 });
             }
         }
-        for (first, second) in different_figures(&x.sentence, &y.sentence) {
+        for (first, second) in different_figures(sentence(x), sentence(y)) {
             found.push(Disagreement {
                 first: a,
                 second: b,
@@ -384,7 +398,11 @@ mod tests {
             Some("2024-12-08")
         );
         assert_eq!(from_context[0].confidence, Confidence::Low);
-        assert!(from_context[0].basis.contains("weekday"));
+        assert!(from_context[0]
+            .other_basis
+            .as_ref()
+            .unwrap()
+            .contains("weekday"));
         assert_eq!(from_context[1].day, None, "a bare weekday is never guessed");
         assert_eq!(t.unresolved.len(), 1);
     }
