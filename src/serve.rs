@@ -111,6 +111,9 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
         .map_or(options.port, |address| address.port());
     let url = format!("http://127.0.0.1:{port}{base_path}");
     let _watcher = watch(root, &config, &output, builder)?;
+    // Caught from before the address is announced: a Ctrl-C as soon as it
+    // is must stop the server as cleanly as any later one.
+    let interrupted = CtrlC::catch()?;
     println!("Serving {} at {url} (Ctrl-C to stop)", config.dossier.title);
     let site = Arc::new(SiteFiles { output, base_path });
     std::thread::spawn({
@@ -125,7 +128,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     if options.open {
         open_browser(&url);
     }
-    wait_for_ctrl_c()?;
+    interrupted.wait();
     let _idle = shared.building.lock();
     println!("Stopped.");
     Ok(())
@@ -579,19 +582,31 @@ fn open_browser(url: &str) {
     }
 }
 
-fn wait_for_ctrl_c() -> Result<()> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let (sender, receiver) = mpsc::channel();
-    let flag = Arc::clone(&stop);
-    ctrlc::set_handler(move || {
-        flag.store(true, Ordering::SeqCst);
-        let _ = sender.send(());
-    })
-    .map_err(|error| Error::with_cause("cannot handle Ctrl-C", error))?;
-    while !stop.load(Ordering::SeqCst) {
-        let _ = receiver.recv();
+/// Ctrl-C, caught rather than ending the process.
+struct CtrlC {
+    pressed: Arc<AtomicBool>,
+    receiver: mpsc::Receiver<()>,
+}
+
+impl CtrlC {
+    fn catch() -> Result<CtrlC> {
+        let pressed = Arc::new(AtomicBool::new(false));
+        let (sender, receiver) = mpsc::channel();
+        let flag = Arc::clone(&pressed);
+        ctrlc::set_handler(move || {
+            flag.store(true, Ordering::SeqCst);
+            let _ = sender.send(());
+        })
+        .map_err(|error| Error::with_cause("cannot handle Ctrl-C", error))?;
+        Ok(CtrlC { pressed, receiver })
     }
-    Ok(())
+
+    /// Returns once Ctrl-C has been pressed.
+    fn wait(self) {
+        while !self.pressed.load(Ordering::SeqCst) {
+            let _ = self.receiver.recv();
+        }
+    }
 }
 
 #[cfg(test)]
