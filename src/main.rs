@@ -18,7 +18,6 @@ use dossier::{build, find_root, init, BuildOptions, Report};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    keep_memory_in_small_pages();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -223,22 +222,6 @@ fn display_path(path: &Path) -> String {
         .display()
         .to_string()
 }
-
-/// Transparent huge pages make memory the allocator touches here and there
-/// resident two megabytes at a time: a build of a thousand sources held
-/// 170 MB for 50 MB of data, one of ten thousand 8 % more than it used.
-/// Turned off for this process only, before the allocator maps much.
-#[cfg(target_os = "linux")]
-fn keep_memory_in_small_pages() {
-    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes nothing
-    // but how the kernel backs this process's memory.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn keep_memory_in_small_pages() {}
 
 fn print_error(error: &Error) {
     let styled = use_colour();

@@ -33,7 +33,7 @@
 //! content file) and the output is as the last build left it, the build has
 //! nothing to do and reports what the last one did.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -137,8 +137,6 @@ pub struct Cache {
     program: Key,
     slots: Mutex<BTreeMap<PathBuf, Slot>>,
     stats: Mutex<CacheStats>,
-    /// Content files already read to fingerprint the inputs.
-    read: ReadFiles,
 }
 
 impl Cache {
@@ -151,22 +149,6 @@ impl Cache {
             program: program_key(),
             slots: Mutex::default(),
             stats: Mutex::default(),
-            read: ReadFiles::default(),
-        }
-    }
-
-    /// The cache, handed the content files read for [`inputs_key`].
-    pub fn with_read_files(self, read: ReadFiles) -> Cache {
-        Cache { read, ..self }
-    }
-
-    /// The bytes of the file at `path`: as read for the inputs'
-    /// fingerprint if it was, so each file is read once and the build is
-    /// made from the very bytes it is fingerprinted by.
-    pub fn read_file(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        match lock(&self.read.0).remove(path) {
-            Some(bytes) => Ok(bytes),
-            None => fs::read(path),
         }
     }
 
@@ -177,7 +159,6 @@ impl Cache {
             program: program_key(),
             slots: Mutex::default(),
             stats: Mutex::default(),
-            read: ReadFiles::default(),
         }
     }
 
@@ -558,22 +539,10 @@ fn site_record_file(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("site.json")
 }
 
-/// Content files by path, as [`inputs_key`] read them.
-#[derive(Debug, Default)]
-pub struct ReadFiles(Mutex<HashMap<PathBuf, Vec<u8>>>);
-
-/// A file's path and bytes.
-type ReadFile = (PathBuf, Vec<u8>);
-
 /// The fingerprint of everything a build reads: the program, `settings`
 /// (the configuration as the build sees it), the theme and every file under
-/// the content folder, by path and bytes; and the files it read, for the
-/// build to use rather than read them again.
-pub fn inputs_key(
-    content: &Path,
-    theme: &crate::render::Theme,
-    settings: &str,
-) -> (Key, ReadFiles) {
+/// the content folder, by path and bytes.
+pub fn inputs_key(content: &Path, theme: &crate::render::Theme, settings: &str) -> Key {
     let mut writer = KeyWriter::new();
     let mut add = |bytes: &[u8]| {
         let _ = std::io::Write::write_all(&mut writer, &(bytes.len() as u64).to_le_bytes());
@@ -591,30 +560,27 @@ pub fn inputs_key(
         .into_iter()
         .collect();
     // Files are read and hashed in parallel, and their keys added in order.
-    let files: Vec<(Key, Option<ReadFile>)> = entries
+    let files: Vec<Key> = entries
         .par_iter()
         .map(|entry| {
             let Ok(entry) = entry else {
-                return (Key::combine(&[b"unreadable"]), None);
+                return Key::combine(&[b"unreadable"]);
             };
             let path = entry.path().to_string_lossy();
             if entry.file_type().is_file() {
                 let bytes = fs::read(entry.path()).unwrap_or_default();
-                let key = Key::combine(&[path.as_bytes(), b"file", &bytes]);
-                (key, Some((entry.path().to_owned(), bytes)))
+                Key::combine(&[path.as_bytes(), b"file", &bytes])
             } else if entry.path_is_symlink() {
-                (Key::combine(&[path.as_bytes(), b"symlink"]), None)
+                Key::combine(&[path.as_bytes(), b"symlink"])
             } else {
-                (Key::combine(&[path.as_bytes()]), None)
+                Key::combine(&[path.as_bytes()])
             }
         })
         .collect();
-    let mut read = HashMap::with_capacity(files.len());
-    for (key, file) in files {
-        add(&key.to_bytes());
-        read.extend(file);
+    for file in files {
+        add(&file.to_bytes());
     }
-    (writer.finish(), ReadFiles(Mutex::new(read)))
+    writer.finish()
 }
 
 /// The stamps of every file in `output`, by path relative to it (with `/`
@@ -889,24 +855,6 @@ mod tests {
         assert!(pack_file(dir.path()).exists());
         Cache::open(dir.path()).save();
         assert!(!pack_file(dir.path()).exists());
-    }
-
-    #[test]
-    fn files_read_for_the_inputs_key_are_read_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let content = dir.path().join("content");
-        fs::create_dir_all(content.join("sources")).unwrap();
-        let file = content.join("sources").join("a.txt");
-        fs::write(&file, "as fingerprinted").unwrap();
-        let theme = crate::render::Theme::default();
-        let (key, read) = inputs_key(&content, &theme, "settings");
-        // Changed on disk after it was fingerprinted: the build uses the
-        // bytes the key was made from, once, and then reads the file.
-        fs::write(&file, "changed since").unwrap();
-        let cache = Cache::disabled().with_read_files(read);
-        assert_eq!(cache.read_file(&file).unwrap(), b"as fingerprinted");
-        assert_eq!(cache.read_file(&file).unwrap(), b"changed since");
-        assert_ne!(inputs_key(&content, &theme, "settings").0, key);
     }
 
     #[test]

@@ -293,7 +293,7 @@ fn read_source(
     options: &LoadOptions,
     cache: &Cache,
 ) -> Parsed<Option<Source>> {
-    let bytes = (cache.read_file(&root.join(relative)))
+    let bytes = std::fs::read(root.join(relative))
         .map_err(|error| vec![Diagnostic::error(relative, format!("cannot read: {error}"))])?;
     // Decoding and parsing depend on the bytes alone (and `--lossy`), so
     // both are cached by them.
