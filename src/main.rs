@@ -84,6 +84,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 build: BuildOptions {
                     output,
                     base_url,
+                    // Each build, the first above all, shows its progress as
+                    // `dossier build` does.
+                    progress: !cli.quiet && std::io::stderr().is_terminal(),
                     ..BuildOptions::default()
                 },
                 verbose: cli.verbose,
