@@ -59,7 +59,7 @@ pub struct Letter {
 pub struct IndexEntries(Vec<IndexEntry>);
 
 #[derive(Debug, Serialize)]
-pub struct IndexEntry {
+struct IndexEntry {
     /// The entry as a book index writes it: `Assad, Bashar al-`.
     label: String,
     kind: EntityKind,
