@@ -10,7 +10,7 @@
 //! modification time and a deploy diff shows only what changed. When
 //! nothing changed at all, nothing is touched.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
@@ -105,7 +105,7 @@ pub struct SiteWriter {
     /// Folders already made in the staging folder.
     folders: Mutex<HashSet<PathBuf>>,
     /// Every file of the new site, and those that are new or changed.
-    files: Mutex<BTreeSet<PathBuf>>,
+    files: Mutex<HashSet<PathBuf>>,
     changed: Mutex<Vec<PathBuf>>,
     staged: StagedWrites,
     committed: bool,

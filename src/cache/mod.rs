@@ -33,7 +33,7 @@
 //! content file) and the output is as the last build left it, the build has
 //! nothing to do and reports what the last one did.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -135,7 +135,7 @@ pub struct Cache {
     /// The cache folder and the entries' file, when enabled.
     dir: Option<(PathBuf, Pack)>,
     program: Key,
-    slots: Mutex<BTreeMap<PathBuf, Slot>>,
+    slots: Mutex<HashMap<PathBuf, Slot>>,
     stats: Mutex<CacheStats>,
 }
 
