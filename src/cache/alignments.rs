@@ -18,13 +18,18 @@
 //! checksum of its bytes: a program that aligns differently never reads
 //! another's results, and a file that is damaged or does not decode is
 //! ignored.
+//!
+//! The alignments are looked up in the file's bytes, for the pairs a build
+//! asks for, rather than decoded whole: a rebuild after one source changed
+//! asks for a handful of the hundreds of thousands of pairs a large dossier
+//! has, and decoding them all was most of its passage step.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::analysis::shingles::FnvHashMap;
+use crate::analysis::shingles::{FnvHashMap, FnvHashSet};
 use crate::site::passages::{Alignment, PairMatch, ParagraphId, PassageState};
 
 use super::{program_key, Key, CACHE_DIR};
@@ -41,7 +46,8 @@ const STATE_MAGIC: &[u8; 8] = b"dossPSG2";
 #[derive(Debug, Default)]
 pub struct AlignmentMemo {
     file: Option<PathBuf>,
-    previous: FnvHashMap<TextPair, Vec<Alignment>>,
+    /// The last build's file, checked whole and of this program.
+    previous: Option<Vec<u8>>,
     /// This build's pairs and alignments, once recorded.
     current: Mutex<Option<PairAlignments>>,
     state_file: Option<PathBuf>,
@@ -64,13 +70,13 @@ impl AlignmentMemo {
         let state_file = root.join(CACHE_DIR).join("passages.bin");
         // Read on a thread of its own while the content loads: not through
         // the thread pool, which the loading keeps busy.
-        let previous = fs::read(&file).ok().and_then(|bytes| decode(&bytes));
+        let previous = fs::read(&file).ok().filter(|bytes| body(bytes).is_some());
         let previous_state = fs::read(&state_file)
             .ok()
             .and_then(|bytes| decode_state(&bytes));
         AlignmentMemo {
             file: Some(file),
-            previous: previous.unwrap_or_default(),
+            previous,
             current: Mutex::default(),
             state_file: Some(state_file),
             previous_state,
@@ -104,9 +110,14 @@ impl AlignmentMemo {
         self.file.is_some()
     }
 
-    /// The alignments of the texts `pair` as the last build found them.
-    pub fn get(&self, pair: &TextPair) -> Option<&[Alignment]> {
-        self.previous.get(pair).map(Vec::as_slice)
+    /// The alignments the last build found for those of `pairs` it
+    /// compared: one pass over its file, decoding only those.
+    pub fn find(&self, pairs: &[TextPair]) -> FnvHashMap<TextPair, Vec<Alignment>> {
+        let found = self
+            .previous
+            .as_deref()
+            .and_then(|bytes| find(bytes, pairs));
+        found.unwrap_or_default()
     }
 
     /// Every pair this build compared or looked up, for the next build.
@@ -131,16 +142,15 @@ impl AlignmentMemo {
         let Some(pairs) = current.as_ref() else {
             return;
         };
-        let unchanged = pairs.len() == self.previous.len()
-            && pairs
-                .iter()
-                .all(|(pair, found)| self.previous.get(pair) == Some(found));
-        if unchanged {
-            return;
+        let encoded = encode(pairs);
+        if self.previous.as_ref() != Some(&encoded) {
+            super::replace_file(file, &encoded);
         }
-        super::replace_file(file, &encode(pairs));
     }
 }
+
+/// Bytes of an alignment in the file: six numbers.
+const ALIGNMENT_SIZE: usize = 6 * 4;
 
 /// The file: the distinct text keys once, then each pair as the positions
 /// of its two keys with its alignments, all numbers as 32 bits (word
@@ -167,29 +177,48 @@ fn encode(pairs: &[(TextPair, Vec<Alignment>)]) -> Vec<u8> {
     out.seal()
 }
 
-/// The pairs of an encoded file, or `None` if it is not one this program
-/// wrote whole.
-fn decode(bytes: &[u8]) -> Option<FnvHashMap<TextPair, Vec<Alignment>>> {
+/// What follows the header of an encoded file, or `None` if it is not one
+/// this program wrote whole.
+fn body(bytes: &[u8]) -> Option<Reader<'_>> {
     let mut reader = Reader {
         bytes: unseal(bytes)?,
     };
     if reader.take(MAGIC.len())? != MAGIC || reader.key()? != program_key() {
         return None;
     }
+    Some(reader)
+}
+
+/// The alignments an encoded file holds for those of `pairs` it has, or
+/// `None` if it does not decode.
+fn find(bytes: &[u8], pairs: &[TextPair]) -> Option<FnvHashMap<TextPair, Vec<Alignment>>> {
+    let mut reader = body(bytes)?;
+    let wanted_keys: FnvHashSet<Key> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    let wanted: FnvHashSet<TextPair> = pairs.iter().copied().collect();
+    // The file's keys, by position, where a pair asked for has them.
     let keys = (0..reader.number()?)
-        .map(|_| reader.key())
-        .collect::<Option<Vec<Key>>>()?;
-    let count = reader.number()?;
-    let mut pairs = FnvHashMap::default();
-    pairs.reserve(count.min(bytes.len() / 12));
-    for _ in 0..count {
-        let pair = (*keys.get(reader.number()?)?, *keys.get(reader.number()?)?);
-        let found = (0..reader.number()?)
-            .map(|_| reader.alignment())
-            .collect::<Option<Vec<_>>>()?;
-        pairs.insert(pair, found);
+        .map(|_| {
+            reader
+                .key()
+                .map(|key| wanted_keys.contains(&key).then_some(key))
+        })
+        .collect::<Option<Vec<Option<Key>>>>()?;
+    let mut found = FnvHashMap::default();
+    for _ in 0..reader.number()? {
+        let (a, b) = (reader.number()?, reader.number()?);
+        let count = reader.number()?;
+        let pair = (*keys.get(a)?).zip(*keys.get(b)?);
+        match pair.filter(|pair| wanted.contains(pair)) {
+            Some(pair) => {
+                let alignments = (0..count).map(|_| reader.alignment());
+                found.insert(pair, alignments.collect::<Option<Vec<_>>>()?);
+            }
+            None => {
+                reader.take(count.checked_mul(ALIGNMENT_SIZE)?)?;
+            }
+        }
     }
-    reader.bytes.is_empty().then_some(pairs)
+    reader.bytes.is_empty().then_some(found)
 }
 
 /// The state file: the sources' keys, the count of fingerprints, the
@@ -392,19 +421,22 @@ mod tests {
         let pair = (Key::combine(&[b"a"]), Key::combine(&[b"b"]));
         let other = (Key::combine(&[b"a"]), Key::combine(&[b"c"]));
         let first = AlignmentMemo::open(dir.path());
-        assert!(first.get(&pair).is_none());
+        assert!(first.find(&[pair]).is_empty());
         first.record(vec![
             (pair, vec![alignment(0), alignment(3)]),
             (other, Vec::new()),
         ]);
         first.save();
         let second = AlignmentMemo::open(dir.path());
-        assert_eq!(second.get(&pair), Some(&[alignment(0), alignment(3)][..]));
-        assert_eq!(second.get(&other), Some(&[][..]));
+        let found = second.find(&[pair, other]);
+        assert_eq!(found.get(&pair), Some(&vec![alignment(0), alignment(3)]));
+        assert_eq!(found.get(&other), Some(&Vec::new()));
+        // Only the pairs asked for are decoded.
+        assert_eq!(second.find(&[other]).len(), 1);
         // Pairs the next build does not record are dropped.
         second.record(vec![(other, Vec::new())]);
         second.save();
-        assert!(AlignmentMemo::open(dir.path()).get(&pair).is_none());
+        assert!(AlignmentMemo::open(dir.path()).find(&[pair]).is_empty());
     }
 
     #[test]
@@ -446,6 +478,6 @@ mod tests {
         let mut bytes = fs::read(&file).unwrap();
         bytes.truncate(bytes.len() - 3);
         fs::write(&file, bytes).unwrap();
-        assert!(AlignmentMemo::open(dir.path()).get(&pair).is_none());
+        assert!(AlignmentMemo::open(dir.path()).find(&[pair]).is_empty());
     }
 }

@@ -299,25 +299,24 @@ fn compare<'s>(
     // them: only the other pairs are compared, and words are read for
     // those alone; boilerplate is told from the fingerprints alone.
     let text_pairs = memo.is_enabled().then(|| text_pairs(sources, pairs));
-    let known: Vec<Option<&[Alignment]>> = match &text_pairs {
-        Some(text_pairs) => text_pairs.par_iter().map(|pair| memo.get(pair)).collect(),
-        None => vec![None; pairs.len()],
-    };
-    let mut needed: Vec<ParagraphId> = pairs
-        .iter()
-        .zip(&known)
-        .filter(|(_, known)| known.is_none())
-        .flat_map(|(&(a, b), _)| [a, b])
+    let known = text_pairs
+        .as_deref()
+        .map(|t| memo.find(t))
+        .unwrap_or_default();
+    let known = |pair: usize| text_pairs.as_ref().and_then(|t| known.get(&t[pair]));
+    let mut needed: Vec<ParagraphId> = (pairs.iter().enumerate())
+        .filter(|&(pair, _)| known(pair).is_none())
+        .flat_map(|(_, &(a, b))| [a, b])
         .collect();
     needed.par_sort_unstable();
     needed.dedup();
     let words = ComparedParagraphs::read(sources, needed);
-    let aligned: Vec<Vec<Alignment>> = pairs
-        .par_iter()
-        .zip(&known)
-        .map_init(Scratch::default, |scratch, (&(a, b), known)| match known {
-            Some(found) => found.to_vec(),
-            None => align_paragraphs(words.get(a), words.get(b), scratch),
+    let aligned: Vec<Vec<Alignment>> = (pairs.par_iter().enumerate())
+        .map_init(Scratch::default, |scratch, (pair, &(a, b))| {
+            match known(pair) {
+                Some(found) => found.clone(),
+                None => align_paragraphs(words.get(a), words.get(b), scratch),
+            }
         })
         .collect();
     let matches: Vec<PairMatch> = pairs
