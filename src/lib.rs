@@ -91,8 +91,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     if !options.check_only {
         output::recover(&output)?;
     }
-    if let Some(summary) = inputs.and_then(|key| cache::unchanged_site(root, &output, key)) {
-        return Ok(Report::new(summary, output, stages, Default::default()));
+    if let Some((key, files)) = &inputs {
+        if let Some(summary) = cache::unchanged_site(root, &output, *key) {
+            files.save(root);
+            return Ok(Report::new(summary, output, stages, Default::default()));
+        }
     }
     let cache = Cache::open(root);
     // The last build's memos are read while the content loads.
@@ -100,7 +103,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         let (root, output) = (root.to_owned(), output.clone());
         std::thread::spawn(move || (AlignmentMemo::open(&root), PageMemo::open(&root, &output)))
     });
-    let (tera, content) = load_templates_and_content(root, &config, &theme, options, &cache)?;
+    let files = inputs.as_ref().map(|(_, files)| &files.keys);
+    let (tera, content) =
+        load_templates_and_content(root, &config, &theme, options, &cache, files)?;
     let mut warnings = content.warnings.clone();
     let mut left_out = content.errors.clone();
     let drafts = content.drafts;
@@ -193,11 +198,14 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
         drafts,
         warnings,
     };
-    if let Some(inputs) = inputs {
+    if let Some((inputs, files)) = inputs {
         // The cache's files, each written whole and read by nothing else
         // here: side by side.
         rayon::join(
-            || rayon::join(|| cache.save(), || alignments.save()),
+            || {
+                rayon::join(|| cache.save(), || alignments.save());
+                files.save(root);
+            },
             || {
                 // Read once, for both records of what the output holds.
                 let stamps = cache::output_stamps(&output);
@@ -220,21 +228,26 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     Ok(Report::new(summary, output, stages, stats).changed(written))
 }
 
-/// The fingerprint of everything a build reads, for builds that write.
-/// Whatever a build reads must be in it (settings, theme, content), or a
-/// change to it would be missed by the short cut for unchanged inputs.
+/// The fingerprint of everything a build reads, for builds that write, with
+/// the keys of the content files to record for the next build. Whatever a
+/// build reads must be in it (settings, theme, content), or a change to it
+/// would be missed by the short cut for unchanged inputs.
 fn inputs_key(
     root: &Path,
     config: &Config,
     theme: &render::Theme,
     output: &Path,
     options: &BuildOptions,
-) -> Option<cache::Key> {
+) -> Option<(cache::Key, cache::ContentFiles)> {
     // `--strict`, `--lossy` and `--keep-going` change what a build reports.
     let flags = (options.strict, options.lossy, options.keep_going);
     let settings = format!("{config:?}\n{output:?}\n{flags:?}");
     let content = root.join(&config.build.content);
-    (!options.check_only).then(|| cache::inputs_key(&content, theme, &settings))
+    (!options.check_only).then(|| {
+        let known = cache::ContentKeys::open(root);
+        let (key, keys) = cache::inputs_key(&content, theme, &settings, &known);
+        (key, cache::ContentFiles { known, keys })
+    })
 }
 
 /// Transparent huge pages make memory the allocator touches here and there
@@ -307,6 +320,7 @@ fn load_templates_and_content(
     theme: &render::Theme,
     options: &BuildOptions,
     cache: &Cache,
+    files: Option<&cache::ContentKeys>,
 ) -> Result<(tera::Tera, content::Content)> {
     // Compiling the templates here reports their errors (on the template's
     // own file and line) together with the content's.
@@ -317,7 +331,7 @@ fn load_templates_and_content(
     };
     let (templates, content) = rayon::join(
         || render::compile_templates(theme),
-        || content::load_cached(root, config, &load_options, cache),
+        || content::load_cached(root, config, &load_options, cache, files),
     );
     match (templates, content) {
         (Ok(tera), Ok(content)) => Ok((tera, content)),

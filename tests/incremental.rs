@@ -313,6 +313,42 @@ fn a_build_with_nothing_changed_does_nothing_and_reports_the_same() {
     assert_eq!(second.warnings, first.warnings);
 }
 
+/// Files that have settled are known by their stamps, not read again: an
+/// edit of one, even one that keeps its size and modification time, still
+/// reaches the site, and so do additions and deletions.
+#[test]
+fn settled_files_known_by_their_stamps_still_show_every_change() {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    // Past the time a file's stamp needs to settle before it is trusted.
+    std::thread::sleep(Duration::from_millis(3100));
+    assert_eq!(dossier.build().pages_changed, 0);
+    let recorded = dossier.root().join(CACHE_DIR).join("content.bin");
+    assert!(recorded.is_file(), "the settled files' keys are recorded");
+    assert_eq!(dossier.build().pages_changed, 0);
+
+    let file = source_file(&dossier, 0);
+    let modified = fs::metadata(&file).unwrap().modified().unwrap();
+    let text = fs::read_to_string(&file).unwrap();
+    let edited = text.replacen("the", "THE", 1);
+    assert_ne!(edited, text);
+    fs::write(&file, edited).unwrap();
+    // Same size, modification time set back: only the change time moved.
+    fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_same_as_clean_build(&dossier, "an edit that keeps size and time");
+    fs::remove_file(source_file(&dossier, 1)).unwrap();
+    dossier.write(
+        "content/sources/zz-new.md",
+        "+++\ntitle = \"A new report\"\n+++\n\nDmitry Peskov spoke.\n",
+    );
+    assert_same_as_clean_build(&dossier, "a deletion and an addition");
+}
+
 #[test]
 fn unchanged_sources_come_from_the_cache() {
     let dossier = TestDossier::seeds();

@@ -48,10 +48,12 @@ use crate::error::Diagnostic;
 use pack::Pack;
 
 mod alignments;
+mod inputs;
 mod key;
 mod pack;
 mod segments;
 pub use alignments::{AlignmentMemo, TextPair};
+pub use inputs::{file_key, inputs_key, ContentFiles, ContentKeys};
 pub use key::{key_of, Key, KeyWriter};
 use segments::SegmentMemo;
 pub use segments::SegmentWriter;
@@ -166,40 +168,48 @@ impl Cache {
         *lock(&self.stats)
     }
 
+    /// The parsed source file at `path` (relative to the root) whose
+    /// bytes have the key `file` ([`file_key`]), read with `--lossy` or
+    /// not, if the cache has it.
+    pub fn cached_source(
+        &self,
+        path: &Path,
+        file: Key,
+        lossy: bool,
+    ) -> Option<(Source, Vec<Diagnostic>)> {
+        let (_, pack) = self.dir.as_ref()?;
+        let key = self.source_key(path, file, lossy);
+        let entry = read_entry(pack, key, path)?;
+        lock(&self.stats).parse_hits += 1;
+        let slot = Slot {
+            key: Some(key),
+            cached: entry.analysis,
+            warnings: entry.warnings.clone(),
+            dirty: None,
+        };
+        lock(&self.slots).insert(path.to_owned(), slot);
+        Some((entry.source, entry.warnings))
+    }
+
     /// The decoded and parsed source file at `path` (relative to the root)
-    /// whose bytes are `bytes`, read with `--lossy` or not: from the cache,
-    /// or from `parse`, which may also skip the file (`None`). Errors and
-    /// skipped files are never cached, so they are reported on every build.
+    /// whose bytes have the key `file`, read with `--lossy` or not: from
+    /// the cache, or from `parse`, which may also skip the file (`None`).
+    /// Errors and skipped files are never cached, so they are reported on
+    /// every build.
     pub fn source(
         &self,
         path: &Path,
-        bytes: &[u8],
+        file: Key,
         lossy: bool,
         parse: impl FnOnce() -> Result<(Option<Source>, Vec<Diagnostic>), Vec<Diagnostic>>,
     ) -> Result<(Option<Source>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let Some((_, pack)) = &self.dir else {
+        if self.dir.is_none() {
             return parse();
-        };
-        let path_text = path.to_string_lossy();
-        // Bytes that are not text are an error, or with `--lossy` replaced.
-        let key = Key::of(&[
-            &FORMAT.to_le_bytes(),
-            &self.program.to_bytes(),
-            &[u8::from(lossy)],
-            path_text.as_bytes(),
-            bytes,
-        ]);
-        if let Some(entry) = read_entry(pack, key, path) {
-            lock(&self.stats).parse_hits += 1;
-            let slot = Slot {
-                key: Some(key),
-                cached: entry.analysis,
-                warnings: entry.warnings.clone(),
-                dirty: None,
-            };
-            lock(&self.slots).insert(path.to_owned(), slot);
-            return Ok((Some(entry.source), entry.warnings));
         }
+        if let Some((source, warnings)) = self.cached_source(path, file, lossy) {
+            return Ok((Some(source), warnings));
+        }
+        let key = self.source_key(path, file, lossy);
         let (source, warnings) = parse()?;
         lock(&self.stats).parsed += 1;
         let Some(source) = source else {
@@ -220,6 +230,18 @@ impl Cache {
         };
         lock(&self.slots).insert(path.to_owned(), slot);
         Ok((Some(source), warnings))
+    }
+
+    /// The key of a source's entry. Bytes that are not text are an error,
+    /// or with `--lossy` replaced.
+    fn source_key(&self, path: &Path, file: Key, lossy: bool) -> Key {
+        Key::of(&[
+            &FORMAT.to_le_bytes(),
+            &self.program.to_bytes(),
+            &[u8::from(lossy)],
+            path.to_string_lossy().as_bytes(),
+            &file.to_bytes(),
+        ])
     }
 
     /// The analysis of `source` in `context`: from the cache, or made by
@@ -539,50 +561,6 @@ fn site_record_file(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("site.json")
 }
 
-/// The fingerprint of everything a build reads: the program, `settings`
-/// (the configuration as the build sees it), the theme and every file under
-/// the content folder, by path and bytes.
-pub fn inputs_key(content: &Path, theme: &crate::render::Theme, settings: &str) -> Key {
-    let mut writer = KeyWriter::new();
-    let mut add = |bytes: &[u8]| {
-        let _ = std::io::Write::write_all(&mut writer, &(bytes.len() as u64).to_le_bytes());
-        let _ = std::io::Write::write_all(&mut writer, bytes);
-    };
-    add(&program_key().to_bytes());
-    add(settings.as_bytes());
-    for (name, file) in theme.templates.iter().chain(&theme.statics) {
-        add(name.as_bytes());
-        add(&file.bytes);
-    }
-    let entries: Vec<_> = walkdir::WalkDir::new(content)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .collect();
-    // Files are read and hashed in parallel, and their keys added in order.
-    let files: Vec<Key> = entries
-        .par_iter()
-        .map(|entry| {
-            let Ok(entry) = entry else {
-                return Key::combine(&[b"unreadable"]);
-            };
-            let path = entry.path().to_string_lossy();
-            if entry.file_type().is_file() {
-                let bytes = fs::read(entry.path()).unwrap_or_default();
-                Key::combine(&[path.as_bytes(), b"file", &bytes])
-            } else if entry.path_is_symlink() {
-                Key::combine(&[path.as_bytes(), b"symlink"])
-            } else {
-                Key::combine(&[path.as_bytes()])
-            }
-        })
-        .collect();
-    for file in files {
-        add(&file.to_bytes());
-    }
-    writer.finish()
-}
-
 /// The stamps of every file in `output`, by path relative to it (with `/`
 /// between folders, as pages are named).
 pub fn output_stamps(output: &Path) -> BTreeMap<String, FileStamp> {
@@ -667,7 +645,7 @@ mod tests {
     fn read(cache: &Cache, text: &str) -> (Option<Source>, Vec<Diagnostic>) {
         let path = Path::new("content/sources/a.txt");
         cache
-            .source(path, text.as_bytes(), false, || parse(text))
+            .source(path, file_key(path, text.as_bytes()), false, || parse(text))
             .unwrap()
     }
 
@@ -681,7 +659,9 @@ mod tests {
         first.save();
         let second = Cache::open(dir.path());
         let cached = second
-            .source(path, text.as_bytes(), false, || panic!("parsed again"))
+            .source(path, file_key(path, text.as_bytes()), false, || {
+                panic!("parsed again")
+            })
             .unwrap();
         assert_eq!(cached.0, parsed.0);
         assert_eq!(second.stats().parse_hits, 1);
@@ -696,11 +676,11 @@ mod tests {
         let text = "Title\n\nPeskov spoke.\n";
         let first = Cache::open(dir.path());
         first
-            .source(path, text.as_bytes(), true, || parse(text))
+            .source(path, file_key(path, text.as_bytes()), true, || parse(text))
             .unwrap();
         first.save();
         let second = Cache::open(dir.path());
-        let strict = second.source(path, text.as_bytes(), false, || {
+        let strict = second.source(path, file_key(path, text.as_bytes()), false, || {
             Err(vec![Diagnostic::error(path, "invalid UTF-8")])
         });
         assert!(strict.is_err());
@@ -802,7 +782,7 @@ mod tests {
         };
         let first = Cache::open(dir.path());
         let (source, _) = first
-            .source(path, text.as_bytes(), false, with_warning)
+            .source(path, file_key(path, text.as_bytes()), false, with_warning)
             .unwrap();
         first.analysis(
             source.as_ref().unwrap(),
@@ -813,7 +793,7 @@ mod tests {
         first.save();
         let second = Cache::open(dir.path());
         let (source, warnings) = second
-            .source(path, text.as_bytes(), false, with_warning)
+            .source(path, file_key(path, text.as_bytes()), false, with_warning)
             .unwrap();
         assert_eq!(warnings.len(), 1);
         second.analysis(
@@ -825,7 +805,9 @@ mod tests {
         second.save();
         let third = Cache::open(dir.path());
         let (_, warnings) = third
-            .source(path, text.as_bytes(), false, || panic!("parsed again"))
+            .source(path, file_key(path, text.as_bytes()), false, || {
+                panic!("parsed again")
+            })
             .unwrap();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
@@ -880,7 +862,9 @@ mod tests {
         let cache = Cache::open(dir.path());
         let text = "Title\n\nPeskov spoke 5 times.\n";
         cache
-            .source(path, text.as_bytes(), false, || panic!("parsed again"))
+            .source(path, file_key(path, text.as_bytes()), false, || {
+                panic!("parsed again")
+            })
             .unwrap();
     }
 }

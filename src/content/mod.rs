@@ -26,7 +26,7 @@ pub use entity::{Entity, EntityKind};
 pub use paragraphs::{Paragraph, ParagraphKind};
 pub use source::{Inferable, Source, SourceFormat};
 
-use crate::cache::Cache;
+use crate::cache::{file_key, Cache, ContentKeys};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::slug;
@@ -68,16 +68,17 @@ pub fn load(root: &Path, config: &Config) -> Result<Content> {
 
 /// [`load`] with options for bad files.
 pub fn load_with(root: &Path, config: &Config, options: &LoadOptions) -> Result<Content> {
-    load_cached(root, config, options, &Cache::disabled())
+    load_cached(root, config, options, &Cache::disabled(), None)
 }
 
 /// [`load_with`], taking each source's parse from `cache` when its bytes
-/// have not changed.
+/// have not changed; a file whose key `files` knows is not read then.
 pub fn load_cached(
     root: &Path,
     config: &Config,
     options: &LoadOptions,
     cache: &Cache,
+    files: Option<&ContentKeys>,
 ) -> Result<Content> {
     let content_dir = root.join(&config.build.content);
     if !content_dir.is_dir() {
@@ -108,7 +109,7 @@ pub fn load_cached(
 
     let parsed_sources: Vec<_> = source_files
         .par_iter()
-        .map(|relative| read_source(root, relative, options, cache))
+        .map(|relative| read_source(root, relative, options, (cache, files)))
         .collect();
     let parsed_entities: Vec<_> = entity_files
         .par_iter()
@@ -291,9 +292,17 @@ fn read_source(
     root: &Path,
     relative: &Path,
     options: &LoadOptions,
-    cache: &Cache,
+    (cache, files): (&Cache, Option<&ContentKeys>),
 ) -> Parsed<Option<Source>> {
-    let bytes = std::fs::read(root.join(relative))
+    let path = root.join(relative);
+    // A file whose key is known from its stamp is not read when the cache
+    // has its parse.
+    let known = files.and_then(|files| files.get(&path));
+    let cached = known.and_then(|file| cache.cached_source(relative, file, options.lossy));
+    if let Some((source, warnings)) = cached {
+        return Ok((Some(source), warnings));
+    }
+    let bytes = std::fs::read(&path)
         .map_err(|error| vec![Diagnostic::error(relative, format!("cannot read: {error}"))])?;
     // Decoding and parsing depend on the bytes alone (and `--lossy`), so
     // both are cached by them.
@@ -310,7 +319,7 @@ fn read_source(
             source::parse_source_as_of(&text, relative, options.today),
         )
     };
-    cache.source(relative, &bytes, options.lossy, parse)
+    cache.source(relative, file_key(&path, &bytes), options.lossy, parse)
 }
 
 /// A parse result with the decoding's warning (if any) put first, on
