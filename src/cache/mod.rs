@@ -463,13 +463,7 @@ impl PageMemo {
             return render().map(Memoized::Rendered);
         }
         let view = view();
-        let unchanged = self
-            .previous
-            .get(path)
-            .is_some_and(|(previous_view, stamp)| {
-                *previous_view == view && FileStamp::of(&self.output.join(path)) == Some(*stamp)
-            });
-        let page = match unchanged {
+        let page = match self.holds(path, view) {
             true => {
                 self.reused.fetch_add(1, Ordering::Relaxed);
                 Memoized::Unchanged
@@ -481,6 +475,27 @@ impl PageMemo {
         };
         lock(&self.current).insert(path.to_owned(), view);
         Ok(page)
+    }
+
+    /// Whether the output holds `bytes` at `path` as the last build wrote
+    /// them there, known without reading the file; recorded for the next
+    /// build either way. For files made whole outside the templates.
+    pub fn file_unchanged(&self, path: &str, bytes: &[u8]) -> bool {
+        if self.file.is_none() {
+            return false;
+        }
+        let key = Key::combine(&[bytes]);
+        let unchanged = self.holds(path, key);
+        lock(&self.current).insert(path.to_owned(), key);
+        unchanged
+    }
+
+    /// Whether the last build wrote the file at `path` from what `key`
+    /// stands for, and the file is still as it left it.
+    fn holds(&self, path: &str, key: Key) -> bool {
+        self.previous.get(path).is_some_and(|(previous, stamp)| {
+            *previous == key && FileStamp::of(&self.output.join(path)) == Some(*stamp)
+        })
     }
 
     /// A writer of the file at `path` made piece by piece into `out`, which

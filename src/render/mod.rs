@@ -304,7 +304,7 @@ pub fn render_site_partial(
                     exported
                 },
                 || {
-                    let indexed = search::write_index(site, &|file| renderer.put(file));
+                    let indexed = search::write_index(site, &|file| renderer.put_file(file));
                     done.done();
                     indexed
                 },
@@ -339,7 +339,7 @@ pub fn render_site_partial(
     files.extend(hosting::custom_domain(site));
     files
         .into_par_iter()
-        .try_for_each(|file| renderer.put(file))?;
+        .try_for_each(|file| renderer.put_file(file))?;
     let paths = std::mem::take(
         &mut *renderer
             .paths
@@ -347,7 +347,7 @@ pub fn render_site_partial(
             .expect("no panic while holding the lock"),
     );
     for feed in feeds::feed_pages(site, &paths) {
-        renderer.put(feed)?;
+        renderer.put_file(feed)?;
     }
     Ok(failures)
 }
@@ -503,6 +503,17 @@ impl Renderer<'_> {
             .lock()
             .expect("no panic while holding the lock")
             .push(path);
+    }
+
+    /// Hands on a file made whole outside the templates (the search index,
+    /// the theme's static files, the feeds), kept as the output has it when
+    /// it holds these bytes from the last build: hundreds of files of the
+    /// search index are not read back to be compared on every build.
+    fn put_file(&self, file: Page) -> Result<()> {
+        match self.memo.file_unchanged(&file.path, &file.bytes) {
+            true => self.keep(&file.path),
+            false => self.put(file),
+        }
     }
 
     /// [`Renderer::emit`] for a page alone.
