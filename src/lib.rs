@@ -79,7 +79,6 @@ pub struct Report {
 
 /// Builds the dossier at `root`.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
-    keep_memory_in_small_pages();
     let mut stages = progress::Stages::start(options.progress, "reading content");
     let config = load_config(root, options)?;
     let output = options
@@ -97,6 +96,15 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
             return Ok(Report::new(summary, output, stages, Default::default()));
         }
     }
+    // A rebuild from the cache turns huge pages off from the start; a
+    // build that parses its sources afresh once they are loaded (see
+    // `keep_memory_in_small_pages`).
+    if inputs
+        .as_ref()
+        .is_some_and(|(_, files)| !files.known.is_empty())
+    {
+        keep_memory_in_small_pages();
+    }
     let cache = Cache::open(root);
     // The last build's memos are read while the content loads.
     let memos = (!options.check_only).then(|| {
@@ -109,6 +117,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     let mut warnings = content.warnings.clone();
     let mut left_out = content.errors.clone();
     let drafts = content.drafts;
+    keep_memory_in_small_pages();
     stages.finish("load", "analysing sources");
 
     let (matcher, matcher_warnings) = Matcher::new(&content.entities);
@@ -254,9 +263,10 @@ fn inputs_key(
 /// resident two megabytes at a time: a full build of a thousand sources
 /// held 150 MB for 50 MB of data. On a virtual machine their cost is a
 /// gamble too: touching 330 MB of fresh memory took 0.05 s to 0.96 s from
-/// one run to the next with them, 0.13 s to 0.23 s without, and a rebuild
-/// after one source changed was steadier and quicker without. They are
-/// turned off for the process.
+/// one run to the next with them, 0.13 s to 0.23 s without. A rebuild from
+/// the cache, which fills most of its memory as it loads, was steadier and
+/// quicker with them off from the start; a build that parses every source
+/// afresh was a tenth quicker with them on while it loads, off after.
 #[cfg(target_os = "linux")]
 fn keep_memory_in_small_pages() {
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes nothing

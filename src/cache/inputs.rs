@@ -103,6 +103,12 @@ impl ContentKeys {
         Some(*key)
     }
 
+    /// Whether no file's key is known: no build of this program recorded
+    /// any.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     /// Records the keys for the next build, unless they are `previous`.
     fn save(&self, root: &Path, previous: &ContentKeys) {
         if self != previous {
