@@ -79,6 +79,12 @@ pub struct Report {
 
 /// Builds the dossier at `root`.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
+    // A build from the cache, even one with nothing to do, turns huge pages
+    // off from the start; a build that parses its sources afresh, once they
+    // are loaded (see `keep_memory_in_small_pages`).
+    if cache::ContentKeys::recorded(root) {
+        keep_memory_in_small_pages();
+    }
     let mut stages = progress::Stages::start(options.progress, "reading content");
     let config = load_config(root, options)?;
     let output = options
@@ -95,15 +101,6 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
             files.save(root);
             return Ok(Report::new(summary, output, stages, Default::default()));
         }
-    }
-    // A rebuild from the cache turns huge pages off from the start; a
-    // build that parses its sources afresh once they are loaded (see
-    // `keep_memory_in_small_pages`).
-    if inputs
-        .as_ref()
-        .is_some_and(|(_, files)| !files.known.is_empty())
-    {
-        keep_memory_in_small_pages();
     }
     let cache = Cache::open(root);
     // The last build's memos are read while the content loads.

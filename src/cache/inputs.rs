@@ -103,10 +103,9 @@ impl ContentKeys {
         Some(*key)
     }
 
-    /// Whether no file's key is known: no build of this program recorded
-    /// any.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+    /// Whether a build of the dossier at `root` recorded its files' keys.
+    pub fn recorded(root: &Path) -> bool {
+        Self::file(root).is_file()
     }
 
     /// Records the keys for the next build, unless they are `previous`.
