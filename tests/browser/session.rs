@@ -221,6 +221,10 @@ impl Session {
     /// Clicks the middle of the first element matching `selector` with the
     /// mouse, as a reader would.
     pub fn click(&self, selector: &str) {
+        // A page still loading can move its links under the point found
+        // for them, or drop a click: on a loaded machine the Front page
+        // link of the large cross-reference page was missed so.
+        self.wait_for("document.readyState === 'complete'");
         self.wait_for(&format!("document.querySelector({selector:?})"));
         let point = self.eval_when_loaded(&format!(
             "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{block: 'center'}}); \
