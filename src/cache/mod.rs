@@ -177,8 +177,13 @@ impl Cache {
         file: Key,
         lossy: bool,
     ) -> Option<(Source, Vec<Diagnostic>)> {
+        self.cached_entry(path, self.source_key(path, file, lossy))
+    }
+
+    /// The parsed source file at `path` kept under `key`, if the cache has
+    /// it; noted for the analysis and the next build.
+    fn cached_entry(&self, path: &Path, key: Key) -> Option<(Source, Vec<Diagnostic>)> {
         let (_, pack) = self.dir.as_ref()?;
-        let key = self.source_key(path, file, lossy);
         let entry = read_entry(pack, key, path)?;
         lock(&self.stats).parse_hits += 1;
         let slot = Slot {
@@ -206,10 +211,10 @@ impl Cache {
         if self.dir.is_none() {
             return parse();
         }
-        if let Some((source, warnings)) = self.cached_source(path, file, lossy) {
+        let key = self.source_key(path, file, lossy);
+        if let Some((source, warnings)) = self.cached_entry(path, key) {
             return Ok((Some(source), warnings));
         }
-        let key = self.source_key(path, file, lossy);
         let (source, warnings) = parse()?;
         lock(&self.stats).parsed += 1;
         let Some(source) = source else {
