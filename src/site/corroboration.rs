@@ -9,7 +9,6 @@
 //! the earliest dated one; undated sources come after dated ones, ties go by
 //! slug.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -105,30 +104,6 @@ fn count_distinct(mut items: Vec<usize>) -> usize {
     items.len()
 }
 
-/// Corroboration of a pair of entities: the sources mentioning both, given
-/// the sources mentioning each, sorted.
-pub fn pair_corroboration(a: &[usize], b: &[usize], clusters: &SourceClusters) -> Corroboration {
-    clusters.corroboration(&sorted_intersection(a, b))
-}
-
-/// The items two sorted lists (without repeats) have in common, in order.
-fn sorted_intersection(a: &[usize], b: &[usize]) -> Vec<usize> {
-    let mut both = Vec::new();
-    let (mut x, mut y) = (0, 0);
-    while x < a.len() && y < b.len() {
-        match a[x].cmp(&b[y]) {
-            Ordering::Less => x += 1,
-            Ordering::Greater => y += 1,
-            Ordering::Equal => {
-                both.push(a[x]);
-                x += 1;
-                y += 1;
-            }
-        }
-    }
-    both
-}
-
 /// Each source's position in time from its date and slug: dated sources
 /// oldest first, then undated ones, ties by slug.
 pub fn chronological_ranks(dates_and_slugs: &[(Option<NaiveDate>, &str)]) -> Vec<usize> {
@@ -210,10 +185,8 @@ mod tests {
 
     #[test]
     fn a_pair_is_corroborated_by_the_sources_mentioning_both() {
-        assert_eq!(sorted_intersection(&[1, 3, 4, 9], &[0, 3, 9, 12]), [3, 9]);
-        assert!(sorted_intersection(&[], &[1]).is_empty());
         let clusters = SourceClusters::new(vec![4, 3, 2, 1, 0], &[passage(&[1, 3])]);
-        let both = pair_corroboration(&[0, 1, 3, 4], &[1, 2, 3, 4], &clusters);
+        let both = clusters.corroboration(&[1, 3, 4]);
         assert_eq!(
             both,
             Corroboration {

@@ -176,7 +176,7 @@ pub fn link(
         })
         .collect();
 
-    let mut in_sources: Vec<(usize, usize)> = Vec::new();
+    let mut in_sources: Vec<SourcePair> = Vec::new();
     let mut in_paragraphs: Vec<(usize, usize)> = Vec::new();
     let mut sources = Vec::with_capacity(content.sources.len());
     for (index, (((source, slug), analysis), (by_entity, pairs_in_paragraphs))) in content
@@ -194,7 +194,7 @@ pub fn link(
             entity.mention_count += mentions.len();
             entity.mentions_by_source.insert(index, mentions);
         }
-        push_pairs(entity_counts.keys().copied(), &mut in_sources);
+        push_source_pairs(entity_counts.keys().copied(), index, &mut in_sources);
         in_paragraphs.extend(pairs_in_paragraphs);
         sources.push(SiteSource {
             source,
@@ -203,7 +203,8 @@ pub fn link(
             entity_counts,
         });
     }
-    let source_pairs = count_pairs(in_sources);
+    in_sources.par_sort_unstable();
+    let source_pairs = runs_by_pair(&in_sources);
     let paragraph_pairs = count_pairs(in_paragraphs);
 
     // Quotes and dates need no other step's result. When the last build's
@@ -224,26 +225,21 @@ pub fn link(
         Some(_) => rayon::join(passages, quotes_and_timeline),
         None => (passages(), quotes_and_timeline()),
     };
-    // Each entity's sources, sorted, so a pair's common sources are a merge
-    // of two lists; pairs are independent of each other, so they run in
-    // parallel.
-    let sources_of: Vec<Vec<usize>> = entities
-        .iter()
-        .map(|e| e.mentions_by_source.keys().copied().collect())
-        .collect();
-    let source_pairs: Vec<((usize, usize), usize)> = source_pairs.into_iter().collect();
+    // Pairs are independent of each other, so they are judged in parallel.
     let corroborated: Vec<corroboration::Corroboration> = source_pairs
         .par_iter()
-        .map(|&((a, b), _)| {
-            corroboration::pair_corroboration(&sources_of[a], &sources_of[b], &clusters)
+        .map(|run| {
+            let both: Vec<usize> = run.iter().map(|pair| pair.source as usize).collect();
+            clusters.corroboration(&both)
         })
         .collect();
-    for (((a, b), shared_sources), both) in source_pairs.into_iter().zip(corroborated) {
+    for (run, both) in source_pairs.iter().zip(corroborated) {
+        let (a, b) = (run[0].a as usize, run[0].b as usize);
         let paragraphs = paragraph_pairs.get(&(a, b)).copied().unwrap_or(0);
         for (this, other) in [(a, b), (b, a)] {
             entities[this].cooccurring.push(Cooccurrence {
                 entity: other,
-                sources: shared_sources,
+                sources: run.len(),
                 paragraphs,
                 independent_sources: both.independent,
                 first_source: both.first,
@@ -267,6 +263,42 @@ pub fn link(
         passages,
         clusters,
     }
+}
+
+/// Two entities named in one source: `a` < `b`, entity indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SourcePair {
+    a: u32,
+    b: u32,
+    source: u32,
+}
+
+/// Adds every unordered pair of distinct entities (given sorted and unique)
+/// named in `source`.
+fn push_source_pairs(
+    entities: impl Iterator<Item = usize>,
+    source: usize,
+    pairs: &mut Vec<SourcePair>,
+) {
+    let entities: Vec<u32> = entities.map(index_u32).collect();
+    let source = index_u32(source);
+    for (i, &a) in entities.iter().enumerate() {
+        for &b in &entities[i + 1..] {
+            pairs.push(SourcePair { a, b, source });
+        }
+    }
+}
+
+fn index_u32(index: usize) -> u32 {
+    u32::try_from(index).expect("fewer than 4 billion sources and entities")
+}
+
+/// The sources naming each pair of entities, from `pairs` sorted: a run
+/// per pair in pair order, each in source order. Gathered source by source,
+/// a pair's sources come without merging the two entities' (perhaps
+/// thousands of) sources, for every pair.
+fn runs_by_pair(pairs: &[SourcePair]) -> Vec<&[SourcePair]> {
+    pairs.chunk_by(|x, y| (x.a, x.b) == (y.a, y.b)).collect()
 }
 
 /// Adds every unordered pair of distinct items (given sorted and unique).
@@ -302,5 +334,27 @@ mod tests {
         assert_eq!(pairs[&(1, 3)], 2);
         assert_eq!(pairs[&(1, 2)], 1);
         assert_eq!(pairs.len(), 3);
+    }
+
+    #[test]
+    fn each_pair_of_entities_lists_the_sources_naming_both() {
+        let mut pairs = Vec::new();
+        push_source_pairs([1, 2, 3].into_iter(), 7, &mut pairs);
+        push_source_pairs([0, 2].into_iter(), 5, &mut pairs);
+        push_source_pairs([1, 3].into_iter(), 2, &mut pairs);
+        pairs.sort_unstable();
+        let runs: Vec<((u32, u32), Vec<u32>)> = runs_by_pair(&pairs)
+            .into_iter()
+            .map(|run| ((run[0].a, run[0].b), run.iter().map(|p| p.source).collect()))
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                ((0, 2), vec![5]),
+                ((1, 2), vec![7]),
+                ((1, 3), vec![2, 7]),
+                ((2, 3), vec![7]),
+            ]
+        );
     }
 }
