@@ -115,7 +115,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     // is must stop the server as cleanly as any later one.
     let interrupted = CtrlC::catch()?;
     println!("Serving {} at {url} (Ctrl-C to stop)", config.dossier.title);
-    let site = Arc::new(SiteFiles { output, base_path });
+    let site = Arc::new(SiteFiles {
+        output,
+        base_path,
+        base_url: base_url.map(|url| format!("{}/", url.trim_end_matches('/'))),
+    });
     std::thread::spawn({
         let shared = Arc::clone(&shared);
         move || {
@@ -318,6 +322,8 @@ fn base_path(base_url: Option<&str>) -> String {
 struct SiteFiles {
     output: PathBuf,
     base_path: String,
+    /// The published site's address, ending in `/`, when it is known.
+    base_url: Option<String>,
 }
 
 /// What a request asks for.
@@ -442,11 +448,13 @@ fn wait(shared: &Shared, since: Option<u64>) -> Response<std::io::Cursor<Vec<u8>
         .with_header(header("Cache-Control", "no-store"))
 }
 
+/// The theme's 404 page, served at the missing page's address (as after a
+/// reload of a page whose source was deleted).
 fn not_found(site: &SiteFiles, shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
-    match site.file(Path::new("404.html")) {
-        Some(path) => file_response(site, shared, &path, 404),
-        None => text_response(404, "404: no such page"),
-    }
+    let Some(path) = site.file(Path::new("404.html")) else {
+        return text_response(404, "404: no such page");
+    };
+    file_response(site, shared, &path, 404)
 }
 
 fn file_response(
@@ -462,6 +470,9 @@ fn file_response(
     }
     let content_type = content_type(path);
     if content_type.starts_with("text/html") {
+        if status == 404 {
+            bytes = links_from_here(&bytes, site);
+        }
         bytes = inject_reload_script(&bytes, &site.base_path, shared);
     }
     Response::from_data(bytes)
@@ -544,6 +555,44 @@ const RELOAD_SCRIPT: &str = r#"<script id="dossier-reload">
 </script>
 "#;
 
+/// The 404 page with links that work at any depth on this server. Built
+/// without `base_url`, its links lead from the site's top folder: a `<base>`
+/// element says where that is. Built with it, they are absolute addresses
+/// of the published site, made to lead here instead.
+fn links_from_here(html: &[u8], site: &SiteFiles) -> Vec<u8> {
+    match &site.base_url {
+        Some(url) => String::from_utf8_lossy(html)
+            .replace(&format!("=\"{url}"), &format!("=\"{}", site.base_path))
+            .into_bytes(),
+        None => with_base(html, &site.base_path),
+    }
+}
+
+/// `html` with a `<base>` element at the start of its head, so that its
+/// relative links resolve from `base_path`. A page that has one already, or
+/// no head, is left as it is.
+fn with_base(html: &[u8], base_path: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let lower = text.to_ascii_lowercase();
+    let head_end = lower
+        .match_indices("<head")
+        .map(|(at, _)| at)
+        .find(|&at| {
+            matches!(
+                lower.as_bytes().get(at + 5),
+                Some(b'>' | b' ' | b'\t' | b'\n')
+            )
+        })
+        .and_then(|at| lower[at..].find('>').map(|end| at + end + 1));
+    match head_end {
+        Some(at) if !lower.contains("<base") => {
+            let href = crate::render::escape::escape_html(base_path);
+            format!("{}<base href=\"{href}\">{}", &text[..at], &text[at..]).into_bytes()
+        }
+        _ => html.to_vec(),
+    }
+}
+
 fn inject_reload_script(html: &[u8], base_path: &str, shared: &Shared) -> Vec<u8> {
     let (generation, error) = shared.snapshot();
     // JSON is valid JavaScript; `<` is escaped so no text can close the
@@ -617,6 +666,7 @@ mod tests {
         SiteFiles {
             output: PathBuf::from("public"),
             base_path: base.to_owned(),
+            base_url: None,
         }
     }
 
@@ -664,6 +714,29 @@ mod tests {
         assert_eq!(site.target("/"), Target::RedirectToBase);
         assert_eq!(site.target("/repo"), Target::RedirectToBase);
         assert_eq!(site.target("/other/index.html"), Target::NotFound);
+    }
+
+    #[test]
+    fn a_base_goes_first_in_the_head_of_a_page_without_one() {
+        let page =
+            b"<!doctype html><html><head><link href=\"static/a.css\"></head><body></body></html>";
+        let based = String::from_utf8(with_base(page, "/repo/")).unwrap();
+        assert!(
+            based.contains("<head><base href=\"/repo/\"><link"),
+            "{based}"
+        );
+        let header = b"<html><header>x</header><head lang=\"en\"></head></html>";
+        let based = String::from_utf8(with_base(header, "/")).unwrap();
+        assert!(
+            based.contains("<head lang=\"en\"><base href=\"/\">"),
+            "{based}"
+        );
+        let already = b"<html><head><base href=\"/x/\"></head></html>";
+        assert_eq!(with_base(already, "/"), already.to_vec());
+        assert_eq!(
+            with_base(b"<p>no head</p>", "/"),
+            b"<p>no head</p>".to_vec()
+        );
     }
 
     #[test]

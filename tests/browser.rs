@@ -138,6 +138,90 @@ fn large_shards_are_split_and_loaded_by_prefix() {
 
 /// Chromium's path, or `None` (after saying why) where it is missing and
 /// not required.
+#[test]
+fn pages_open_under_serve_follow_edits_and_show_build_errors() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let dossier = TestDossier::from_fixture("basic");
+    let server = crate::serve::Server::start(&dossier, &[]);
+    let base = format!("http://127.0.0.1:{}/", server.port);
+    let session = Session::start(&chromium, &base);
+    session.open("sources/an-analysis-of-the-talks.html");
+    // A mark that a reload of the page clears.
+    let mark = "window.notReloaded = true";
+    session.eval(mark);
+
+    // An edit reloads the page, which shows the new text.
+    let source = dossier.root().join("content/sources/analysis.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let added = "The ferry timetable was published on Friday.";
+    std::fs::write(&source, format!("{text}\n{added}\n")).unwrap();
+    session.wait_for(&format!(
+        "!window.notReloaded && document.body.textContent.includes({added:?})"
+    ));
+
+    // A broken file: the page stays, with the error over it, naming the file.
+    session.eval(mark);
+    std::fs::write(
+        &source,
+        text.replace("date = 2025-03-04", "date = 2025-13-45"),
+    )
+    .unwrap();
+    session.wait_for("document.getElementById('dossier-error')");
+    let overlay = session.text("#dossier-error");
+    assert!(overlay.contains("analysis.md"), "{overlay}");
+    assert!(
+        session.eval("window.notReloaded") == "true"
+            && session.eval(&format!("document.body.textContent.includes({added:?})")) == "true",
+        "the last good page stays under the error"
+    );
+
+    // Fixed: the error goes, and the page shows the fixed text.
+    std::fs::write(&source, &text).unwrap();
+    session.wait_for(&format!(
+        "!window.notReloaded && !document.getElementById('dossier-error') \
+           && !document.body.textContent.includes({added:?})"
+    ));
+
+    // Renamed: the page, named by the source's title, stays and says where
+    // its text now comes from.
+    session.eval(mark);
+    let renamed = dossier.root().join("content/sources/renamed.md");
+    std::fs::rename(&source, &renamed).unwrap();
+    session.wait_for(
+        "!window.notReloaded && document.body.textContent.includes('content/sources/renamed.md')",
+    );
+
+    // Deleted: the open page reloads to the site's page for a missing one,
+    // styled and searchable at this depth too.
+    session.eval(mark);
+    std::fs::remove_file(&renamed).unwrap();
+    session.wait_for("!window.notReloaded && !document.body.textContent.includes('renamed.md')");
+    session.wait_for("!document.querySelector('.search').hidden");
+    let errors = session.take_errors();
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.contains("404") && e.contains("an-analysis-of-the-talks.html")),
+        "only the deleted page is missing: {errors:#?}"
+    );
+    // Results link from the site's top folder, not from the missing page's.
+    let results = session.search("vienna");
+    let vienna = format!("{base}sources/talks-resume-in-vienna.html");
+    assert!(
+        results.iter().any(|r| r.href.starts_with(&vienna)),
+        "{results:#?}"
+    );
+    assert!(
+        !results.iter().any(|r| r.href.contains("an-analysis")),
+        "{results:#?}"
+    );
+    session.open("sources.html");
+    assert!(!session.text("main").contains("An analysis of the talks"));
+    session.assert_clean();
+}
+
 fn chromium_or_skip() -> Option<PathBuf> {
     let found = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)

@@ -12,14 +12,14 @@ use std::time::{Duration, Instant};
 use common::TestDossier;
 
 /// A running `dossier serve`, killed when dropped.
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
+    pub port: u16,
     output: Arc<Mutex<String>>,
 }
 
 impl Server {
-    fn start(dossier: &TestDossier, extra: &[&str]) -> Server {
+    pub fn start(dossier: &TestDossier, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
             .arg("--root")
             .arg(dossier.root())
@@ -268,6 +268,9 @@ fn requests_cannot_leave_the_output_folder() {
     assert_eq!(status, 404);
     assert!(head.contains("text/html"), "the theme's 404 page: {head}");
     assert!(body.contains("dossier-reload"));
+    // Its links lead from the site's top folder at any depth.
+    let (_, _, deep) = server.get("/sources/gone/no-such-page.html");
+    assert!(deep.contains("<base href=\"/\">"), "{deep}");
 }
 
 #[test]
@@ -282,6 +285,12 @@ fn a_base_url_with_a_path_is_served_under_that_path() {
     );
     assert_eq!(server.get("/repo/sources.html").0, 200);
     assert_eq!(server.get("/sources.html").0, 404);
+    // A missing page's stand-in links to this server, not to the published
+    // site its build was for.
+    let (status, _, missing) = server.get("/repo/sources/gone.html");
+    assert_eq!(status, 404);
+    assert!(!missing.contains("https://user.github.io"), "{missing}");
+    assert!(missing.contains("href=\"/repo/static/"), "{missing}");
     let (status, head, _) = server.get("/");
     assert_eq!(status, 302);
     assert!(head.contains("Location: /repo/"), "{head}");

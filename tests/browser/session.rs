@@ -270,6 +270,12 @@ impl Session {
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
+    /// The console errors so far, which then no longer count against
+    /// [`Session::assert_clean`]: for a test that expects some.
+    pub fn take_errors(&self) -> Vec<String> {
+        std::mem::take(&mut *self.errors.lock().unwrap())
+    }
+
     /// No console error, no request outside the site.
     pub fn assert_clean(&self) {
         let errors = self.errors.lock().unwrap();
