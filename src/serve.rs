@@ -14,7 +14,7 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::RecursiveMode;
@@ -218,26 +218,27 @@ fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Resul
         .map_err(|error| Error::with_cause("cannot watch the dossier's files", error))?;
     // The root itself is watched flat, for book.toml and for folders that
     // appear later; the folders a build reads are watched deeply.
-    let mut watched = vec![(root.to_owned(), RecursiveMode::NonRecursive)];
-    for folder in [
-        root.join(&config.build.content),
-        root.join("themes"),
-        root.join("templates"),
-        root.join("static"),
-    ] {
-        if folder.is_dir() {
-            watched.push((folder, RecursiveMode::Recursive));
-        }
-    }
-    for (path, mode) in &watched {
-        debouncer.watch(path, *mode).map_err(|error| {
-            Error::with_cause(format!("cannot watch {}", path.display()), error)
-        })?;
-    }
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|error| Error::with_cause(format!("cannot watch {}", root.display()), error))?;
+    let mut folders = WatchedFolders {
+        folders: [
+            root.join(&config.build.content),
+            root.join("themes"),
+            root.join("templates"),
+            root.join("static"),
+        ]
+        .into_iter()
+        .map(|folder| (folder, false))
+        .collect(),
+    };
+    folders.follow(&mut debouncer)?;
+    let debouncer = Arc::new(Mutex::new(debouncer));
     let ignored = Ignored {
         output: absolute(output),
         cache: absolute(&root.join(CACHE_DIR)),
     };
+    let watcher = Arc::clone(&debouncer);
     std::thread::spawn(move || {
         for events in receiver {
             let Ok(events) = events else { continue };
@@ -250,11 +251,53 @@ fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Resul
                 .filter(|path| !ignored.covers(path))
                 .collect();
             if !relevant.is_empty() {
+                // A folder made (or made again) since is watched before the
+                // build reads it, so no later edit in it goes unseen.
+                let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Err(error) = folders.follow(&mut watcher) {
+                    eprintln!("{}", error_text(&error));
+                }
+                drop(watcher);
                 builder.rebuild();
             }
         }
     });
     Ok(debouncer)
+}
+
+/// The folders a build reads, each watched deeply while it exists.
+struct WatchedFolders {
+    /// Each folder and whether it is watched.
+    folders: Vec<(PathBuf, bool)>,
+}
+
+impl WatchedFolders {
+    /// Watches the folders that exist and are not watched yet, and forgets
+    /// those that are gone (their watches went with them), so that one
+    /// removed and made again is watched again.
+    fn follow<W: notify_debouncer_full::notify::Watcher, C: notify_debouncer_full::FileIdCache>(
+        &mut self,
+        debouncer: &mut notify_debouncer_full::Debouncer<W, C>,
+    ) -> Result<()> {
+        for (folder, watched) in &mut self.folders {
+            match (folder.is_dir(), *watched) {
+                (true, false) => {
+                    debouncer
+                        .watch(&*folder, RecursiveMode::Recursive)
+                        .map_err(|error| {
+                            Error::with_cause(format!("cannot watch {}", folder.display()), error)
+                        })?;
+                    *watched = true;
+                }
+                (false, true) => {
+                    let _ = debouncer.unwatch(&*folder);
+                    *watched = false;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Changes that never trigger a build: the build's own output and cache, and

@@ -247,6 +247,58 @@ fn editor_saves_renames_and_deletions_are_followed() {
 }
 
 #[test]
+fn a_templates_folder_made_while_serving_is_watched() {
+    let dossier = TestDossier::from_fixture("basic");
+    let server = Server::start(&dossier, &[]);
+    let (mut generation, _) = server.state(None);
+    let templates = dossier.root().join("templates");
+    assert!(!templates.exists());
+    std::fs::create_dir(&templates).unwrap();
+    (generation, _) = server.build_until(generation, Option::is_none);
+
+    // A template written into the new folder afterwards is seen.
+    let base =
+        std::fs::read_to_string(common::repo_root().join("themes/default/templates/base.html"))
+            .unwrap();
+    std::fs::write(
+        templates.join("base.html"),
+        base.replace("made with dossier", "made with dossier, edited"),
+    )
+    .unwrap();
+    loop {
+        (generation, _) = server.build_until(generation, Option::is_none);
+        if server
+            .get("/sources.html")
+            .2
+            .contains("made with dossier, edited")
+        {
+            break;
+        }
+    }
+
+    // Removed and made again, it is still watched.
+    std::fs::remove_dir_all(&templates).unwrap();
+    (generation, _) = server.build_until(generation, Option::is_none);
+    assert!(!server.get("/sources.html").2.contains("edited"));
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("base.html"),
+        base.replace("made with dossier", "made with dossier, again"),
+    )
+    .unwrap();
+    loop {
+        (generation, _) = server.build_until(generation, Option::is_none);
+        if server
+            .get("/sources.html")
+            .2
+            .contains("made with dossier, again")
+        {
+            break;
+        }
+    }
+}
+
+#[test]
 fn requests_cannot_leave_the_output_folder() {
     let dossier = TestDossier::from_fixture("basic");
     let server = Server::start(&dossier, &[]);
