@@ -85,6 +85,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     if cache::ContentKeys::recorded(root) {
         keep_memory_in_small_pages();
     }
+    // One build of a dossier at a time: `serve` rebuilding while a build
+    // was run by hand would write the same cache and output folder.
+    let _only_build = (!options.check_only).then(|| lock_dossier(root, options.progress));
     let mut stages = progress::Stages::start(options.progress, "reading content");
     let config = load_config(root, options)?;
     let output = options
@@ -276,6 +279,35 @@ fn keep_memory_in_small_pages() {
 #[cfg(not(target_os = "linux"))]
 fn keep_memory_in_small_pages() {}
 
+/// Waits until no other build of the dossier at `root` runs, and keeps
+/// others waiting until the returned folder handle is dropped: an advisory
+/// lock on the root folder, which, unlike a lock file, cannot be left behind
+/// or deleted with the cache. Where locks are not supported, nothing waits.
+#[cfg(target_os = "linux")]
+fn lock_dossier(root: &Path, say_waiting: bool) -> Option<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let folder = std::fs::File::open(root).ok()?;
+    // SAFETY: flock takes a descriptor that `folder` keeps open, and flags.
+    let lock = |flags| unsafe { libc::flock(folder.as_raw_fd(), flags) } == 0;
+    if !lock(libc::LOCK_EX | libc::LOCK_NB) {
+        if std::io::Error::last_os_error().raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return None;
+        }
+        if say_waiting {
+            eprintln!("waiting for another build of this dossier to finish");
+        }
+        if !lock(libc::LOCK_EX) {
+            return None;
+        }
+    }
+    Some(folder)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lock_dossier(_root: &Path, _say_waiting: bool) -> Option<std::fs::File> {
+    None
+}
+
 /// Reads `book.toml`, with the command line's overrides.
 fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
     let mut config = Config::load(root)?;
@@ -357,4 +389,33 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .ancestors()
         .find(|dir| dir.join(config::CONFIG_FILE).is_file())
         .map(Path::to_owned)
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    #[test]
+    fn a_second_build_of_a_dossier_waits_for_the_first() {
+        let root = tempfile::tempdir().unwrap();
+        let first = lock_dossier(root.path(), false).expect("the lock is taken");
+        let (done, finished) = mpsc::channel();
+        let path = root.path().to_owned();
+        let second = std::thread::spawn(move || {
+            let lock = lock_dossier(&path, false);
+            done.send(()).unwrap();
+            lock.is_some()
+        });
+        assert!(
+            finished.recv_timeout(Duration::from_millis(300)).is_err(),
+            "the second build went ahead while the first held the dossier"
+        );
+        drop(first);
+        finished
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the second build goes ahead once the first is done");
+        assert!(second.join().unwrap());
+    }
 }
