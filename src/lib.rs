@@ -216,8 +216,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
                 files.save(root);
             },
             || {
-                // Read once, for both records of what the output holds.
-                let stamps = cache::output_stamps(&output);
+                // Made once, for both records of what the output holds.
+                let stamps = memo.site_stamps(&written.kept, &written.wrote);
                 memo.save(&stamps);
                 cache::record_site(root, inputs, stamps, summary.clone());
             },

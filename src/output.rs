@@ -77,7 +77,7 @@ const MARKER_TEXT: &str =
     "This folder is written by `dossier build` and replaced on every build.\n";
 
 /// What writing the site did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
     /// Files of the site.
     pub files: usize,
@@ -85,6 +85,10 @@ pub struct Written {
     pub changed: usize,
     /// Files of the previous site that are gone.
     pub removed: usize,
+    /// The site's files (relative paths) that this build wrote, and those
+    /// it left as they were.
+    pub wrote: Vec<PathBuf>,
+    pub kept: Vec<PathBuf>,
 }
 
 /// Receives the site's files as they are rendered, from any thread, and
@@ -276,6 +280,12 @@ impl SiteWriter {
                 .filter(|path| !files.contains(path))
                 .collect(),
         };
+        let wrote: HashSet<&PathBuf> = changed.iter().collect();
+        let kept = files
+            .iter()
+            .filter(|p| !wrote.contains(p))
+            .cloned()
+            .collect();
         let written = Written {
             files: files.len() - 1, // the marker is not a page
             changed: changed
@@ -283,6 +293,8 @@ impl SiteWriter {
                 .filter(|p| *p != Path::new(MARKER_FILE))
                 .count(),
             removed: removed.len(),
+            wrote: changed.clone(),
+            kept,
         };
         let result = match self.fresh {
             true => fs::rename(&self.staging, &self.output).map_err(io_error(&self.output)),
@@ -773,14 +785,11 @@ mod tests {
         let before = stamp("a.html");
         std::thread::sleep(std::time::Duration::from_millis(20));
         let written = update_site(&output, &[page("a.html", "1"), page("b.html", "two")]).unwrap();
-        assert_eq!(
-            written,
-            Written {
-                files: 2,
-                changed: 1,
-                removed: 1
-            }
-        );
+        assert_eq!((written.files, written.changed, written.removed), (2, 1, 1));
+        let mut kept = written.kept.clone();
+        kept.sort();
+        assert_eq!(kept, [PathBuf::from(MARKER_FILE), PathBuf::from("a.html")]);
+        assert_eq!(written.wrote, [PathBuf::from("b.html")]);
         assert_eq!(stamp("a.html"), before, "an unchanged file is left alone");
         assert_eq!(fs::read_to_string(output.join("b.html")).unwrap(), "two");
         assert!(!output.join("gone").exists(), "emptied folders go too");

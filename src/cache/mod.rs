@@ -404,6 +404,9 @@ pub struct PageMemo {
     /// The output folder the previous build wrote.
     output: PathBuf,
     previous: BTreeMap<String, (Key, FileStamp)>,
+    /// The stamps of the output's files as the build found them, read once
+    /// while the content loads rather than file by file as pages are kept.
+    found: HashMap<String, FileStamp>,
     current: Mutex<BTreeMap<String, Key>>,
     reused: AtomicUsize,
     rendered: AtomicUsize,
@@ -447,6 +450,7 @@ impl PageMemo {
             file: Some(file),
             output: output.to_owned(),
             previous,
+            found: output_stamps(output).into_iter().collect(),
             current: Mutex::default(),
             reused: AtomicUsize::default(),
             rendered: AtomicUsize::default(),
@@ -499,8 +503,25 @@ impl PageMemo {
     /// stands for, and the file is still as it left it.
     fn holds(&self, path: &str, key: Key) -> bool {
         self.previous.get(path).is_some_and(|(previous, stamp)| {
-            *previous == key && FileStamp::of(&self.output.join(path)) == Some(*stamp)
+            *previous == key && self.found.get(path) == Some(stamp)
         })
+    }
+
+    /// The stamps of the site's files once it is in place, by path: the
+    /// files this build `wrote` are read again, and those it `kept` are as
+    /// the build found them. A kept file changed by hand meanwhile keeps
+    /// the stamp seen before, so the next build renders it again.
+    pub fn site_stamps(&self, kept: &[PathBuf], wrote: &[PathBuf]) -> BTreeMap<String, FileStamp> {
+        let name = |path: &Path| path.to_string_lossy().replace('\\', "/");
+        let read = |path: &PathBuf| Some((name(path), FileStamp::of(&self.output.join(path))?));
+        let found = kept.par_iter().filter_map(|path| {
+            let name = name(path);
+            match self.found.get(&name) {
+                Some(stamp) => Some((name, *stamp)),
+                None => read(path),
+            }
+        });
+        found.chain(wrote.par_iter().filter_map(read)).collect()
     }
 
     /// A writer of the file at `path` made piece by piece into `out`, which
@@ -886,5 +907,45 @@ mod tests {
                 panic!("parsed again")
             })
             .unwrap();
+    }
+
+    #[test]
+    fn a_kept_page_is_recorded_as_found_and_a_page_changed_since_is_rendered() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        fs::create_dir_all(&output).unwrap();
+        fs::write(output.join("a.html"), "a").unwrap();
+        fs::write(output.join("b.html"), "b").unwrap();
+        // The first build renders both and records what it left.
+        let memo = PageMemo::open(root.path(), &output);
+        for path in ["a.html", "b.html"] {
+            let page = memo.page::<()>(path, || Key::combine(&[path.as_bytes()]), || Ok(vec![]));
+            assert!(matches!(page, Ok(Memoized::Rendered(_))));
+        }
+        let written = [PathBuf::from("a.html"), PathBuf::from("b.html")];
+        memo.save(&memo.site_stamps(&[], &written));
+
+        // While the next build runs, `b.html` is changed by hand: it keeps
+        // the stamp the build found, so the build after renders it again.
+        let memo = PageMemo::open(root.path(), &output);
+        let same = |path: &str| {
+            memo.page::<()>(path, || Key::combine(&[path.as_bytes()]), || Ok(vec![]))
+                .unwrap()
+        };
+        assert_eq!(same("a.html"), Memoized::Unchanged);
+        assert_eq!(same("b.html"), Memoized::Unchanged);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(output.join("b.html"), "changed by hand").unwrap();
+        memo.save(&memo.site_stamps(&written, &[]));
+        let memo = PageMemo::open(root.path(), &output);
+        assert_eq!(
+            memo.page::<()>("a.html", || Key::combine(&[b"a.html"]), || Ok(vec![]))
+                .unwrap(),
+            Memoized::Unchanged
+        );
+        assert!(matches!(
+            memo.page::<()>("b.html", || Key::combine(&[b"b.html"]), || Ok(vec![])),
+            Ok(Memoized::Rendered(_))
+        ));
     }
 }
