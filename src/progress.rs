@@ -86,6 +86,11 @@ impl Stages {
         self.done.push((name, now - self.lap));
         self.lap = now;
         if let Some(shown) = &self.shown {
+            // The last stage is done: no line is left naming nothing.
+            if next.is_empty() {
+                shown.bar.finish_and_clear();
+                return;
+            }
             shown.reveal_when_due();
             shown.bar.set_style(style(SPINNER));
             shown.bar.unset_length();
@@ -243,6 +248,23 @@ mod tests {
             std::thread::sleep(Duration::from_millis(20));
         }
         assert!(screen.0.lock().unwrap().contains("rendering pages ["));
+    }
+
+    #[test]
+    fn the_line_goes_once_the_last_stage_is_done() {
+        let (screen, mut stages) = screen_stages(Duration::ZERO);
+        stages.finish("load", "writing");
+        let waited = Instant::now();
+        while !screen.0.lock().unwrap().contains("writing") {
+            assert!(waited.elapsed() < Duration::from_secs(10), "nothing drawn");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        stages.finish("write", "");
+        let cleared = screen.0.lock().unwrap().clone();
+        // Several ticks of the spinner: none draws a line naming nothing.
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(*screen.0.lock().unwrap(), cleared);
+        assert_eq!(stages.end().0.len(), 2);
     }
 
     #[test]
