@@ -293,3 +293,65 @@ fn content_cannot_inject_markup_or_script() {
         "the title reads as text"
     );
 }
+
+/// The seeds' and the unseen fixtures' articles, each written `copies`
+/// times with one paragraph left out and a line of its own added, with the
+/// seeds' catalogue: wire copies, quotes and dates, enough sources for
+/// every parallel step to split its work.
+fn many_copies(copies: usize) -> TestDossier {
+    let dossier = TestDossier::seeds();
+    let sources = dossier.root().join("content/sources");
+    let unseen = common::repo_root().join("tests/fixtures/unseen/content/sources");
+    let mut articles: Vec<std::path::PathBuf> = [&sources, &unseen]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(folder).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    articles.sort();
+    for (a, article) in articles.iter().enumerate() {
+        let text = std::fs::read_to_string(article).unwrap();
+        let paragraphs: Vec<&str> = text.split("\n\n").collect();
+        let extension = article.extension().unwrap().to_str().unwrap();
+        for copy in 0..copies {
+            // The first paragraph holds a Markdown file's front matter.
+            let left_out = 1 + copy % (paragraphs.len() - 1).max(1);
+            let mut kept: Vec<&str> = (paragraphs.iter().enumerate())
+                .filter(|&(p, _)| p != left_out)
+                .map(|(_, text)| *text)
+                .collect();
+            let own = format!("Copy {copy} of article {a}, filed at {}:00.", 8 + copy);
+            kept.push(&own);
+            let name = format!("copy-{a:02}-{copy:02}.{extension}");
+            std::fs::write(sources.join(name), kept.join("\n\n")).unwrap();
+        }
+    }
+    dossier
+}
+
+#[test]
+fn the_site_does_not_depend_on_how_many_threads_build_it() {
+    let build_with = |threads: &str| {
+        let dossier = many_copies(8);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("--root")
+            .arg(dossier.root())
+            .args(["build", "--quiet"])
+            .env("RAYON_NUM_THREADS", threads)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        dossier.site().snapshot()
+    };
+    let one = build_with("1");
+    let many = build_with("8");
+    assert!(
+        one.keys().filter(|p| p.starts_with("sources/")).count() > 100,
+        "{} files",
+        one.len()
+    );
+    let differ: Vec<&String> = (one.keys())
+        .filter(|path| one.get(*path) != many.get(*path))
+        .collect();
+    assert!(differ.is_empty(), "differ: {differ:?}");
+    assert_eq!(one.len(), many.len());
+}
