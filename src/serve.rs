@@ -17,8 +17,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
-use notify_debouncer_full::notify::RecursiveMode;
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::notify::{RecursiveMode, Watcher};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, FileIdCache};
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::cache::CACHE_DIR;
@@ -275,9 +275,9 @@ impl WatchedFolders {
     /// Watches the folders that exist and are not watched yet, and forgets
     /// those that are gone (their watches went with them), so that one
     /// removed and made again is watched again.
-    fn follow<W: notify_debouncer_full::notify::Watcher, C: notify_debouncer_full::FileIdCache>(
+    fn follow<W: Watcher, C: FileIdCache>(
         &mut self,
-        debouncer: &mut notify_debouncer_full::Debouncer<W, C>,
+        debouncer: &mut Debouncer<W, C>,
     ) -> Result<()> {
         for (folder, watched) in &mut self.folders {
             match (folder.is_dir(), *watched) {
@@ -494,10 +494,10 @@ fn wait(shared: &Shared, since: Option<u64>) -> Response<std::io::Cursor<Vec<u8>
 /// The theme's 404 page, served at the missing page's address (as after a
 /// reload of a page whose source was deleted).
 fn not_found(site: &SiteFiles, shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
-    let Some(path) = site.file(Path::new("404.html")) else {
-        return text_response(404, "404: no such page");
-    };
-    file_response(site, shared, &path, 404)
+    match site.file(Path::new("404.html")) {
+        Some(path) => file_response(site, shared, &path, 404),
+        None => text_response(404, "404: no such page"),
+    }
 }
 
 fn file_response(
