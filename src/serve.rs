@@ -92,9 +92,13 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
         changed: Condvar::new(),
         building: Mutex::new(()),
     });
+    // Every build goes to the folder served, even if `book.toml` names
+    // another meanwhile: the new one is used from the next start.
+    let mut pinned = options.clone();
+    pinned.build.output = Some(output.clone());
     let builder = Builder {
         root: root.to_owned(),
-        options: options.clone(),
+        options: pinned,
         shared: Arc::clone(&shared),
     };
     builder.rebuild();

@@ -285,6 +285,35 @@ fn a_templates_folder_made_while_serving_is_watched() {
 }
 
 #[test]
+fn builds_go_to_the_folder_served_when_book_toml_names_another() {
+    let dossier = TestDossier::from_fixture("basic");
+    let server = Server::start(&dossier, &[]);
+    let (generation, _) = server.state(None);
+    let config = std::fs::read_to_string(dossier.root().join("book.toml")).unwrap();
+    dossier.write(
+        "book.toml",
+        &format!("{config}\n[build]\noutput = \"elsewhere\"\n"),
+    );
+    let (generation, _) = server.build_until(generation, Option::is_none);
+    let wire = dossier.root().join("content/sources/wire.txt");
+    let text = std::fs::read_to_string(&wire).unwrap();
+    std::fs::write(
+        &wire,
+        text.replace("declined to say more", "said nothing more"),
+    )
+    .unwrap();
+    let mut generation = generation;
+    loop {
+        (generation, _) = server.build_until(generation, Option::is_none);
+        let (_, _, page) = server.get("/sources/talks-resume-in-vienna.html");
+        if page.contains("said nothing more") {
+            break;
+        }
+    }
+    assert!(!dossier.root().join("elsewhere").exists());
+}
+
+#[test]
 fn requests_cannot_leave_the_output_folder() {
     let dossier = TestDossier::from_fixture("basic");
     let server = Server::start(&dossier, &[]);
