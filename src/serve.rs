@@ -226,6 +226,7 @@ fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Resul
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|error| Error::with_cause(format!("cannot watch {}", root.display()), error))?;
     let mut folders = WatchedFolders {
+        root: root.to_owned(),
         folders: [
             root.join(&config.build.content),
             root.join("themes"),
@@ -271,6 +272,7 @@ fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Resul
 
 /// The folders a build reads, each watched deeply while it exists.
 struct WatchedFolders {
+    root: PathBuf,
     /// Each folder and whether it is watched.
     folders: Vec<(PathBuf, bool)>,
 }
@@ -278,11 +280,18 @@ struct WatchedFolders {
 impl WatchedFolders {
     /// Watches the folders that exist and are not watched yet, and forgets
     /// those that are gone (their watches went with them), so that one
-    /// removed and made again is watched again.
+    /// removed and made again is watched again. A content folder newly
+    /// named in `book.toml` is watched too.
     fn follow<W: Watcher, C: FileIdCache>(
         &mut self,
         debouncer: &mut Debouncer<W, C>,
     ) -> Result<()> {
+        if let Ok(config) = Config::load(&self.root) {
+            let content = self.root.join(&config.build.content);
+            if !self.folders.iter().any(|(folder, _)| *folder == content) {
+                self.folders.push((content, false));
+            }
+        }
         for (folder, watched) in &mut self.folders {
             match (folder.is_dir(), *watched) {
                 (true, false) => {

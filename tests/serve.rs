@@ -314,6 +314,36 @@ fn builds_go_to_the_folder_served_when_book_toml_names_another() {
 }
 
 #[test]
+fn a_content_folder_newly_named_in_book_toml_is_watched() {
+    let dossier = TestDossier::from_fixture("basic");
+    let server = Server::start(&dossier, &[]);
+    let (generation, _) = server.state(None);
+    let root = dossier.root();
+    // A copy, not the folder renamed: a watch follows a renamed folder.
+    common::copy_dir(&root.join("content"), &root.join("articles"));
+    let config = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    dossier.write(
+        "book.toml",
+        &format!("{config}\n[build]\ncontent = \"articles\"\n"),
+    );
+    let (mut generation, _) = server.build_until(generation, Option::is_none);
+    let wire = root.join("articles/sources/wire.txt");
+    let text = std::fs::read_to_string(&wire).unwrap();
+    std::fs::write(
+        &wire,
+        text.replace("declined to say more", "said nothing more"),
+    )
+    .unwrap();
+    loop {
+        (generation, _) = server.build_until(generation, Option::is_none);
+        let (_, _, page) = server.get("/sources/talks-resume-in-vienna.html");
+        if page.contains("said nothing more") {
+            break;
+        }
+    }
+}
+
+#[test]
 fn requests_cannot_leave_the_output_folder() {
     let dossier = TestDossier::from_fixture("basic");
     let server = Server::start(&dossier, &[]);
