@@ -24,6 +24,7 @@ use tiny_http::{Header, Method, Request, Response, Server};
 use crate::cache::CACHE_DIR;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::output::MARKER_FILE;
 use crate::{build, BuildOptions, Report};
 
 /// Path of the reload endpoint under the site's base path.
@@ -166,7 +167,11 @@ impl Builder {
             Err(error) => {
                 let text = error_text(error);
                 eprintln!("{text}");
-                eprintln!("Serving the last good site until this is fixed.");
+                let output = self.options.build.output.as_deref();
+                match output.is_some_and(|output| output.join(MARKER_FILE).is_file()) {
+                    true => eprintln!("Serving the last good site until this is fixed."),
+                    false => eprintln!("No site to serve until this is fixed."),
+                }
                 Some(text)
             }
         };
@@ -509,7 +514,16 @@ fn wait(shared: &Shared, since: Option<u64>) -> Response<std::io::Cursor<Vec<u8>
 fn not_found(site: &SiteFiles, shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
     match site.file(Path::new("404.html")) {
         Some(path) => file_response(site, shared, &path, 404),
-        None => text_response(404, "404: no such page"),
+        // No site yet (the first build failed): a page that shows the
+        // error and reloads once a build succeeds.
+        None => Response::from_data(inject_reload_script(
+            NO_SITE_PAGE.as_bytes(),
+            &site.base_path,
+            shared,
+        ))
+        .with_status_code(404)
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-store")),
     }
 }
 
@@ -567,6 +581,13 @@ fn content_type(path: &Path) -> &'static str {
         _ => "application/octet-stream",
     }
 }
+
+/// What is served for a missing page when the site has no 404 page of its
+/// own, as before the first good build.
+const NO_SITE_PAGE: &str =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+    <title>Not found</title>\n</head>\n<body>\n<p>There is no page at this address yet. \
+    This page reloads when the next build succeeds.</p>\n</body>\n</html>\n";
 
 /// The reload script, added before `</body>` of served pages only.
 const RELOAD_SCRIPT: &str = r#"<script id="dossier-reload">

@@ -344,6 +344,28 @@ fn a_content_folder_newly_named_in_book_toml_is_watched() {
 }
 
 #[test]
+fn a_first_build_that_fails_is_shown_until_fixed() {
+    let dossier = TestDossier::from_fixture("basic");
+    let broken = "content/sources/broken.md";
+    dossier.write(broken, "+++\ntitle = \"Broken\n+++\n\nText.\n");
+    let server = Server::start(&dossier, &[]);
+    let (generation, error) = server.state(None);
+    assert!(error.is_some_and(|e| e.contains("broken.md")));
+    // No site yet: every address gives a page that carries the error for the
+    // overlay and reloads once a build succeeds.
+    let (status, head, page) = server.get("/");
+    assert_eq!(status, 404);
+    assert!(head.contains("text/html"), "{head}");
+    assert!(
+        page.contains("dossier-reload") && page.contains("broken.md"),
+        "{page}"
+    );
+    std::fs::remove_file(dossier.root().join(broken)).unwrap();
+    server.build_until(generation, Option::is_none);
+    assert_eq!(server.get("/").0, 200);
+}
+
+#[test]
 fn requests_cannot_leave_the_output_folder() {
     let dossier = TestDossier::from_fixture("basic");
     let server = Server::start(&dossier, &[]);
