@@ -102,14 +102,15 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
         options: pinned,
         shared: Arc::clone(&shared),
     };
-    builder.rebuild();
-
+    // The port first: a port in use is said at once, not after a build
+    // that may take seconds.
     let server = Server::http(("127.0.0.1", options.port)).map_err(|error| {
         Error::Usage(format!(
             "cannot listen on 127.0.0.1:{}: {error}",
             options.port
         ))
     })?;
+    builder.rebuild();
     let port = server
         .server_addr()
         .to_ip()

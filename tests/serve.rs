@@ -366,6 +366,26 @@ fn a_first_build_that_fails_is_shown_until_fixed() {
 }
 
 #[test]
+fn a_port_in_use_is_said_before_building() {
+    let dossier = TestDossier::from_fixture("basic");
+    let server = Server::start(&dossier, &[]);
+    let other = TestDossier::from_fixture("basic");
+    let output = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--root")
+        .arg(other.root())
+        .args(["serve", "--port", &server.port.to_string()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot listen on 127.0.0.1:"), "{stderr}");
+    assert!(
+        !other.root().join("public").exists(),
+        "built before failing"
+    );
+}
+
+#[test]
 fn requests_cannot_leave_the_output_folder() {
     let dossier = TestDossier::from_fixture("basic");
     let server = Server::start(&dossier, &[]);
