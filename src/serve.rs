@@ -586,7 +586,7 @@ fn content_type(path: &Path) -> &'static str {
 /// What is served for a missing page when the site has no 404 page of its
 /// own, as before the first good build.
 const NO_SITE_PAGE: &str =
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+    "<!DOCTYPE html>\n<html lang=\"en\" data-no-site>\n<head>\n<meta charset=\"utf-8\">\n\
     <title>Not found</title>\n</head>\n<body>\n<p>There is no page at this address yet. \
     This page reloads when the next build succeeds.</p>\n</body>\n</html>\n";
 
@@ -604,7 +604,9 @@ const RELOAD_SCRIPT: &str = r#"<script id="dossier-reload">
       box.setAttribute("role", "alert");
       box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;background:rgba(20,20,20,.92);color:#fff;font:14px/1.5 ui-monospace,monospace";
       var title = document.createElement("h2");
-      title.textContent = "The build failed: the last good site is shown underneath";
+      title.textContent = document.documentElement.hasAttribute("data-no-site")
+        ? "The build failed: no build has succeeded yet"
+        : "The build failed: the last good site is shown underneath";
       title.style.cssText = "color:#ff8a80;font:600 1.1rem system-ui,sans-serif;margin:0 0 1rem";
       var pre = document.createElement("pre");
       pre.style.whiteSpace = "pre-wrap";

@@ -360,6 +360,10 @@ fn a_first_build_that_fails_is_shown_until_fixed() {
         page.contains("dossier-reload") && page.contains("broken.md"),
         "{page}"
     );
+    assert!(
+        page.contains("data-no-site"),
+        "the overlay says no build succeeded"
+    );
     std::fs::remove_file(dossier.root().join(broken)).unwrap();
     server.build_until(generation, Option::is_none);
     assert_eq!(server.get("/").0, 200);
