@@ -280,22 +280,6 @@ impl SiteWriter {
                 .filter(|path| !files.contains(path))
                 .collect(),
         };
-        let wrote: HashSet<&PathBuf> = changed.iter().collect();
-        let kept = files
-            .iter()
-            .filter(|p| !wrote.contains(p))
-            .cloned()
-            .collect();
-        let written = Written {
-            files: files.len() - 1, // the marker is not a page
-            changed: changed
-                .iter()
-                .filter(|p| *p != Path::new(MARKER_FILE))
-                .count(),
-            removed: removed.len(),
-            wrote: changed.clone(),
-            kept,
-        };
         let result = match self.fresh {
             true => fs::rename(&self.staging, &self.output).map_err(io_error(&self.output)),
             false => self.move_in(&changed, &removed),
@@ -303,7 +287,22 @@ impl SiteWriter {
         if self.staging.exists() {
             let _ = fs::remove_dir_all(&self.staging);
         }
-        result.map(|()| written)
+        result?;
+        let pages = files.len() - 1; // the marker is not a page
+        let kept = {
+            let wrote: HashSet<&PathBuf> = changed.iter().collect();
+            files.into_iter().filter(|p| !wrote.contains(p)).collect()
+        };
+        Ok(Written {
+            files: pages,
+            changed: changed
+                .iter()
+                .filter(|p| *p != Path::new(MARKER_FILE))
+                .count(),
+            removed: removed.len(),
+            wrote: changed,
+            kept,
+        })
     }
 
     /// Moves the `changed` files from the staging folder into the output

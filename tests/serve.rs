@@ -105,6 +105,29 @@ impl Server {
             assert!(Instant::now() < deadline, "no rebuild after the edit");
         }
     }
+
+    /// Waits, as [`Server::build_until`] does, for good builds after
+    /// `generation` until the page at `path` holds `text`: a save may come
+    /// as more than one change. Gives the last build's generation.
+    fn build_until_page_holds(&self, mut generation: u64, path: &str, text: &str) -> u64 {
+        loop {
+            (generation, _) = self.build_until(generation, Option::is_none);
+            if self.get(path).2.contains(text) {
+                return generation;
+            }
+        }
+    }
+}
+
+/// Rewords the basic fixture's wire story, whose page then says "said
+/// nothing more".
+fn reword_wire(wire: &std::path::Path) {
+    let text = std::fs::read_to_string(wire).unwrap();
+    std::fs::write(
+        wire,
+        text.replace("declined to say more", "said nothing more"),
+    )
+    .unwrap();
 }
 
 impl Drop for Server {
@@ -265,13 +288,7 @@ fn a_templates_folder_made_while_serving_is_watched() {
         let footer = format!("made with dossier, {footer}");
         let template = base.replace("made with dossier", &footer);
         std::fs::write(templates.join("base.html"), template).unwrap();
-        let mut generation = generation;
-        loop {
-            (generation, _) = server.build_until(generation, Option::is_none);
-            if server.get("/sources.html").2.contains(&footer) {
-                return generation;
-            }
-        }
+        server.build_until_page_holds(generation, "/sources.html", &footer)
     };
     generation = footer_becomes(generation, "edited");
 
@@ -295,21 +312,9 @@ fn builds_go_to_the_folder_served_when_book_toml_names_another() {
         &format!("{config}\n[build]\noutput = \"elsewhere\"\n"),
     );
     let (generation, _) = server.build_until(generation, Option::is_none);
-    let wire = dossier.root().join("content/sources/wire.txt");
-    let text = std::fs::read_to_string(&wire).unwrap();
-    std::fs::write(
-        &wire,
-        text.replace("declined to say more", "said nothing more"),
-    )
-    .unwrap();
-    let mut generation = generation;
-    loop {
-        (generation, _) = server.build_until(generation, Option::is_none);
-        let (_, _, page) = server.get("/sources/talks-resume-in-vienna.html");
-        if page.contains("said nothing more") {
-            break;
-        }
-    }
+    reword_wire(&dossier.root().join("content/sources/wire.txt"));
+    let page = "/sources/talks-resume-in-vienna.html";
+    server.build_until_page_holds(generation, page, "said nothing more");
     assert!(!dossier.root().join("elsewhere").exists());
 }
 
@@ -326,21 +331,10 @@ fn a_content_folder_newly_named_in_book_toml_is_watched() {
         "book.toml",
         &format!("{config}\n[build]\ncontent = \"articles\"\n"),
     );
-    let (mut generation, _) = server.build_until(generation, Option::is_none);
-    let wire = root.join("articles/sources/wire.txt");
-    let text = std::fs::read_to_string(&wire).unwrap();
-    std::fs::write(
-        &wire,
-        text.replace("declined to say more", "said nothing more"),
-    )
-    .unwrap();
-    loop {
-        (generation, _) = server.build_until(generation, Option::is_none);
-        let (_, _, page) = server.get("/sources/talks-resume-in-vienna.html");
-        if page.contains("said nothing more") {
-            break;
-        }
-    }
+    let (generation, _) = server.build_until(generation, Option::is_none);
+    reword_wire(&root.join("articles/sources/wire.txt"));
+    let page = "/sources/talks-resume-in-vienna.html";
+    server.build_until_page_holds(generation, page, "said nothing more");
 }
 
 #[test]

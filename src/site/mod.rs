@@ -280,13 +280,10 @@ fn push_source_pairs(
     source: usize,
     pairs: &mut Vec<SourcePair>,
 ) {
-    let entities: Vec<u32> = entities.map(index_u32).collect();
     let source = index_u32(source);
-    for (i, &a) in entities.iter().enumerate() {
-        for &b in &entities[i + 1..] {
-            pairs.push(SourcePair { a, b, source });
-        }
-    }
+    for_each_pair(entities.map(index_u32), |a, b| {
+        pairs.push(SourcePair { a, b, source });
+    });
 }
 
 fn index_u32(index: usize) -> u32 {
@@ -303,10 +300,15 @@ fn runs_by_pair(pairs: &[SourcePair]) -> Vec<&[SourcePair]> {
 
 /// Adds every unordered pair of distinct items (given sorted and unique).
 fn push_pairs(items: impl Iterator<Item = usize>, pairs: &mut Vec<(usize, usize)>) {
-    let items: Vec<usize> = items.collect();
+    for_each_pair(items, |a, b| pairs.push((a, b)));
+}
+
+/// Calls `each` with every unordered pair of `items`, in order.
+fn for_each_pair<T: Copy>(items: impl Iterator<Item = T>, mut each: impl FnMut(T, T)) {
+    let items: Vec<T> = items.collect();
     for (i, &a) in items.iter().enumerate() {
         for &b in &items[i + 1..] {
-            pairs.push((a, b));
+            each(a, b);
         }
     }
 }
