@@ -619,3 +619,30 @@ fn wire_copy_reprinted_by_many_sources_is_shown_not_hidden_as_boilerplate() {
     let reprint = site.page("sources/reprint-0.html");
     assert!(select_texts(&reprint, ".boilerplate-tag").is_empty());
 }
+
+#[test]
+fn a_quote_in_a_boilerplate_paragraph_is_marked_on_its_own_words() {
+    let dossier = TestDossier::from_fixture("basic");
+    let footer = "“We read every letter,” the editor said. Subscribe to the Daily Courier \
+                  newsletter for the latest headlines from the region";
+    let stories = [
+        "The council voted on the budget after a long debate on Tuesday evening.",
+        "Floods closed three roads in the north of the province overnight.",
+        "A new museum of maritime history opened its doors to visitors.",
+    ];
+    for (n, story) in stories.iter().enumerate() {
+        dossier.write(
+            &format!("content/sources/courier-{n}.md"),
+            &format!(
+                "+++\ntitle = \"Courier {n}\"\nurl = \"https://www.courier.example/{n}\"\n+++\n\n{story}\n\n{footer}.\n"
+            ),
+        );
+    }
+    dossier.build();
+    let page = dossier.site().page("sources/courier-0.html");
+    assert_eq!(select_texts(&page, "#p2 .boilerplate-tag"), ["boilerplate"]);
+    assert_eq!(
+        select_texts(&page, "#p2 span.quote"),
+        ["“We read every letter,”"]
+    );
+}

@@ -109,22 +109,39 @@ pub fn mark_blocks(site: &Site, index: usize, blocks: &mut [BlockView]) {
     }
 }
 
-/// Highlights the shared passages in one block (paragraph `number - 1`), or
-/// labels it as boilerplate.
+/// Highlights the shared passages in one block (paragraph `number - 1`).
 pub fn mark_block(site: &Site, index: usize, block: &mut BlockView) {
     let paragraph = block.number - 1;
-    match paragraph_marks(site, index, paragraph) {
-        ParagraphMarks::Boilerplate => {
+    if let ParagraphMarks::Shared(marks) = paragraph_marks(site, index, paragraph) {
+        let text = &site.sources[index].source.paragraphs[paragraph].text;
+        if let Some(html) = highlight(&block.html, text, &marks) {
+            block.html = html;
+        }
+    }
+}
+
+/// Labels the blocks of source `index` left out of shared text as
+/// boilerplate. This comes last: the label's word is not the paragraph's
+/// text, and marking quotes after it would take it for some.
+pub fn label_boilerplate<'a>(
+    site: &Site,
+    index: usize,
+    blocks: impl IntoIterator<Item = &'a mut BlockView>,
+) {
+    for block in blocks {
+        if block.kind == "list" {
+            label_boilerplate(site, index, &mut block.items);
+            continue;
+        }
+        if site
+            .passages
+            .boilerplate
+            .contains(&(index, block.number - 1))
+        {
             block.html = format!(
                 "<span class=\"boilerplate-tag\" title=\"Repeated across sources of this outlet or much of the dossier: left out of shared text\">boilerplate</span> {}",
                 block.html
             );
-        }
-        ParagraphMarks::Shared(marks) => {
-            let text = &site.sources[index].source.paragraphs[paragraph].text;
-            if let Some(html) = highlight(&block.html, text, &marks) {
-                block.html = html;
-            }
         }
     }
 }

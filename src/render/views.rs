@@ -378,6 +378,7 @@ impl<'a> SourceText<'a> {
             super::passages::mark_block(site, index, headline);
         }
         super::quotes::mark_blocks(&mut blocks, site, index, &self.quotes);
+        super::passages::label_boilerplate(site, index, blocks.iter_mut().chain(&mut headline));
         TextBlocks { headline, blocks }
     }
 }
