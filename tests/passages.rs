@@ -646,3 +646,44 @@ fn a_quote_in_a_boilerplate_paragraph_is_marked_on_its_own_words() {
         ["“We read every letter,”"]
     );
 }
+
+#[test]
+fn passages_beyond_those_the_index_lists_are_not_linked_to_it() {
+    let dossier = TestDossier::from_fixture("basic");
+    // 110 paragraphs of made-up words, each printed by both sources: more
+    // shared passages than the index lists.
+    let mut seed = 7u64;
+    let mut word = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let syllables = ["ka", "lo", "mi", "nu", "pe", "ra", "si", "to", "ve", "zo"];
+        let n = (seed >> 33) as usize;
+        format!(
+            "{}{}{}",
+            syllables[n % 10],
+            syllables[n / 10 % 10],
+            syllables[n / 100 % 10]
+        )
+    };
+    let paragraphs: Vec<String> = (0..110)
+        .map(|_| {
+            let sentence: Vec<String> = (0..16).map(|_| word()).collect();
+            format!("{}.", sentence.join(" "))
+        })
+        .collect();
+    for name in ["a", "b"] {
+        dossier.write(
+            &format!("content/sources/{name}.txt"),
+            &format!("Wire copy {name}\n{}\n", paragraphs.join("\n")),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    let page = site.page("sources/wire-copy-a.html");
+    let listed = select_texts(&page, ".shared-head a[href^='../crossref.html']");
+    let all = select_texts(&page, ".shared-head");
+    assert!(all.len() > 100, "{} passages", all.len());
+    assert_eq!(listed.len(), 100, "{listed:?}");
+    assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
+}

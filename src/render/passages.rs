@@ -32,6 +32,9 @@ pub struct SharedView {
     /// its number on the cross-reference index.
     pub anchor: String,
     pub number: usize,
+    /// Whether the cross-reference index lists it (at `#<anchor>`): it
+    /// lists the first [`LISTED`] only.
+    pub listed: bool,
     /// `verbatim` or `near`.
     pub kind: PassageKind,
     /// The passage as this source words it.
@@ -61,6 +64,7 @@ pub fn source_shared(site: &Site, index: usize) -> Vec<SharedView> {
             SharedView {
                 anchor: format!("shared-{}", number + 1),
                 number: number + 1,
+                listed: number < LISTED,
                 kind: passage.kind,
                 text: text[mine[0].start..mine[0].end].to_owned(),
                 words: mine[0].words,
@@ -365,9 +369,13 @@ fn merge(marks: &[Mark]) -> Vec<Mark> {
     merged
 }
 
+/// How the link after a shared stretch of text starts: quotes marked later
+/// leave these links out of their spans.
+pub const REFERENCE_START: &str = "<a class=\"shared-ref\"";
+
 fn reference(mark: &Mark) -> String {
     format!(
-        "<a class=\"shared-ref\" href=\"#shared-{0}\" title=\"Shared passage {0}: where else it appears\">⇄</a>",
+        "{REFERENCE_START} href=\"#shared-{0}\" title=\"Shared passage {0}: where else it appears\">⇄</a>",
         mark.number
     )
 }

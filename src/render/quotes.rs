@@ -523,23 +523,17 @@ fn next_html_char(html: &str) -> (Option<char>, usize) {
 
 /// Wraps the byte ranges of `quotes` (in `text`) in the paragraph's `html`,
 /// whose text is `text` (or a subsequence of it) with tags and escapes.
+/// A quote's span is opened at its first character and closed around each
+/// tag, so it never holds a tag or nothing at all; links the page adds to
+/// the text (to a shared passage) stay outside it.
 fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteMark)]) -> String {
     let mut out = String::with_capacity(html.len() + quotes.len() * 160);
     let mut at = 0; // position in text
     let mut rest = html;
-    let mut open: Option<usize> = None; // index of the quote open
+    let mut open: Option<usize> = None; // index of the quote under way
     let mut next = 0; // next quote to open
-    let open_tag = |view: &QuoteMark, first: bool| {
-        if first {
-            format!(
-                "<span class=\"quote\" id=\"{}-text\" title=\"{}\">",
-                view.anchor,
-                escape(&view.who)
-            )
-        } else {
-            "<span class=\"quote\">".to_owned()
-        }
-    };
+    let mut span_open = false; // whether `out` ends inside a quote's span
+    let mut first_span = false; // whether the quote's id is still to be written
     while !rest.is_empty() {
         if open.is_none() && next == quotes.len() {
             // Every quote is marked: the rest is copied as it is.
@@ -547,14 +541,18 @@ fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteMark)]) -> Strin
             break;
         }
         if rest.starts_with('<') {
-            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-            if open.is_some() {
+            // A shared passage's link is not the paragraph's text: it is
+            // copied whole, its arrow left out of the quote.
+            let end = match rest.starts_with(super::passages::REFERENCE_START) {
+                true => rest.find("</a>").map(|e| e + "</a>".len()),
+                false => rest.find('>').map(|e| e + 1),
+            }
+            .unwrap_or(rest.len());
+            if span_open {
                 out.push_str("</span>");
+                span_open = false;
             }
             out.push_str(&rest[..end]);
-            if let Some(q) = open {
-                out.push_str(&open_tag(quotes[q].1, false));
-            }
             rest = &rest[end..];
             continue;
         }
@@ -573,11 +571,16 @@ fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteMark)]) -> Strin
         });
         if let Some(position) = position {
             if open.is_none() && next < quotes.len() && position >= quotes[next].0.start {
-                out.push_str(&open_tag(quotes[next].1, true));
                 open = Some(next);
+                first_span = true;
                 next += 1;
             }
             at = position + decoded.map_or(0, char::len_utf8);
+        }
+        if let (Some(q), false) = (open, span_open) {
+            out.push_str(&span_tag(quotes[q].1, first_span));
+            span_open = true;
+            first_span = false;
         }
         out.push_str(piece);
         if let Some(q) = open {
@@ -585,14 +588,31 @@ fn mark_quotes(html: &str, text: &str, quotes: &[(&Quote, &QuoteMark)]) -> Strin
                 out.push_str("</span>");
                 out.push_str(&note(quotes[q].1));
                 open = None;
+                span_open = false;
             }
         }
     }
-    if let Some(q) = open {
+    if span_open {
         out.push_str("</span>");
+    }
+    if let Some(q) = open {
         out.push_str(&note(quotes[q].1));
     }
     out
+}
+
+/// The start of one of a quote's spans: the first carries its id and who
+/// said it.
+fn span_tag(view: &QuoteMark, first: bool) -> String {
+    if first {
+        format!(
+            "<span class=\"quote\" id=\"{}-text\" title=\"{}\">",
+            view.anchor,
+            escape(&view.who)
+        )
+    } else {
+        "<span class=\"quote\">".to_owned()
+    }
 }
 
 /// The numbered link after a quote to its entry in the list of quotes.
@@ -657,6 +677,23 @@ mod tests {
              <a class=\"mention\" href=\"x\"><span class=\"quote\">Syria</span></a>\
              <span class=\"quote\"> is pure,”</span><a class=\"quote-note\" href=\"#quote-1\" \
              title=\"A &lt;b&gt;\">q1</a> he said &amp; left."
+        );
+    }
+
+    #[test]
+    fn a_shared_passage_link_inside_a_quote_is_left_out_of_it() {
+        let text = "“We arrived in Moscow,” a source said.";
+        let html = "“We <mark class=\"shared\">arrived in Moscow</mark>\
+                    <a class=\"shared-ref\" href=\"#shared-1\">⇄</a>,” a source said.";
+        let q = quote(0, text.find(" a source").unwrap());
+        let v = view(1, "unattributed");
+        let marked = mark_quotes(html, text, &[(&q, &QuoteMark::of(&v))]);
+        assert_eq!(
+            marked,
+            "<span class=\"quote\" id=\"quote-1-text\" title=\"unattributed\">“We </span>\
+             <mark class=\"shared\"><span class=\"quote\">arrived in Moscow</span></mark>\
+             <a class=\"shared-ref\" href=\"#shared-1\">⇄</a><span class=\"quote\">,”</span>\
+             <a class=\"quote-note\" href=\"#quote-1\" title=\"unattributed\">q1</a> a source said."
         );
     }
 
