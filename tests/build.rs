@@ -243,6 +243,28 @@ fn fixture_with_markdown_and_clipping_builds() {
 }
 
 #[test]
+fn raw_html_in_markdown_is_read_as_it_is_shown() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.write(
+        "content/sources/raw.md",
+        "+++\ntitle = \"Raw HTML\"\n+++\n\n<div>Peskov spoke inside a div.</div>\n\n\
+         Text <script>var x = \"Peskov in a script\";</script> after a script.\n",
+    );
+    dossier.build();
+    let site = dossier.site();
+    let page = site.page("sources/raw-html.html");
+    // Linked where it is shown; not found where nothing shows it.
+    assert_eq!(select_texts(&page, "#p1 div a.mention"), ["Peskov"]);
+    let snippets = select_texts(&site.page("entities/dmitry-peskov.html"), ".kwic li");
+    let here: Vec<_> = snippets.iter().filter(|s| s.contains("div")).collect();
+    assert_eq!(here.len(), 1, "{snippets:?}");
+    assert!(
+        !snippets.iter().any(|s| s.contains("script")),
+        "{snippets:?}"
+    );
+}
+
+#[test]
 fn content_cannot_inject_markup_or_script() {
     let dossier = TestDossier::from_fixture("hostile");
     dossier.build();

@@ -6,6 +6,8 @@
 //! HTML is kept with placeholders where its text goes, so the renderer can
 //! link mentions inside it without parsing the Markdown again.
 
+use std::fmt::Write;
+
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
@@ -136,8 +138,37 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
     let mut spans = Vec::new();
     let mut out = Vec::with_capacity(events.len());
     let (mut in_code, mut in_link, mut in_image) = (0usize, 0usize, 0usize);
+    // Inline `<script>`/`<style>` elements, whose text the sanitiser drops,
+    // and the raw HTML of an HTML block, sanitised whole at its end.
+    let mut in_dropped = 0usize;
+    let mut html_block: Option<String> = None;
     for event in events {
         match event {
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(String::new());
+                out.push(Event::Start(Tag::HtmlBlock));
+            }
+            Event::Html(raw) if html_block.is_some() => {
+                html_block.get_or_insert_default().push_str(&raw);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let raw = html_block.take().unwrap_or_default();
+                separate(&mut text);
+                let html = html_text_runs(&sanitise(&raw), &mut text, &mut spans);
+                separate(&mut text);
+                out.push(Event::Html(html.into()));
+                out.push(Event::End(TagEnd::HtmlBlock));
+            }
+            Event::InlineHtml(tag) => {
+                match dropped_element(&tag) {
+                    Some(true) => in_dropped += 1,
+                    Some(false) => in_dropped = in_dropped.saturating_sub(1),
+                    None => {}
+                }
+                out.push(Event::InlineHtml(tag));
+            }
+            // Shown nowhere: neither is it text to analyse.
+            Event::Text(_) if in_dropped > 0 => {}
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -240,6 +271,110 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
         markup: Some(markup),
         spans,
     })
+}
+
+/// Whether an inline HTML tag opens (`Some(true)`) or closes an element
+/// whose content the sanitiser removes along with it.
+fn dropped_element(tag: &str) -> Option<bool> {
+    let tag = tag.trim_start().to_ascii_lowercase();
+    let name = |rest: &str| {
+        ["script", "style"].iter().any(|name| {
+            rest.strip_prefix(name)
+                .is_some_and(|after| after.starts_with(['>', ' ', '\t', '\n', '/']))
+        })
+    };
+    if let Some(rest) = tag.strip_prefix("</") {
+        return name(rest).then_some(false);
+    }
+    let rest = tag.strip_prefix('<')?;
+    (name(rest) && !tag.trim_end().ends_with("/>")).then_some(true)
+}
+
+/// Replaces each run of text in `html`, sanitised HTML, by a placeholder
+/// for a span of `text`, to which the run's characters are added: so the
+/// text of raw HTML blocks is found, linked and marked as any other text.
+/// Text inside links, `<code>` and `<pre>` is kept in the HTML as it is,
+/// and added to `text` with no span, as Markdown's own code is.
+fn html_text_runs(html: &str, text: &mut String, spans: &mut Vec<TextSpan>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut kept_as_is = 0usize; // depth of links, code and pre
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = tag_end(rest);
+            let tag = &rest[..end];
+            let lower = tag.to_ascii_lowercase();
+            let named = |name: &str| {
+                lower
+                    .strip_prefix(name)
+                    .is_some_and(|after| after.starts_with(['>', ' ', '/']))
+            };
+            if named("<a") || named("<code") || named("<pre") {
+                kept_as_is += 1;
+            } else if named("</a") || named("</code") || named("</pre") {
+                kept_as_is = kept_as_is.saturating_sub(1);
+            } else if !INLINE_TAGS
+                .iter()
+                .any(|t| named(&format!("<{t}")) || named(&format!("</{t}")))
+            {
+                separate(text);
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let run = &rest[..end];
+        rest = &rest[end..];
+        if kept_as_is > 0 {
+            text.push_str(&decode_text(run));
+            out.push_str(run);
+            continue;
+        }
+        let start = text.len();
+        text.push_str(&decode_text(run));
+        spans.push(TextSpan {
+            start,
+            end: text.len(),
+            linkable: true,
+        });
+        let _ = write!(
+            out,
+            "{PLACEHOLDER_OPEN}{}{PLACEHOLDER_CLOSE}",
+            spans.len() - 1
+        );
+    }
+    out
+}
+
+/// Elements that sit inside a line of text: any other starts or ends a
+/// block, whose words are kept apart from the next.
+const INLINE_TAGS: &[&str] = &[
+    "abbr", "b", "cite", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp", "small",
+    "span", "strike", "strong", "sub", "sup", "time", "u", "var",
+];
+
+/// The length of the tag `html` starts with; `>` may stand inside a quoted
+/// attribute value.
+fn tag_end(html: &str) -> usize {
+    let mut quoted = false;
+    for (i, c) in html.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return i + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// Text as the sanitiser writes it, unescaped.
+fn decode_text(run: &str) -> String {
+    run.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
 }
 
 /// Whether `events` make HTML that sanitising gives back unchanged:
@@ -362,6 +497,40 @@ mod tests {
             assert!(!markup.contains("javascript:"), "{markup}");
             assert!(!markup.contains("<iframe"), "{markup}");
         }
+    }
+
+    #[test]
+    fn the_text_of_raw_html_is_the_text_shown() {
+        let body = "<div>Peskov spoke <b>inside</b> a div &amp; more.</div>\n\n\
+                    <details><summary>In a summary</summary>Then again.</details>\n\n\
+                    Text <script>var x = \"Peskov in a script\";</script> after a script.\n";
+        let paragraphs = split_markdown(body);
+        let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Peskov spoke inside a div & more.",
+                "In a summary Then again.",
+                "Text  after a script."
+            ]
+        );
+        // Every character of the text is in a span the HTML shows, but
+        // for the spaces kept between blocks.
+        let div = &paragraphs[0];
+        let shown: String = div
+            .spans
+            .iter()
+            .map(|s| &div.text[s.start..s.end])
+            .collect();
+        assert_eq!(shown, div.text);
+        assert!(div.spans.iter().all(|s| s.linkable));
+        let markup = div.markup.as_deref().unwrap();
+        assert!(markup.starts_with("<div>"), "{markup}");
+        assert!(
+            !markup.contains("Peskov"),
+            "text stands as placeholders: {markup}"
+        );
+        assert!(!paragraphs[2].markup.as_deref().unwrap().contains("Peskov"));
     }
 
     #[test]
