@@ -687,3 +687,40 @@ fn passages_beyond_those_the_index_lists_are_not_linked_to_it() {
     assert_eq!(listed.len(), 100, "{listed:?}");
     assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
 }
+
+#[test]
+fn wire_copy_in_many_sources_lists_the_earliest_on_each_page() {
+    let dossier = TestDossier::from_fixture("basic");
+    let wire = "“We will rebuild the bridge before the winter comes,” the minister said in \
+                a statement to reporters on Monday evening after the talks in the capital \
+                had ended without agreement";
+    for n in 0..20 {
+        dossier.write(
+            &format!("content/sources/reprint-{n:02}.md"),
+            &format!(
+                "+++\ntitle = \"Reprint {n:02}\"\noutlet = \"Outlet {n:02}\"\ndate = 2025-01-{:02}\n+++\n\n\
+                 Story number {n} opens with a line of its own.\n\n{wire}.\n",
+                n + 1
+            ),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    let last = site.page("sources/reprint-19.html");
+    // The twelve earliest of the nineteen others, then how many more.
+    let elsewhere = select_texts(&last, ".shared-elsewhere li");
+    assert_eq!(elsewhere.len(), 13, "{elsewhere:?}");
+    assert!(elsewhere[0].starts_with("Reprint 00"), "{elsewhere:?}");
+    assert!(elsewhere[0].contains("first"), "{elsewhere:?}");
+    assert_eq!(elsewhere[12], "and 7 more");
+    let carriers = select_texts(&last, ".quote-sources");
+    assert_eq!(carriers.len(), 1, "{carriers:?}");
+    assert!(carriers[0].starts_with("In 20 sources"), "{carriers:?}");
+    assert!(carriers[0].contains("Reprint 19 ¶2"), "{carriers:?}");
+    assert!(carriers[0].ends_with("and 8 more"), "{carriers:?}");
+    assert!(!carriers[0].contains("Reprint 18"), "{carriers:?}");
+    let crossref = site.page("crossref.html");
+    let places = select_texts(&crossref, "#shared-passages + ol .shared-elsewhere li");
+    assert_eq!(places.len(), 13, "{places:?}");
+    assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
+}

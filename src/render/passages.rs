@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::site::passages::{PassageKind, SharedPassage};
+use crate::site::passages::{Occurrence, PassageKind, SharedPassage};
 use crate::site::Site;
 
 use super::views::{source_path, BlockView};
@@ -42,8 +42,10 @@ pub struct SharedView {
     pub words: usize,
     /// This source's paragraphs carrying it, as `#p<N>` anchors and numbers.
     pub here: Vec<usize>,
-    /// The other sources' paragraphs carrying it, earliest source first.
+    /// The other sources' paragraphs carrying it, earliest source first,
+    /// and how many more there are.
     pub elsewhere: Vec<PassagePlace>,
+    pub elsewhere_left_out: usize,
     pub sources: usize,
 }
 
@@ -61,6 +63,7 @@ pub fn source_shared(site: &Site, index: usize) -> Vec<SharedView> {
                 .filter(|o| o.source == index)
                 .collect();
             let text = &site.sources[index].source.paragraphs[mine[0].paragraph].text;
+            let (elsewhere, elsewhere_left_out) = places(site, passage, Some(index));
             SharedView {
                 anchor: format!("shared-{}", number + 1),
                 number: number + 1,
@@ -69,37 +72,44 @@ pub fn source_shared(site: &Site, index: usize) -> Vec<SharedView> {
                 text: text[mine[0].start..mine[0].end].to_owned(),
                 words: mine[0].words,
                 here: mine.iter().map(|o| o.paragraph + 1).collect(),
-                elsewhere: places(site, passage, Some(index)),
+                elsewhere,
+                elsewhere_left_out,
                 sources: passage.sources().len(),
             }
         })
         .collect()
 }
 
-/// Where a passage stands, the earliest source first, leaving out `except`.
-fn places(site: &Site, passage: &SharedPassage, except: Option<usize>) -> Vec<PassagePlace> {
+/// Places listed with a passage, or sources with a cluster: wire copy can
+/// stand in thousands of sources, and a list of them all on each of their
+/// pages would grow with the square of the dossier.
+pub const PLACES_LISTED: usize = 12;
+
+/// The earliest [`PLACES_LISTED`] places of a passage, leaving out
+/// `except`, and how many more there are.
+fn places(
+    site: &Site,
+    passage: &SharedPassage,
+    except: Option<usize>,
+) -> (Vec<PassagePlace>, usize) {
     let first_source = passage.occurrences[passage.first].source;
-    let mut places: Vec<(usize, PassagePlace)> = passage
-        .occurrences
-        .iter()
+    let mut occurrences: Vec<_> = (passage.occurrences.iter())
         .filter(|o| Some(o.source) != except)
-        .map(|o| {
-            let place = PassagePlace {
-                first: o.source == first_source,
-                ..place(site, o.source, o.paragraph)
-            };
-            (o.source, place)
+        .collect();
+    let left_out = occurrences.len().saturating_sub(PLACES_LISTED);
+    let in_time = |o: &&Occurrence| (site.clusters.rank(o.source), o.paragraph);
+    if left_out > 0 {
+        occurrences.select_nth_unstable_by_key(PLACES_LISTED, in_time);
+        occurrences.truncate(PLACES_LISTED);
+    }
+    occurrences.sort_unstable_by_key(in_time);
+    let items = (occurrences.into_iter())
+        .map(|o| PassagePlace {
+            first: o.source == first_source,
+            ..place(site, o.source, o.paragraph)
         })
         .collect();
-    places.sort_by_key(|(source, place)| (rank_of(site, *source), place.paragraph));
-    places.into_iter().map(|(_, place)| place).collect()
-}
-
-/// A source's position in time (earliest first, undated last, by slug).
-fn rank_of(site: &Site, source: usize) -> (bool, Option<chrono::NaiveDate>, String) {
-    let s = &site.sources[source];
-    let date = s.source.date.as_ref().map(|d| d.value);
-    (date.is_none(), date, s.slug.clone())
+    (items, left_out)
 }
 
 /// Highlights the shared passages of source `index` in its blocks.
@@ -429,6 +439,7 @@ pub struct PassageView {
     pub text: String,
     pub words: usize,
     pub places: Vec<PassagePlace>,
+    pub places_left_out: usize,
     pub sources: usize,
 }
 
@@ -436,6 +447,7 @@ pub struct PassageView {
 #[derive(Debug, Serialize)]
 pub struct ClusterView {
     pub sources: Vec<PassagePlace>,
+    pub sources_left_out: usize,
 }
 
 impl SharedTextView {
@@ -493,14 +505,18 @@ impl SharedTextView {
                 .iter()
                 .take(LISTED)
                 .enumerate()
-                .map(|(number, passage)| PassageView {
-                    anchor: format!("shared-{}", number + 1),
-                    number: number + 1,
-                    kind: passage.kind,
-                    text: passage.text.clone(),
-                    words: passage.common_words,
-                    places: places(site, passage, None),
-                    sources: passage.sources().len(),
+                .map(|(number, passage)| {
+                    let (places, places_left_out) = places(site, passage, None);
+                    PassageView {
+                        anchor: format!("shared-{}", number + 1),
+                        number: number + 1,
+                        kind: passage.kind,
+                        text: passage.text.clone(),
+                        words: passage.common_words,
+                        places,
+                        places_left_out,
+                        sources: passage.sources().len(),
+                    }
                 })
                 .collect(),
             passages_left_out: passages.len().saturating_sub(LISTED),
@@ -571,19 +587,21 @@ fn clusters(site: &Site, by_date: &[usize]) -> Vec<ClusterView> {
         .filter(|members| members.len() > 1)
         .map(|members| {
             let first = site.clusters.first(&members);
+            let left_out = members.len().saturating_sub(PLACES_LISTED);
+            let items = (members.into_iter().take(PLACES_LISTED))
+                .map(|s| {
+                    let source = &site.sources[s];
+                    PassagePlace {
+                        path: source_path(source),
+                        paragraph: 0,
+                        first: Some(s) == first,
+                        ..place(site, s, 0)
+                    }
+                })
+                .collect();
             ClusterView {
-                sources: members
-                    .into_iter()
-                    .map(|s| {
-                        let source = &site.sources[s];
-                        PassagePlace {
-                            path: source_path(source),
-                            paragraph: 0,
-                            first: Some(s) == first,
-                            ..place(site, s, 0)
-                        }
-                    })
-                    .collect(),
+                sources: items,
+                sources_left_out: left_out,
             }
         })
         .collect()

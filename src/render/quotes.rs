@@ -13,6 +13,7 @@ use crate::site::Site;
 use super::date_text::day_month_year;
 use super::escape::escape_html_into;
 use super::paragraph::escape;
+use super::passages::PLACES_LISTED;
 use super::views::{entity_path, source_path, BlockView};
 
 /// A quote as templates see it.
@@ -39,8 +40,10 @@ pub struct QuoteView {
     pub attributed_by: &'static str,
     /// A one-line account of who said it, for titles and lists.
     pub who: String,
-    /// Every source carrying the same words, this one included.
+    /// The sources carrying the same words, this one included: the
+    /// earliest [`PLACES_LISTED`] in source order, and how many more.
     pub carried_by: Vec<Carrier>,
+    pub carried_by_left_out: usize,
     /// How many of those are independent: sources reprinting the same wire
     /// text count once.
     pub independent: usize,
@@ -113,27 +116,38 @@ impl QuoteView {
         let channel = attribution.and_then(|a| a.channel).map(named);
         let who = who(speaker.as_ref(), description.as_deref(), channel.as_ref());
         let group = site.quotes.group(at);
-        let mut carried_by: Vec<Carrier> = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
-        for member in &group.members {
-            if !seen.insert(member.source) {
-                continue;
-            }
-            // In its own source, the quote itself stands for the group.
-            let member = if member.source == at.source {
-                &at
-            } else {
-                member
-            };
-            let other = &site.sources[member.source];
-            let paragraph = other.analysis.quotes[member.quote].paragraph + 1;
-            carried_by.push(Carrier {
-                title: other.source.title.value.clone(),
-                path: format!("{}#p{paragraph}", source_path(other)),
-                paragraph,
-                current: member.source == at.source,
-            });
+        // Listed: this source and the earliest others; a quote reprinted in
+        // thousands of sources would otherwise list them all on each page.
+        let mut others: Vec<usize> = (group.sources.iter().copied())
+            .filter(|&s| s != at.source)
+            .collect();
+        let carried_by_left_out = others.len().saturating_sub(PLACES_LISTED - 1);
+        if carried_by_left_out > 0 {
+            let in_time = |&s: &usize| site.clusters.rank(s);
+            others.select_nth_unstable_by_key(PLACES_LISTED - 1, in_time);
+            others.truncate(PLACES_LISTED - 1);
         }
+        others.push(at.source);
+        others.sort_unstable();
+        let carried_by = (others.into_iter())
+            .map(|listed| {
+                // In its own source, the quote itself stands for the group.
+                let member = match listed == at.source {
+                    true => &at,
+                    false => (group.members.iter())
+                        .find(|m| m.source == listed)
+                        .expect("a carrying source has a member"),
+                };
+                let other = &site.sources[listed];
+                let paragraph = other.analysis.quotes[member.quote].paragraph + 1;
+                Carrier {
+                    title: other.source.title.value.clone(),
+                    path: format!("{}#p{paragraph}", source_path(other)),
+                    paragraph,
+                    current: listed == at.source,
+                }
+            })
+            .collect();
         let carrying: Vec<usize> = group.members.iter().map(|m| m.source).collect();
         let corroboration = site.clusters.corroboration(&carrying);
         let first = corroboration.first.map(|index| {
@@ -168,6 +182,7 @@ impl QuoteView {
             },
             who,
             carried_by,
+            carried_by_left_out,
             independent: corroboration.independent,
             first,
         }
@@ -281,7 +296,7 @@ pub fn quote_html_into(quote: &QuoteView, root: &str, out: &mut String) {
         out.push_str("</span>");
     }
     out.push_str("\n</p>\n<p class=\"quote-sources\">");
-    let carriers = quote.carried_by.len();
+    let carriers = quote.carried_by.len() + quote.carried_by_left_out;
     if carriers > 1 {
         let independent = quote.independent;
         let _ = write!(
@@ -321,6 +336,9 @@ pub fn quote_html_into(quote: &QuoteView, root: &str, out: &mut String) {
             if !carrier.current {
                 out.push_str("</a>");
             }
+        }
+        if quote.carried_by_left_out > 0 {
+            let _ = write!(out, " · and {} more", quote.carried_by_left_out);
         }
     } else {
         link(&quote.path, out);
@@ -646,6 +664,7 @@ mod tests {
             attributed_by: "none",
             who: who.to_owned(),
             carried_by: Vec::new(),
+            carried_by_left_out: 0,
             independent: 1,
             first: None,
         }

@@ -81,6 +81,11 @@ impl SourceClusters {
         count_distinct(sources.iter().map(|&s| self.cluster[s]).collect())
     }
 
+    /// The position of `source` in time: lower is earlier.
+    pub fn rank(&self, source: usize) -> usize {
+        self.rank[source]
+    }
+
     /// The earliest of `sources`: earliest date, undated last, ties by slug.
     pub fn first(&self, sources: &[usize]) -> Option<usize> {
         sources.iter().copied().min_by_key(|&s| self.rank[s])
