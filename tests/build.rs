@@ -265,6 +265,34 @@ fn raw_html_in_markdown_is_read_as_it_is_shown() {
 }
 
 #[test]
+fn footnotes_of_several_sources_keep_to_their_own_on_the_print_page() {
+    let dossier = TestDossier::from_fixture("basic");
+    for name in ["one", "two"] {
+        dossier.write(
+            &format!("content/sources/{name}.md"),
+            &format!(
+                "+++\ntitle = \"Notes {name}\"\n+++\n\nA claim.[^src] Another.[^1]\n\n\
+                 [^1]: The second note of {name}.\n\n[^src]: The first note of {name}.\n"
+            ),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    let page = site.page("sources/notes-one.html");
+    assert_eq!(select_texts(&page, ".footnote-reference"), ["1", "2"]);
+    let print = site.page("print.html");
+    let ids: Vec<String> = print
+        .select(&Selector::parse("[id]").unwrap())
+        .map(|e| e.value().attr("id").unwrap().to_owned())
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids on print.html");
+    let links = site.links("print.html", ".footnote-reference a");
+    assert_eq!(links.len(), 4, "{links:?}");
+    assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
+}
+
+#[test]
 fn content_cannot_inject_markup_or_script() {
     let dossier = TestDossier::from_fixture("hostile");
     dossier.build();

@@ -6,6 +6,7 @@
 //! HTML is kept with placeholders where its text goes, so the renderer can
 //! link mentions inside it without parsing the Markdown again.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -53,6 +54,9 @@ pub struct TextSpan {
     pub end: usize,
     pub linkable: bool,
 }
+
+/// How the id of a footnote starts; its number follows.
+pub const FOOTNOTE_ID: &str = "fn-";
 
 /// Heading lines inside a clipping are short; longer lines are body text.
 const MAX_HEADING_WORDS: usize = 6;
@@ -123,13 +127,39 @@ pub fn split_markdown_capped(body: &str) -> (Vec<Paragraph>, bool) {
     if !current.is_empty() {
         blocks.push(current);
     }
-    let paragraphs = blocks.into_iter().filter_map(markdown_block).collect();
+    let footnotes = footnote_numbers(blocks.iter().flatten());
+    let paragraphs = (blocks.into_iter())
+        .filter_map(|block| markdown_block(block, &footnotes))
+        .collect();
     (paragraphs, flattened)
+}
+
+/// Each footnote's number: in the order the text first refers to them, then
+/// the order of notes the text never refers to, as a reader counts them.
+/// Blocks are rendered one at a time, so numbering cannot be left to the
+/// renderer, which would start again at 1 in each.
+fn footnote_numbers<'a, 'e: 'a>(
+    events: impl Iterator<Item = &'a Event<'e>> + Clone,
+) -> HashMap<String, usize> {
+    let references = events.clone().filter_map(|event| match event {
+        Event::FootnoteReference(label) => Some(label),
+        _ => None,
+    });
+    let definitions = events.filter_map(|event| match event {
+        Event::Start(Tag::FootnoteDefinition(label)) => Some(label),
+        _ => None,
+    });
+    let mut numbers = HashMap::new();
+    for label in references.chain(definitions) {
+        let next = numbers.len() + 1;
+        numbers.entry(label.to_string()).or_insert(next);
+    }
+    numbers
 }
 
 /// Turns one top-level block's events into a paragraph: its plain text, and
 /// its sanitised HTML with a placeholder for each run of text.
-fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
+fn markdown_block(events: Vec<Event<'_>>, footnotes: &HashMap<String, usize>) -> Option<Paragraph> {
     let kind = match events.first() {
         Some(Event::Start(Tag::Heading { .. })) => ParagraphKind::Heading,
         _ => ParagraphKind::Block,
@@ -169,6 +199,29 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
             }
             // Shown nowhere: neither is it text to analyse.
             Event::Text(_) if in_dropped > 0 => {}
+            // Footnotes get their number in the whole text, and ids that
+            // cannot be taken for a paragraph's (a note labelled `p1`).
+            Event::FootnoteReference(label) => {
+                let number = footnotes.get(label.as_ref()).copied().unwrap_or_default();
+                out.push(Event::InlineHtml(
+                    format!(
+                        "<sup class=\"footnote-reference\"><a href=\"#{FOOTNOTE_ID}{number}\">{number}</a></sup>"
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let number = footnotes.get(label.as_ref()).copied().unwrap_or_default();
+                out.push(Event::Html(
+                    format!(
+                        "<div class=\"footnote-definition\" id=\"{FOOTNOTE_ID}{number}\"><sup class=\"footnote-definition-label\">{number}</sup>"
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                out.push(Event::Html("</div>\n".into()));
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -254,7 +307,11 @@ fn markdown_block(events: Vec<Event<'_>>) -> Option<Paragraph> {
     let out = highlight_code_blocks(out);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    let markup = if plain { html } else { sanitise(&html) };
+    let markup = if plain {
+        html
+    } else {
+        sanitise(&aligned_by_class(html))
+    };
     let text = text.trim_end().to_owned();
     // Spans must stay inside the trimmed text (raw HTML shown as text can
     // end in a line break).
@@ -409,7 +466,21 @@ pub fn render_markdown_capped(body: &str) -> (String, bool) {
     let (events, flattened) = cap_nesting(Parser::new_ext(body, options));
     let events = highlight_code_blocks(events);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    (sanitise(&html), flattened)
+    (sanitise(&aligned_by_class(html)), flattened)
+}
+
+/// A table column's alignment as a class: the sanitiser removes every
+/// `style` attribute, the one a Markdown table's alignment row makes too.
+fn aligned_by_class(html: String) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html;
+    }
+    ["left", "center", "right"].iter().fold(html, |html, side| {
+        html.replace(
+            &format!(" style=\"text-align: {side}\""),
+            &format!(" class=\"align-{side}\""),
+        )
+    })
 }
 
 /// Keeps words of adjacent blocks (list items, cells) apart in plain text.
@@ -531,6 +602,45 @@ mod tests {
             "text stands as placeholders: {markup}"
         );
         assert!(!paragraphs[2].markup.as_deref().unwrap().contains("Peskov"));
+    }
+
+    #[test]
+    fn footnotes_are_numbered_across_the_text_with_ids_of_their_own() {
+        let body = "One.[^p1] Two.[^b]\n\nThree.[^p1]\n\n[^b]: Note B.\n\n[^p1]: Note A.\n";
+        let markup: Vec<String> = (split_markdown(body).into_iter())
+            .map(|p| p.markup.unwrap())
+            .collect();
+        assert!(
+            markup[0].contains("href=\"#fn-1\"") && markup[0].contains(">1</a>"),
+            "{}",
+            markup[0]
+        );
+        assert!(
+            markup[0].contains("href=\"#fn-2\"") && markup[0].contains(">2</a>"),
+            "{}",
+            markup[0]
+        );
+        assert!(markup[1].contains("href=\"#fn-1\""), "{}", markup[1]);
+        assert!(markup[2].contains("id=\"fn-2\""), "{}", markup[2]);
+        assert!(
+            markup[2].contains("footnote-definition-label\">2<"),
+            "{}",
+            markup[2]
+        );
+        assert!(markup[3].contains("id=\"fn-1\""), "{}", markup[3]);
+        assert!(
+            !markup.iter().any(|m| m.contains("id=\"p1\"")),
+            "{markup:?}"
+        );
+    }
+
+    #[test]
+    fn table_alignment_survives_the_sanitiser_as_a_class() {
+        let body = "| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n";
+        let markup = split_markdown(body)[0].markup.clone().unwrap();
+        assert!(markup.contains("<td class=\"align-right\">"), "{markup}");
+        assert!(markup.contains("<th class=\"align-center\">"), "{markup}");
+        assert!(!markup.contains("style"), "{markup}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::paragraph::paragraph_html;
 use super::views::{block_kind, entity_path, paragraph_mentions, SourceSummary};
 use super::Renderer;
 use crate::cache::Memoized;
+use crate::content::paragraphs::FOOTNOTE_ID;
 
 #[derive(Debug, Serialize)]
 pub struct PrintPage {
@@ -125,15 +126,34 @@ fn chronological(site: &Site) -> Vec<usize> {
 fn print_source(site: &Site, index: usize, number: usize, entities: &[&Entity]) -> PrintSource {
     let source = &site.sources[index];
     let mentions = &source.analysis.mentions;
+    let anchor = format!("source-{}", source.slug);
+    // Every source numbers its footnotes from 1: on this page, their ids
+    // carry the source's.
+    let footnote_id = format!("{anchor}-{FOOTNOTE_ID}");
     let paragraphs = source
         .source
         .paragraphs
         .iter()
         .enumerate()
-        .map(|(i, paragraph)| PrintParagraph {
-            kind: block_kind(paragraph),
-            number: i + 1,
-            html: paragraph_html(paragraph, paragraph_mentions(mentions, i), entities, ""),
+        .map(|(i, paragraph)| {
+            let html = paragraph_html(paragraph, paragraph_mentions(mentions, i), entities, "");
+            let html = match html.contains(FOOTNOTE_ID) {
+                true => html
+                    .replace(
+                        &format!("id=\"{FOOTNOTE_ID}"),
+                        &format!("id=\"{footnote_id}"),
+                    )
+                    .replace(
+                        &format!("href=\"#{FOOTNOTE_ID}"),
+                        &format!("href=\"#{footnote_id}"),
+                    ),
+                false => html,
+            };
+            PrintParagraph {
+                kind: block_kind(paragraph),
+                number: i + 1,
+                html,
+            }
         })
         .collect();
     let mut names: Vec<String> = source
@@ -145,7 +165,7 @@ fn print_source(site: &Site, index: usize, number: usize, entities: &[&Entity]) 
     PrintSource {
         summary: SourceSummary::new(source),
         number,
-        anchor: format!("source-{}", source.slug),
+        anchor,
         author: source.source.author.clone(),
         url: source.source.url.clone(),
         paragraphs,
