@@ -689,6 +689,24 @@ impl Keys {
 /// A byte range of a paragraph's text in 32 bits.
 /// The byte range of each word of `text`, as [`ParagraphWords`] numbers
 /// them.
+/// Words `start..end` of a paragraph (given by their `spans` in `text`),
+/// less a first or last word that is only part of one as the text writes
+/// it: the `s` of `Agency’s`, the `al` of `al-Sham`. A passage then starts
+/// and ends where a reader's words do.
+fn whole_words(text: &str, spans: &[(usize, usize)], start: usize, end: usize) -> (usize, usize) {
+    let joined = |left: usize, right: usize| {
+        !text[spans[left].1..spans[right].0].contains(char::is_whitespace)
+    };
+    let (mut start, mut end) = (start, end);
+    while end - start > 1 && start > 0 && joined(start - 1, start) {
+        start += 1;
+    }
+    while end - start > 1 && end < spans.len() && joined(end - 1, end) {
+        end -= 1;
+    }
+    (start, end)
+}
+
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     shingles::for_each_word(text, |_, start, end| spans.push((start, end)));
@@ -1041,7 +1059,9 @@ fn group(sources: &[PassageSource<'_>], matches: &[PairMatch]) -> Vec<SharedPass
                 .into_iter()
                 .map(|segment| {
                     let (id, (start, end)) = segments[segment];
-                    let spans = word_spans(text_of(sources, id));
+                    let text = text_of(sources, id);
+                    let spans = word_spans(text);
+                    let (start, end) = whole_words(text, &spans, start, end);
                     Occurrence {
                         source: id.0 as usize,
                         paragraph: id.1 as usize,
@@ -1361,6 +1381,14 @@ mod tests {
         assert_eq!(function, [false, false, false, true, true, false]);
         let spans = word_spans("Türkiye’s troops and the rebels");
         assert_eq!(spans[1], (11, 12), "the `s` after the apostrophe");
+        let text = "the Agency’s board met in al-Sham today";
+        let spans = word_spans(text);
+        let phrase = |(start, end): (usize, usize)| &text[spans[start].0..spans[end - 1].1];
+        assert_eq!(phrase(whole_words(text, &spans, 2, 7)), "board met in");
+        assert_eq!(
+            phrase(whole_words(text, &spans, 2, 8)),
+            "board met in al-Sham"
+        );
     }
 
     #[test]
