@@ -287,9 +287,16 @@ fn sentence_around(text: &str, quoted: &[Span], start: usize, end: usize) -> (us
         .map(|(i, _)| i)
         .find(|&i| ends(i))
         .map_or(0, |i| i + 1);
-    let to = text[end..]
+    // The full stop of a range ending in an abbreviated month (`on 5 Nov.`)
+    // can end the sentence too.
+    let after = if text[..end].ends_with('.') {
+        end - 1
+    } else {
+        end
+    };
+    let to = text[after..]
         .match_indices(SENTENCE_MARKS)
-        .map(|(i, _)| end + i)
+        .map(|(i, _)| after + i)
         .find(|&i| ends(i))
         .map_or(text.len(), |i| i + 1);
     let skipped = text[from..].len() - text[from..].trim_start().len();
@@ -593,6 +600,44 @@ mod tests {
             &text[found[1].sentence_start..found[1].sentence_end],
             "The talks ended three days ago."
         );
+    }
+
+    #[test]
+    fn a_date_that_ends_a_sentence_ends_it_there() {
+        let endings = [
+            "on Nov. 5.",
+            "on Dec. 8, 2024.",
+            "on 5 Nov.",
+            "on Sept. 30.",
+            "on 6 November.",
+        ];
+        for ending in endings {
+            let sentence = format!("She flew to Vestrahavn {ending}");
+            let text = format!("{sentence} The talks collapsed two days later.");
+            let found = dates(&text, Some("2024-12-09"));
+            assert_eq!(
+                &text[found[0].sentence_start..found[0].sentence_end],
+                sentence
+            );
+        }
+        let text = "She flew on Nov. 5. On Nov. 7 she flew home.";
+        let found = dates(text, Some("2024-12-09"));
+        assert_eq!(
+            &text[found[1].sentence_start..found[1].sentence_end],
+            "On Nov. 7 she flew home."
+        );
+    }
+
+    #[test]
+    fn abbreviations_inside_a_sentence_do_not_end_it() {
+        let sentence = "Mr. Peskov met U.S. officials in St. Petersburg for the Nov. 5 talks, \
+                        set on 5 Nov. 2024.";
+        let text = format!("{sentence} They failed.");
+        let found = dates(&text, Some("2024-12-09"));
+        assert_eq!(found.len(), 2);
+        for date in found {
+            assert_eq!(&text[date.sentence_start..date.sentence_end], sentence);
+        }
     }
 
     #[test]

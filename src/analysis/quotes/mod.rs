@@ -896,4 +896,23 @@ mod tests {
             .collect();
         assert_eq!(ends, [text.find("Aleppo.").unwrap() + 6, text.len() - 1]);
     }
+
+    #[test]
+    fn a_day_or_month_that_ends_a_sentence_ends_it() {
+        let text = "Talks began on Nov. 5. They ended on 7 Nov. He said no. No. 10 agreed.";
+        let ends: Vec<&str> = text
+            .char_indices()
+            .filter(|&(i, _)| ends_sentence(text, i))
+            .map(|(i, _)| &text[..=i])
+            .collect();
+        assert_eq!(
+            ends,
+            [
+                "Talks began on Nov. 5.",
+                "Talks began on Nov. 5. They ended on 7 Nov.",
+                "Talks began on Nov. 5. They ended on 7 Nov. He said no.",
+                text,
+            ]
+        );
+    }
 }

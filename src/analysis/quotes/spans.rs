@@ -84,8 +84,14 @@ pub(crate) fn quote_spans(text: &str) -> Vec<Span> {
 
 /// Words that end with a full stop without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "gen", "col", "lt", "sen", "rep", "gov", "pres", "prof", "no", "vs",
+    "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sen", "rep", "gov", "pres", "prof", "vs",
+];
+
+/// Words abbreviated before a number (`Nov. 5`, `No. 10`): followed by a
+/// word instead, as in `on 5 Nov. The talks…`, their full stop ends the
+/// sentence.
+const ABBREVIATIONS_BEFORE_NUMBERS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
 ];
 
 /// The marks that can end a sentence: searching for them alone finds every
@@ -113,9 +119,13 @@ pub(crate) fn ends_sentence(text: &str, at: usize) -> bool {
             .last()
             .map_or(at, |(i, _)| i);
         let word = &text[word_start..at];
-        if word.len() == 1
+        let is_one_of = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(word));
+        // A lone letter is an initial; a lone digit is a day (`on Nov. 5.`).
+        let is_initial = word.len() == 1 && !word.starts_with(|c: char| c.is_ascii_digit());
+        if is_initial
             || word.contains('.')
-            || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+            || is_one_of(ABBREVIATIONS)
+            || (is_one_of(ABBREVIATIONS_BEFORE_NUMBERS) && next.is_ascii_digit())
         {
             return false;
         }
