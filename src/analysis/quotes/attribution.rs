@@ -88,6 +88,19 @@ impl Context<'_> {
         rest.starts_with("’s ") || rest.starts_with("'s ")
     }
 
+    /// Whether a mention in the subject `who` can be the speaker: not a
+    /// possessor, nor the body a role is held in, named before the role
+    /// (`the Kremlin envoy`) or after it (`a spokesperson for the Energy
+    /// Ministry`), nor the person a role serves (`an aide to Peskov`).
+    fn may_be_speaker(&self, mention: &Mention, who: (usize, usize)) -> bool {
+        let before = &self.text[who.0..mention.start];
+        let serves = match self.matcher.kind(mention.entity) {
+            Some(EntityKind::Person) => ROLE_OF_PERSON.is_match(before),
+            _ => ROLE_IN_BODY.is_match(before),
+        };
+        !self.is_possessive(mention) && !ROLE.is_match(&self.text[mention.end..who.1]) && !serves
+    }
+
     /// The attribution of quote `i`.
     pub(super) fn attribute(&self, i: usize, memory: &Memory) -> Option<Attribution> {
         let before = self.before(i);
@@ -124,7 +137,13 @@ impl Context<'_> {
         let lead = text.len() - text.trim_start_matches([',', ' ', '—', '–']).len();
         let verb = VERB.find(text)?;
         let words_before = text[..verb.start()].split_whitespace().count();
-        if words_before > MAX_CUE_WORDS / 2 || verb.start() < lead {
+        if verb.start() < lead || words_before > MAX_CUE_WORDS {
+            return None;
+        }
+        // A subject longer than a name is kept when it is one noun phrase
+        // (`a senior official at the Water Agency said`).
+        let subject = text[lead..verb.start()].trim();
+        if words_before > MAX_CUE_WORDS / 2 && !is_noun_phrase(subject) {
             return None;
         }
         if words_before == 0 {
@@ -273,8 +292,7 @@ impl Context<'_> {
             matches!(
                 self.matcher.kind(m.entity),
                 Some(EntityKind::Person | EntityKind::Organization | EntityKind::Outlet)
-            ) && !self.is_possessive(m)
-                && !ROLE.is_match(&self.text[m.end..end])
+            ) && self.may_be_speaker(m, (start, end))
         });
         let segment = &self.text[start..end];
         if names_someone || APPOSITIVE_NAME.is_match(segment.trim_end()) {
@@ -321,7 +339,7 @@ impl Context<'_> {
         // speaker: its envoy is.
         let named: Vec<&Mention> = self
             .mentions_in(who.0, who.1)
-            .filter(|m| !self.is_possessive(m) && !ROLE.is_match(&self.text[m.end..who.1]))
+            .filter(|m| self.may_be_speaker(m, who))
             .collect();
         let of_kind = |kind| {
             named

@@ -9,7 +9,8 @@
 //! source added`), a pronoun (`he said`) resolved to the last person named
 //! in this paragraph or the one before, a definite noun (`the source`, `the
 //! statement`) resolved to the source or body named earlier, or a
-//! description (`a source`, `the armed opposition`) kept as written. The
+//! description (`a source`, `the armed opposition`, `an official at Gazprom
+//! Neft`: the body a role is held in is not the speaker) kept as written. The
 //! agency that relays the words (`a source told TASS`, `according to
 //! Reuters`) is the channel, not the speaker. When the text says nothing,
 //! the quote stays unattributed: no guess is made.
@@ -181,9 +182,11 @@ fn paragraph_quotes(
                 .filter(|q: &&Quote| q.paragraph == index && q.end == spans[i - 1].outer.1)
                 .and_then(|q| q.attribution.clone());
         }
-        if attribution.is_none() && lead.is_empty() {
+        let after = context.after(i);
+        if attribution.is_none() && lead.is_empty() && !VERB.is_match(&text[after.0..after.1]) {
             // `“…,” a source told Reuters. “But nobody knows…”`: a quote that
-            // is a sentence of its own goes on with the speaker just quoted.
+            // is a sentence of its own goes on with the speaker just quoted,
+            // unless its sentence says who said it.
             attribution = quotes
                 .last()
                 .filter(|q: &&Quote| q.paragraph == index)
@@ -361,6 +364,10 @@ mod tests {
             entity("Kremlin", Organization, &[]),
             entity("Syria", Place, &[]),
             entity("Bashar al-Assad", Person, &["Assad"]),
+            entity("Water Agency", Organization, &[]),
+            entity("Energy Ministry", Organization, &[]),
+            entity("Gazprom Neft", Organization, &[]),
+            entity("European Union", Organization, &[]),
         ])
         .0
     }
@@ -914,5 +921,92 @@ mod tests {
                 text,
             ]
         );
+    }
+
+    #[test]
+    fn a_described_speaker_at_a_body_with_a_long_name() {
+        let q = only(
+            "“The audit found gaps,” a senior official at the Water Agency said, speaking on \
+             condition of anonymity.",
+        );
+        assert_eq!(speaker(&q), None);
+        assert_eq!(
+            description(&q),
+            Some("a senior official at the Water Agency")
+        );
+        assert_eq!(
+            q.attribution.unwrap().cue,
+            "a senior official at the Water Agency said"
+        );
+        let q = only(
+            "A senior official at the Water Agency, speaking on condition of anonymity, said: \
+             “The audit found gaps.”",
+        );
+        assert_eq!(speaker(&q), None);
+        assert_eq!(
+            description(&q),
+            Some("a senior official at the Water Agency")
+        );
+    }
+
+    #[test]
+    fn a_described_speaker_does_not_go_on_with_the_one_quoted_before() {
+        let found = quotes(
+            "Peskov said: “We will stay.” “We are leaving,” a senior official at the Water \
+             Agency said, speaking on condition of anonymity.",
+        );
+        assert_eq!(speaker(&found[0]), Some(PESKOV));
+        assert_eq!(speaker(&found[1]), None);
+        assert_eq!(
+            description(&found[1]),
+            Some("a senior official at the Water Agency")
+        );
+        // A reporting clause that cannot be read still says the words are
+        // someone else's.
+        let found = quotes(
+            "Peskov said: “We will stay.” “We are leaving,” the crowd that gathered outside \
+             the embassy on Sunday chanted.",
+        );
+        assert_eq!(found[1].attribution, None);
+    }
+
+    #[test]
+    fn a_body_named_after_a_role_is_where_the_speaker_works() {
+        for (said, described) in [
+            (
+                "a spokesperson for the Energy Ministry said",
+                "a spokesperson for the Energy Ministry",
+            ),
+            (
+                "an official at Gazprom Neft said",
+                "an official at Gazprom Neft",
+            ),
+            (
+                "a source close to the Kremlin said",
+                "a source close to the Kremlin",
+            ),
+            (
+                "two diplomats from the European Union said",
+                "two diplomats from the European Union",
+            ),
+            ("an aide to Peskov said", "an aide to Peskov"),
+        ] {
+            let q = only(&format!("“We expect a decision soon,” {said}."));
+            assert_eq!(speaker(&q), None, "{said}");
+            assert_eq!(description(&q), Some(described), "{said}");
+        }
+    }
+
+    #[test]
+    fn several_described_speakers_are_not_what_he_means() {
+        let found = quotes(
+            "“We expect a decision soon,” two diplomats from the European Union said. “Nothing \
+             is settled,” he said.",
+        );
+        assert_eq!(
+            description(&found[0]),
+            Some("two diplomats from the European Union")
+        );
+        assert_eq!(found[1].attribution, None);
     }
 }

@@ -32,9 +32,13 @@ pub(super) static PRONOUN: LazyLock<Regex> =
 /// A phrase that speaks of a speaker without naming it: `a source`, `the
 /// armed opposition`, `an unnamed Kremlin source`.
 pub(super) static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:an?|the|one|some|several|multiple)\s+[\p{L}’'\- ]{1,60}$")
-        .expect("description pattern")
+    Regex::new(&format!(
+        r"(?i)\b(?:{DETERMINERS})\s+[\p{{L}}’'\- ]{{1,60}}$"
+    ))
+    .expect("description pattern")
 });
+/// Words that open a noun phrase describing a speaker.
+const DETERMINERS: &str = "an?|the|one|two|three|four|five|some|several|multiple";
 /// An unnamed source the text will later call `the source`.
 pub(super) static SOURCE_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:sources?|officials?|insiders?)\b").expect("pattern"));
@@ -48,10 +52,47 @@ pub(super) static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:in|issued|released|published)\s+a\s+(?:written\s+)?statement\b")
         .expect("statement pattern")
 });
+/// Nouns for someone who speaks for a body or knows its mind.
+const ROLE_NOUNS: &str = "envoy|spokesman|spokeswoman|spokesperson|spokespeople|official|officials|\
+chief|head|minister|ambassador|representative|representatives|adviser|advisor|diplomat|diplomats|\
+leader|commander|negotiator|secretary|aide|aides|lawmaker|lawmakers|source|sources|insider|insiders";
 /// A role held in a body, right after the body's name: `UN envoy`.
 pub(super) static ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s+(?:[\p{L}-]+\s+){0,2}?(?:envoy|spokesman|spokeswoman|spokesperson|official|officials|chief|head|minister|ambassador|representative|adviser|advisor|diplomat|diplomats|leader|commander|negotiator|secretary|aide|aides|lawmaker|lawmakers|source|sources|insider|insiders)\b")
-        .expect("role pattern")
+    Regex::new(&format!(
+        r"^\s+(?:[\p{{L}}-]+\s+){{0,2}}?(?:{ROLE_NOUNS})\b"
+    ))
+    .expect("role pattern")
+});
+/// A role before the body it is held in, up to the body's name: `a
+/// spokesperson for the`, `an official at`, `a source close to the Kremlin's`.
+pub(super) static ROLE_IN_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:{ROLE_NOUNS})\s+(?:close\s+to|at|for|from|of|in|inside|within|with|to)\s+[^,;:]*$"
+    ))
+    .expect("role in body pattern")
+});
+/// A role before the person it serves, next to the name: `an aide to`, `a
+/// source close to the`, but not `the head of the coalition` before a name.
+pub(super) static ROLE_OF_PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:{ROLE_NOUNS})\s+(?:close\s+to|to|for|of)\s+(?:the\s+)?$"
+    ))
+    .expect("role of person pattern")
+});
+/// Whether a subject too long for a name still reads as one noun phrase:
+/// `a senior official at the Water Agency`. A comma or a clause word in it
+/// means the verb belongs to some other clause.
+pub(super) fn is_noun_phrase(subject: &str) -> bool {
+    static NOUN_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"(?i)^(?:{DETERMINERS}|\d+)\s+[\p{{L}}’'\- ]+$"))
+            .expect("noun phrase pattern")
+    });
+    NOUN_PHRASE.is_match(subject) && !CLAUSE_WORD.is_match(subject)
+}
+/// Words that open a clause of their own inside a subject.
+static CLAUSE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:that|who|whom|which|whose|as|when|while|because|if|where|since|until|although)\b")
+        .expect("clause word pattern")
 });
 /// A name set off by a comma at the end of a subject: `the UN envoy for
 /// Syria, Geir Pedersen`.
@@ -105,11 +146,17 @@ pub(super) fn is_description(phrase: &str) -> bool {
     words.next().is_some() || first.chars().next().is_some_and(char::is_uppercase)
 }
 
-/// Whether a description speaks of several people (`Kremlin sources`): its
-/// last word is a lower-case plural. A surname (`Landis`) is not.
+/// Whether a description speaks of several people (`Kremlin sources`, `two
+/// diplomats from the European Union`): its last word before any phrase
+/// naming their body is a lower-case plural. A surname (`Landis`) is not.
 pub(super) fn is_plural(description: &str) -> bool {
-    description
-        .split_whitespace()
+    static BODY_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s(?:close\s+to|at|for|from|of|to|inside|within)\s").expect("pattern")
+    });
+    let head = BODY_PHRASE
+        .find(description)
+        .map_or(description, |m| &description[..m.start()]);
+    head.split_whitespace()
         .next_back()
         .is_some_and(|w| w.ends_with('s') && w.chars().next().is_some_and(char::is_lowercase))
 }
@@ -138,10 +185,11 @@ pub(super) const TRAILING_WORDS: &[&str] = &[
 ];
 
 /// Prepositions that end a description: `a source in Moscow` is `a
-/// source`. `of` is kept: `residents of Damascus`.
-pub(super) static PLACE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s(?:on|in|at|to|with|for|during|after|before|via)\s").expect("pattern")
-});
+/// source`. Those that say whom the speaker works for or is close to are
+/// kept: `residents of Damascus`, `an official at Gazprom Neft`, `an aide
+/// to the president`.
+pub(super) static PLACE_PHRASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s(?:on|in|with|during|after|before|via)\s").expect("pattern"));
 
 /// A description without the auxiliaries and adverbs at its end, nor the
 /// place or medium that follows it.
