@@ -74,7 +74,7 @@ pub fn source_shared(site: &Site, index: usize) -> Vec<SharedView> {
                 here: mine.iter().map(|o| o.paragraph + 1).collect(),
                 elsewhere,
                 elsewhere_left_out,
-                sources: passage.sources().len(),
+                sources: passage.source_count(),
             }
         })
         .collect()
@@ -181,7 +181,7 @@ pub fn paragraph_marks(site: &Site, index: usize, paragraph: usize) -> Paragraph
         .iter()
         .flat_map(|&number| {
             let passage = &site.passages.passages[number];
-            let others = passage.sources().len() - 1;
+            let others = passage.source_count() - 1;
             passage
                 .occurrences
                 .iter()
@@ -515,7 +515,7 @@ impl SharedTextView {
                         words: passage.common_words,
                         places,
                         places_left_out,
-                        sources: passage.sources().len(),
+                        sources: passage.source_count(),
                     }
                 })
                 .collect(),

@@ -106,8 +106,17 @@ pub struct SharedPassage {
 impl SharedPassage {
     /// The distinct sources carrying it, in index order.
     pub fn sources(&self) -> Vec<usize> {
-        let set: BTreeSet<usize> = self.occurrences.iter().map(|o| o.source).collect();
-        set.into_iter().collect()
+        let mut sources: Vec<usize> = self.occurrences.iter().map(|o| o.source).collect();
+        sources.dedup();
+        sources
+    }
+
+    /// How many distinct sources carry it. Counted on every page that marks
+    /// it, so without building the list: occurrences come by source.
+    pub fn source_count(&self) -> usize {
+        self.occurrences
+            .chunk_by(|a, b| a.source == b.source)
+            .count()
     }
 }
 
@@ -1092,9 +1101,8 @@ fn group(sources: &[PassageSource<'_>], matches: &[PairMatch]) -> Vec<SharedPass
             let o = p.occurrences[p.first];
             (sources[o.source].rank, o.paragraph, o.start)
         };
-        y.sources()
-            .len()
-            .cmp(&x.sources().len())
+        y.source_count()
+            .cmp(&x.source_count())
             .then(y.common_words.cmp(&x.common_words))
             .then(key(x).cmp(&key(y)))
     });
