@@ -74,7 +74,7 @@ pub fn source_shared(site: &Site, index: usize) -> Vec<SharedView> {
                 here: mine.iter().map(|o| o.paragraph + 1).collect(),
                 elsewhere,
                 elsewhere_left_out,
-                sources: passage.source_count(),
+                sources: passage.source_count,
             }
         })
         .collect()
@@ -181,17 +181,13 @@ pub fn paragraph_marks(site: &Site, index: usize, paragraph: usize) -> Paragraph
         .iter()
         .flat_map(|&number| {
             let passage = &site.passages.passages[number];
-            let others = passage.source_count() - 1;
-            passage
-                .occurrences
-                .iter()
-                .filter(move |o| o.source == index && o.paragraph == paragraph)
-                .map(move |o| Mark {
-                    start: o.start,
-                    end: o.end,
-                    number: number + 1,
-                    others,
-                })
+            let others = passage.source_count - 1;
+            (passage.occurrences_in(index, paragraph).iter()).map(move |o| Mark {
+                start: o.start,
+                end: o.end,
+                number: number + 1,
+                others,
+            })
         })
         .collect();
     marks.sort_by_key(|m| (m.start, m.end));
@@ -515,7 +511,7 @@ impl SharedTextView {
                         words: passage.common_words,
                         places,
                         places_left_out,
-                        sources: passage.source_count(),
+                        sources: passage.source_count,
                     }
                 })
                 .collect(),

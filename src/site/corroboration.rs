@@ -149,6 +149,7 @@ mod tests {
             text: "x".into(),
             kind,
             common_words: words,
+            source_count: sources.len(),
         }
     }
 

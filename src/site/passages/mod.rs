@@ -101,6 +101,8 @@ pub struct SharedPassage {
     pub kind: PassageKind,
     /// The most words any two occurrences have in common.
     pub common_words: usize,
+    /// How many distinct sources carry it.
+    pub source_count: usize,
 }
 
 impl SharedPassage {
@@ -111,12 +113,19 @@ impl SharedPassage {
         sources
     }
 
-    /// How many distinct sources carry it. Counted on every page that marks
-    /// it, so without building the list: occurrences come by source.
-    pub fn source_count(&self) -> usize {
-        self.occurrences
-            .chunk_by(|a, b| a.source == b.source)
-            .count()
+    /// How many distinct sources carry it: occurrences come by source.
+    pub fn count_sources(occurrences: &[Occurrence]) -> usize {
+        occurrences.chunk_by(|a, b| a.source == b.source).count()
+    }
+
+    /// The occurrences in paragraph `paragraph` of source `source`, found
+    /// by halving: a page marks each of its paragraphs, and wire copy can
+    /// stand in thousands.
+    pub fn occurrences_in(&self, source: usize, paragraph: usize) -> &[Occurrence] {
+        let place = |o: &Occurrence| (o.source, o.paragraph);
+        let from = (self.occurrences).partition_point(|o| place(o) < (source, paragraph));
+        let to = (self.occurrences).partition_point(|o| place(o) <= (source, paragraph));
+        &self.occurrences[from..to]
     }
 }
 
@@ -1088,6 +1097,7 @@ fn group(sources: &[PassageSource<'_>], matches: &[PairMatch]) -> Vec<SharedPass
             let text = sources[o.source].texts[o.paragraph][o.start..o.end].to_owned();
             let (kind, common_words) = kind_of[&root];
             SharedPassage {
+                source_count: SharedPassage::count_sources(&occurrences),
                 occurrences,
                 first,
                 text,
@@ -1101,8 +1111,8 @@ fn group(sources: &[PassageSource<'_>], matches: &[PairMatch]) -> Vec<SharedPass
             let o = p.occurrences[p.first];
             (sources[o.source].rank, o.paragraph, o.start)
         };
-        y.source_count()
-            .cmp(&x.source_count())
+        y.source_count
+            .cmp(&x.source_count)
             .then(y.common_words.cmp(&x.common_words))
             .then(key(x).cmp(&key(y)))
     });
