@@ -15,7 +15,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::quotes::{ends_sentence, quote_spans, Span, SENTENCE_MARKS};
+use super::quotes::{quote_spans, sentence_end, Span, SENTENCE_MARKS};
 use crate::content::{Paragraph, ParagraphKind};
 
 /// One date expression of a source.
@@ -277,16 +277,17 @@ fn count_of(word: &str) -> Option<u64> {
 }
 
 /// The sentence of `text` around byte range `start..end`; a full stop
-/// inside a quote (`quoted`, the text's quotes) does not end it.
+/// inside a quote (`quoted`, the text's quotes) ends it only where the quote
+/// closes right after it (`“…the delay.” The Fund said…`).
 fn sentence_around(text: &str, quoted: &[Span], start: usize, end: usize) -> (usize, usize) {
-    let ends = |i: usize| {
-        ends_sentence(text, i) && !quoted.iter().any(|s| s.inner.0 <= i && i < s.inner.1)
+    let end_at = |i: usize| {
+        sentence_end(text, i)
+            .filter(|&end| !quoted.iter().any(|s| s.inner.0 < end && end <= s.inner.1))
     };
     let from = text[..start]
         .rmatch_indices(SENTENCE_MARKS)
-        .map(|(i, _)| i)
-        .find(|&i| ends(i))
-        .map_or(0, |i| i + 1);
+        .find_map(|(i, _)| end_at(i))
+        .unwrap_or(0);
     // The full stop of a range ending in an abbreviated month (`on 5 Nov.`)
     // can end the sentence too.
     let after = if text[..end].ends_with('.') {
@@ -296,9 +297,8 @@ fn sentence_around(text: &str, quoted: &[Span], start: usize, end: usize) -> (us
     };
     let to = text[after..]
         .match_indices(SENTENCE_MARKS)
-        .map(|(i, _)| after + i)
-        .find(|&i| ends(i))
-        .map_or(text.len(), |i| i + 1);
+        .find_map(|(i, _)| end_at(after + i))
+        .unwrap_or(text.len());
     let skipped = text[from..].len() - text[from..].trim_start().len();
     (from + skipped, to)
 }
@@ -637,6 +637,47 @@ mod tests {
         assert_eq!(found.len(), 2);
         for date in found {
             assert_eq!(&text[date.sentence_start..date.sentence_end], sentence);
+        }
+    }
+
+    #[test]
+    fn a_sentence_that_ends_inside_a_quote_ends_after_it() {
+        let quotes = [("“", "”"), ("\"", "\""), ("‘", "’"), ("«", "»")];
+        for (open, close) in quotes {
+            for mark in ['.', '?', '!'] {
+                let quoted = format!("{open}We cannot explain the delay{mark}{close}");
+                let dated = "The Fund said on Oct. 22 that it would pay.";
+                let text = format!("The minister said: {quoted} {dated}");
+                let found = dates(&text, Some("2024-12-09"));
+                assert_eq!(&text[found[0].sentence_start..found[0].sentence_end], dated);
+                // A dated sentence that ends in a quote ends with the quote.
+                let sentence = format!("On Oct. 22 the minister said: {quoted}");
+                let text = format!("{sentence} The Fund paid.");
+                let found = dates(&text, Some("2024-12-09"));
+                assert_eq!(
+                    &text[found[0].sentence_start..found[0].sentence_end],
+                    sentence
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_quote_that_goes_on_with_its_sentence_does_not_end_it() {
+        let sentences = [
+            "“We will stay,” he said on Monday.",
+            "Under the “so-called” deal signed on Dec. 8, the port reopened.",
+            "“Is it over?” he asked on Monday.",
+            "“Why now?” Peskov asked on Monday.",
+            "“Enough!” Maria Zakharova said on Dec. 8.",
+        ];
+        for sentence in sentences {
+            let text = format!("The talks went on. {sentence} They failed.");
+            let found = dates(&text, Some("2024-12-09"));
+            assert_eq!(
+                &text[found[0].sentence_start..found[0].sentence_end],
+                sentence
+            );
         }
     }
 

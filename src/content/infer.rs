@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
+use crate::analysis::quotes::{sentence_end, SENTENCE_MARKS};
+
 /// News agencies and outlets recognised in bylines and datelines.
 const KNOWN_OUTLETS: &[&str] = &[
     "Agence France-Presse",
@@ -93,21 +95,13 @@ pub fn is_headline(line: &str) -> bool {
         && !DATE_MARKER.is_match(line)
 }
 
-/// The text up to the first full stop that ends a sentence (not one inside
-/// an abbreviation such as `U.S.` or an initial).
+/// The text up to the end of its first sentence, by the rule the analysis
+/// reads sentences with: not at an abbreviation (`U.S.`, `Mr.`, `on Nov. 5`)
+/// or an initial, and after a quote the sentence ends in.
 fn first_sentence(text: &str) -> &str {
-    let mut search_from = 0;
-    while let Some(found) = text[search_from..].find(['.', '!', '?']) {
-        let end = search_from + found + 1;
-        let next = text[end..].chars().next();
-        let word_before = text[..end - 1].rsplit(' ').next().unwrap_or_default();
-        let is_abbreviation = word_before.chars().count() <= 1 || word_before.contains('.');
-        if next.is_none_or(char::is_whitespace) && !is_abbreviation {
-            return &text[..end];
-        }
-        search_from = end;
-    }
-    text
+    text.match_indices(SENTENCE_MARKS)
+        .find_map(|(at, _)| sentence_end(text, at))
+        .map_or(text, |end| &text[..end])
 }
 
 /// Cuts `text` to at most `max` characters on a word boundary, adding `…`.
@@ -218,6 +212,22 @@ mod tests {
             "The U.S. said no."
         );
         assert_eq!(first_sentence("B. Assad left. Then."), "B. Assad left.");
+    }
+
+    #[test]
+    fn first_sentence_goes_past_abbreviated_months_and_titles_to_a_quote_s_end() {
+        assert_eq!(
+            first_sentence("Talks resumed on Nov. 5 in Geneva. Then more."),
+            "Talks resumed on Nov. 5 in Geneva."
+        );
+        assert_eq!(
+            first_sentence("Mr. Peskov said no. Then more."),
+            "Mr. Peskov said no."
+        );
+        assert_eq!(
+            first_sentence("Peskov said: “We cannot explain the delay.” Then more."),
+            "Peskov said: “We cannot explain the delay.”"
+        );
     }
 
     #[test]

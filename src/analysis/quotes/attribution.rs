@@ -2,7 +2,7 @@
 //! speaker its subject names, describes or points back at.
 
 use super::patterns::*;
-use super::spans::{ends_sentence, Span, SENTENCE_MARKS};
+use super::spans::{ends_sentence, sentence_end, Span, SENTENCE_MARKS};
 use super::{AttributedBy, Attribution, Memory};
 use crate::analysis::mentions::{Matcher, Mention};
 use crate::content::EntityKind;
@@ -46,8 +46,9 @@ impl Context<'_> {
         let from = self.text[floor..start]
             .rmatch_indices(SENTENCE_MARKS)
             .map(|(at, _)| floor + at)
-            .find(|&at| ends_sentence(self.text, at) && !self.inside_quote(at))
-            .map_or(floor, |at| at + 1);
+            .filter(|&at| !self.inside_quote(at))
+            .find_map(|at| sentence_end(self.text, at))
+            .unwrap_or(floor);
         (from, start)
     }
 
@@ -55,12 +56,14 @@ impl Context<'_> {
     /// quote. Empty when the quote itself ends the sentence.
     pub(super) fn after(&self, i: usize) -> (usize, usize) {
         let span = self.spans[i];
-        let inner = self.text[span.inner.0..span.inner.1].trim_end();
-        if inner.ends_with('.') && !inner.ends_with("..") {
-            let rest = self.text[span.outer.1..].trim_start();
-            if rest.chars().next().is_none_or(|c| c.is_uppercase()) {
-                return (span.outer.1, span.outer.1);
-            }
+        let last_mark = self.text[..span.inner.1]
+            .strip_suffix(SENTENCE_MARKS)
+            .map(str::len);
+        if last_mark
+            .and_then(|at| sentence_end(self.text, at))
+            .is_some_and(|end| end >= span.outer.1)
+        {
+            return (span.outer.1, span.outer.1);
         }
         let ceiling = self.spans.get(i + 1).map_or(self.text.len(), |s| s.outer.0);
         let to = self.text[span.outer.1..ceiling]

@@ -25,7 +25,7 @@ use super::mentions::{Matcher, Mention};
 use crate::content::{EntityKind, Paragraph, ParagraphKind};
 use attribution::Context;
 use patterns::*;
-pub(crate) use spans::{ends_sentence, quote_spans, Span, SENTENCE_MARKS};
+pub(crate) use spans::{quote_spans, sentence_end, Span, SENTENCE_MARKS};
 
 /// One quoted passage of a source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -330,6 +330,7 @@ fn is_name(words: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::spans::ends_sentence;
     use super::*;
     use crate::content::paragraphs::split_clipping;
     use crate::content::Entity;
@@ -921,6 +922,37 @@ mod tests {
                 text,
             ]
         );
+    }
+
+    #[test]
+    fn a_sentence_ends_after_the_quote_its_last_mark_closes() {
+        let text = "He said: “No.” Then «Why?» Peskov asked. ‘Stop!’ The Fund paid. \
+                    “We will,” he said.";
+        let ends: Vec<&str> = text
+            .match_indices(SENTENCE_MARKS)
+            .filter_map(|(at, _)| sentence_end(text, at))
+            .map(|end| &text[..end])
+            .collect();
+        assert_eq!(
+            ends,
+            [
+                "He said: “No.”",
+                "He said: “No.” Then «Why?» Peskov asked.",
+                "He said: “No.” Then «Why?» Peskov asked. ‘Stop!’",
+                "He said: “No.” Then «Why?» Peskov asked. ‘Stop!’ The Fund paid.",
+                text,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quoted_question_before_a_named_cue_is_attributed_to_it() {
+        let q = only("“Why should we leave now?” Peskov asked on Monday.");
+        assert_eq!(speaker(&q), Some(PESKOV));
+        let found = quotes(
+            "“Who will pay for the damage now?” Peskov said. “Not us, in any case,” he added.",
+        );
+        assert_eq!(speaker(&found[1]), Some(PESKOV));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Where quotes and sentences are in a paragraph: quotation marks paired
 //! into spans, and the full stops that end a sentence.
 
+use super::patterns::VERB;
+
 /// A quoted span: the outer range includes the marks, the inner excludes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -98,20 +100,33 @@ const ABBREVIATIONS_BEFORE_NUMBERS: &[&str] = &[
 /// place [`ends_sentence`] can accept, and each is one byte long.
 pub(crate) const SENTENCE_MARKS: [char; 3] = ['.', '!', '?'];
 
+/// The marks that close a quote: a sentence can end inside one, before
+/// them (`the delay.” The Fund…`).
+const CLOSING_QUOTES: [char; 5] = ['”', '"', '’', '»', '\''];
+
 /// Whether a sentence ends at byte `at` (a `.`, `!` or `?`) of `text`.
 pub(crate) fn ends_sentence(text: &str, at: usize) -> bool {
-    let mark = text[at..].chars().next();
-    if !matches!(mark, Some('.' | '!' | '?')) {
-        return false;
+    sentence_end(text, at).is_some()
+}
+
+/// Where the sentence ends when it ends at byte `at` (a `.`, `!` or `?`) of
+/// `text`: after the mark and the quotation marks that close right after it
+/// (`“We cannot explain the delay.” The Fund…`), so the next sentence starts
+/// after them.
+pub(crate) fn sentence_end(text: &str, at: usize) -> Option<usize> {
+    let mark = text[at..].chars().next()?;
+    if !SENTENCE_MARKS.contains(&mark) {
+        return None;
     }
-    let rest = &text[at + 1..];
+    let rest = text[at + 1..].trim_start_matches(CLOSING_QUOTES);
+    let end = text.len() - rest.len();
     let Some(next) = rest.trim_start().chars().next() else {
-        return true;
+        return Some(end);
     };
     if !rest.starts_with(char::is_whitespace) {
-        return false;
+        return None;
     }
-    if mark == Some('.') {
+    if mark == '.' {
         let word_start = text[..at]
             .char_indices()
             .rev()
@@ -127,8 +142,33 @@ pub(crate) fn ends_sentence(text: &str, at: usize) -> bool {
             || is_one_of(ABBREVIATIONS)
             || (is_one_of(ABBREVIATIONS_BEFORE_NUMBERS) && next.is_ascii_digit())
         {
-            return false;
+            return None;
         }
+    } else if end > at + 1 && is_named_cue(rest) {
+        // A quoted question or exclamation takes no comma before its cue:
+        // `“Why now?” Peskov asked.` is one sentence.
+        return None;
     }
-    next.is_uppercase() || next.is_ascii_digit() || "“\"‘«'".contains(next)
+    let starts_sentence = next.is_uppercase() || next.is_ascii_digit() || "“\"‘«'".contains(next);
+    starts_sentence.then_some(end)
+}
+
+/// Whether `text` opens with a name and a reporting verb (`Peskov asked`,
+/// `Maria Zakharova said`), not with an article (`The Fund said…`).
+fn is_named_cue(text: &str) -> bool {
+    const MAX_NAME_WORDS: usize = 3;
+    let words: Vec<&str> = text.split_whitespace().take(MAX_NAME_WORDS + 1).collect();
+    let name_words = words
+        .iter()
+        .take_while(|w| w.starts_with(char::is_uppercase))
+        .count();
+    let opens_with_article = words
+        .first()
+        .is_some_and(|w| ["The", "A", "An"].contains(w));
+    let verb = words
+        .get(name_words)
+        .map(|w| w.trim_end_matches(|c: char| !c.is_alphabetic()));
+    (1..=MAX_NAME_WORDS).contains(&name_words)
+        && !opens_with_article
+        && verb.is_some_and(|v| VERB.find(v).is_some_and(|m| m.len() == v.len()))
 }
