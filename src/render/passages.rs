@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::site::passages::{Occurrence, PassageKind, SharedPassage};
+use crate::site::passages::{PassageKind, SharedPassage};
 use crate::site::Site;
 
 use super::views::{source_path, BlockView};
@@ -57,11 +57,7 @@ pub fn source_shared(site: &Site, index: usize) -> Vec<SharedView> {
         .into_iter()
         .map(|number| {
             let passage = &passages.passages[number];
-            let mine: Vec<_> = passage
-                .occurrences
-                .iter()
-                .filter(|o| o.source == index)
-                .collect();
+            let mine = passage.occurrences_of(index);
             let text = &site.sources[index].source.paragraphs[mine[0].paragraph].text;
             let (elsewhere, elsewhere_left_out) = places(site, passage, Some(index));
             SharedView {
@@ -93,22 +89,17 @@ fn places(
     except: Option<usize>,
 ) -> (Vec<PassagePlace>, usize) {
     let first_source = passage.occurrences[passage.first].source;
-    let mut occurrences: Vec<_> = (passage.occurrences.iter())
+    let items: Vec<PassagePlace> = (passage.in_time.iter())
+        .map(|&i| &passage.occurrences[i as usize])
         .filter(|o| Some(o.source) != except)
-        .collect();
-    let left_out = occurrences.len().saturating_sub(PLACES_LISTED);
-    let in_time = |o: &&Occurrence| (site.clusters.rank(o.source), o.paragraph);
-    if left_out > 0 {
-        occurrences.select_nth_unstable_by_key(PLACES_LISTED, in_time);
-        occurrences.truncate(PLACES_LISTED);
-    }
-    occurrences.sort_unstable_by_key(in_time);
-    let items = (occurrences.into_iter())
+        .take(PLACES_LISTED)
         .map(|o| PassagePlace {
             first: o.source == first_source,
             ..place(site, o.source, o.paragraph)
         })
         .collect();
+    let here = except.map_or(0, |source| passage.occurrences_of(source).len());
+    let left_out = passage.occurrences.len() - here - items.len();
     (items, left_out)
 }
 

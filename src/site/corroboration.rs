@@ -150,6 +150,7 @@ mod tests {
             kind,
             common_words: words,
             source_count: sources.len(),
+            in_time: (0..sources.len() as u32).collect(),
         }
     }
 

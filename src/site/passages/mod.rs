@@ -103,6 +103,9 @@ pub struct SharedPassage {
     pub common_words: usize,
     /// How many distinct sources carry it.
     pub source_count: usize,
+    /// Indices in `occurrences`, the earliest source's first: pages list
+    /// the earliest few of thousands without sorting them each time.
+    pub in_time: Vec<u32>,
 }
 
 impl SharedPassage {
@@ -116,6 +119,13 @@ impl SharedPassage {
     /// How many distinct sources carry it: occurrences come by source.
     pub fn count_sources(occurrences: &[Occurrence]) -> usize {
         occurrences.chunk_by(|a, b| a.source == b.source).count()
+    }
+
+    /// The occurrences in source `source`, found by halving.
+    pub fn occurrences_of(&self, source: usize) -> &[Occurrence] {
+        let from = (self.occurrences).partition_point(|o| o.source < source);
+        let to = (self.occurrences).partition_point(|o| o.source <= source);
+        &self.occurrences[from..to]
     }
 
     /// The occurrences in paragraph `paragraph` of source `source`, found
@@ -1090,14 +1100,18 @@ fn group(sources: &[PassageSource<'_>], matches: &[PairMatch]) -> Vec<SharedPass
                 })
                 .collect();
             occurrences.sort();
-            let first = (0..occurrences.len())
-                .min_by_key(|&i| (sources[occurrences[i].source].rank, occurrences[i]))
-                .expect("a passage has occurrences");
+            let mut in_time: Vec<u32> = (0..occurrences.len() as u32).collect();
+            in_time.sort_unstable_by_key(|&i| {
+                let o = occurrences[i as usize];
+                (sources[o.source].rank, o)
+            });
+            let first = in_time[0] as usize;
             let o = occurrences[first];
             let text = sources[o.source].texts[o.paragraph][o.start..o.end].to_owned();
             let (kind, common_words) = kind_of[&root];
             SharedPassage {
                 source_count: SharedPassage::count_sources(&occurrences),
+                in_time,
                 occurrences,
                 first,
                 text,
