@@ -724,38 +724,3 @@ fn wire_copy_in_many_sources_lists_the_earliest_on_each_page() {
     assert_eq!(places.len(), 13, "{places:?}");
     assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
 }
-
-#[test]
-fn wire_copy_one_outlet_reprints_three_times_is_still_shared() {
-    let dossier = TestDossier::from_fixture("basic");
-    let wire = "The ministry said the convoy had crossed the border at dawn and would reach \
-                the capital before nightfall, carrying food, medicine and fuel for the \
-                hospitals of the northern districts, where supplies have run short since \
-                the fighting closed the main road in the spring";
-    for (n, outlet) in ["Agency", "Agency", "Agency", "Herald", "Gazette", "Courier"]
-        .iter()
-        .enumerate()
-    {
-        dossier.write(
-            &format!("content/sources/wire-{n}.md"),
-            &format!(
-                "+++\ntitle = \"Wire {n}\"\noutlet = \"{outlet}\"\n+++\n\n\
-                 Story {n} has a first line of its own about something else.\n\n{wire}.\n"
-            ),
-        );
-    }
-    dossier.build();
-    let site = dossier.site();
-    for n in 0..6 {
-        let page = site.page(&format!("sources/wire-{n}.html"));
-        assert!(
-            select_texts(&page, ".boilerplate-tag").is_empty(),
-            "wire {n}"
-        );
-        let heads = select_texts(&page, ".shared-head");
-        assert!(
-            heads.iter().any(|h| h.contains("in 6 sources")),
-            "wire {n}: {heads:?}"
-        );
-    }
-}

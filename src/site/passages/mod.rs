@@ -48,11 +48,8 @@ const MIN_DENSITY_PERCENT: usize = 55;
 /// A fingerprint held by more paragraphs than this links each of them to the
 /// first one only, instead of to every other.
 const MAX_PAIRWISE_POSTINGS: usize = 48;
-/// Text in this many sources of one outlet, if they are at least
-/// [`OUTLET_BOILERPLATE_PERCENT`] of the sources carrying it, is that
-/// outlet's boilerplate; text other outlets carry as much is wire copy.
+/// Text in this many sources of one outlet is that outlet's boilerplate.
 pub const OUTLET_BOILERPLATE_SOURCES: usize = 3;
-pub const OUTLET_BOILERPLATE_PERCENT: usize = 70;
 /// Text in this many sources, and in at least [`CORPUS_BOILERPLATE_PERCENT`]
 /// of all sources, is boilerplate whatever the outlets.
 pub const CORPUS_BOILERPLATE_SOURCES: usize = 10;
@@ -527,10 +524,9 @@ fn index(sources: &[PassageSource<'_>]) -> Postings {
 const SHORT_PARAGRAPH_PRINTS: usize = 14;
 
 /// Whether text held by `holders` (distinct sources) is boilerplate: in
-/// enough sources of one known outlet and mostly in that outlet's, or, for
-/// short lines only, in a large share of all sources. A long paragraph that
-/// many sources carry is wire copy reprinted widely, which is what a reader
-/// wants to see, not hide, even when one outlet reprints it several times.
+/// enough sources of one known outlet, or, for short lines only, in a large
+/// share of all sources. A long paragraph that many sources carry is wire
+/// copy reprinted widely, which is what a reader wants to see, not hide.
 fn is_frequent(sources: &[PassageSource<'_>], holders: &BTreeSet<u32>, short: bool) -> bool {
     let corpus_threshold =
         CORPUS_BOILERPLATE_SOURCES.max(sources.len() * CORPUS_BOILERPLATE_PERCENT / 100);
@@ -541,13 +537,14 @@ fn is_frequent(sources: &[PassageSource<'_>], holders: &BTreeSet<u32>, short: bo
         return false;
     }
     let mut per_outlet: HashMap<&str, usize> = HashMap::new();
-    for outlet in holders.iter().filter_map(|&s| sources[s as usize].outlet) {
-        *per_outlet.entry(outlet).or_insert(0) += 1;
-    }
-    per_outlet.values().any(|&count| {
-        count >= OUTLET_BOILERPLATE_SOURCES
-            && count * 100 >= holders.len() * OUTLET_BOILERPLATE_PERCENT
-    })
+    holders
+        .iter()
+        .filter_map(|&s| sources[s as usize].outlet)
+        .any(|outlet| {
+            let count = per_outlet.entry(outlet).or_insert(0);
+            *count += 1;
+            *count >= OUTLET_BOILERPLATE_SOURCES
+        })
 }
 
 fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) -> FnvHashSet<u64> {
