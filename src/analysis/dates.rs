@@ -640,6 +640,13 @@ mod tests {
         }
     }
 
+    /// The sentence around the first date of `text`, published 9 December
+    /// 2024.
+    fn first_dated_sentence(text: &str) -> &str {
+        let found = dates(text, Some("2024-12-09"));
+        &text[found[0].sentence_start..found[0].sentence_end]
+    }
+
     #[test]
     fn a_sentence_that_ends_inside_a_quote_ends_after_it() {
         let quotes = [("“", "”"), ("\"", "\""), ("‘", "’"), ("«", "»")];
@@ -648,16 +655,11 @@ mod tests {
                 let quoted = format!("{open}We cannot explain the delay{mark}{close}");
                 let dated = "The Fund said on Oct. 22 that it would pay.";
                 let text = format!("The minister said: {quoted} {dated}");
-                let found = dates(&text, Some("2024-12-09"));
-                assert_eq!(&text[found[0].sentence_start..found[0].sentence_end], dated);
+                assert_eq!(first_dated_sentence(&text), dated);
                 // A dated sentence that ends in a quote ends with the quote.
                 let sentence = format!("On Oct. 22 the minister said: {quoted}");
                 let text = format!("{sentence} The Fund paid.");
-                let found = dates(&text, Some("2024-12-09"));
-                assert_eq!(
-                    &text[found[0].sentence_start..found[0].sentence_end],
-                    sentence
-                );
+                assert_eq!(first_dated_sentence(&text), sentence);
             }
         }
     }
@@ -673,11 +675,7 @@ mod tests {
         ];
         for sentence in sentences {
             let text = format!("The talks went on. {sentence} They failed.");
-            let found = dates(&text, Some("2024-12-09"));
-            assert_eq!(
-                &text[found[0].sentence_start..found[0].sentence_end],
-                sentence
-            );
+            assert_eq!(first_dated_sentence(&text), sentence);
         }
     }
 
