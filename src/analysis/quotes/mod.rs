@@ -946,6 +946,23 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_ends_before_a_word_of_a_script_without_capitals() {
+        let text = "They met on Friday. فريد Lindgren said so. 北京 agreed. and then";
+        let ends: Vec<&str> = text
+            .match_indices('.')
+            .filter_map(|(at, _)| sentence_end(text, at))
+            .map(|end| &text[..end])
+            .collect();
+        assert_eq!(
+            ends,
+            [
+                "They met on Friday.",
+                "They met on Friday. فريد Lindgren said so.",
+            ]
+        );
+    }
+
+    #[test]
     fn a_quoted_question_before_a_named_cue_is_attributed_to_it() {
         let q = only("“Why should we leave now?” Peskov asked on Monday.");
         assert_eq!(speaker(&q), Some(PESKOV));

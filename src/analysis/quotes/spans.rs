@@ -149,7 +149,10 @@ pub(crate) fn sentence_end(text: &str, at: usize) -> Option<usize> {
         // `“Why now?” Peskov asked.` is one sentence.
         return None;
     }
-    let starts_sentence = next.is_uppercase() || next.is_ascii_digit() || "“\"‘«'".contains(next);
+    // Scripts without capitals (Arabic, Hebrew, Chinese) start a sentence
+    // with any letter.
+    let capital = next.is_uppercase() || (next.is_alphabetic() && !next.is_lowercase());
+    let starts_sentence = capital || next.is_ascii_digit() || "“\"‘«'".contains(next);
     starts_sentence.then_some(end)
 }
 
