@@ -386,7 +386,7 @@ fn quotes(site: &Site) -> Vec<QuoteRecord<'_>> {
             let group_index = site.quotes.group_of[source_index][quote_index];
             let group = &site.quotes.groups[group_index];
             let attribution = quote.attribution.as_ref();
-            let corroboration = site.clusters.corroboration(&group.sources);
+            let corroboration = group.corroboration;
             records.push(QuoteRecord {
                 source: &s.slug,
                 paragraph: quote.paragraph + 1,

@@ -118,15 +118,11 @@ impl QuoteView {
         let group = site.quotes.group(at);
         // Listed: this source and the earliest others; a quote reprinted in
         // thousands of sources would otherwise list them all on each page.
-        let mut others: Vec<usize> = (group.sources.iter().copied())
+        let mut others: Vec<usize> = (group.sources_in_time.iter().copied())
             .filter(|&s| s != at.source)
+            .take(PLACES_LISTED - 1)
             .collect();
-        let carried_by_left_out = others.len().saturating_sub(PLACES_LISTED - 1);
-        if carried_by_left_out > 0 {
-            let in_time = |&s: &usize| site.clusters.rank(s);
-            others.select_nth_unstable_by_key(PLACES_LISTED - 1, in_time);
-            others.truncate(PLACES_LISTED - 1);
-        }
+        let carried_by_left_out = group.sources.len() - 1 - others.len();
         others.push(at.source);
         others.sort_unstable();
         let carried_by = (others.into_iter())
@@ -148,8 +144,7 @@ impl QuoteView {
                 }
             })
             .collect();
-        let carrying: Vec<usize> = group.members.iter().map(|m| m.source).collect();
-        let corroboration = site.clusters.corroboration(&carrying);
+        let corroboration = group.corroboration;
         let first = corroboration.first.map(|index| {
             let first = &site.sources[index];
             FirstCarrier {

@@ -28,7 +28,7 @@ pub struct SourceClusters {
 }
 
 /// How many sources carry something, and who had it first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Corroboration {
     pub sources: usize,
     pub independent: usize,

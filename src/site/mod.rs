@@ -221,10 +221,11 @@ pub fn link(
         )
     };
     let passages = || passages::link_sources(&sources, alignments, history);
-    let ((passages, clusters), (quotes, timeline)) = match alignments.previous_state() {
+    let ((passages, clusters), (mut quotes, timeline)) = match alignments.previous_state() {
         Some(_) => rayon::join(passages, quotes_and_timeline),
         None => (passages(), quotes_and_timeline()),
     };
+    quotes.corroborate(&clusters);
     // Pairs are independent of each other, so they are judged in parallel.
     let corroborated: Vec<corroboration::Corroboration> = source_pairs
         .par_iter()

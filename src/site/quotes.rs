@@ -9,6 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
+use super::corroboration::{Corroboration, SourceClusters};
 use crate::analysis::SourceAnalysis;
 
 /// A quote of the dossier: its source and its index in that source's quotes.
@@ -25,6 +28,12 @@ pub struct QuoteGroup {
     pub members: Vec<QuoteRef>,
     /// The distinct sources carrying it, in source order.
     pub sources: Vec<usize>,
+    /// The same, the earliest first, and how many of them are independent:
+    /// judged once for the group (see [`QuoteIndex::corroborate`]), not for
+    /// each of its quotes, which a statement reprinted in thousands of
+    /// sources has thousands of.
+    pub sources_in_time: Vec<usize>,
+    pub corroboration: Corroboration,
 }
 
 /// Every quote grouped, and listed per speaker.
@@ -44,6 +53,16 @@ pub struct QuoteIndex {
 impl QuoteIndex {
     pub fn group(&self, quote: QuoteRef) -> &QuoteGroup {
         &self.groups[self.group_of[quote.source][quote.quote]]
+    }
+
+    /// Orders each group's sources in time and counts the independent ones,
+    /// once the sources that reprint each other are known.
+    pub fn corroborate(&mut self, clusters: &SourceClusters) {
+        self.groups.par_iter_mut().for_each(|group| {
+            group.corroboration = clusters.corroboration(&group.sources);
+            group.sources_in_time = group.sources.clone();
+            group.sources_in_time.sort_by_key(|&s| clusters.rank(s));
+        });
     }
 }
 
@@ -100,6 +119,8 @@ pub fn link_quotes(analyses: &[&SourceAnalysis]) -> QuoteIndex {
             index.groups.push(QuoteGroup {
                 members: Vec::new(),
                 sources: Vec::new(),
+                sources_in_time: Vec::new(),
+                corroboration: Corroboration::default(),
             });
             index.groups.len() - 1
         });
