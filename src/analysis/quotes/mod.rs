@@ -924,17 +924,20 @@ mod tests {
         );
     }
 
+    /// `text` up to each end of a sentence in it.
+    fn up_to_each_sentence_end(text: &str) -> Vec<&str> {
+        text.match_indices(SENTENCE_MARKS)
+            .filter_map(|(at, _)| sentence_end(text, at))
+            .map(|end| &text[..end])
+            .collect()
+    }
+
     #[test]
     fn a_sentence_ends_after_the_quote_its_last_mark_closes() {
         let text = "He said: “No.” Then «Why?» Peskov asked. ‘Stop!’ The Fund paid. \
                     “We will,” he said.";
-        let ends: Vec<&str> = text
-            .match_indices(SENTENCE_MARKS)
-            .filter_map(|(at, _)| sentence_end(text, at))
-            .map(|end| &text[..end])
-            .collect();
         assert_eq!(
-            ends,
+            up_to_each_sentence_end(text),
             [
                 "He said: “No.”",
                 "He said: “No.” Then «Why?» Peskov asked.",
@@ -948,13 +951,8 @@ mod tests {
     #[test]
     fn a_sentence_ends_before_a_word_of_a_script_without_capitals() {
         let text = "They met on Friday. فريد Lindgren said so. 北京 agreed. and then";
-        let ends: Vec<&str> = text
-            .match_indices('.')
-            .filter_map(|(at, _)| sentence_end(text, at))
-            .map(|end| &text[..end])
-            .collect();
         assert_eq!(
-            ends,
+            up_to_each_sentence_end(text),
             [
                 "They met on Friday.",
                 "They met on Friday. فريد Lindgren said so.",
