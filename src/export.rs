@@ -422,7 +422,7 @@ fn shared_passages(site: &Site) -> Vec<SharedPassageRecord<'_>> {
             kind: passage.kind,
             words: passage.common_words,
             sources: passage.sources().into_iter().map(slug).collect(),
-            first_source: slug(passage.occurrences[passage.first].source),
+            first_source: slug(passage.occurrences[passage.first()].source),
             occurrences: (passage.occurrences.iter())
                 .map(|o| OccurrenceRecord {
                     source: slug(o.source),

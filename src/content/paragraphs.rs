@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::highlight::highlight_code_blocks;
 use super::nesting::cap_nesting;
-use super::text::{PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN};
+use super::text::{decode_entity, PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN};
 
 /// What a paragraph is, which decides how it is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -427,11 +427,25 @@ fn tag_end(html: &str) -> usize {
 
 /// Text as the sanitiser writes it, unescaped.
 fn decode_text(run: &str) -> String {
-    run.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
+    let mut text = String::with_capacity(run.len());
+    let mut rest = run;
+    while let Some(at) = rest.find('&') {
+        text.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let entity = rest.find(';').map(|end| &rest[..=end]);
+        match entity.and_then(|e| Some((e.len(), decode_entity(e)?))) {
+            Some((length, c)) => {
+                text.push(c);
+                rest = &rest[length..];
+            }
+            None => {
+                text.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    text.push_str(rest);
+    text
 }
 
 /// Whether `events` make HTML that sanitising gives back unchanged:

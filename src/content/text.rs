@@ -84,6 +84,27 @@ fn replaced_warning(mut diagnostic: Diagnostic) -> Diagnostic {
     diagnostic.with_help("save the file as UTF-8 to keep every character")
 }
 
+/// The character an HTML entity (`&amp;`, `&#39;`, `&#x2019;`) stands for,
+/// as escaping here and the sanitiser write them.
+pub fn decode_entity(entity: &str) -> Option<char> {
+    match entity {
+        "&amp;" => Some('&'),
+        "&lt;" => Some('<'),
+        "&gt;" => Some('>'),
+        "&quot;" => Some('"'),
+        "&#39;" | "&#x27;" | "&apos;" => Some('\''),
+        "&nbsp;" => Some('\u{a0}'),
+        _ => {
+            let number = entity.strip_prefix("&#")?.strip_suffix(';')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
 /// A character content may carry into a page: control characters (NUL
 /// included), which HTML forbids, and the renderer's placeholders become
 /// U+FFFD; tabs and line breaks stay.

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::content::text::decode_entity;
 use crate::site::passages::{PassageKind, SharedPassage};
 use crate::site::Site;
 
@@ -88,7 +89,7 @@ fn places(
     passage: &SharedPassage,
     except: Option<usize>,
 ) -> (Vec<PassagePlace>, usize) {
-    let first_source = passage.occurrences[passage.first].source;
+    let first_source = passage.occurrences[passage.first()].source;
     let items: Vec<PassagePlace> = (passage.in_time.iter())
         .map(|&i| &passage.occurrences[i as usize])
         .filter(|o| Some(o.source) != except)
@@ -222,25 +223,6 @@ fn pieces(html: &str) -> Option<Vec<Piece<'_>>> {
         rest = &rest[len..];
     }
     Some(pieces)
-}
-
-fn decode_entity(entity: &str) -> Option<char> {
-    match entity {
-        "&amp;" => Some('&'),
-        "&lt;" => Some('<'),
-        "&gt;" => Some('>'),
-        "&quot;" => Some('"'),
-        "&#39;" | "&#x27;" | "&apos;" => Some('\''),
-        "&nbsp;" => Some('\u{a0}'),
-        _ => {
-            let number = entity.strip_prefix("&#")?.strip_suffix(';')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
 }
 
 /// Wraps each of `marks` (byte ranges of `text`, sorted, not overlapping

@@ -15,6 +15,7 @@ use super::escape::escape_html_into;
 use super::paragraph::escape;
 use super::passages::PLACES_LISTED;
 use super::views::{entity_path, source_path, BlockView};
+use crate::content::text::decode_entity;
 
 /// A quote as templates see it.
 #[derive(Debug, Serialize)]
@@ -518,16 +519,7 @@ pub fn mark_blocks(blocks: &mut [BlockView], site: &Site, source: usize, quotes:
 fn next_html_char(html: &str) -> (Option<char>, usize) {
     if let Some(rest) = html.strip_prefix('&') {
         if let Some(end) = rest.find(';').filter(|&e| e <= 8) {
-            let decoded = match &rest[..end] {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "#39" | "#x27" | "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => None,
-            };
-            return (decoded, end + 2);
+            return (decode_entity(&html[..end + 2]), end + 2);
         }
     }
     let c = html.chars().next().expect("non-empty");

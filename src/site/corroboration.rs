@@ -145,7 +145,6 @@ mod tests {
                     words: 1,
                 })
                 .collect(),
-            first: 0,
             text: "x".into(),
             kind,
             common_words: words,

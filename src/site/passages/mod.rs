@@ -91,8 +91,6 @@ pub struct Occurrence {
 pub struct SharedPassage {
     /// By source, paragraph, position.
     pub occurrences: Vec<Occurrence>,
-    /// Index in `occurrences` of the earliest source's.
-    pub first: usize,
     /// The passage as the earliest source words it.
     pub text: String,
     pub kind: PassageKind,
@@ -106,6 +104,11 @@ pub struct SharedPassage {
 }
 
 impl SharedPassage {
+    /// Index in `occurrences` of the earliest source's.
+    pub fn first(&self) -> usize {
+        self.in_time[0] as usize
+    }
+
     /// The distinct sources carrying it, in index order.
     pub fn sources(&self) -> Vec<usize> {
         let mut sources: Vec<usize> = self.occurrences.iter().map(|o| o.source).collect();
@@ -1102,15 +1105,13 @@ fn group(sources: &[PassageSource<'_>], matches: &[PairMatch]) -> Vec<SharedPass
                 let o = occurrences[i as usize];
                 (sources[o.source].rank, o)
             });
-            let first = in_time[0] as usize;
-            let o = occurrences[first];
+            let o = occurrences[in_time[0] as usize];
             let text = sources[o.source].texts[o.paragraph][o.start..o.end].to_owned();
             let (kind, common_words) = kind_of[&root];
             SharedPassage {
                 source_count: SharedPassage::count_sources(&occurrences),
                 in_time,
                 occurrences,
-                first,
                 text,
                 kind,
                 common_words,
@@ -1119,7 +1120,7 @@ fn group(sources: &[PassageSource<'_>], matches: &[PairMatch]) -> Vec<SharedPass
         .collect();
     passages.sort_by(|x, y| {
         let key = |p: &SharedPassage| {
-            let o = p.occurrences[p.first];
+            let o = p.occurrences[p.first()];
             (sources[o.source].rank, o.paragraph, o.start)
         };
         y.source_count
@@ -1312,7 +1313,7 @@ mod tests {
         let found = corpus.find();
         assert_eq!(found.passages.len(), 1);
         assert_eq!(found.passages[0].sources(), [0, 1, 2]);
-        assert_eq!(found.passages[0].first, 0);
+        assert_eq!(found.passages[0].first(), 0);
     }
 
     #[test]
