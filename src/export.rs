@@ -18,7 +18,7 @@ use crate::site::{Site, SiteSource};
 
 /// Version of the `dossier.json` schema. Raise it when a field changes
 /// meaning or disappears; adding fields keeps the version.
-pub const EXPORT_VERSION: u32 = 2;
+pub const EXPORT_VERSION: u32 = 3;
 
 /// A day of the timeline and the sources reporting something on it: given
 /// once per day, not with each of the day's events, which on a large
@@ -49,10 +49,18 @@ struct QuoteRecord<'a> {
     channel: Option<&'a str>,
     /// The words of the text that attribute the quote.
     cue: Option<&'a str>,
-    /// Index of the group of identical quotes across sources.
+    /// Index of the group of the same words across sources, in
+    /// `quote_groups`.
     group: usize,
-    /// Ids of every source carrying the same words, this one included.
-    sources_carrying: Vec<&'a str>,
+}
+
+/// The sources carrying the same words, given once for all the quotes of
+/// the group: a statement reprinted by a thousand sources has a thousand
+/// quotes.
+#[derive(Debug, Serialize)]
+struct QuoteGroupRecord<'a> {
+    /// Ids of every source carrying the words, in content path order.
+    sources: Vec<&'a str>,
     /// How many of those are independent: reprints of one wire text count
     /// once.
     independent_sources: usize,
@@ -237,6 +245,8 @@ fn dossier_json_file(site: &Site, keys: &[Key], file: &mut SegmentWriter<'_>) ->
     }
     file.plain(b"],\"quotes\":")?;
     write_json_section(file, &quotes(site))?;
+    file.plain(b",\"quote_groups\":")?;
+    write_json_section(file, &quote_groups(site))?;
     file.plain(b",\"events\":")?;
     write_json_section(file, &events(site))?;
     file.plain(b",\"days\":")?;
@@ -383,10 +393,7 @@ fn quotes(site: &Site) -> Vec<QuoteRecord<'_>> {
     let mut records = Vec::new();
     for (source_index, s) in site.sources.iter().enumerate() {
         for (quote_index, quote) in s.analysis.quotes.iter().enumerate() {
-            let group_index = site.quotes.group_of[source_index][quote_index];
-            let group = &site.quotes.groups[group_index];
             let attribution = quote.attribution.as_ref();
-            let corroboration = group.corroboration;
             records.push(QuoteRecord {
                 source: &s.slug,
                 paragraph: quote.paragraph + 1,
@@ -398,18 +405,22 @@ fn quotes(site: &Site) -> Vec<QuoteRecord<'_>> {
                 speaker_description: attribution.and_then(|a| a.description.as_deref()),
                 channel: attribution.and_then(|a| a.channel).map(entity_id),
                 cue: attribution.map(|a| a.cue.as_str()),
-                group: group_index,
-                sources_carrying: group
-                    .sources
-                    .iter()
-                    .map(|&i| site.sources[i].slug.as_str())
-                    .collect(),
-                independent_sources: corroboration.independent,
-                first_source: corroboration.first.map(|i| site.sources[i].slug.as_str()),
+                group: site.quotes.group_of[source_index][quote_index],
             });
         }
     }
     records
+}
+
+fn quote_groups(site: &Site) -> Vec<QuoteGroupRecord<'_>> {
+    let slug = |index: usize| site.sources[index].slug.as_str();
+    (site.quotes.groups.iter())
+        .map(|group| QuoteGroupRecord {
+            sources: group.sources.iter().map(|&i| slug(i)).collect(),
+            independent_sources: group.corroboration.independent,
+            first_source: group.corroboration.first.map(slug),
+        })
+        .collect()
 }
 
 /// Every passage two or more sources share, as the site lists them: most

@@ -19,7 +19,7 @@ fn seeds_export() -> (TestDossier, Value) {
 #[test]
 fn dossier_json_has_the_documented_top_level_fields() {
     let (_dossier, export) = seeds_export();
-    assert_eq!(export["version"], 2);
+    assert_eq!(export["version"], 3);
     assert_eq!(export["sources"].as_array().unwrap().len(), 5);
     let first = &export["sources"][0];
     assert_eq!(first["path"], "content/sources/000_27799a9e89bbcff3.txt");
@@ -120,12 +120,26 @@ fn quotes_carry_their_speaker_and_the_sources_repeating_them() {
         .expect("the TASS quote is exported");
     assert_eq!(tass["speaker"], Value::Null, "the source is unnamed");
     assert_eq!(tass["channel"], "tass");
-    assert_eq!(tass["sources_carrying"].as_array().unwrap().len(), 2);
+    let group = &export["quote_groups"][tass["group"].as_u64().unwrap() as usize];
+    let carrying = group["sources"].as_array().unwrap();
+    assert_eq!(carrying.len(), 2);
+    assert!(carrying.contains(&tass["source"]));
     assert_eq!(
-        tass["independent_sources"], 1,
+        group["independent_sources"], 1,
         "000 and 001 reprint the same TASS wire text"
     );
-    assert_eq!(tass["first_source"], tass["sources_carrying"][0]);
+    assert_eq!(group["first_source"], carrying[0]);
+    let groups = export["quote_groups"].as_array().unwrap();
+    for quote in quotes {
+        let group = &groups[quote["group"].as_u64().unwrap() as usize];
+        assert!(
+            group["sources"]
+                .as_array()
+                .unwrap()
+                .contains(&quote["source"]),
+            "each quote's group lists its source: {quote}"
+        );
+    }
 }
 
 #[test]

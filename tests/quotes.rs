@@ -112,6 +112,14 @@ fn the_kremlin_source_quote_is_unnamed_relayed_by_tass_and_carried_by_two_source
     // TASS's page lists the quotes it relays.
     let relayed = entries(&site, "entities/tass.html", ".entity-quotes .quote-entry");
     find_quote(&relayed, "Russia has always spoken in favour");
+    // There, both carriers are links: neither is the page shown.
+    let carriers = site.links("entities/tass.html", ".entity-quotes .quote-sources a");
+    for seed in [&page, &other] {
+        assert!(
+            carriers.iter().any(|(file, _)| file == seed),
+            "{seed} is not linked from TASS's page: {carriers:?}"
+        );
+    }
 }
 
 #[test]
@@ -390,4 +398,57 @@ fn a_dated_sentence_is_text_wherever_it_is_listed() {
             "markup from content in {page}"
         );
     }
+}
+
+#[test]
+fn a_statement_reprinted_by_a_hundred_sources_is_carried_by_all_of_them() {
+    // Each run of three of its words stands in more quotes than a stock
+    // phrase may, so only its exact words can join the reprints.
+    let dossier = TestDossier::from_fixture("basic");
+    let statement = "“We will rebuild the bridge before the winter comes,” the minister said.";
+    for n in 0..100 {
+        dossier.write(
+            &format!("content/sources/reprint-{n:03}.md"),
+            &format!(
+                "+++\ntitle = \"Reprint {n:03}\"\noutlet = \"Outlet {n:03}\"\ndate = 2025-01-01\n+++\n\n\
+                 Story {n} opens with a line of its own, about place {n}.\n\n{statement}\n"
+            ),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    let carriers = select_texts(&site.page("sources/reprint-099.html"), ".quote-sources");
+    assert_eq!(carriers.len(), 1, "{carriers:?}");
+    assert!(carriers[0].starts_with("In 100 sources"), "{carriers:?}");
+    assert!(carriers[0].ends_with("and 88 more"), "{carriers:?}");
+    // Listed by speaker, the statement is one quote, not a hundred.
+    let speakers = select_texts(&site.page("crossref.html"), ".speaker h3");
+    let minister = (speakers.iter())
+        .find(|s| s.contains("the minister"))
+        .unwrap_or_else(|| panic!("{speakers:?}"));
+    assert!(minister.ends_with(" 1 quote"), "{minister}");
+    // The index lists the quote's own source, linked, and two others.
+    let index_carriers = select_texts(&site.page("crossref.html"), ".speaker .quote-sources");
+    let listed = (index_carriers.iter())
+        .find(|c| c.starts_with("In 100 sources"))
+        .unwrap_or_else(|| panic!("{index_carriers:?}"));
+    assert!(listed.contains(": Reprint 000 ¶2 · "), "{listed}");
+    assert!(listed.ends_with(" ¶2 · and 97 more"), "{listed}");
+    let links = site.links("crossref.html", ".speaker .quote-sources a");
+    assert!(
+        (links.iter()).any(|(file, fragment)| file == "sources/reprint-000.html"
+            && fragment.as_deref() == Some("p2")),
+        "{links:?}"
+    );
+
+    let export: serde_json::Value =
+        serde_json::from_str(&site.read("data/dossier.json")).expect("dossier.json is JSON");
+    let reprinted = (export["quotes"].as_array().unwrap().iter())
+        .filter(|q| q["text"].as_str().unwrap().starts_with("We will rebuild"))
+        .collect::<Vec<_>>();
+    assert_eq!(reprinted.len(), 100);
+    let group = reprinted[0]["group"].as_u64().unwrap() as usize;
+    assert!(reprinted.iter().all(|q| q["group"] == group));
+    let sources = export["quote_groups"][group]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 100);
 }

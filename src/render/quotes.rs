@@ -100,7 +100,8 @@ pub struct Carrier {
 }
 
 impl QuoteView {
-    pub fn new(site: &Site, at: QuoteRef) -> Self {
+    /// The view of the quote `at` as `listing` shows it.
+    pub fn new(site: &Site, at: QuoteRef, listing: QuoteListing) -> Self {
         let source = &site.sources[at.source];
         let quote: &Quote = &source.analysis.quotes[at.quote];
         let named = |entity: usize| {
@@ -119,9 +120,14 @@ impl QuoteView {
         let group = site.quotes.group(at);
         // Listed: this source and the earliest others; a quote reprinted in
         // thousands of sources would otherwise list them all on each page.
+        // The index, which lists thousands of quotes, lists two of them.
+        let others_listed = match listing {
+            QuoteListing::Index => 2,
+            QuoteListing::InItsSource | QuoteListing::Elsewhere => PLACES_LISTED - 1,
+        };
         let mut others: Vec<usize> = (group.sources_in_time.iter().copied())
             .filter(|&s| s != at.source)
-            .take(PLACES_LISTED - 1)
+            .take(others_listed)
             .collect();
         let carried_by_left_out = group.sources.len() - 1 - others.len();
         others.push(at.source);
@@ -131,9 +137,8 @@ impl QuoteView {
                 // In its own source, the quote itself stands for the group.
                 let member = match listed == at.source {
                     true => &at,
-                    false => (group.members.iter())
-                        .find(|m| m.source == listed)
-                        .expect("a carrying source has a member"),
+                    // Members are in source order: the source's first.
+                    false => &group.members[group.members.partition_point(|m| m.source < listed)],
                 };
                 let other = &site.sources[listed];
                 let paragraph = other.analysis.quotes[member.quote].paragraph + 1;
@@ -141,7 +146,7 @@ impl QuoteView {
                     title: other.source.title.value.clone(),
                     path: format!("{}#p{paragraph}", source_path(other)),
                     paragraph,
-                    current: listed == at.source,
+                    current: listed == at.source && listing == QuoteListing::InItsSource,
                 }
             })
             .collect();
@@ -191,8 +196,11 @@ pub enum QuoteListing {
     /// The quote's own source page: each item is the target of the link
     /// beside the quote in the text, and links back to its paragraph.
     InItsSource,
-    /// An entity's page or the index.
+    /// An entity's page.
     Elsewhere,
+    /// The cross-reference index: of the other sources carrying each
+    /// quote, the two earliest are listed and the rest counted.
+    Index,
 }
 
 /// Quotes listed on a page: templates see them as one `<li>` per quote
@@ -228,7 +236,9 @@ impl QuoteItems {
                         "<li id=\"{anchor}\" class=\"quote-entry\"><a class=\"para-ref\" href=\"#p{paragraph}\">¶{paragraph}</a> <a class=\"quote-number\" href=\"#{anchor}-text\">q{number}</a>"
                     );
                 }
-                QuoteListing::Elsewhere => html.push_str("<li class=\"quote-entry\">"),
+                QuoteListing::Elsewhere | QuoteListing::Index => {
+                    html.push_str("<li class=\"quote-entry\">")
+                }
             }
             quote_html_into(quote, self.root, &mut html);
             html.push_str("</li>\n");
@@ -389,7 +399,7 @@ fn who(speaker: Option<&Named>, description: Option<&str>, channel: Option<&Name
 /// The quotes of one source, in order.
 pub fn source_quotes(site: &Site, source: usize) -> Vec<QuoteView> {
     (0..site.sources[source].analysis.quotes.len())
-        .map(|quote| QuoteView::new(site, QuoteRef { source, quote }))
+        .map(|quote| QuoteView::new(site, QuoteRef { source, quote }, QuoteListing::InItsSource))
         .collect()
 }
 
@@ -405,11 +415,18 @@ pub struct QuoteList {
 }
 
 impl QuoteList {
-    fn of(site: &Site, refs: impl Iterator<Item = QuoteRef>) -> Self {
+    /// The quotes of `refs`, each group of the same words once, as its first
+    /// quote: a statement that a hundred sources reprint is one quote
+    /// carried by a hundred sources, not the whole list a hundred times.
+    fn of(site: &Site, refs: impl Iterator<Item = QuoteRef>, listing: QuoteListing) -> Self {
         let mut list = QuoteList::default();
+        let mut groups_seen = std::collections::HashSet::new();
         for r in refs {
+            if !groups_seen.insert(site.quotes.group_of[r.source][r.quote]) {
+                continue;
+            }
             if list.quotes.len() < LISTED_QUOTES {
-                list.quotes.push(QuoteView::new(site, r));
+                list.quotes.push(QuoteView::new(site, r, listing));
             }
             list.total += 1;
         }
@@ -422,7 +439,7 @@ impl QuoteList {
 pub fn entity_quotes(site: &Site, entity: usize) -> (QuoteList, QuoteList) {
     let of = |index: &std::collections::BTreeMap<usize, Vec<QuoteRef>>| {
         let refs = index.get(&entity).into_iter().flatten().copied();
-        QuoteList::of(site, refs)
+        QuoteList::of(site, refs, QuoteListing::Elsewhere)
     };
     (of(&site.quotes.by_speaker), of(&site.quotes.by_channel))
 }
@@ -447,12 +464,12 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
         .by_speaker
         .iter()
         .map(|(&entity, refs)| {
-            let list = QuoteList::of(site, refs.iter().copied());
+            let list = QuoteList::of(site, refs.iter().copied(), QuoteListing::Index);
             SpeakerQuotes {
                 name: site.entities[entity].entity.name.clone(),
                 path: Some(entity_path(&site.entities[entity])),
                 listed: list.quotes.len(),
-                quotes: QuoteItems::new(list.quotes, "", QuoteListing::Elsewhere),
+                quotes: QuoteItems::new(list.quotes, "", QuoteListing::Index),
                 total: list.total,
             }
         })
@@ -466,7 +483,10 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
             match &q.attribution {
                 Some(a) if a.speaker.is_some() => {}
                 Some(_) => described
-                    .entry(format!("Unnamed: {}", QuoteView::new(site, at).who))
+                    .entry(format!(
+                        "Unnamed: {}",
+                        QuoteView::new(site, at, QuoteListing::Index).who
+                    ))
                     .or_default()
                     .push(at),
                 None => unattributed.push(at),
@@ -477,12 +497,12 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
         .into_iter()
         .chain((!unattributed.is_empty()).then(|| ("Unattributed".to_owned(), unattributed)));
     named.extend(unnamed.map(|(name, refs)| {
-        let list = QuoteList::of(site, refs.into_iter());
+        let list = QuoteList::of(site, refs.into_iter(), QuoteListing::Index);
         SpeakerQuotes {
             name,
             path: None,
             listed: list.quotes.len(),
-            quotes: QuoteItems::new(list.quotes, "", QuoteListing::Elsewhere),
+            quotes: QuoteItems::new(list.quotes, "", QuoteListing::Index),
             total: list.total,
         }
     }));

@@ -2,10 +2,10 @@
 //!
 //! Wire copy travels: one agency's quote is carried by many outlets, often
 //! with a comma moved, an ellipsis added or a word dropped. Quotes are
-//! grouped when their words match within a small edit distance. Candidate
-//! pairs come from an index of word trigrams, so the work grows with the
-//! number of quotes, never with its square: only quotes that share a trigram
-//! are ever compared.
+//! grouped when their words are the same, or match within a small edit
+//! distance. Candidate pairs come from an index of word trigrams over the
+//! distinct wordings, so the work grows with the number of quotes, never
+//! with its square: only wordings that share a trigram are ever compared.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -66,9 +66,9 @@ impl QuoteIndex {
     }
 }
 
-/// A posting list longer than this is a stock phrase (`the Syrian
-/// opposition`), not evidence of a shared quote; it is skipped so the work
-/// stays linear.
+/// A posting list longer than this (in distinct wordings) is a stock phrase
+/// (`the Syrian opposition`), not evidence of a shared quote; it is skipped
+/// so the work stays linear.
 const MAX_POSTINGS: usize = 64;
 
 /// Groups the quotes of all sources (in source order).
@@ -85,8 +85,25 @@ pub fn link_quotes(analyses: &[&SourceAnalysis]) -> QuoteIndex {
         .map(|r| normalise(&analyses[r.source].quotes[r.quote].text))
         .collect();
 
-    let mut postings: HashMap<&[String], Vec<usize>> = HashMap::new();
+    let mut parent: Vec<usize> = (0..refs.len()).collect();
+    // The same words are one group whatever their number: a statement
+    // reprinted by thousands of sources has only stock-phrase trigrams, so
+    // it is joined here, and only its first quote stands in the postings.
+    let mut first_with_words: HashMap<&[String], usize> = HashMap::new();
+    let mut distinct = Vec::new();
     for (id, tokens) in words.iter().enumerate() {
+        match first_with_words.get(tokens.as_slice()) {
+            Some(&first) if tokens.len() >= 2 => union(&mut parent, first, id),
+            Some(_) => distinct.push(id),
+            None => {
+                first_with_words.insert(tokens, id);
+                distinct.push(id);
+            }
+        }
+    }
+    let mut postings: HashMap<&[String], Vec<usize>> = HashMap::new();
+    for id in distinct {
+        let tokens = &words[id];
         let keys: BTreeSet<&[String]> = if tokens.len() < 3 {
             BTreeSet::from([tokens.as_slice()])
         } else {
@@ -96,7 +113,6 @@ pub fn link_quotes(analyses: &[&SourceAnalysis]) -> QuoteIndex {
             postings.entry(key).or_default().push(id);
         }
     }
-    let mut parent: Vec<usize> = (0..refs.len()).collect();
     let mut compared: BTreeSet<(usize, usize)> = BTreeSet::new();
     for ids in postings.values().filter(|ids| ids.len() <= MAX_POSTINGS) {
         for (i, &a) in ids.iter().enumerate() {
@@ -151,11 +167,13 @@ pub fn normalise(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether two quotes are the same words: at most one word in ten differs
-/// (one word at least), counting insertions, deletions and substitutions.
+/// Whether two quotes are the same words: at most one word in ten differs,
+/// counting insertions, deletions and substitutions. A quote of fewer than
+/// ten words must match exactly: one word changed in `We will not accept
+/// trade cuts` is another statement.
 fn same_words(a: &[String], b: &[String]) -> bool {
     let longest = a.len().max(b.len());
-    let allowed = (longest / 10).max(1);
+    let allowed = longest / 10;
     if a.len().abs_diff(b.len()) > allowed || a.len().min(b.len()) < 2 {
         return false;
     }
@@ -252,6 +270,37 @@ mod tests {
             "President Assad of Syria has arrived in Moscow. Russia has granted them (him and his family) asylum on humanitarian grounds.",
         ]);
         let index = link_quotes(&[&a, &b]);
+        assert_eq!(index.groups.len(), 2);
+    }
+
+    #[test]
+    fn a_statement_reprinted_by_very_many_sources_is_one_group() {
+        // Every trigram of the statement stands in more quotes than a stock
+        // phrase may; a variant with a word dropped still joins them.
+        let reprints: Vec<SourceAnalysis> =
+            (0..3 * MAX_POSTINGS).map(|_| analysis(&[TASS])).collect();
+        let variant = analysis(&[&TASS.replace("always ", "")]);
+        let mut all: Vec<&SourceAnalysis> = reprints.iter().collect();
+        all.push(&variant);
+        let index = link_quotes(&all);
+        assert_eq!(index.groups.len(), 1);
+        assert_eq!(index.groups[0].sources.len(), 3 * MAX_POSTINGS + 1);
+    }
+
+    #[test]
+    fn a_short_quote_with_one_word_changed_is_another_statement() {
+        let index = link_quotes(&[
+            &analysis(&["We will not accept trade cuts"]),
+            &analysis(&["We will not accept cyber cuts"]),
+            &analysis(&["We will not accept trade cuts."]),
+        ]);
+        assert_eq!(index.groups.len(), 2);
+        assert_eq!(index.groups[0].sources, [0, 2]);
+    }
+
+    #[test]
+    fn one_word_quotes_are_not_grouped_for_being_the_same() {
+        let index = link_quotes(&[&analysis(&["Never"]), &analysis(&["never"])]);
         assert_eq!(index.groups.len(), 2);
     }
 
