@@ -621,6 +621,64 @@ fn wire_copy_reprinted_by_many_sources_is_shown_not_hidden_as_boilerplate() {
 }
 
 #[test]
+fn wire_copy_an_outlet_runs_three_times_is_shown_and_its_footer_hidden() {
+    let dossier = TestDossier::from_fixture("basic");
+    let wire = "Officials said the convoy of forty trucks carrying flour and medicine crossed \
+                the northern border at dawn and would reach the besieged capital before the \
+                curfew on Friday evening, according to a statement from the relief agency";
+    let footer = "Subscribe to the Morning Ledger for the latest headlines from the region";
+    let openings = [
+        "The council voted on the budget after a long debate on Tuesday evening.",
+        "Floods closed three roads in the north of the province overnight.",
+        "A new museum of maritime history opened its doors to visitors.",
+        "Teachers marched through the old town to demand higher wages.",
+        "The harbour authority ordered an inquiry into the collapsed crane.",
+        "Farmers warned that the late frost had ruined half of the apricots.",
+        "A cyclist set a record on the mountain pass at dawn yesterday.",
+        "The opera house postponed its season because of a leaking roof.",
+        "Doctors at the regional hospital reported a rise in measles cases.",
+        "The mayor unveiled plans for a tram line to the airport.",
+        "Volunteers cleared plastic from the beaches along the southern coast.",
+        "The central bank kept its rate unchanged for the third month.",
+    ];
+    // Four outlets, each running the wire story three times; one adds its
+    // footer to each of its three.
+    for (n, opening) in openings.iter().enumerate() {
+        let outlet = [
+            "Morning Ledger",
+            "Evening Star",
+            "Coastal Post",
+            "Daily Courier",
+        ][n % 4];
+        let tail = match n % 4 {
+            0 => format!("\n\n{footer}."),
+            _ => String::new(),
+        };
+        dossier.write(
+            &format!("content/sources/story-{n:02}.md"),
+            &format!(
+                "+++\ntitle = \"Story {n:02}\"\noutlet = \"{outlet}\"\ndate = 2025-03-{:02}\n+++\n\n{opening}\n\n{wire}.{tail}\n",
+                n + 1
+            ),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    let passages = select_texts(&site.page("crossref.html"), ".shared-list .shared-text");
+    assert!(
+        (passages.iter()).any(|p| p.contains("convoy of forty trucks")),
+        "{passages:?}"
+    );
+    for n in 0..12 {
+        let page = site.page(&format!("sources/story-{n:02}.html"));
+        let shared = select_texts(&page, "mark.shared").concat();
+        assert!(shared.contains("besieged capital"), "story {n}: {shared:?}");
+        let boilerplate = select_texts(&page, ".boilerplate-tag");
+        assert_eq!(boilerplate.len(), usize::from(n % 4 == 0), "story {n}");
+    }
+}
+
+#[test]
 fn a_quote_in_a_boilerplate_paragraph_is_marked_on_its_own_words() {
     let dossier = TestDossier::from_fixture("basic");
     let footer = "“We read every letter,” the editor said. Subscribe to the Daily Courier \

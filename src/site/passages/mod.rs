@@ -10,7 +10,8 @@
 //! costs a thousand comparisons, not half a million. Fingerprints that recur
 //! across many sources of one outlet, or across a large share of the whole
 //! dossier, are boilerplate (footers, "Related Stories") and never make a
-//! passage.
+//! passage, unless the paragraphs holding them are long, of several outlets,
+//! and mostly the same text: wire copy an outlet ran more than once.
 //!
 //! Verification finds the common runs of words of two paragraphs, joins runs
 //! separated by small edits into one match, and keeps a match long and dense
@@ -558,20 +559,85 @@ fn boilerplate_fingerprints(sources: &[PassageSource<'_>], postings: &Postings) 
         .collect()
 }
 
-/// Whether a fingerprint held by the paragraphs `holders` is boilerplate.
+/// Whether a fingerprint held by the paragraphs `holders` (in order) is
+/// boilerplate.
+///
+/// Text that one outlet repeats in three sources or more is that outlet's
+/// boilerplate when it is a short line, or when nearly all of it is that
+/// outlet's. A long paragraph that other outlets carry too is wire copy an
+/// outlet ran more than once if the paragraphs holding it share most of
+/// their text; if they share little beyond it, it is a stock phrase, left
+/// out like boilerplate.
 fn is_boilerplate_fingerprint(sources: &[PassageSource<'_>], holders: &[ParagraphId]) -> bool {
     let fewest = OUTLET_BOILERPLATE_SOURCES.min(CORPUS_BOILERPLATE_SOURCES);
     if holders.len() < fewest {
         return false;
     }
     let sources_holding: BTreeSet<u32> = holders.iter().map(|&(s, _)| s).collect();
-    let mut lengths: Vec<usize> = holders
-        .iter()
-        .map(|&(s, p)| sources[s as usize].prints[p as usize].fingerprints.len())
-        .collect();
+    let print = |&(s, p): &ParagraphId| &sources[s as usize].prints[p as usize].fingerprints;
+    let mut lengths: Vec<usize> = holders.iter().map(|id| print(id).len()).collect();
     lengths.sort_unstable();
     let short = lengths[lengths.len() / 2] <= SHORT_PARAGRAPH_PRINTS;
-    is_frequent(sources, &sources_holding, short)
+    if !is_frequent(sources, &sources_holding, short) {
+        return false;
+    }
+    if short || one_outlet_holds_nearly_all(sources, &sources_holding) {
+        return true;
+    }
+    !shared_at_length(holders, print)
+}
+
+/// Whether one outlet has nine in ten of the sources `holding` a text: a
+/// footer that a partner reprinted once with an article is still a footer.
+fn one_outlet_holds_nearly_all(sources: &[PassageSource<'_>], holding: &BTreeSet<u32>) -> bool {
+    let mut per_outlet: HashMap<&str, usize> = HashMap::new();
+    for outlet in holding.iter().filter_map(|&s| sources[s as usize].outlet) {
+        *per_outlet.entry(outlet).or_insert(0) += 1;
+    }
+    per_outlet
+        .values()
+        .any(|&count| count * 10 >= holding.len() * 9)
+}
+
+/// Paragraphs compared to tell wire copy from a stock phrase.
+const PARAGRAPHS_SAMPLED: usize = 9;
+
+/// Whether the paragraphs holding a fingerprint share most of their
+/// fingerprints, as reprints of one text do: judged on a few of them, spread
+/// evenly over the list (the first few could all be reprints of one story
+/// that uses a stock phrase), each pair of neighbours of two sources.
+fn shared_at_length<'a>(
+    holders: &[ParagraphId],
+    print: impl Fn(&ParagraphId) -> &'a Vec<u64>,
+) -> bool {
+    let sampled = PARAGRAPHS_SAMPLED.min(holders.len());
+    let picked: Vec<&ParagraphId> = (0..sampled)
+        .map(|i| &holders[i * holders.len() / sampled])
+        .collect();
+    let pairs = picked.windows(2).filter(|pair| pair[0].0 != pair[1].0);
+    let (mut compared, mut alike) = (0, 0);
+    for pair in pairs {
+        compared += 1;
+        alike += usize::from(mostly_common(print(pair[0]), print(pair[1])));
+    }
+    compared > 0 && alike * 2 > compared
+}
+
+/// Whether two sorted lists have in common more than half of the shorter.
+fn mostly_common(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common * 2 > a.len().min(b.len())
 }
 
 /// A stretch of words (given by the fingerprints chosen within it) is
@@ -1335,6 +1401,81 @@ mod tests {
         assert!(found.boilerplate.contains(&(0, 1)));
         assert!(found.boilerplate.contains(&(2, 2)));
         assert!(!found.boilerplate.contains(&(1, 0)));
+    }
+
+    /// Long paragraphs of different words, one per source.
+    const STORIES: [&str; 6] = [
+        "The council voted on the budget after a long debate on Tuesday evening, with \
+         three members absent and the opposition walking out before the final count",
+        "Floods closed three roads in the north of the province overnight, and crews \
+         worked until dawn to clear the mud from the bridge near the old mill",
+        "A new museum of maritime history opened its doors to visitors, showing ship \
+         models, charts and letters written by sailors over two centuries of trade",
+        "Teachers marched through the old town to demand higher wages, carrying banners \
+         and drums past the town hall where the mayor declined to meet them",
+        "The harbour authority ordered an inquiry into the collapsed crane, which fell \
+         onto an empty container ship during a storm late on Sunday night",
+        "Farmers warned that the late frost had ruined half of the apricot harvest in \
+         the valley, and asked the ministry for emergency loans before the summer",
+    ];
+
+    /// Wire copy longer than a footer.
+    const LONG_WIRE: &str = "Officials said the convoy of forty trucks carrying flour and \
+        medicine crossed the northern border at dawn and would reach the besieged capital \
+        before the curfew on Friday evening, according to a statement from the relief agency";
+
+    #[test]
+    fn wire_copy_an_outlet_ran_three_times_is_a_passage_beside_other_outlets() {
+        let outlets = ["Daily", "Daily", "Daily", "Star", "Star", "Post"];
+        let sources: Vec<(Vec<&str>, Option<&str>)> = (STORIES.iter().zip(outlets))
+            .map(|(story, outlet)| (vec![*story, LONG_WIRE], Some(outlet)))
+            .collect();
+        let sources: Vec<(&[&str], Option<&str>)> = sources
+            .iter()
+            .map(|(texts, o)| (texts.as_slice(), *o))
+            .collect();
+        let found = Corpus::new(&sources).find();
+        assert_eq!(found.passages.len(), 1, "{:?}", found.passages);
+        assert_eq!(found.passages[0].sources(), [0, 1, 2, 3, 4, 5]);
+        assert!(found.boilerplate.is_empty(), "{:?}", found.boilerplate);
+    }
+
+    #[test]
+    fn a_long_text_nearly_all_in_one_outlets_sources_is_its_boilerplate() {
+        let about = "The Daily is an independent newspaper founded in 1902 by a cooperative of \
+                     printers, and is owned today by a trust that guarantees its editorial \
+                     freedom from any political party or advertiser";
+        let sources: Vec<(Vec<&str>, Option<&str>)> = (STORIES.iter().take(4))
+            .map(|story| (vec![*story, about], Some("Daily")))
+            .collect();
+        let sources: Vec<(&[&str], Option<&str>)> = sources
+            .iter()
+            .map(|(texts, o)| (texts.as_slice(), *o))
+            .collect();
+        let found = Corpus::new(&sources).find();
+        assert!(found.passages.is_empty(), "{:?}", found.passages);
+        assert!(found.boilerplate.contains(&(3, 1)));
+    }
+
+    #[test]
+    fn a_stock_phrase_of_otherwise_different_paragraphs_is_no_passage() {
+        let stock =
+            "according to officials familiar with the talks who spoke on condition of anonymity";
+        let outlets = ["Daily", "Daily", "Daily", "Star", "Star", "Post"];
+        let texts: Vec<String> = STORIES
+            .iter()
+            .map(|story| format!("{story}, {stock}"))
+            .collect();
+        let sources: Vec<(Vec<&str>, Option<&str>)> = (texts.iter().zip(outlets))
+            .map(|(text, outlet)| (vec![text.as_str()], Some(outlet)))
+            .collect();
+        let sources: Vec<(&[&str], Option<&str>)> = sources
+            .iter()
+            .map(|(texts, o)| (texts.as_slice(), *o))
+            .collect();
+        let found = Corpus::new(&sources).find();
+        assert!(found.passages.is_empty(), "{:?}", found.passages);
+        assert!(found.boilerplate.is_empty(), "{:?}", found.boilerplate);
     }
 
     #[test]
