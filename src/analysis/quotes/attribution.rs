@@ -112,8 +112,11 @@ impl Context<'_> {
         // A quote that opens its sentence is attributed after it; a quote
         // inside a sentence by the clause that leads to it.
         let mut found = if lead.is_empty() {
-            self.clause_after(after)
-                .and_then(|c| self.resolve(&c, after, memory))
+            match self.clause_after(after) {
+                Some(clause) => self.resolve(&clause, after, memory),
+                None if after.0 == after.1 => self.how_they_put_it(i, memory),
+                None => None,
+            }
         } else {
             self.clause_before(before)
                 .and_then(|c| self.resolve(&c, before, memory))
@@ -131,6 +134,23 @@ impl Context<'_> {
             }
         }
         found.filter(|f| f.speaker.is_some() || f.description.is_some() || f.channel.is_some())
+    }
+
+    /// `“…” That was how the minister put it.`: a quote that is a sentence
+    /// of its own, attributed by the sentence after it.
+    fn how_they_put_it(&self, i: usize, memory: &Memory) -> Option<Attribution> {
+        let start = self.spans[i].outer.1;
+        let ceiling = self.spans.get(i + 1).map_or(self.text.len(), |s| s.outer.0);
+        let found = HOW_THEY_PUT_IT.captures(&self.text[start..ceiling])?;
+        let (whole, who) = (found.get(0)?, found.get(1)?);
+        let lead = self.text[start..].len() - self.text[start..].trim_start().len();
+        let clause = Clause {
+            who: (start + who.start(), start + who.end()),
+            cue: (start + lead, start + whole.end()),
+            verb: "put it".to_owned(),
+            verb_end: start + whole.end(),
+        };
+        self.resolve(&clause, (start, start + whole.end()), memory)
     }
 
     /// `“…,” said Jolani`, `“…,” he said`, `“…,” TASS quoted the source as

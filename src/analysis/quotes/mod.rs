@@ -648,6 +648,21 @@ mod tests {
     }
 
     #[test]
+    fn how_they_put_it_in_the_next_sentence_names_the_speaker() {
+        let found = quotes(
+            "“The bases are safe,” Jolani said. “Nobody will be harmed.” That was how \
+             Peskov put it on Monday.",
+        );
+        assert_eq!(speaker(&found[0]), Some(JOLANI));
+        assert_eq!(speaker(&found[1]), Some(PESKOV), "{:#?}", found[1]);
+        let office = only("“We will not comment.” That was how Assad’s office put it.");
+        assert_ne!(speaker(&office), Some(ASSAD));
+        assert_eq!(description(&office), Some("Assad’s office"));
+        let minister = only("“Talks go on.” This is how the minister described it.");
+        assert_eq!(description(&minister), Some("the minister"));
+    }
+
+    #[test]
     fn the_next_sentence_does_not_attribute_a_closed_quote() {
         let found = quotes("“We are leaving.” Jolani said nothing more.");
         assert_eq!(found[0].attribution, None);

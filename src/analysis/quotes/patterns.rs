@@ -21,6 +21,14 @@ pub(super) static VERB: LazyLock<Regex> =
 pub(super) static QUOTED_AS_SAYING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bquot(?:ed|es|ing)\s+(.{1,80}?)\s+as\s+saying\b").expect("pattern")
 });
+/// The sentence after a quote that names who said it by how they put it:
+/// `That was how the minister put it.`, `This is how Peskov described it.`
+pub(super) static HOW_THEY_PUT_IT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:That|This|It|Such)\s+(?:was|is|has\s+been)\s+how\s+(.{1,80}?)\s+(?:put\s+it|described\s+it|phrased\s+it|summed\s+it\s+up|framed\s+it|explained\s+it)\b",
+    )
+    .expect("how-they-put-it pattern")
+});
 pub(super) static CITING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:citing|quoting)\s+([^,.;:]{1,60})").expect("citing pattern")
 });
