@@ -594,12 +594,15 @@ fn the_source_matrix_stays_small_when_many_sources_share_text() {
     );
 }
 
+/// A wire paragraph longer than a footer.
+const CONVOY: &str = "Officials said the convoy of forty trucks carrying flour and medicine \
+    crossed the northern border at dawn and would reach the besieged capital before the \
+    curfew on Friday evening, according to a statement from the relief agency";
+
 #[test]
 fn wire_copy_reprinted_by_many_sources_is_shown_not_hidden_as_boilerplate() {
     let dossier = TestDossier::from_fixture("basic");
-    let wire = "Officials said the convoy of forty trucks carrying flour and medicine crossed \
-                the northern border at dawn and would reach the besieged capital before the \
-                curfew on Friday evening, according to a statement from the relief agency";
+    let wire = CONVOY;
     for n in 0..12 {
         dossier.write(
             &format!("content/sources/reprint-{n:02}.txt"),
@@ -623,9 +626,7 @@ fn wire_copy_reprinted_by_many_sources_is_shown_not_hidden_as_boilerplate() {
 #[test]
 fn wire_copy_an_outlet_runs_three_times_is_shown_and_its_footer_hidden() {
     let dossier = TestDossier::from_fixture("basic");
-    let wire = "Officials said the convoy of forty trucks carrying flour and medicine crossed \
-                the northern border at dawn and would reach the besieged capital before the \
-                curfew on Friday evening, according to a statement from the relief agency";
+    let wire = CONVOY;
     let footer = "Subscribe to the Morning Ledger for the latest headlines from the region";
     let openings = [
         "The council voted on the budget after a long debate on Tuesday evening.",

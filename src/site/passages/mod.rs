@@ -1291,6 +1291,14 @@ mod tests {
             }
         }
 
+        /// [`Corpus::new`] of paragraphs gathered in vectors.
+        fn of(sources: &[(Vec<&str>, Option<&str>)]) -> Self {
+            let sources: Vec<(&[&str], Option<&str>)> = (sources.iter())
+                .map(|(texts, outlet)| (texts.as_slice(), *outlet))
+                .collect();
+            Corpus::new(&sources)
+        }
+
         fn find(&self) -> Passages {
             self.find_with(&AlignmentMemo::disabled())
         }
@@ -1430,11 +1438,7 @@ mod tests {
         let sources: Vec<(Vec<&str>, Option<&str>)> = (STORIES.iter().zip(outlets))
             .map(|(story, outlet)| (vec![*story, LONG_WIRE], Some(outlet)))
             .collect();
-        let sources: Vec<(&[&str], Option<&str>)> = sources
-            .iter()
-            .map(|(texts, o)| (texts.as_slice(), *o))
-            .collect();
-        let found = Corpus::new(&sources).find();
+        let found = Corpus::of(&sources).find();
         assert_eq!(found.passages.len(), 1, "{:?}", found.passages);
         assert_eq!(found.passages[0].sources(), [0, 1, 2, 3, 4, 5]);
         assert!(found.boilerplate.is_empty(), "{:?}", found.boilerplate);
@@ -1448,11 +1452,7 @@ mod tests {
         let sources: Vec<(Vec<&str>, Option<&str>)> = (STORIES.iter().take(4))
             .map(|story| (vec![*story, about], Some("Daily")))
             .collect();
-        let sources: Vec<(&[&str], Option<&str>)> = sources
-            .iter()
-            .map(|(texts, o)| (texts.as_slice(), *o))
-            .collect();
-        let found = Corpus::new(&sources).find();
+        let found = Corpus::of(&sources).find();
         assert!(found.passages.is_empty(), "{:?}", found.passages);
         assert!(found.boilerplate.contains(&(3, 1)));
     }
@@ -1469,11 +1469,7 @@ mod tests {
         let sources: Vec<(Vec<&str>, Option<&str>)> = (texts.iter().zip(outlets))
             .map(|(text, outlet)| (vec![text.as_str()], Some(outlet)))
             .collect();
-        let sources: Vec<(&[&str], Option<&str>)> = sources
-            .iter()
-            .map(|(texts, o)| (texts.as_slice(), *o))
-            .collect();
-        let found = Corpus::new(&sources).find();
+        let found = Corpus::of(&sources).find();
         assert!(found.passages.is_empty(), "{:?}", found.passages);
         assert!(found.boilerplate.is_empty(), "{:?}", found.boilerplate);
     }
