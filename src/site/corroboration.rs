@@ -101,6 +101,51 @@ impl SourceClusters {
     }
 }
 
+/// Counts the clusters among lists of distinct sources, one list after
+/// another: a mark per cluster, stamped anew for each list, where a sort of
+/// each list would cost more than the rest of judging it. Co-occurrence
+/// judges a list of sources for every pair of entities named together.
+#[derive(Debug)]
+pub struct ClusterCounter {
+    marks: Vec<u32>,
+    stamp: u32,
+}
+
+impl SourceClusters {
+    pub fn counter(&self) -> ClusterCounter {
+        ClusterCounter {
+            marks: vec![0; self.cluster.len()],
+            stamp: 0,
+        }
+    }
+
+    /// [`SourceClusters::corroboration`] of `sources` given without repeats.
+    pub fn corroboration_of_distinct(
+        &self,
+        sources: &[usize],
+        counter: &mut ClusterCounter,
+    ) -> Corroboration {
+        if counter.stamp == u32::MAX {
+            counter.marks.fill(0);
+            counter.stamp = 0;
+        }
+        counter.stamp += 1;
+        let mut independent = 0;
+        for &source in sources {
+            let mark = &mut counter.marks[self.cluster[source]];
+            if *mark != counter.stamp {
+                *mark = counter.stamp;
+                independent += 1;
+            }
+        }
+        Corroboration {
+            sources: sources.len(),
+            independent,
+            first: self.first(sources),
+        }
+    }
+}
+
 /// How many different items `items` holds. Sorting a short list beats
 /// building a set, and corroboration is counted for every pair of entities.
 fn count_distinct(mut items: Vec<usize>) -> usize {
@@ -202,6 +247,19 @@ mod tests {
             }
         );
         assert_eq!(count_distinct(vec![5, 1, 5, 2, 1]), 3);
+    }
+
+    #[test]
+    fn lists_of_distinct_sources_are_judged_alike_with_one_counter() {
+        let clusters = SourceClusters::new(vec![4, 3, 2, 1, 0], &[passage(&[1, 3])]);
+        let mut counter = clusters.counter();
+        for sources in [&[1, 3, 4][..], &[0, 1, 3], &[3], &[], &[0, 2, 4]] {
+            assert_eq!(
+                clusters.corroboration_of_distinct(sources, &mut counter),
+                clusters.corroboration(sources),
+                "{sources:?}"
+            );
+        }
     }
 
     #[test]

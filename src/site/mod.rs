@@ -176,8 +176,10 @@ pub fn link(
         })
         .collect();
 
-    let mut in_sources: Vec<SourcePair> = Vec::new();
     let mut in_paragraphs: Vec<(usize, usize)> = Vec::new();
+    // Each entity's mentions per source, in source order: made into maps
+    // at once at the end, which is quicker than inserting source by source.
+    let mut by_source: Vec<Vec<(usize, Vec<u32>)>> = vec![Vec::new(); entities.len()];
     let mut sources = Vec::with_capacity(content.sources.len());
     for (index, (((source, slug), analysis), (by_entity, pairs_in_paragraphs))) in content
         .sources
@@ -190,11 +192,9 @@ pub fn link(
         let mut entity_counts = BTreeMap::new();
         for (entity, mentions) in by_entity {
             entity_counts.insert(entity, mentions.len());
-            let entity = &mut entities[entity];
-            entity.mention_count += mentions.len();
-            entity.mentions_by_source.insert(index, mentions);
+            entities[entity].mention_count += mentions.len();
+            by_source[entity].push((index, mentions));
         }
-        push_source_pairs(entity_counts.keys().copied(), index, &mut in_sources);
         in_paragraphs.extend(pairs_in_paragraphs);
         sources.push(SiteSource {
             source,
@@ -203,8 +203,9 @@ pub fn link(
             entity_counts,
         });
     }
-    in_sources.par_sort_unstable();
-    let source_pairs = runs_by_pair(&in_sources);
+    (entities.par_iter_mut().zip(by_source)).for_each(|(entity, by_source)| {
+        entity.mentions_by_source = by_source.into_iter().collect();
+    });
     let paragraph_pairs = count_pairs(in_paragraphs);
 
     // Quotes and dates need no other step's result. When the last build's
@@ -226,25 +227,40 @@ pub fn link(
         None => (passages(), quotes_and_timeline()),
     };
     quotes.corroborate(&clusters);
-    // Pairs are independent of each other, so they are judged in parallel.
-    let corroborated: Vec<corroboration::Corroboration> = source_pairs
-        .par_iter()
-        .map(|run| {
-            let both: Vec<usize> = run.iter().map(|pair| pair.source as usize).collect();
-            clusters.corroboration(&both)
-        })
+    // Each entity's pairs with the entities after it are gathered and judged
+    // apart from every other's, so in parallel, from the entities of each
+    // source in a list: the walk of millions of pairs is a walk of lists.
+    let named: Vec<Vec<u32>> = (sources.par_iter())
+        .map(|s| s.entity_counts.keys().map(|&e| e as u32).collect())
         .collect();
-    for (run, both) in source_pairs.iter().zip(corroborated) {
-        let (a, b) = (run[0].a as usize, run[0].b as usize);
-        let paragraphs = paragraph_pairs.get(&(a, b)).copied().unwrap_or(0);
-        for (this, other) in [(a, b), (b, a)] {
-            entities[this].cooccurring.push(Cooccurrence {
-                entity: other,
-                sources: run.len(),
-                paragraphs,
-                independent_sources: both.independent,
-                first_source: both.first,
-            });
+    let pairs: Vec<Vec<(usize, usize, corroboration::Corroboration)>> = (0..entities.len())
+        .into_par_iter()
+        .map_init(
+            || clusters.counter(),
+            |counter, a| {
+                let naming_a = entities[a].mentions_by_source.keys().copied();
+                let named_in = |s: usize| named[s].as_slice();
+                (sources_naming_pairs(a, entities.len(), naming_a, named_in).into_iter())
+                    .map(|(b, both)| {
+                        let judged = clusters.corroboration_of_distinct(&both, counter);
+                        (b, both.len(), judged)
+                    })
+                    .collect()
+            },
+        )
+        .collect();
+    for (a, pairs) in pairs.into_iter().enumerate() {
+        for (b, shared, both) in pairs {
+            let paragraphs = paragraph_pairs.get(&(a, b)).copied().unwrap_or(0);
+            for (this, other) in [(a, b), (b, a)] {
+                entities[this].cooccurring.push(Cooccurrence {
+                    entity: other,
+                    sources: shared,
+                    paragraphs,
+                    independent_sources: both.independent,
+                    first_source: both.first,
+                });
+            }
         }
     }
     for entity in &mut entities {
@@ -266,37 +282,30 @@ pub fn link(
     }
 }
 
-/// Two entities named in one source: `a` < `b`, entity indices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct SourcePair {
-    a: u32,
-    b: u32,
-    source: u32,
-}
-
-/// Adds every unordered pair of distinct entities (given sorted and unique)
-/// named in `source`.
-fn push_source_pairs(
-    entities: impl Iterator<Item = usize>,
-    source: usize,
-    pairs: &mut Vec<SourcePair>,
-) {
-    let source = index_u32(source);
-    for_each_pair(entities.map(index_u32), |a, b| {
-        pairs.push(SourcePair { a, b, source });
-    });
-}
-
-fn index_u32(index: usize) -> u32 {
-    u32::try_from(index).expect("fewer than 4 billion sources and entities")
-}
-
-/// The sources naming each pair of entities, from `pairs` sorted: a run
-/// per pair in pair order, each in source order. Gathered source by source,
-/// a pair's sources come without merging the two entities' (perhaps
-/// thousands of) sources, for every pair.
-fn runs_by_pair(pairs: &[SourcePair]) -> Vec<&[SourcePair]> {
-    pairs.chunk_by(|x, y| (x.a, x.b) == (y.a, y.b)).collect()
+/// The entities of index above `a` named in a source with it, each with the
+/// sources naming both, in source order; `naming_a` are the sources naming
+/// `a`, in order, and `named_in` the entities a source names (in order,
+/// below `entity_count`). Gathered entity by entity rather
+/// than in one list of every (pair, source): a dossier naming sixty entities
+/// in each source has millions of those, and sorting them all took most of
+/// a rebuild's linking. Here each source goes straight to its pair's list.
+fn sources_naming_pairs<'a>(
+    a: usize,
+    entity_count: usize,
+    naming_a: impl Iterator<Item = usize>,
+    named_in: impl Fn(usize) -> &'a [u32],
+) -> Vec<(usize, Vec<usize>)> {
+    let mut with: Vec<Vec<usize>> = vec![Vec::new(); entity_count];
+    for source in naming_a {
+        let named = named_in(source);
+        let after_a = named.partition_point(|&b| b as usize <= a);
+        for &b in &named[after_a..] {
+            with[b as usize].push(source);
+        }
+    }
+    (with.into_iter().enumerate())
+        .filter(|(_, sources)| !sources.is_empty())
+        .collect()
 }
 
 /// Adds every unordered pair of distinct items (given sorted and unique).
@@ -341,23 +350,18 @@ mod tests {
 
     #[test]
     fn each_pair_of_entities_lists_the_sources_naming_both() {
-        let mut pairs = Vec::new();
-        push_source_pairs([1, 2, 3].into_iter(), 7, &mut pairs);
-        push_source_pairs([0, 2].into_iter(), 5, &mut pairs);
-        push_source_pairs([1, 3].into_iter(), 2, &mut pairs);
-        pairs.sort_unstable();
-        let runs: Vec<((u32, u32), Vec<u32>)> = runs_by_pair(&pairs)
-            .into_iter()
-            .map(|run| ((run[0].a, run[0].b), run.iter().map(|p| p.source).collect()))
-            .collect();
-        assert_eq!(
-            runs,
-            [
-                ((0, 2), vec![5]),
-                ((1, 2), vec![7]),
-                ((1, 3), vec![2, 7]),
-                ((2, 3), vec![7]),
-            ]
-        );
+        // Source 2 names 1 and 3; source 5, 0 and 2; source 7, 1, 2 and 3.
+        let named: BTreeMap<usize, Vec<u32>> =
+            [(2, vec![1, 3]), (5, vec![0, 2]), (7, vec![1, 2, 3])].into();
+        let pairs_of = |a: usize| {
+            let naming_a = (named.iter())
+                .filter(|(_, e)| e.contains(&(a as u32)))
+                .map(|(&s, _)| s);
+            sources_naming_pairs(a, 4, naming_a, |s| named[&s].as_slice())
+        };
+        assert_eq!(pairs_of(0), [(2, vec![5])]);
+        assert_eq!(pairs_of(1), [(2, vec![7]), (3, vec![2, 7])]);
+        assert_eq!(pairs_of(2), [(3, vec![7])]);
+        assert_eq!(pairs_of(3), []);
     }
 }
