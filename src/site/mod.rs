@@ -285,10 +285,10 @@ pub fn link(
 /// The entities of index above `a` named in a source with it, each with the
 /// sources naming both, in source order; `naming_a` are the sources naming
 /// `a`, in order, and `named_in` the entities a source names (in order,
-/// below `entity_count`). Gathered entity by entity rather
-/// than in one list of every (pair, source): a dossier naming sixty entities
-/// in each source has millions of those, and sorting them all took most of
-/// a rebuild's linking. Here each source goes straight to its pair's list.
+/// below `entity_count`). Gathered entity by entity rather than in one list
+/// of every (pair, source): a dossier naming sixty entities in each source
+/// has millions of those, and sorting them all took most of a rebuild's
+/// linking. Here each source goes straight to its pair's list.
 fn sources_naming_pairs<'a>(
     a: usize,
     entity_count: usize,
