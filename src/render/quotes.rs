@@ -104,18 +104,8 @@ impl QuoteView {
     pub fn new(site: &Site, at: QuoteRef, listing: QuoteListing) -> Self {
         let source = &site.sources[at.source];
         let quote: &Quote = &source.analysis.quotes[at.quote];
-        let named = |entity: usize| {
-            let e = &site.entities[entity];
-            Named {
-                name: e.entity.name.clone(),
-                path: entity_path(e),
-                kind: e.entity.kind,
-            }
-        };
         let attribution = quote.attribution.as_ref();
-        let speaker = attribution.and_then(|a| a.speaker).map(named);
-        let description = attribution.and_then(|a| a.description.clone());
-        let channel = attribution.and_then(|a| a.channel).map(named);
+        let (speaker, description, channel) = attributed(site, quote);
         let who = who(speaker.as_ref(), description.as_deref(), channel.as_ref());
         let group = site.quotes.group(at);
         // Listed: this source and the earliest others; a quote reprinted in
@@ -383,6 +373,31 @@ fn named_link(named: &Named, root: &str, out: &mut String) {
 }
 
 /// `Dmitry Peskov`, `a Kremlin source, via TASS`, `unattributed`.
+/// What a quote's attribution names: its speaker, the description of an
+/// unnamed one, and the channel.
+fn attributed(site: &Site, quote: &Quote) -> (Option<Named>, Option<String>, Option<Named>) {
+    let named = |entity: usize| {
+        let e = &site.entities[entity];
+        Named {
+            name: e.entity.name.clone(),
+            path: entity_path(e),
+            kind: e.entity.kind,
+        }
+    };
+    let attribution = quote.attribution.as_ref();
+    (
+        attribution.and_then(|a| a.speaker).map(named),
+        attribution.and_then(|a| a.description.clone()),
+        attribution.and_then(|a| a.channel).map(named),
+    )
+}
+
+/// [`who`] of a quote, without the rest of its view.
+fn who_said(site: &Site, quote: &Quote) -> String {
+    let (speaker, description, channel) = attributed(site, quote);
+    who(speaker.as_ref(), description.as_deref(), channel.as_ref())
+}
+
 fn who(speaker: Option<&Named>, description: Option<&str>, channel: Option<&Named>) -> String {
     let mut who = match (speaker, description) {
         (Some(speaker), _) => speaker.name.clone(),
@@ -483,10 +498,7 @@ pub fn quotes_by_speaker(site: &Site) -> Vec<SpeakerQuotes> {
             match &q.attribution {
                 Some(a) if a.speaker.is_some() => {}
                 Some(_) => described
-                    .entry(format!(
-                        "Unnamed: {}",
-                        QuoteView::new(site, at, QuoteListing::Index).who
-                    ))
+                    .entry(format!("Unnamed: {}", who_said(site, q)))
                     .or_default()
                     .push(at),
                 None => unattributed.push(at),

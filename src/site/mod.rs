@@ -233,7 +233,7 @@ pub fn link(
     let named: Vec<Vec<u32>> = (sources.par_iter())
         .map(|s| s.entity_counts.keys().map(|&e| e as u32).collect())
         .collect();
-    let pairs: Vec<Vec<(usize, usize, corroboration::Corroboration)>> = (0..entities.len())
+    let pairs: Vec<Vec<(usize, corroboration::Corroboration)>> = (0..entities.len())
         .into_par_iter()
         .map_init(
             || clusters.counter(),
@@ -241,21 +241,18 @@ pub fn link(
                 let naming_a = entities[a].mentions_by_source.keys().copied();
                 let named_in = |s: usize| named[s].as_slice();
                 (sources_naming_pairs(a, entities.len(), naming_a, named_in).into_iter())
-                    .map(|(b, both)| {
-                        let judged = clusters.corroboration_of_distinct(&both, counter);
-                        (b, both.len(), judged)
-                    })
+                    .map(|(b, both)| (b, clusters.corroboration_of_distinct(&both, counter)))
                     .collect()
             },
         )
         .collect();
     for (a, pairs) in pairs.into_iter().enumerate() {
-        for (b, shared, both) in pairs {
+        for (b, both) in pairs {
             let paragraphs = paragraph_pairs.get(&(a, b)).copied().unwrap_or(0);
             for (this, other) in [(a, b), (b, a)] {
                 entities[this].cooccurring.push(Cooccurrence {
                     entity: other,
-                    sources: shared,
+                    sources: both.sources,
                     paragraphs,
                     independent_sources: both.independent,
                     first_source: both.first,
