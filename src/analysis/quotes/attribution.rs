@@ -455,9 +455,7 @@ impl Context<'_> {
                 AttributedBy::Description,
             ));
         }
-        let description = DESCRIPTION
-            .find(phrase)
-            .map(|m| m.as_str())
+        let description = description_at_end(phrase)
             .or_else(|| (phrase.split_whitespace().count() <= MAX_NAME_WORDS).then_some(phrase))?;
         let description = lowercase_article(trim_trailing_words(&collapse(description)));
         if !is_description(&description) {
