@@ -2,7 +2,7 @@
 //! names, so they are transliterated (`Türkiye` → `turkiye`), and they must
 //! be unique and stable from one build to the next.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Longest slug made from a title, in bytes; long titles make unwieldy URLs.
 const MAX_SLUG_LEN: usize = 60;
@@ -54,13 +54,21 @@ pub fn fallback_slug(prefix: &str, key: &str) -> String {
 /// Makes slugs unique: the first holder (in the given, sorted order) keeps a
 /// slug, later ones get `-2`, `-3`... Returns the unique slugs in order.
 pub fn dedupe(slugs: &[String]) -> Vec<String> {
+    let wanted: Vec<Option<String>> = slugs.iter().cloned().map(Some).collect();
+    dedupe_around(&wanted, &BTreeMap::<String, ()>::new())
+}
+
+/// [`dedupe`] for the slugs of `wanted` that are there, around the slugs
+/// already `taken`, which none of them gets.
+pub fn dedupe_around<V>(wanted: &[Option<String>], taken: &BTreeMap<String, V>) -> Vec<String> {
     let mut used = BTreeSet::new();
-    slugs
+    wanted
         .iter()
+        .flatten()
         .map(|slug| {
             let mut candidate = slug.clone();
             let mut n = 1;
-            while used.contains(&candidate) {
+            while used.contains(&candidate) || taken.contains_key(&candidate) {
                 n += 1;
                 candidate = format!("{slug}-{n}");
             }
@@ -102,6 +110,13 @@ mod tests {
     fn duplicate_slugs_get_numbered_suffixes_in_order() {
         let slugs = ["a", "b", "a", "a-2", "a"].map(String::from);
         assert_eq!(dedupe(&slugs), ["a", "b", "a-2", "a-2-2", "a-3"]);
+    }
+
+    #[test]
+    fn slugs_are_numbered_around_those_taken() {
+        let wanted = [Some("a"), None, Some("b"), Some("a")].map(|s| s.map(String::from));
+        let taken = BTreeMap::from([("a".to_owned(), ())]);
+        assert_eq!(dedupe_around(&wanted, &taken), ["a-2", "b", "a-3"]);
     }
 
     #[test]

@@ -560,3 +560,140 @@ fn ten_thousand_nested_quotes_and_lists_build_flattened_with_a_warning() {
         assert!(source.contains("</a> deep"), "{name}: the text is kept");
     }
 }
+
+/// The errors of a build that fails on its content.
+fn content_errors(dossier: &TestDossier) -> Vec<dossier::error::Diagnostic> {
+    match dossier.try_build() {
+        Err(dossier::error::Error::Content(diagnostics)) => diagnostics,
+        other => panic!("expected content errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn two_entity_files_named_alike_are_an_error_naming_both() {
+    let dossier = TestDossier::from_fixture("basic");
+    let peskov = fs::read_to_string(dossier.root().join("content/entities/dmitry-peskov.md"))
+        .unwrap()
+        .replace("Dmitry Peskov", "Another Peskov");
+    // `Dmitry_Peskov.md` makes the page name `dmitry-peskov` too.
+    dossier.write("content/entities/Dmitry_Peskov.md", &peskov);
+    let errors = content_errors(&dossier);
+    let error = errors.iter().find(|d| d.is_error()).unwrap();
+    assert_eq!(error.path, Path::new("content/entities/dmitry-peskov.md"));
+    assert!(
+        error.message.contains("entities/dmitry-peskov.html")
+            && error.message.contains("content/entities/Dmitry_Peskov.md"),
+        "{error:?}"
+    );
+    assert!(!dossier.output().exists());
+}
+
+#[test]
+fn a_slug_asked_for_is_kept_when_a_title_makes_the_same() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.write(
+        "content/sources/zzz.md",
+        "---\ntitle: My story\nslug: peskov-in-vienna\n---\nPeskov spoke.\n",
+    );
+    dossier.write(
+        "content/sources/aaa.txt",
+        "Peskov in Vienna\nPeskov spoke again.\n",
+    );
+    dossier.build();
+    let site = dossier.site();
+    assert!(site
+        .read("sources/peskov-in-vienna.html")
+        .contains("<h1>My story"));
+    assert!(site
+        .read("sources/peskov-in-vienna-2.html")
+        .contains("spoke again."));
+}
+
+#[test]
+fn a_slug_without_letters_or_digits_is_warned_about_on_its_line() {
+    let (dossier, warnings) = build_one_source(
+        "dots.md",
+        "---\ntitle: Dots\nslug: \"../..\"\n---\nPeskov spoke.\n",
+    );
+    let warning = warnings
+        .iter()
+        .find(|w| w.message.contains("slug `../..`"))
+        .unwrap();
+    assert_eq!(warning.position, Some((3, 1)));
+    assert!(dossier
+        .site()
+        .read("sources/dots.html")
+        .contains("<h1>Dots"));
+}
+
+#[test]
+fn a_markdown_source_opening_with_an_image_takes_its_title_from_the_text() {
+    let (dossier, _) = build_one_source(
+        "lead.md",
+        "![Peskov in Vienna](images/peskov.jpg)\n\nPeskov said on Monday that talks would resume.\n",
+    );
+    let page = dossier
+        .site()
+        .read("sources/peskov-said-on-monday-that-talks-would-resume.html");
+    assert!(page.contains("<h1>Peskov said on Monday"));
+}
+
+#[test]
+fn front_matter_below_blank_lines_is_read_with_a_warning() {
+    let (dossier, warnings) = build_one_source(
+        "late.txt",
+        "\n\n---\ntitle: Late front matter\ndate: 2024-12-09\n---\nPeskov spoke.\n",
+    );
+    let warning = (warnings.iter())
+        .find(|w| w.message.contains("front matter below blank lines"))
+        .unwrap();
+    assert_eq!(warning.position, Some((3, 1)));
+    let page = dossier.site().read("sources/late-front-matter.html");
+    assert!(page.contains("<h1>Late front matter") && !page.contains("title:"));
+}
+
+#[test]
+fn numbers_in_front_matter_are_shown_as_written() {
+    let (dossier, _) = build_one_source(
+        "numbers.md",
+        "---\ntitle: 007\nauthor: 1.50 # a comment\noutlet: 0x1F\n---\nPeskov spoke.\n",
+    );
+    let page = dossier.site().read("sources/007.html");
+    assert!(page.contains("<h1>007"));
+    assert!(page.contains("1.50") && page.contains("0x1F"), "as written");
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark_is_read_and_nul_filled_files_refused() {
+    let dossier = TestDossier::from_fixture("basic");
+    let sources = dossier.root().join("content/sources");
+    let text = "Kremlin headline\nPeskov spoke in Türkiye.\n";
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    fs::write(sources.join("utf16.txt"), utf16).unwrap();
+    // Two byte-order marks, as copying a file's text into another leaves.
+    fs::write(
+        sources.join("two-marks.md"),
+        b"\xEF\xBB\xBF\xEF\xBB\xBF---\ntitle: Two marks\n---\nPeskov spoke.\n",
+    )
+    .unwrap();
+    fs::write(sources.join("zeros.md"), [0u8; 4096]).unwrap();
+    let errors = content_errors(&dossier);
+    let refused: Vec<_> = errors.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(refused.len(), 1, "{errors:?}");
+    assert_eq!(refused[0].path, Path::new("content/sources/zeros.md"));
+    assert!(refused[0].message.contains("not text"), "{:?}", refused[0]);
+
+    fs::remove_file(sources.join("zeros.md")).unwrap();
+    let report = dossier.build();
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("UTF-16LE without a byte-order mark")));
+    let site = dossier.site();
+    assert!(site
+        .read("sources/kremlin-headline.html")
+        .contains("Türkiye"));
+    assert!(site
+        .read("sources/two-marks.html")
+        .contains("<h1>Two marks"));
+}

@@ -126,6 +126,9 @@ pub fn parse_entity(
             )]);
     };
     let mut fields = Fields::new(front_matter, text, path);
+    fields
+        .diagnostics
+        .extend(split.late_start_warning(text, path));
     fields.warn_unknown_keys(ENTITY_KEYS);
 
     let name = fields.string("name").filter(|n| !n.is_empty());

@@ -25,10 +25,67 @@ pub struct Split<'a> {
     pub body: &'a str,
     /// Number of lines before the body, to map body lines to file lines.
     pub body_line_offset: usize,
+    /// Blank lines above the front matter, which other tools would not
+    /// read as front matter.
+    pub blank_lines_before: usize,
+}
+
+impl Split<'_> {
+    /// A warning for front matter read below blank lines, at its first
+    /// fence in `text`.
+    pub fn late_start_warning(&self, text: &str, path: &Path) -> Option<Diagnostic> {
+        let lines = self.blank_lines_before;
+        (lines > 0).then(|| {
+            let mut warning = Diagnostic::error(
+                path,
+                "front matter below blank lines: read, but other tools would take it for text",
+            )
+            .at_line(text, lines + 1, 1)
+            .with_help("delete the blank lines above it, so that it starts the file");
+            warning.severity = crate::error::Severity::Warning;
+            warning
+        })
+    }
+}
+
+/// What follows `key` and its `=` or `:` on a front matter `line`, if the
+/// line sets that key.
+fn value_after_key<'l>(line: &'l str, key: &str) -> Option<&'l str> {
+    let line = line.trim_start().trim_start_matches(['"', '\'']);
+    let rest = line.strip_prefix(key)?;
+    let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+    rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))
 }
 
 /// Splits `text` into front matter and body and parses the front matter.
+/// Front matter below blank lines is read too when it is a valid block
+/// with keys: a clipping pasted with an empty line on top is still meant.
 pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+    let blank_lines = text
+        .split_inclusive('\n')
+        .take_while(|line| line.trim().is_empty() && line.ends_with('\n'))
+        .count();
+    if blank_lines > 0 {
+        let lead: usize = text
+            .split_inclusive('\n')
+            .take(blank_lines)
+            .map(str::len)
+            .sum();
+        if let Ok(mut split) = split_at_top(&text[lead..], path) {
+            if let Some(front_matter) = split.front_matter.as_mut().filter(|f| !f.table.is_empty())
+            {
+                front_matter.first_line += blank_lines;
+                split.body_line_offset += blank_lines;
+                split.blank_lines_before = blank_lines;
+                return Ok(split);
+            }
+        }
+    }
+    split_at_top(text, path)
+}
+
+/// [`split`] for front matter on the first line.
+fn split_at_top<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let first = text.lines().next().unwrap_or_default().trim_end();
     let (fence, is_toml) = match first {
         "+++" => ("+++", true),
@@ -38,6 +95,7 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
                 front_matter: None,
                 body: text,
                 body_line_offset: 0,
+                blank_lines_before: 0,
             })
         }
     };
@@ -63,6 +121,7 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
                 }),
                 body: &text[body_start..],
                 body_line_offset: line_number,
+                blank_lines_before: 0,
             });
         }
         offset = line_end + 1;
@@ -221,17 +280,20 @@ impl<'a> Fields<'a> {
     }
 
     fn key_line(&self, key: &str) -> Option<usize> {
-        self.front_matter
-            .raw
-            .lines()
-            .position(|line| {
-                let line = line.trim_start().trim_start_matches(['"', '\'']);
-                line.strip_prefix(key).is_some_and(|rest| {
-                    let rest = rest.trim_start_matches(['"', '\'']).trim_start();
-                    rest.starts_with('=') || rest.starts_with(':')
-                })
-            })
+        (self.front_matter.raw.lines())
+            .position(|line| value_after_key(line, key).is_some())
             .map(|index| index + self.front_matter.first_line)
+    }
+
+    /// The value of `key` as written on its line, without a comment after
+    /// it: `007` where the parsed number is 7.
+    fn written_value(&self, key: &str) -> Option<&'a str> {
+        let value = (self.front_matter.raw.lines()).find_map(|line| value_after_key(line, key))?;
+        let value = match value.find(" #") {
+            Some(comment) => &value[..comment],
+            None => value,
+        };
+        Some(value.trim()).filter(|value| !value.is_empty())
     }
 
     /// `expected` names the type; `example` shows a value of it.
@@ -250,8 +312,8 @@ impl<'a> Fields<'a> {
     pub fn string(&mut self, key: &str) -> Option<String> {
         match self.get(key)? {
             Value::String(s) => Some(clean(s)),
-            Value::Integer(i) => Some(i.to_string()),
-            Value::Float(f) => Some(f.to_string()),
+            Value::Integer(i) => Some(self.written_value(key).map_or(i.to_string(), clean)),
+            Value::Float(f) => Some(self.written_value(key).map_or(f.to_string(), clean)),
             Value::Datetime(d) => Some(d.to_string()),
             _ => {
                 self.wrong_type(key, "a string", "\"text\"");

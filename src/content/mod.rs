@@ -117,7 +117,10 @@ pub fn load_cached(
         .collect();
 
     let mut sources: Vec<Source> = collect_parsed(parsed_sources, &mut diagnostics);
-    let entities: Vec<Entity> = collect_parsed(parsed_entities, &mut diagnostics);
+    let entities = one_entity_per_page(
+        collect_parsed(parsed_entities, &mut diagnostics),
+        &mut diagnostics,
+    );
     let drafts = sources.iter().filter(|s| s.draft).count();
     sources.retain(|s| !s.draft);
     let source_slugs = assign_source_slugs(&sources, &mut diagnostics);
@@ -350,17 +353,22 @@ fn read_entity(root: &Path, relative: &Path, options: &LoadOptions) -> Parsed<Op
 }
 
 /// Gives each source a unique slug: its front matter `slug`, else one made
-/// from its title. Two sources asking for the same slug is an error; titles
-/// that collide are numbered in path order, which keeps them stable.
+/// from its title. Two sources asking for the same slug is an error. A slug
+/// asked for is kept even when another source's title makes the same one:
+/// it is the address the author published. Titles that collide are
+/// numbered in path order, which keeps them stable.
 fn assign_source_slugs(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut requested: BTreeMap<String, &Path> = BTreeMap::new();
-    let wanted: Vec<String> = sources
+    // Each source's slug, and whether it holds it as asked for.
+    let wanted: Vec<(String, bool)> = sources
         .iter()
         .map(|source| {
-            if let Some(asked) = &source.requested_slug {
-                let slug = slug::slugify(asked);
-                if !slug.is_empty() {
-                    if let Some(other) = requested.insert(slug.clone(), &source.path) {
+            let asked = (source.requested_slug.as_deref())
+                .map(slug::slugify)
+                .filter(|slug| !slug.is_empty());
+            match asked {
+                Some(slug) => match requested.get(&slug) {
+                    Some(other) => {
                         diagnostics.push(
                             Diagnostic::error(
                                 &source.path,
@@ -368,17 +376,64 @@ fn assign_source_slugs(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) ->
                             )
                             .with_help("give one of the two sources a different `slug`"),
                         );
+                        (slug, false)
                     }
-                    return slug;
-                }
-            }
-            match slug::slugify(&source.title.value) {
-                empty if empty.is_empty() => {
-                    slug::fallback_slug("source", &source.path.to_string_lossy())
-                }
-                slug => slug,
+                    None => {
+                        requested.insert(slug.clone(), &source.path);
+                        (slug, true)
+                    }
+                },
+                None => match slug::slugify(&source.title.value) {
+                    empty if empty.is_empty() => (
+                        slug::fallback_slug("source", &source.path.to_string_lossy()),
+                        false,
+                    ),
+                    slug => (slug, false),
+                },
             }
         })
         .collect();
-    slug::dedupe(&wanted)
+    let to_number: Vec<Option<String>> = (wanted.iter())
+        .map(|(slug, held)| (!held).then(|| slug.clone()))
+        .collect();
+    let mut numbered = slug::dedupe_around(&to_number, &requested).into_iter();
+    (wanted.into_iter())
+        .map(|(slug, held)| match held {
+            true => slug,
+            false => numbered.next().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The catalogue with one entity per page name. Page names come from file
+/// names, and two files can make the same one (`Hama.md` and `hama.md`,
+/// `türkiye.md` and `turkiye.md`): the second would overwrite the first's
+/// page and take its links, so it is an error and left out.
+fn one_entity_per_page(entities: Vec<Entity>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entity> {
+    let mut pages: BTreeMap<String, PathBuf> = BTreeMap::new();
+    entities
+        .into_iter()
+        .filter(|entity| match pages.get(&entity.slug) {
+            Some(first) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &entity.path,
+                        format!(
+                            "entities/{}.html would be the page of both this file and {}",
+                            entity.slug,
+                            first.display()
+                        ),
+                    )
+                    .with_help(
+                        "rename one of the two files: an entity's page is named after its file",
+                    ),
+                );
+                false
+            }
+            None => {
+                pages.insert(entity.slug.clone(), entity.path.clone());
+                true
+            }
+        })
+        .collect()
 }

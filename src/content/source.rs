@@ -89,6 +89,9 @@ pub fn parse_source_as_of(
     let empty = front_matter::FrontMatter::default();
     let front_matter = split.front_matter.as_ref().unwrap_or(&empty);
     let mut fields = Fields::new(front_matter, text, path);
+    fields
+        .diagnostics
+        .extend(split.late_start_warning(text, path));
     fields.warn_unknown_keys(SOURCE_KEYS);
 
     let title = fields.string("title").filter(|t| !t.is_empty());
@@ -109,6 +112,18 @@ pub fn parse_source_as_of(
     let language = fields.string("language");
     let draft = fields.boolean("draft").unwrap_or(false);
     let requested_slug = fields.string("slug");
+    if let Some(asked) = requested_slug.as_deref() {
+        if crate::slug::slugify(asked).is_empty() {
+            let mut warning = fields
+                .diagnostic_at_key(
+                    "slug",
+                    format!("slug `{asked}` has no letter or digit to name a page with; the title's is used"),
+                )
+                .with_help("write the slug with letters, digits and hyphens, e.g. slug = \"assad-in-moscow\"");
+            warning.severity = crate::error::Severity::Warning;
+            fields.diagnostics.push(warning);
+        }
+    }
 
     let lines: Vec<&str> = split
         .body
@@ -138,9 +153,11 @@ pub fn parse_source_as_of(
         None => {
             let inferred = match format {
                 SourceFormat::Clipping => infer::infer_title(first_line),
-                SourceFormat::Markdown => paragraphs
-                    .first()
+                // The first paragraph with text: a clipping may open with
+                // a lead image, a rule or a saved page's comment.
+                SourceFormat::Markdown => (paragraphs.iter())
                     .map(|p| infer::infer_title(&p.text))
+                    .find(|title| !title.is_empty())
                     .unwrap_or_default(),
             };
             if inferred.is_empty() {

@@ -31,6 +31,9 @@ pub fn decode_with(
     if encoding != encoding_rs::UTF_8 {
         return decode_utf16(body, encoding, path, lossy);
     }
+    if mostly_nul(body) {
+        return decode_nul_filled(body, bom_length, path, lossy);
+    }
     match std::str::from_utf8(body) {
         Ok(text) => Ok((normalise(text), None)),
         Err(error) => {
@@ -78,6 +81,60 @@ fn decode_utf16(
     Ok((normalise(&text), Some(replaced_warning(diagnostic))))
 }
 
+/// Whether a good part of the file's start is NUL bytes, which text never
+/// holds: UTF-16 saved without a byte-order mark, or not text at all. A
+/// stray NUL in a clipping is only scrubbed, as any control character.
+fn mostly_nul(body: &[u8]) -> bool {
+    let start = &body[..body.len().min(4096)];
+    start.iter().filter(|&&b| b == 0).count() * 8 > start.len()
+}
+
+/// A file full of NUL bytes: decoded as UTF-16 if that is what it is,
+/// with a warning, or else an error, `--lossy` or not: it is no article.
+fn decode_nul_filled(
+    body: &[u8],
+    bom_length: usize,
+    path: &Path,
+    lossy: bool,
+) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    if let Some(encoding) = utf16_without_bom(body) {
+        if let Ok((text, None)) = decode_utf16(body, encoding, path, lossy) {
+            let warning = Diagnostic::warning(
+                path,
+                format!("read as {} without a byte-order mark", encoding.name()),
+            )
+            .with_help("save the file as UTF-8, so that every tool reads it alike");
+            return Ok((text, Some(warning)));
+        }
+    }
+    let nul = bom_length + body.iter().position(|&b| b == 0).unwrap_or_default();
+    Err(Diagnostic::error(
+        path,
+        format!("NUL byte at byte {nul}: the file is not text, and holds no article"),
+    )
+    .with_help("save the article as UTF-8 text, or delete the file"))
+}
+
+/// The UTF-16 a file without a byte-order mark is written in, if its NUL
+/// bytes say so: the high bytes of Latin letters, every other byte.
+fn utf16_without_bom(body: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let start = &body[..body.len().min(4096) & !1];
+    let nul_at = |parity: usize| {
+        (start.iter().skip(parity).step_by(2))
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    let units = start.len() / 2;
+    if odd * 2 > units && even * 10 < odd {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 2 > units && odd * 10 < even {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
 fn replaced_warning(mut diagnostic: Diagnostic) -> Diagnostic {
     diagnostic.severity = Severity::Warning;
     diagnostic.message = format!("{}; bad bytes replaced by �", diagnostic.message);
@@ -121,7 +178,8 @@ pub fn scrub(c: char) -> char {
 /// characters a page may not carry.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
+    // A byte-order mark after the first, as copying between files leaves.
+    let mut chars = text.trim_start_matches('\u{FEFF}').chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\r' => {
