@@ -133,11 +133,14 @@ pub fn parse_entity(
 
     let name = fields.string("name").filter(|n| !n.is_empty());
     if name.is_none() {
-        fields.diagnostics.push(
-            Diagnostic::error(path, "the entity has no `name`")
-                .at_line(text, 1, 1)
-                .with_help("add name = \"Full Name\" to the front matter"),
-        );
+        // An empty name is pointed at; a missing one at the file's top.
+        let error = match fields.get("name") {
+            Some(_) => fields.diagnostic_at_key("name", "the entity's `name` is empty".to_owned()),
+            None => Diagnostic::error(path, "the entity has no `name`").at_line(text, 1, 1),
+        };
+        fields
+            .diagnostics
+            .push(error.with_help("add name = \"Full Name\" to the front matter"));
     }
     let kind = read_kind(&mut fields);
     let aliases: Vec<String> = fields
@@ -262,6 +265,9 @@ mod tests {
         assert!(parse("Just text\n").is_err());
         let errors = parse("+++\nkind = \"person\"\n+++\n").unwrap_err();
         assert!(errors[0].message.contains("no `name`"));
+        let errors = parse("+++\nkind = \"person\"\nname = \"\"\n+++\n").unwrap_err();
+        assert!(errors[0].message.contains("`name` is empty"));
+        assert_eq!(errors[0].position, Some((3, 1)));
     }
 
     #[test]

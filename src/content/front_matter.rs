@@ -173,10 +173,13 @@ fn parse_yaml(raw: &str, text: &str, path: &Path) -> Result<Table, Diagnostic> {
     })?;
     match yaml_to_toml(value) {
         Some(Value::Table(table)) => Ok(table),
-        _ => Err(error_at(
-            "YAML front matter must be a mapping of keys to values".to_owned(),
-            None,
-        )),
+        // Pointed at the block's first line, below the opening `---`.
+        _ => Err(Diagnostic::error(
+            path,
+            "YAML front matter must be a mapping of keys to values",
+        )
+        .at_line(text, 2, 1)
+        .with_help("write one `key: value` per line, e.g. title: \"The headline\"")),
     }
 }
 
@@ -421,6 +424,24 @@ mod tests {
     fn yaml_errors_point_at_the_files_own_line() {
         let error = split("---\ntitle: T\naliases: [a, b\n---\n", path()).unwrap_err();
         assert!(error.position.unwrap().0 >= 3, "{error}");
+    }
+
+    #[test]
+    fn yaml_that_is_no_mapping_is_an_error_at_its_first_line() {
+        let error = split("---\n- a list\n- of items\n---\n", path()).unwrap_err();
+        assert!(error.message.contains("must be a mapping"), "{error}");
+        assert_eq!(error.position, Some((2, 1)));
+    }
+
+    #[test]
+    fn front_matter_below_blank_lines_is_read_at_its_own_lines() {
+        let split = split("\n \n---\ntitle: T\n---\nBody\n", path()).unwrap();
+        assert_eq!(split.blank_lines_before, 2);
+        assert_eq!(split.body, "Body\n");
+        assert_eq!(split.body_line_offset, 5);
+        // Text after blank lines that is no front matter stays text.
+        let split_text = super::split("\n---\nJust a rule\n---\n", path()).unwrap();
+        assert!(split_text.front_matter.is_none());
     }
 
     #[test]
