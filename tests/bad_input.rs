@@ -319,6 +319,45 @@ fn keep_going_writes_the_good_pages_and_lists_the_rest() {
     );
 }
 
+#[test]
+fn dates_beyond_any_archive_are_errors_at_their_value() {
+    let dossier = TestDossier::from_fixture("basic");
+    for (name, date) in [("max", "+262142-12-31"), ("min", "-262143-01-01")] {
+        dossier.write(
+            &format!("content/sources/{name}.md"),
+            &format!(
+                "+++\ntitle = \"T\"\ndate = \"{date}\"\n+++\nThe talks were held on December 31.\n"
+            ),
+        );
+    }
+    // An undated December 8 takes its year from the dated sources.
+    dossier.write(
+        "content/sources/u.txt",
+        "Undated clipping headline\nThe talks were held on December 8 in Geneva.\n",
+    );
+    let error = dossier.try_build().unwrap_err();
+    let places: Vec<_> = error
+        .diagnostics()
+        .iter()
+        .map(|d| (d.path.display().to_string(), d.position, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                "content/sources/max.md".to_owned(),
+                Some((3, 9)),
+                "`+262142-12-31` is not a date in the years 1000 to 9999"
+            ),
+            (
+                "content/sources/min.md".to_owned(),
+                Some((3, 9)),
+                "`-262143-01-01` is not a date in the years 1000 to 9999"
+            ),
+        ]
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn symbolic_links_inside_content_are_followed_and_outside_refused() {

@@ -324,7 +324,9 @@ fn explicit(
         ),
         (None, Some(published)) => {
             let mut date = NaiveDate::from_ymd_opt(published.year(), month, day);
-            if date.is_some_and(|d| d > published + Days::new(62)) {
+            // Near the last day chrono can hold, nothing lies beyond the limit.
+            let latest = published.checked_add_days(Days::new(62));
+            if date.is_some_and(|d| latest.is_some_and(|latest| d > latest)) {
                 date = NaiveDate::from_ymd_opt(published.year() - 1, month, day);
             }
             (
@@ -444,7 +446,8 @@ pub fn year_from_context(month: u32, day: u32, dated: &[NaiveDate]) -> Option<Na
         .iter()
         .filter_map(|published| {
             let date = NaiveDate::from_ymd_opt(published.year(), month, day)?;
-            if date > *published + Months::new(2) {
+            let latest = published.checked_add_months(Months::new(2));
+            if latest.is_some_and(|latest| date > latest) {
                 NaiveDate::from_ymd_opt(published.year() - 1, month, day)
             } else {
                 Some(date)
@@ -752,5 +755,23 @@ mod tests {
             None
         );
         assert_eq!(year_from_context(12, 8, &[]), None);
+    }
+
+    #[test]
+    fn dates_near_the_ends_of_the_calendar_are_counted_without_overflow() {
+        // Front matter keeps such years out; the counting must not rely on it.
+        let text = "The talks were held on December 31. They began on Monday, three weeks ago.";
+        for published in [NaiveDate::MAX, NaiveDate::MIN] {
+            assert_eq!(
+                find_dates(&split_clipping(text, false), Some(published)).len(),
+                3
+            );
+        }
+        let found = find_dates(&split_clipping(text, false), Some(NaiveDate::MAX));
+        assert_eq!(found[0].day, Some(NaiveDate::MAX));
+        assert_eq!(
+            year_from_context(12, 8, &[NaiveDate::MAX]),
+            NaiveDate::from_ymd_opt(NaiveDate::MAX.year(), 12, 8)
+        );
     }
 }

@@ -193,34 +193,82 @@ pub fn parse_source_as_of(
     Ok((source, diagnostics))
 }
 
+/// The years a front matter date may have, written with four digits. chrono
+/// reads signed years of six digits too, near the ends of its calendar,
+/// where counting a few days from the date runs off it.
+const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
+
+/// What is wrong with a front matter date.
+#[derive(Debug, PartialEq)]
+enum BadDate {
+    /// No day of the calendar (`2024-02-30`, `next week`).
+    Day,
+    /// A year not of four digits in [`YEARS`] (`+262142-12-31`).
+    Year,
+    /// A day with a time that is not one (`2024-12-09T25:99:00Z`).
+    Time,
+}
+
 /// `date` as `YYYY-MM-DD`, a TOML date, or RFC 3339; an impossible date is an
 /// error rather than a guess.
 fn read_date(fields: &mut Fields<'_>) -> Option<Inferable<NaiveDate>> {
     let written = fields.string("date")?;
-    let parsed = NaiveDate::parse_from_str(&written, "%Y-%m-%d")
-        .ok()
-        .or_else(|| {
-            chrono::DateTime::parse_from_rfc3339(&written)
-                .ok()
-                .map(|d| d.date_naive())
-        })
-        .or_else(|| {
-            // TOML local date-times such as 2024-12-09T10:00:00.
-            written
-                .get(..10)
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .filter(|_| written.as_bytes().get(10) == Some(&b'T'))
-        });
-    match parsed {
-        Some(date) => Some(Inferable::given(date)),
-        None => {
-            let diagnostic = fields
-                .diagnostic_at_key("date", format!("`{written}` is not a valid date"))
-                .pointing_at(&written)
-                .with_help("write the date as YYYY-MM-DD, e.g. date = 2024-12-09");
-            fields.diagnostics.push(diagnostic);
-            None
-        }
+    let (message, help) = match parse_date(&written) {
+        Ok(date) => return Some(Inferable::given(date)),
+        Err(BadDate::Day) => (
+            format!("`{written}` is not a valid date"),
+            "write the date as YYYY-MM-DD, e.g. date = 2024-12-09",
+        ),
+        Err(BadDate::Year) => (
+            format!("`{written}` is not a date in the years 1000 to 9999"),
+            "write the date as YYYY-MM-DD, with a four-digit year, e.g. date = 2024-12-09",
+        ),
+        Err(BadDate::Time) => (
+            format!("`{written}` is not a valid date and time"),
+            "write the time as HH:MM:SS, from 00:00:00 to 23:59:59, \
+             e.g. date = 2024-12-09T10:00:00Z, or give only the date",
+        ),
+    };
+    let diagnostic = fields
+        .diagnostic_at_key("date", message)
+        .pointing_at(&written)
+        .with_help(help);
+    fields.diagnostics.push(diagnostic);
+    None
+}
+
+/// A front matter date: `YYYY-MM-DD`, alone or with a time as RFC 3339 or a
+/// TOML local date-time (`2024-12-09T10:00:00`) write it. The source is
+/// dated by the day as written, but a time that is no time is an error all
+/// the same: it is a typo as likely as in the day.
+fn parse_date(written: &str) -> Result<NaiveDate, BadDate> {
+    let day_end = written
+        .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+'))
+        .unwrap_or(written.len());
+    let (day, time) = written.split_at(day_end);
+    let year = day.rsplitn(3, '-').nth(2).ok_or(BadDate::Day)?;
+    let digits = year.strip_prefix(['+', '-']).unwrap_or(year);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(BadDate::Day);
+    }
+    if !(year.len() == 4 && year.parse().is_ok_and(|y| YEARS.contains(&y))) {
+        return Err(BadDate::Year);
+    }
+    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| BadDate::Day)?;
+    if time.is_empty() {
+        return Ok(date);
+    }
+    if !time.starts_with(['T', 't', ' ']) {
+        return Err(BadDate::Day);
+    }
+    let local = |format| chrono::NaiveDateTime::parse_from_str(written, format).is_ok();
+    if chrono::DateTime::parse_from_rfc3339(written).is_ok()
+        || local("%Y-%m-%dT%H:%M:%S%.f")
+        || local("%Y-%m-%dT%H:%M")
+    {
+        Ok(date)
+    } else {
+        Err(BadDate::Time)
     }
 }
 
@@ -299,6 +347,66 @@ mod tests {
         .unwrap_err();
         assert_eq!(errors[0].position, Some((3, 9)));
         assert!(errors[0].message.contains("2024-02-30"));
+    }
+
+    #[test]
+    fn dates_are_read_with_or_without_a_valid_time() {
+        let day = NaiveDate::from_ymd_opt(2024, 12, 9);
+        for written in [
+            "2024-12-09",
+            "2024-12-09T02:40:00+03:00",
+            "2024-12-09 02:40:00Z",
+            "2024-12-09T23:59:59.5Z",
+            "2024-12-09T10:00:00",
+            "2024-12-09T10:00:00.25",
+            "2024-12-09T10:00",
+        ] {
+            assert_eq!(parse_date(written).ok(), day, "{written}");
+        }
+        assert_eq!(
+            parse_date("1000-01-01").ok(),
+            NaiveDate::from_ymd_opt(1000, 1, 1)
+        );
+        assert_eq!(
+            parse_date("9999-12-31").ok(),
+            NaiveDate::from_ymd_opt(9999, 12, 31)
+        );
+    }
+
+    #[test]
+    fn dates_outside_four_digit_years_or_with_no_time_are_refused() {
+        let refused = [
+            ("2024-02-30", BadDate::Day),
+            ("next week", BadDate::Day),
+            ("2024/12/09", BadDate::Day),
+            ("-01-01", BadDate::Day),
+            ("2024-12-09x", BadDate::Day),
+            ("+262142-12-31", BadDate::Year),
+            ("-262143-01-01", BadDate::Year),
+            ("262142-12-31", BadDate::Year),
+            ("+2024-12-09", BadDate::Year),
+            ("0999-12-31", BadDate::Year),
+            ("2024-12-09T25:99:00Z", BadDate::Time),
+            ("2024-12-09T10:00:00+25:00", BadDate::Time),
+            ("2024-12-09T", BadDate::Time),
+            ("2024-12-09 in the morning", BadDate::Time),
+        ];
+        for (written, problem) in refused {
+            assert_eq!(parse_date(written), Err(problem), "{written}");
+        }
+    }
+
+    #[test]
+    fn a_date_out_of_range_is_an_error_at_its_value() {
+        for (front_matter, position) in [
+            ("+++\ndate = \"+262142-12-31\"\n+++\n", (2, 9)),
+            ("---\ntitle: T\ndate: 2024-12-09T25:99:00Z\n---\n", (3, 7)),
+        ] {
+            let text = format!("{front_matter}The talks were held on December 31.\n");
+            let errors = parse_source(&text, Path::new("a.md")).unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].position, Some(position));
+        }
     }
 
     #[test]
