@@ -523,9 +523,28 @@ fn mentions_csv<'a>(
         .has_headers(false)
         .from_writer(out);
     for m in mentions {
-        writer.serialize(&m)?;
+        let (source, entity, text) = (csv_text(m.source), csv_text(m.entity), csv_text(m.text));
+        writer.serialize(MentionRecord {
+            source: &source,
+            entity: &entity,
+            text: &text,
+            ..m
+        })?;
     }
     writer.flush()
+}
+
+/// A text cell of a CSV file, with a `'` before it when it starts as a
+/// spreadsheet formula does (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return): a name in a source, `=HYPERLINK(…)`, must not run as a formula
+/// in the spreadsheet of whoever opens the file. Numbers are not text cells
+/// and are written as they are.
+fn csv_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// The FollowTheMoney schema of an entity kind. `other` has no counterpart:
@@ -654,5 +673,42 @@ mod tests {
         let bytes = writer.into_inner().unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with(MENTIONS_CSV_HEADER), "{text}");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_reads_as_formulas_are_text() {
+        let record = |text| MentionRecord {
+            source: "-source",
+            entity: "@entity",
+            paragraph: 2,
+            start: 10,
+            end: 20,
+            text,
+        };
+        let formulas = [
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "@SUM(A1)",
+            "+cmd",
+            "-cmd",
+            "\t=1+1",
+            "\r=1+1",
+        ];
+        for formula in formulas {
+            let mut out = Vec::new();
+            mentions_csv([record(formula)].into_iter(), &mut out).unwrap();
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(out.as_slice());
+            let row = reader.records().next().unwrap().unwrap();
+            let cells: Vec<&str> = row.iter().collect();
+            let text = format!("'{formula}");
+            assert_eq!(cells, ["'-source", "'@entity", "2", "10", "20", &text]);
+        }
+        let mut out = Vec::new();
+        mentions_csv([record("Peskov's =")].into_iter(), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "'-source,'@entity,2,10,20,Peskov's =\n"
+        );
     }
 }

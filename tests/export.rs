@@ -68,6 +68,38 @@ fn mentions_csv_has_a_row_per_mention() {
 }
 
 #[test]
+fn mentions_csv_cells_never_start_a_spreadsheet_formula() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.write(
+        "content/entities/cells.md",
+        "+++\nname = \"Spreadsheet cells\"\nkind = \"other\"\n\
+         aliases = ['=HYPERLINK(\"http://evil.example\",\"x\")', \"@SUM(A1)\", \"+cmd\"]\n+++\n",
+    );
+    dossier.write(
+        "content/sources/formulas.txt",
+        "Formulas in a clipping\n\
+         Cells =HYPERLINK(\"http://evil.example\",\"x\") and @SUM(A1), then +cmd.\n",
+    );
+    dossier.build();
+    let csv = dossier.site().read("data/mentions.csv");
+    let rows: Vec<&str> = csv
+        .lines()
+        .filter(|row| row.starts_with("formulas-in-a-clipping,cells,"))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            r#"formulas-in-a-clipping,cells,2,6,43,"'=HYPERLINK(""http://evil.example"",""x"")""#,
+            "formulas-in-a-clipping,cells,2,48,56,'@SUM(A1)",
+            "formulas-in-a-clipping,cells,2,63,67,'+cmd",
+        ]
+    );
+    // dossier.json is read as data, not by spreadsheets: it keeps the words.
+    let json = dossier.site().read("data/dossier.json");
+    assert!(json.contains(r#""text":"@SUM(A1)""#), "{json}");
+}
+
+#[test]
 fn followthemoney_lines_reference_known_entities() {
     let (dossier, _export) = seeds_export();
     let text = dossier.site().read("data/followthemoney.json");
