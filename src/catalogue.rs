@@ -1,11 +1,12 @@
 //! Checks of the entity catalogue against the sources, reported as warnings
 //! by `build` and `check`: entities no name of which can ever match, and
 //! entities that no source mentions. Each warning names the entity's file.
-//! Names that are everyday words are caught per file, on their line, by the
-//! entity reader with [`is_common_word`].
+//! Names that are everyday words, or have no letter or digit, are caught
+//! per file, on their line, by the entity reader with [`is_common_word`]
+//! and [`can_match`].
 
 use crate::analysis::fold::fold_name;
-use crate::analysis::mentions::is_acronym;
+use crate::analysis::mentions::{can_match, is_acronym};
 use crate::analysis::SourceAnalysis;
 use crate::content::Entity;
 use crate::error::Diagnostic;
@@ -167,11 +168,6 @@ pub fn check(entities: &[Entity], analyses: &[SourceAnalysis]) -> Vec<Diagnostic
         }
     }
     warnings
-}
-
-/// A name can match only if it has a letter or digit once folded.
-fn can_match(name: &str) -> bool {
-    fold_name(name).chars().any(char::is_alphanumeric)
 }
 
 /// Acronyms match only in capitals (`US` is not `us`), so they are not

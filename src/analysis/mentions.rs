@@ -50,11 +50,8 @@ impl Matcher {
         let mut by_key: std::collections::HashMap<String, usize> = Default::default();
         let mut warnings = Vec::new();
         for (index, entity) in entities.iter().enumerate() {
-            for name in entity.names() {
+            for name in entity.names().filter(|name| can_match(name)) {
                 let folded = fold_name(name);
-                if folded.is_empty() {
-                    continue;
-                }
                 let variant = Variant {
                     entity: index,
                     case_sensitive: is_acronym(&folded),
@@ -148,6 +145,12 @@ impl Matcher {
         }
         mentions
     }
+}
+
+/// A name can match only if it has a letter or digit once folded: `(` or
+/// `…` alone would make every bracket or ellipsis of the sources a mention.
+pub(crate) fn can_match(name: &str) -> bool {
+    fold_name(name).chars().any(char::is_alphanumeric)
 }
 
 /// An acronym is written in capitals (two or more letters, dots allowed):
@@ -282,6 +285,19 @@ mod tests {
         let (_, warnings) = Matcher::new(&[entity("A", &["Same"]), entity("B", &["same"])]);
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].message.contains("`same`"));
+    }
+
+    #[test]
+    fn names_without_letters_or_digits_are_never_looked_for() {
+        let (m, warnings) = Matcher::new(&[
+            entity("Brackets", &["(", "[", "…", "*"]),
+            entity("Other", &["("]),
+        ]);
+        assert!(warnings.is_empty(), "no clash over a name never looked for");
+        assert_eq!(
+            names(&m, "Brackets (round) and [square]… *"),
+            [(0, "Brackets".into())]
+        );
     }
 
     #[test]

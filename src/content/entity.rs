@@ -149,6 +149,7 @@ pub fn parse_entity(
         .filter(|a| !a.is_empty())
         .collect();
     warn_about_everyday_names(&mut fields, name.as_deref(), &aliases);
+    warn_about_names_without_letters(&mut fields, name.as_deref(), &aliases);
     let description = fields.string("description").filter(|d| !d.is_empty());
     let links = read_links(&mut fields);
 
@@ -188,6 +189,40 @@ fn warn_about_everyday_names(fields: &mut Fields<'_>, name: Option<&str>, aliase
             )
             .with_help("use a distinctive name, e.g. a full name or title");
         let diagnostic = diagnostic.pointing_at(word);
+        fields.diagnostics.push(Diagnostic {
+            severity: crate::error::Severity::Warning,
+            ..diagnostic
+        });
+    }
+}
+
+/// A name or alias without a letter or digit (`(`, `…`) is never looked for:
+/// it would make every bracket or ellipsis of the sources a mention.
+fn warn_about_names_without_letters(
+    fields: &mut Fields<'_>,
+    name: Option<&str>,
+    aliases: &[String],
+) {
+    let named = name.into_iter().map(|n| ("name", n));
+    let aliased = aliases.iter().map(|a| ("aliases", a.as_str()));
+    for (key, word) in named.chain(aliased) {
+        if crate::analysis::mentions::can_match(word) {
+            continue;
+        }
+        let diagnostic = fields
+            .diagnostic_at_value(
+                key,
+                word,
+                format!(
+                    "`{word}` has no letter or digit, so it is never looked for in the sources"
+                ),
+            )
+            .with_help(match key {
+                "name" => "give the entity its name as the sources write it, with its letters",
+                _ => {
+                    "remove the alias, or write it as the sources spell the name, with its letters"
+                }
+            });
         fields.diagnostics.push(Diagnostic {
             severity: crate::error::Severity::Warning,
             ..diagnostic
@@ -286,6 +321,26 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].message.contains("`president`"));
         assert_eq!(warnings[0].position, Some((4, 22)));
+    }
+
+    #[test]
+    fn aliases_without_letters_are_warned_about_where_they_are_written() {
+        let (entity, warnings) = parse(
+            "+++\nname = \"Brackets\"\nkind = \"other\"\naliases = [\"(\", \"[\", \"R2\"]\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(entity.aliases, ["(", "[", "R2"], "shown as given");
+        let found: Vec<_> = warnings
+            .iter()
+            .map(|w| (w.position, w.is_error()))
+            .collect();
+        assert_eq!(found, [(Some((4, 13)), false), (Some((4, 18)), false)]);
+        assert!(warnings[0].message.contains("`(` has no letter or digit"));
+        // A list over several lines, in YAML.
+        let (_, warnings) =
+            parse("---\nname: '…'\nkind: other\naliases:\n  - Dots\n  - \"*\"\n---\n").unwrap();
+        let found: Vec<_> = warnings.iter().map(|w| w.position).collect();
+        assert_eq!(found, [Some((2, 8)), Some((6, 6))]);
     }
 
     #[test]

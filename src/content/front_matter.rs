@@ -282,16 +282,48 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A diagnostic placed on `value` as written for `key`: inside its
+    /// quotes, so that `[` in `aliases = ["(", "["]` is the alias and not the
+    /// list's bracket, on the key's line or a later one of a list written
+    /// over several lines. Without quotes, on the value's first occurrence
+    /// on the key's line.
+    pub fn diagnostic_at_value(&self, key: &str, value: &str, message: String) -> Diagnostic {
+        let Some(index) = self.key_index(key) else {
+            return Diagnostic::error(self.path, message);
+        };
+        let quoted = |line: &str| {
+            ['"', '\''].iter().find_map(|quote| {
+                let at = line.find(&format!("{quote}{value}{quote}"))?;
+                // The 1-based column of the value, after its quote.
+                Some(line[..at].chars().count() + 2)
+            })
+        };
+        let mut lines = self.front_matter.raw.lines().enumerate().skip(index);
+        match lines.find_map(|(i, line)| Some((i, quoted(line)?))) {
+            Some((i, column)) => Diagnostic::error(self.path, message).at_line(
+                self.text,
+                i + self.front_matter.first_line,
+                column,
+            ),
+            None => self.diagnostic_at_key(key, message).pointing_at(value),
+        }
+    }
+
     fn key_line(&self, key: &str) -> Option<usize> {
-        (self.front_matter.raw.lines())
-            .position(|line| value_after_key(line, key).is_some())
+        self.key_index(key)
             .map(|index| index + self.front_matter.first_line)
+    }
+
+    /// The index of the line that sets `key` in the block.
+    fn key_index(&self, key: &str) -> Option<usize> {
+        (self.front_matter.raw.lines()).position(|line| value_after_key(line, key).is_some())
     }
 
     /// The value of `key` as written on its line, without a comment after
     /// it: `007` where the parsed number is 7.
     fn written_value(&self, key: &str) -> Option<&'a str> {
-        let value = (self.front_matter.raw.lines()).find_map(|line| value_after_key(line, key))?;
+        let line = self.front_matter.raw.lines().nth(self.key_index(key)?)?;
+        let value = value_after_key(line, key)?;
         let value = match value.find(" #") {
             Some(comment) => &value[..comment],
             None => value,
