@@ -204,7 +204,12 @@ fn inputs_key_as_of(
                 let settled = stamp.filter(|stamp| stamp.settled_by(now));
                 (key, settled.map(|stamp| (path.into_owned(), stamp)))
             } else if entry.path_is_symlink() {
-                (Key::combine(&[path.as_bytes(), b"symlink"]), None)
+                // Keyed by where it points: the files it may point to are
+                // keyed where they are, and a link pointed at another of
+                // them changes the content all the same.
+                let target = fs::read_link(entry.path()).unwrap_or_default();
+                let target = target.as_os_str().as_encoded_bytes();
+                (Key::combine(&[path.as_bytes(), b"symlink", target]), None)
             } else {
                 (Key::combine(&[path.as_bytes()]), None)
             }
@@ -281,6 +286,21 @@ mod tests {
         let (again, _) = key(dir.path(), &recorded, true);
         let (fresh, _) = key(dir.path(), &ContentKeys::default(), true);
         assert_eq!(again, fresh);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_pointed_elsewhere_changes_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.md"), "one").unwrap();
+        fs::write(dir.path().join("b.md"), "two").unwrap();
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink("a.md", &link).unwrap();
+        let (to_a, recorded) = key(dir.path(), &ContentKeys::default(), true);
+        fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink("b.md", &link).unwrap();
+        let (to_b, _) = key(dir.path(), &recorded, true);
+        assert_ne!(to_a, to_b);
     }
 
     #[test]
