@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::content::text::scrub_text;
 use crate::error::{io_error, Diagnostic, Error, Result};
 
 /// The name of the configuration file that marks a dossier's root.
@@ -88,7 +89,7 @@ impl Default for BuildConfig {
 impl Config {
     /// Parses `book.toml` text; `path` is only used to name the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|error| {
+        let mut config: Config = toml::from_str(text).map_err(|error| {
             let mut diagnostic =
                 Diagnostic::error(path, format!("invalid {CONFIG_FILE}: {}", error.message()));
             if let Some(span) = error.span() {
@@ -103,6 +104,15 @@ impl Config {
             Error::Content(vec![diagnostic])
         })?;
         config.validate(path)?;
+        // Shown on every page and in the feed: scrubbed as content is.
+        let dossier = &mut config.dossier;
+        for text in [
+            &mut dossier.title,
+            &mut dossier.description,
+            &mut dossier.language,
+        ] {
+            *text = scrub_text(text).into_owned();
+        }
         Ok(config)
     }
 
@@ -123,7 +133,8 @@ impl Config {
     /// Checks values that parse but make no sense.
     pub fn validate(&self, path: &Path) -> Result<()> {
         if let Some(url) = &self.dossier.base_url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
+            let scrubbed = scrub_text(url) != url.as_str();
+            if !(url.starts_with("https://") || url.starts_with("http://")) || scrubbed {
                 return Err(Error::Content(vec![Diagnostic::error(
                     path,
                     format!("base_url `{url}` is not an absolute http(s) URL"),
@@ -261,5 +272,14 @@ mod tests {
     #[test]
     fn errors_on_relative_base_url() {
         assert!(parse("[dossier]\nbase_url = \"example.org\"\n").is_err());
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_pages_or_the_feed() {
+        let config =
+            parse("[dossier]\ntitle = \"A\\u001bB\\uFFFE\"\ndescription = \"C\\u0001\"\n").unwrap();
+        assert_eq!(config.dossier.title, "A\u{FFFD}B\u{FFFD}");
+        assert_eq!(config.dossier.description, "C\u{FFFD}");
+        assert!(parse("[dossier]\nbase_url = \"https://e.org/\\u0001\"\n").is_err());
     }
 }

@@ -127,6 +127,44 @@ fn atom_feed_is_well_formed_with_absolute_urls() {
 }
 
 #[test]
+fn control_characters_in_references_and_front_matter_reach_no_output() {
+    let dossier = TestDossier::from_fixture("basic");
+    set_dossier_key(&dossier, "base_url", &format!("\"{BASE}\""));
+    dossier.write(
+        "content/sources/x.md",
+        "+++\ntitle = \"Ctrl ref\"\ndate = 2024-12-09\n+++\nThe Kremlin said &#x1b; something \
+         &#1; important here today, and it went on to say a great many other things about \
+         the talks in Vienna and the Russian bases.\n\n<p title=\"&#2;\">Raw &#x1b; HTML</p>\n",
+    );
+    dossier.write(
+        "content/sources/y.md",
+        "+++\ntitle = \"Title \\uFFFE with \\uFFFF noncharacters\"\n\
+         author = \"Jane \\u001b Roe\"\n+++\nPeskov spoke.\n",
+    );
+    dossier.build();
+    let site = dossier.site();
+    parse_xml(&site.read("atom.xml"));
+    parse_xml(&site.read("sitemap.xml"));
+    // What XML 1.0 forbids; HTML forbids it too.
+    let forbidden = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    for file in site.files() {
+        let Ok(text) = std::fs::read_to_string(site.root.join(&file)) else {
+            continue;
+        };
+        let found: Vec<char> = text.chars().filter(|&c| forbidden(c)).collect();
+        assert!(found.is_empty(), "{found:?} in {file}");
+    }
+    let page = site.page("sources/ctrl-ref.html");
+    let text: String = page.root_element().text().collect();
+    assert!(text.contains("said \u{FFFD} something \u{FFFD} important"));
+    assert!(site
+        .read("atom.xml")
+        .contains("Title \u{FFFD} with \u{FFFD} noncharacters"));
+}
+
+#[test]
 fn no_feed_and_a_warning_without_base_url() {
     let dossier = TestDossier::seeds();
     let report = dossier.build();

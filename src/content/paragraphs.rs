@@ -6,15 +6,18 @@
 //! HTML is kept with placeholders where its text goes, so the renderer can
 //! link mentions inside it without parsing the Markdown again.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
 use super::highlight::highlight_code_blocks;
 use super::nesting::cap_nesting;
-use super::text::{decode_entity, PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN};
+use super::text::{
+    decode_entity, scrub_references, scrub_text, PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN,
+};
 
 /// What a paragraph is, which decides how it is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,12 +110,10 @@ pub fn split_markdown(body: &str) -> Vec<Paragraph> {
 /// [`split_markdown`], also telling whether nesting deeper than
 /// [`MAX_NESTING`](super::nesting::MAX_NESTING) was flattened.
 pub fn split_markdown_capped(body: &str) -> (Vec<Paragraph>, bool) {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut blocks = Vec::new();
     let mut current = Vec::new();
     let mut depth = 0usize;
-    let (events, flattened) = cap_nesting(Parser::new_ext(body, options));
+    let (events, flattened) = markdown_events(body);
     for event in events {
         match &event {
             Event::Start(_) => depth += 1,
@@ -132,6 +133,64 @@ pub fn split_markdown_capped(body: &str) -> (Vec<Paragraph>, bool) {
         .filter_map(|block| markdown_block(block, &footnotes))
         .collect();
     (paragraphs, flattened)
+}
+
+/// The events of a Markdown text, nesting capped, with what its entity
+/// references stand for (`&#x1b;`) scrubbed as the file's own characters
+/// were when it was read.
+fn markdown_events(body: &str) -> (Vec<Event<'_>>, bool) {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let (events, flattened) = cap_nesting(Parser::new_ext(body, options));
+    (events.into_iter().map(scrubbed).collect(), flattened)
+}
+
+/// `event` with the strings in which Markdown decodes entity references
+/// scrubbed; raw HTML's references are decoded by the sanitiser.
+fn scrubbed(event: Event<'_>) -> Event<'_> {
+    fn text(text: CowStr<'_>) -> CowStr<'_> {
+        match scrub_text(&text) {
+            Cow::Owned(scrubbed) => scrubbed.into(),
+            Cow::Borrowed(_) => text,
+        }
+    }
+    fn html(html: CowStr<'_>) -> CowStr<'_> {
+        match scrub_references(&html) {
+            Cow::Owned(scrubbed) => scrubbed.into(),
+            Cow::Borrowed(_) => html,
+        }
+    }
+    match event {
+        Event::Text(run) => Event::Text(text(run)),
+        Event::Html(raw) => Event::Html(html(raw)),
+        Event::InlineHtml(raw) => Event::InlineHtml(html(raw)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: text(dest_url),
+            title: text(title),
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: text(dest_url),
+            title: text(title),
+            id,
+        }),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(text(info))))
+        }
+        other => other,
+    }
 }
 
 /// Each footnote's number: in the order the text first refers to them, then
@@ -474,10 +533,8 @@ pub fn render_markdown(body: &str) -> String {
 
 /// [`render_markdown`], also telling whether deep nesting was flattened.
 pub fn render_markdown_capped(body: &str) -> (String, bool) {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut html = String::new();
-    let (events, flattened) = cap_nesting(Parser::new_ext(body, options));
+    let (events, flattened) = markdown_events(body);
     let events = highlight_code_blocks(events);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     (sanitise(&aligned_by_class(html)), flattened)
@@ -670,5 +727,31 @@ mod tests {
         let paragraphs = split_markdown("See [Assad](https://example.org) now\n");
         let spans = &paragraphs[0].spans;
         assert_eq!(spans.iter().filter(|s| !s.linkable).count(), 1);
+    }
+
+    /// Whether `text` holds a character a page may not carry.
+    fn unscrubbed(text: &str) -> bool {
+        text.chars().any(|c| {
+            super::super::text::scrub(c) != c && c != PLACEHOLDER_OPEN && c != PLACEHOLDER_CLOSE
+        })
+    }
+
+    #[test]
+    fn references_to_control_characters_become_replacement_characters() {
+        let body = "Said &#x1b; it &#1; [so](https://e.org/&#2; \"t&#x7f;\") \
+                    ![a&#3;](x.png) <b title=\"&#4;\">b</b> `&#5;`\n\n\
+                    <div title=\"&#x1b;\">raw &#xfffe; &#65535;<code>&#6;</code></div>\n\n\
+                    ```x&#7;\ncode\n```\n";
+        for paragraph in split_markdown(body) {
+            let markup = paragraph.markup.as_deref().unwrap();
+            assert!(!unscrubbed(&paragraph.text), "{:?}", paragraph.text);
+            assert!(!unscrubbed(markup), "{markup:?}");
+        }
+        let paragraphs = split_markdown(body);
+        assert!(paragraphs[0]
+            .text
+            .starts_with("Said \u{FFFD} it \u{FFFD} so"));
+        assert_eq!(paragraphs[1].text, "raw \u{FFFD} \u{FFFD}\u{FFFD}");
+        assert!(!unscrubbed(&render_markdown(body)));
     }
 }

@@ -2,6 +2,7 @@
 //! UTF-8 checked (with the byte offset of the first bad byte), UTF-16 with a
 //! byte-order mark decoded, byte-order mark dropped, line endings made `\n`.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::error::{Diagnostic, Severity};
@@ -163,14 +164,79 @@ pub fn decode_entity(entity: &str) -> Option<char> {
 }
 
 /// A character content may carry into a page: control characters (NUL
-/// included), which HTML forbids, and the renderer's placeholders become
-/// U+FFFD; tabs and line breaks stay.
+/// included) and noncharacters (U+FFFE, U+FFFF...), which HTML forbids and
+/// make XML not well-formed, and the renderer's placeholders become U+FFFD;
+/// tabs and line breaks stay.
 pub fn scrub(c: char) -> char {
     match c {
         '\t' | '\n' => c,
         PLACEHOLDER_OPEN | PLACEHOLDER_CLOSE => '\u{FFFD}',
-        c if c.is_control() => '\u{FFFD}',
+        c if c.is_control() || is_noncharacter(c) => '\u{FFFD}',
         c => c,
+    }
+}
+
+fn is_noncharacter(c: char) -> bool {
+    let code = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
+}
+
+/// `text` with [`scrub`] applied, borrowed when nothing changes.
+pub fn scrub_text(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| scrub(c) == c) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().map(scrub).collect())
+}
+
+/// Raw HTML with every numeric character reference (`&#x1b;`, `&#1`) to a
+/// character [`scrub`] replaces written as `&#xFFFD;`: the sanitiser decodes
+/// references, so without this they would bring back what scrubbing took out.
+pub fn scrub_references(html: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut copied = 0; // bytes of `html` already in `out`
+    let mut searched = 0;
+    while let Some(at) = html[searched..].find("&#").map(|at| searched + at) {
+        let rest = &html[at + 2..];
+        let (radix, digits_at) = match rest.as_bytes().first() {
+            Some(b'x' | b'X') => (16, 1),
+            _ => (10, 0),
+        };
+        let digits = rest[digits_at..]
+            .bytes()
+            .take_while(|b| (*b as char).is_digit(radix))
+            .count();
+        searched = at + 2 + digits_at + digits;
+        if digits == 0 {
+            continue;
+        }
+        let number = &rest[digits_at..digits_at + digits];
+        // Past U+10FFFF (too long to parse too), HTML reads U+FFFD itself.
+        let code = u32::from_str_radix(number, radix).unwrap_or(u32::MAX);
+        if !referenced_char_is_scrubbed(code) {
+            continue;
+        }
+        if html[searched..].starts_with(';') {
+            searched += 1;
+        }
+        out.push_str(&html[copied..at]);
+        out.push_str("&#xFFFD;");
+        copied = searched;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// Whether the character HTML reads a numeric reference as would be
+/// scrubbed. HTML reads 0x80 to 0x9F as the letters windows-1252 has
+/// there, and the five it has none for as control characters.
+fn referenced_char_is_scrubbed(code: u32) -> bool {
+    match code {
+        0x80..=0x9F => matches!(code, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D),
+        _ => char::from_u32(code).is_some_and(|c| scrub(c) != c),
     }
 }
 
@@ -260,6 +326,33 @@ mod tests {
     fn control_characters_never_reach_a_page() {
         let text = decode(b"a\x00b\x0Cc\x1Bd\te\x7F", Path::new("x.txt")).unwrap();
         assert_eq!(text, "a\u{FFFD}b\nc\u{FFFD}d\te\u{FFFD}");
+    }
+
+    #[test]
+    fn noncharacters_never_reach_a_page() {
+        let text = decode(
+            "a\u{FFFE}b\u{FFFF}c\u{FDD0}d\u{10FFFF}e\u{FFFD}".as_bytes(),
+            Path::new("x.md"),
+        )
+        .unwrap();
+        assert_eq!(text, "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}");
+        assert_eq!(scrub_text("Türkiye\ttalks"), "Türkiye\ttalks");
+    }
+
+    #[test]
+    fn references_to_characters_a_page_may_not_carry_are_replaced() {
+        let html = "<b title=\"&#x1b;\">&#1; &#X7f &#0000065534; &#57344; &#xE001;</b>";
+        assert_eq!(
+            scrub_references(html),
+            "<b title=\"&#xFFFD;\">&#xFFFD; &#xFFFD; &#xFFFD; &#xFFFD; &#xFFFD;</b>"
+        );
+        // Letters and line breaks are kept, and so is what is no reference.
+        let kept = "&#65; &#x9; &#10; &#x80; &#x2019; &#; &#x; & #1; &amp;#1;";
+        assert_eq!(scrub_references(kept), kept);
+        assert_eq!(
+            scrub_references("&#x81;&#x8D;z&#9;"),
+            "&#xFFFD;&#xFFFD;z&#9;"
+        );
     }
 
     #[test]
