@@ -293,6 +293,61 @@ fn footnotes_of_several_sources_keep_to_their_own_on_the_print_page() {
 }
 
 #[test]
+fn raw_html_ids_cannot_take_the_pages_anchors() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.write(
+        "content/sources/ids.md",
+        "---\ntitle: Id clash\n---\n<div id=\"p3\">Decoy block</div>\n\n\
+         Second paragraph, <span id=\"in-this-source\">see</span> \
+         <a name=\"quote-1\" href=\"#fn-1\">the note</a>.[^a]\n\n\
+         Third paragraph names Peskov.\n\n[^a]: The note.\n",
+    );
+    // An entity's notes, numbered from 1 as every other's, keep to their own
+    // too: a label is no id.
+    for (name, body) in [
+        (
+            "kremlin",
+            "Seat of power.[^main] <div id=\"mentions-heading\">x</div>",
+        ),
+        ("vienna", "A city.[^1]"),
+    ] {
+        dossier.write(
+            &format!("content/entities/{name}.md"),
+            &format!("+++\nname = \"{name}\"\nkind = \"place\"\n+++\n{body}\n\n[^main]: A note.\n\n[^1]: A note.\n"),
+        );
+    }
+    dossier.build();
+    let site = dossier.site();
+    for page in [
+        "sources/id-clash.html",
+        "entities/kremlin.html",
+        "print.html",
+    ] {
+        let html = site.page(page);
+        let ids: Vec<&str> = html
+            .select(&Selector::parse("[id]").unwrap())
+            .map(|e| e.value().attr("id").unwrap())
+            .collect();
+        let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "duplicate ids on {page}: {ids:?}");
+        assert!(
+            select_texts(&html, "main [name]").is_empty(),
+            "name= on {page}"
+        );
+    }
+    let page = site.page("sources/id-clash.html");
+    assert!(select_texts(&page, "#p3")[0].contains("Third paragraph names Peskov"));
+    assert!(select_texts(&page, "#fn-1")[0].contains("The note."));
+    // The entity page leads to the paragraph naming Peskov.
+    let links = site.links("entities/dmitry-peskov.html", ".kwic a");
+    assert!(
+        links.contains(&("sources/id-clash.html".to_owned(), Some("p3".to_owned()))),
+        "{links:?}"
+    );
+    assert!(site.broken_links().is_empty(), "{:#?}", site.broken_links());
+}
+
+#[test]
 fn content_cannot_inject_markup_or_script() {
     let dossier = TestDossier::from_fixture("hostile");
     dossier.build();

@@ -61,6 +61,11 @@ pub struct TextSpan {
 /// How the id of a footnote starts; its number follows.
 pub const FOOTNOTE_ID: &str = "fn-";
 
+/// Starts the ids written here, which the sanitiser keeps (without it)
+/// while it removes every id and name of raw HTML, so content cannot take
+/// the page's anchors (`#p3`): content never carries this character.
+const OWN_ID: char = PLACEHOLDER_OPEN;
+
 /// Heading lines inside a clipping are short; longer lines are body text.
 const MAX_HEADING_WORDS: usize = 6;
 
@@ -216,6 +221,34 @@ fn footnote_numbers<'a, 'e: 'a>(
     numbers
 }
 
+/// Footnotes get their number in the whole text, and ids that cannot be
+/// taken for a paragraph's (a note labelled `p1`); other events stay.
+fn numbered_footnote<'a>(event: Event<'a>, footnotes: &HashMap<String, usize>) -> Event<'a> {
+    let number = |label: &str| footnotes.get(label).copied().unwrap_or_default();
+    match event {
+        Event::FootnoteReference(label) => {
+            let number = number(&label);
+            Event::InlineHtml(
+                format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{FOOTNOTE_ID}{number}\">{number}</a></sup>"
+                )
+                .into(),
+            )
+        }
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            let number = number(&label);
+            Event::Html(
+                format!(
+                    "<div class=\"footnote-definition\" id=\"{OWN_ID}{FOOTNOTE_ID}{number}\"><sup class=\"footnote-definition-label\">{number}</sup>"
+                )
+                .into(),
+            )
+        }
+        Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
+        other => other,
+    }
+}
+
 /// Turns one top-level block's events into a paragraph: its plain text, and
 /// its sanitised HTML with a placeholder for each run of text.
 fn markdown_block(events: Vec<Event<'_>>, footnotes: &HashMap<String, usize>) -> Option<Paragraph> {
@@ -258,28 +291,10 @@ fn markdown_block(events: Vec<Event<'_>>, footnotes: &HashMap<String, usize>) ->
             }
             // Shown nowhere: neither is it text to analyse.
             Event::Text(_) if in_dropped > 0 => {}
-            // Footnotes get their number in the whole text, and ids that
-            // cannot be taken for a paragraph's (a note labelled `p1`).
-            Event::FootnoteReference(label) => {
-                let number = footnotes.get(label.as_ref()).copied().unwrap_or_default();
-                out.push(Event::InlineHtml(
-                    format!(
-                        "<sup class=\"footnote-reference\"><a href=\"#{FOOTNOTE_ID}{number}\">{number}</a></sup>"
-                    )
-                    .into(),
-                ));
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                let number = footnotes.get(label.as_ref()).copied().unwrap_or_default();
-                out.push(Event::Html(
-                    format!(
-                        "<div class=\"footnote-definition\" id=\"{FOOTNOTE_ID}{number}\"><sup class=\"footnote-definition-label\">{number}</sup>"
-                    )
-                    .into(),
-                ));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                out.push(Event::Html("</div>\n".into()));
+            event @ (Event::FootnoteReference(_)
+            | Event::Start(Tag::FootnoteDefinition(_))
+            | Event::End(TagEnd::FootnoteDefinition)) => {
+                out.push(numbered_footnote(event, footnotes));
             }
             Event::Start(Tag::Heading {
                 level,
@@ -535,6 +550,10 @@ pub fn render_markdown(body: &str) -> String {
 pub fn render_markdown_capped(body: &str) -> (String, bool) {
     let mut html = String::new();
     let (events, flattened) = markdown_events(body);
+    let footnotes = footnote_numbers(events.iter());
+    let events = (events.into_iter())
+        .map(|event| numbered_footnote(event, &footnotes))
+        .collect();
     let events = highlight_code_blocks(events);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     (sanitise(&aligned_by_class(html)), flattened)
@@ -567,9 +586,12 @@ pub fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
         .add_generic_attributes(["class"])
         .add_tag_attributes("div", ["id"])
-        .add_tag_attributes("li", ["id"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .attribute_filter(|_, attribute, value| match attribute {
+            "id" => value.strip_prefix(OWN_ID).map(Cow::Borrowed),
+            _ => Some(Cow::Borrowed(value)),
+        })
         .clean(html)
         .to_string()
 }
@@ -753,5 +775,28 @@ mod tests {
             .starts_with("Said \u{FFFD} it \u{FFFD} so"));
         assert_eq!(paragraphs[1].text, "raw \u{FFFD} \u{FFFD}\u{FFFD}");
         assert!(!unscrubbed(&render_markdown(body)));
+    }
+
+    #[test]
+    fn raw_html_cannot_take_the_pages_ids() {
+        let body = "<div id=\"p3\">Decoy</div>\n\n\
+                    Text <a name=\"p1\" id=\"in-this-source\">x</a> <span id=\"quote-1\">y</span> \
+                    [to the note](#fn-1).[^n]\n\n\
+                    <ul><li id=\"p2\">i</li></ul><div id=\"&#xE000;fn-1\">forged</div>\n\n\
+                    [^n]: The note <div id=\"fn-1\">inline</div>\n";
+        let paragraphs = split_markdown(body);
+        let markup: String = paragraphs.iter().filter_map(|p| p.markup.clone()).collect();
+        assert_eq!(markup.matches("id=").count(), 1, "{markup}");
+        assert!(
+            markup.contains("<div class=\"footnote-definition\" id=\"fn-1\">"),
+            "{markup}"
+        );
+        assert!(!markup.contains("name="), "{markup}");
+        assert_eq!(markup.matches("href=\"#fn-1\"").count(), 2, "{markup}");
+        // Entity descriptions number their notes the same way.
+        let html = render_markdown("A claim.[^p1] <div id=\"p1\">x</div>\n\n[^p1]: The note.\n");
+        assert!(html.contains("href=\"#fn-1\""), "{html}");
+        assert_eq!(html.matches("id=").count(), 1, "{html}");
+        assert!(html.contains("id=\"fn-1\""), "{html}");
     }
 }

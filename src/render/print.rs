@@ -127,9 +127,6 @@ fn print_source(site: &Site, index: usize, number: usize, entities: &[&Entity]) 
     let source = &site.sources[index];
     let mentions = &source.analysis.mentions;
     let anchor = format!("source-{}", source.slug);
-    // Every source numbers its footnotes from 1: on this page, their ids
-    // carry the source's.
-    let footnote_id = format!("{anchor}-{FOOTNOTE_ID}");
     let paragraphs = source
         .source
         .paragraphs
@@ -137,18 +134,7 @@ fn print_source(site: &Site, index: usize, number: usize, entities: &[&Entity]) 
         .enumerate()
         .map(|(i, paragraph)| {
             let html = paragraph_html(paragraph, paragraph_mentions(mentions, i), entities, "");
-            let html = match html.contains(FOOTNOTE_ID) {
-                true => html
-                    .replace(
-                        &format!("id=\"{FOOTNOTE_ID}"),
-                        &format!("id=\"{footnote_id}"),
-                    )
-                    .replace(
-                        &format!("href=\"#{FOOTNOTE_ID}"),
-                        &format!("href=\"#{footnote_id}"),
-                    ),
-                false => html,
-            };
+            let html = footnotes_within(html, &anchor);
             PrintParagraph {
                 kind: block_kind(paragraph),
                 number: i + 1,
@@ -173,34 +159,54 @@ fn print_source(site: &Site, index: usize, number: usize, entities: &[&Entity]) 
     }
 }
 
+/// Every source and entity numbers its footnotes from 1: on this page, their
+/// ids carry its anchor.
+fn footnotes_within(html: String, anchor: &str) -> String {
+    if !html.contains(FOOTNOTE_ID) {
+        return html;
+    }
+    let footnote_id = format!("{anchor}-{FOOTNOTE_ID}");
+    html.replace(
+        &format!("id=\"{FOOTNOTE_ID}"),
+        &format!("id=\"{footnote_id}"),
+    )
+    .replace(
+        &format!("href=\"#{FOOTNOTE_ID}"),
+        &format!("href=\"#{footnote_id}"),
+    )
+}
+
 /// Every entity of the catalogue, A–Z by name, then by slug.
 fn catalogue(site: &Site, order: &[usize]) -> Vec<PrintEntity> {
     let mut entities: Vec<PrintEntity> = site
         .entities
         .iter()
-        .map(|entity| PrintEntity {
-            name: entity.entity.name.clone(),
-            kind_label: kind_label(entity.entity.kind),
-            anchor: format!("entity-{}", entity.entity.slug),
-            path: entity_path(entity),
-            aliases: entity.entity.aliases.clone(),
-            description: entity.entity.description.clone(),
-            body_html: entity.entity.body_html.clone(),
-            mentions: entity.mention_count,
-            sources: order
-                .iter()
-                .enumerate()
-                .filter_map(|(position, index)| {
-                    let count = entity.mentions_by_source.get(index)?.len();
-                    let source = &site.sources[*index];
-                    Some(PrintReference {
-                        number: position + 1,
-                        title: source.source.title.value.clone(),
-                        anchor: format!("source-{}", source.slug),
-                        count,
+        .map(|entity| {
+            let anchor = format!("entity-{}", entity.entity.slug);
+            PrintEntity {
+                name: entity.entity.name.clone(),
+                kind_label: kind_label(entity.entity.kind),
+                path: entity_path(entity),
+                aliases: entity.entity.aliases.clone(),
+                description: entity.entity.description.clone(),
+                body_html: footnotes_within(entity.entity.body_html.clone(), &anchor),
+                anchor,
+                mentions: entity.mention_count,
+                sources: order
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(position, index)| {
+                        let count = entity.mentions_by_source.get(index)?.len();
+                        let source = &site.sources[*index];
+                        Some(PrintReference {
+                            number: position + 1,
+                            title: source.source.title.value.clone(),
+                            anchor: format!("source-{}", source.slug),
+                            count,
+                        })
                     })
-                })
-                .collect(),
+                    .collect(),
+            }
         })
         .collect();
     entities.sort_by(|a, b| {
