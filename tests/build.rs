@@ -348,6 +348,52 @@ fn raw_html_ids_cannot_take_the_pages_anchors() {
 }
 
 #[test]
+fn images_from_elsewhere_are_links_that_load_nothing() {
+    let dossier = TestDossier::from_fixture("basic");
+    dossier.write(
+        "content/sources/images.md",
+        "+++\ntitle = \"Images\"\n+++\nPeskov spoke. ![track](https://tracker.example.com/pixel.png)\n\n\
+         <img src=\"//tracker.example.com/b.png\" alt=\"raw\"> \
+         <img src=\"data:image/png;base64,AAAA\" alt=\"inline\">\n",
+    );
+    dossier.write(
+        "content/entities/vienna.md",
+        "+++\nname = \"Vienna\"\nkind = \"place\"\n+++\n![map](https://maps.example.com/v.png)\n",
+    );
+    dossier.build();
+    let site = dossier.site();
+    let loading =
+        Selector::parse("img, video, audio, source, picture, iframe, object, embed").unwrap();
+    for page in site.html_files() {
+        for element in site.page(&page).select(&loading) {
+            for (attribute, value) in element.value().attrs() {
+                assert!(
+                    !(value.contains(':') || value.starts_with('/')),
+                    "<{} {attribute}=\"{value}\"> on {page}",
+                    element.value().name()
+                );
+            }
+        }
+    }
+    for page in ["sources/images.html", "print.html"] {
+        let html = site.page(page);
+        let links = Selector::parse("a[href='https://tracker.example.com/pixel.png']").unwrap();
+        let shown: Vec<String> = html.select(&links).map(|a| a.text().collect()).collect();
+        assert_eq!(shown, ["Image: track"], "{page}");
+        assert_eq!(
+            select_texts(&html, "a[href='//tracker.example.com/b.png']"),
+            ["Image: raw"],
+            "{page}"
+        );
+    }
+    let vienna = site.page("entities/vienna.html");
+    assert_eq!(
+        select_texts(&vienna, "a[href='https://maps.example.com/v.png']"),
+        ["Image: map"]
+    );
+}
+
+#[test]
 fn content_cannot_inject_markup_or_script() {
     let dossier = TestDossier::from_fixture("hostile");
     dossier.build();

@@ -276,7 +276,7 @@ fn markdown_block(events: Vec<Event<'_>>, footnotes: &HashMap<String, usize>) ->
             Event::End(TagEnd::HtmlBlock) => {
                 let raw = html_block.take().unwrap_or_default();
                 separate(&mut text);
-                let html = html_text_runs(&sanitise(&raw), &mut text, &mut spans);
+                let html = html_text_runs(&clean(&raw), &mut text, &mut spans);
                 separate(&mut text);
                 out.push(Event::Html(html.into()));
                 out.push(Event::End(TagEnd::HtmlBlock));
@@ -581,8 +581,20 @@ fn separate(text: &mut String) {
 }
 
 /// Removes anything that could run script or load from elsewhere from HTML
-/// that came from content: raw HTML in Markdown is untrusted.
+/// that came from content: raw HTML in Markdown is untrusted. An image from
+/// elsewhere becomes a link to it.
 pub fn sanitise(html: &str) -> String {
+    let html = clean(html);
+    match images_from_elsewhere_as_links(&html) {
+        // Cleaned again, so the links are written as every other.
+        Cow::Owned(linked) => clean(&linked),
+        Cow::Borrowed(_) => html,
+    }
+}
+
+/// [`sanitise`], leaving images as they are: for raw HTML blocks, whose text
+/// is read before the whole block is sanitised.
+fn clean(html: &str) -> String {
     ammonia::Builder::default()
         .add_generic_attributes(["class"])
         .add_tag_attributes("div", ["id"])
@@ -594,6 +606,75 @@ pub fn sanitise(html: &str) -> String {
         })
         .clean(html)
         .to_string()
+}
+
+/// Sanitised `html` with each image whose address is not a file of the site
+/// written as a link to it, `Image: ` and its alt text, so it loads only if
+/// the reader opens it; inside a link, as that text alone.
+fn images_from_elsewhere_as_links(html: &str) -> Cow<'_, str> {
+    if !html.contains("<img") {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut in_link = 0usize;
+    let mut changed = false;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let end = at + tag_end(&rest[at..]);
+        let tag = &rest[at..end];
+        rest = &rest[end..];
+        if tag.starts_with("<a ") || tag == "<a>" {
+            in_link += 1;
+        } else if tag == "</a>" {
+            in_link = in_link.saturating_sub(1);
+        }
+        let src = tag.starts_with("<img").then(|| attribute(tag, "src"));
+        if let Some(src) = src
+            .flatten()
+            .filter(|src| !within_the_site(&decode_text(src)))
+        {
+            // Attribute values are written with `<` and `>` as they are.
+            let alt = attribute(tag, "alt").unwrap_or_default();
+            let alt = alt.replace('<', "&lt;").replace('>', "&gt;");
+            let label = match alt.trim() {
+                "" => "Image".to_owned(),
+                _ => format!("Image: {alt}"),
+            };
+            match in_link {
+                0 => {
+                    let _ = write!(out, "<a href=\"{src}\">{label}</a>");
+                }
+                _ => out.push_str(&label),
+            }
+            changed = true;
+            continue;
+        }
+        out.push_str(tag);
+    }
+    out.push_str(rest);
+    match changed {
+        true => Cow::Owned(out),
+        false => Cow::Borrowed(html),
+    }
+}
+
+/// The value of attribute `name` in a tag as the sanitiser writes it:
+/// ` name="value"`, with `"` and `&` escaped in the value.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')?;
+    Some(&tag[start..start + end])
+}
+
+/// Whether `url` is a relative path, to a file that ships with the site,
+/// rather than an address that starts at a host or the disk's root (`//`,
+/// `/`, or `\\`, which browsers read as `/`) or names a scheme (`https:`).
+fn within_the_site(url: &str) -> bool {
+    // Browsers ignore leading spaces and control characters.
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    let path_end = url.find(['/', '\\', '?', '#']).unwrap_or(url.len());
+    !url.starts_with(['/', '\\']) && !url[..path_end].contains(':')
 }
 
 #[cfg(test)]
@@ -798,5 +879,52 @@ mod tests {
         assert!(html.contains("href=\"#fn-1\""), "{html}");
         assert_eq!(html.matches("id=").count(), 1, "{html}");
         assert!(html.contains("id=\"fn-1\""), "{html}");
+    }
+
+    #[test]
+    fn images_from_elsewhere_are_links_to_them() {
+        let body = "![track](https://tracker.example.com/pixel.png) ![](//e.org/a.png) \
+                    ![root](/a.png) <img src=\"/\\e.org/b.png\" alt=\"slash\"> <img src=\"&#9;//e.org/c.png\" alt=\"tab\"> \
+                    ![shipped](images/map.png) ![up](../map.png?v=1#x) ![d](data:image/png;base64,AAAA) \
+                    [![in a link](https://e.org/c.png)](https://e.org/) \
+                    <img src=\"HTTPS://e.org/d.png\" alt=\"a &lt;b&gt; &amp; &quot;c&quot;\" srcset=\"https://e.org/e.png 2x\">\n\n\
+                    <p><img src=\" https://e.org/f.png\" alt=\"Peskov\"></p>\n";
+        let paragraphs = split_markdown(body);
+        let markup = paragraphs[0].markup.as_deref().unwrap();
+        for expected in [
+            "<a href=\"https://tracker.example.com/pixel.png\" rel=\"noopener noreferrer\">Image: track</a>",
+            "<a href=\"//e.org/a.png\" rel=\"noopener noreferrer\">Image</a>",
+            "<a href=\"/a.png\" rel=\"noopener noreferrer\">Image: root</a>",
+            ">Image: slash</a>",
+            ">Image: tab</a>",
+            "<img src=\"images/map.png\" alt=\"shipped\">",
+            "<img src=\"../map.png?v=1#x\" alt=\"up\">",
+            "<img alt=\"d\">",
+            "<a href=\"https://e.org/\" rel=\"noopener noreferrer\">Image: in a link</a>",
+            "<a href=\"HTTPS://e.org/d.png\" rel=\"noopener noreferrer\">Image: a &lt;b&gt; &amp; \"c\"</a>",
+        ] {
+            assert!(markup.contains(expected), "{expected} in {markup}");
+        }
+        assert_eq!(markup.matches("<img").count(), 3, "{markup}");
+        assert!(
+            !markup.contains("srcset") && !markup.contains("data:"),
+            "{markup}"
+        );
+        // A raw HTML block's image is a link too; its alt text, as a
+        // Markdown image's, is not text to analyse.
+        let raw = &paragraphs[1];
+        let markup = raw.markup.as_deref().unwrap();
+        assert!(
+            markup.contains(
+                "<a href=\" https://e.org/f.png\" rel=\"noopener noreferrer\">Image: Peskov</a>"
+            ),
+            "{markup}"
+        );
+        assert_eq!(raw.text, "");
+        let html = render_markdown("![map](https://e.org/map.png)\n");
+        assert!(
+            html.contains(">Image: map</a>") && !html.contains("<img"),
+            "{html}"
+        );
     }
 }
