@@ -586,8 +586,9 @@ fn separate(text: &mut String) {
 pub fn sanitise(html: &str) -> String {
     let html = clean(html);
     match images_from_elsewhere_as_links(&html) {
-        // Cleaned again, so the links are written as every other.
-        Cow::Owned(linked) => clean(&linked),
+        // Cleaned again, so the links are written as every other; the ids
+        // left are the page's own, no longer marked.
+        Cow::Owned(linked) => clean_with(&linked, Ids::AllKept),
         Cow::Borrowed(_) => html,
     }
 }
@@ -595,17 +596,30 @@ pub fn sanitise(html: &str) -> String {
 /// [`sanitise`], leaving images as they are: for raw HTML blocks, whose text
 /// is read before the whole block is sanitised.
 fn clean(html: &str) -> String {
-    ammonia::Builder::default()
+    clean_with(html, Ids::OwnOnly)
+}
+
+/// Which ids the sanitiser keeps.
+enum Ids {
+    /// Those marked as written here, unmarked: content's are removed.
+    OwnOnly,
+    AllKept,
+}
+
+fn clean_with(html: &str, ids: Ids) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
         .add_generic_attributes(["class"])
         .add_tag_attributes("div", ["id"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .attribute_filter(|_, attribute, value| match attribute {
+        .url_schemes(["http", "https", "mailto"].into_iter().collect());
+    if let Ids::OwnOnly = ids {
+        builder.attribute_filter(|_, attribute, value| match attribute {
             "id" => value.strip_prefix(OWN_ID).map(Cow::Borrowed),
             _ => Some(Cow::Borrowed(value)),
-        })
-        .clean(html)
-        .to_string()
+        });
+    }
+    builder.clean(html).to_string()
 }
 
 /// Sanitised `html` with each image whose address is not a file of the site
@@ -879,6 +893,13 @@ mod tests {
         assert!(html.contains("href=\"#fn-1\""), "{html}");
         assert_eq!(html.matches("id=").count(), 1, "{html}");
         assert!(html.contains("id=\"fn-1\""), "{html}");
+    }
+
+    #[test]
+    fn footnotes_keep_their_ids_beside_an_image_from_elsewhere() {
+        let html = render_markdown("A note[^1] ![map](https://e.org/m.png)\n\n[^1]: The note.\n");
+        assert!(html.contains("id=\"fn-1\""), "{html}");
+        assert!(html.contains(">Image: map</a>"), "{html}");
     }
 
     #[test]
