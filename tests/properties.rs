@@ -72,7 +72,7 @@ proptest! {
 
     #[test]
     fn front_matter_and_sources_never_panic(text in contentish()) {
-        let _ = front_matter::split(&text, Path::new("a.md"));
+        let _ = front_matter::split(&text, Path::new("a.md"), source::SOURCE_KEYS);
         for name in ["a.md", "a.txt"] {
             match source::parse_source(&text, Path::new(name)) {
                 Ok((source, _)) => prop_assert!(!source.title.value.is_empty()),

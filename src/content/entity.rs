@@ -117,7 +117,7 @@ pub fn parse_entity(
     path: &Path,
     slug: String,
 ) -> Result<(Entity, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let split = front_matter::split(text, path).map_err(|d| vec![d])?;
+    let split = front_matter::split(text, path, ENTITY_KEYS).map_err(|d| vec![d])?;
     let Some(front_matter) = split.front_matter.as_ref() else {
         return Err(vec![Diagnostic::error(path, "the entity file has no front matter")
             .at_line(text, 1, 1)

@@ -59,8 +59,10 @@ fn value_after_key<'l>(line: &'l str, key: &str) -> Option<&'l str> {
 
 /// Splits `text` into front matter and body and parses the front matter.
 /// Front matter below blank lines is read too when it is a valid block
-/// with keys: a clipping pasted with an empty line on top is still meant.
-pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+/// whose keys are all `known` ones: a clipping pasted with an empty line on
+/// top is still meant, but `Published: 9 December 2024` between two rules
+/// is the clipping's text.
+pub fn split<'a>(text: &'a str, path: &Path, known: &[&str]) -> Result<Split<'a>, Diagnostic> {
     let blank_lines = text
         .split_inclusive('\n')
         .take_while(|line| line.trim().is_empty() && line.ends_with('\n'))
@@ -72,8 +74,10 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
             .map(str::len)
             .sum();
         if let Ok(mut split) = split_at_top(&text[lead..], path) {
-            if let Some(front_matter) = split.front_matter.as_mut().filter(|f| !f.table.is_empty())
-            {
+            let all_known = |f: &&mut FrontMatter| {
+                !f.table.is_empty() && f.table.keys().all(|key| known.contains(&key.as_str()))
+            };
+            if let Some(front_matter) = split.front_matter.as_mut().filter(all_known) {
                 front_matter.first_line += blank_lines;
                 split.body_line_offset += blank_lines;
                 split.blank_lines_before = blank_lines;
@@ -408,6 +412,11 @@ fn nearest_key<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
 mod tests {
     use super::*;
 
+    /// [`super::split`] for a source's keys.
+    fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+        super::split(text, path, &["title", "date"])
+    }
+
     fn path() -> &'static Path {
         Path::new("content/sources/a.md")
     }
@@ -467,13 +476,20 @@ mod tests {
 
     #[test]
     fn front_matter_below_blank_lines_is_read_at_its_own_lines() {
-        let split = split("\n \n---\ntitle: T\n---\nBody\n", path()).unwrap();
-        assert_eq!(split.blank_lines_before, 2);
-        assert_eq!(split.body, "Body\n");
-        assert_eq!(split.body_line_offset, 5);
+        let late = split("\n \n---\ntitle: T\n---\nBody\n", path()).unwrap();
+        assert_eq!(late.blank_lines_before, 2);
+        assert_eq!(late.body, "Body\n");
+        assert_eq!(late.body_line_offset, 5);
         // Text after blank lines that is no front matter stays text.
-        let split_text = super::split("\n---\nJust a rule\n---\n", path()).unwrap();
-        assert!(split_text.front_matter.is_none());
+        for text in [
+            "\n---\nJust a rule\n---\n",
+            "\n---\nPublished: 9 December 2024\n---\n",
+        ] {
+            assert!(
+                split(text, path()).unwrap().front_matter.is_none(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub fn parse_source_as_of(
         Some("md") => SourceFormat::Markdown,
         _ => SourceFormat::Clipping,
     };
-    let split = front_matter::split(text, path).map_err(|d| vec![d])?;
+    let split = front_matter::split(text, path, SOURCE_KEYS).map_err(|d| vec![d])?;
     let empty = front_matter::FrontMatter::default();
     let front_matter = split.front_matter.as_ref().unwrap_or(&empty);
     let mut fields = Fields::new(front_matter, text, path);
