@@ -222,6 +222,65 @@ fn pages_open_under_serve_follow_edits_and_show_build_errors() {
     session.assert_clean();
 }
 
+/// On a phone no page scrolls sideways: what is wider than the screen (the
+/// matrices, the co-occurrence table, the network) scrolls in a box of its
+/// own, and long titles wrap. The network's names stay big enough to read.
+#[test]
+fn pages_fit_a_phone_screen() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let site = dossier.output().canonicalize().unwrap();
+    let base = format!("file://{}/", site.display());
+    let mut session = Session::start(&chromium, &base);
+    session.screenshots = true;
+    session.emulate_phone(390);
+    let mut pages: Vec<String> = [
+        "index.html",
+        "sources.html",
+        "entities.html",
+        "crossref.html",
+        "timeline.html",
+        "print.html",
+        "404.html",
+        "entities/bashar-al-assad.html",
+        "entities/syria.html",
+        "entities/tass.html",
+    ]
+    .map(String::from)
+    .into();
+    for entry in std::fs::read_dir(site.join("sources")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        pages.push(format!("sources/{name}"));
+    }
+    for page in &pages {
+        session.open(page);
+        let wider = session.eval(
+            "(() => { const w = document.documentElement.clientWidth; \
+             if (document.documentElement.scrollWidth <= w) return ''; \
+             return Array.from(document.querySelectorAll('main *')) \
+               .filter(e => e.getBoundingClientRect().right > w + 1) \
+               .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + \
+                 e.textContent.slice(0, 40)).join(' | ') || 'something'; })()",
+        );
+        assert!(wider.is_empty(), "{page} is wider than a phone: {wider}");
+    }
+    session.open("crossref.html");
+    session.screenshot("crossref-phone");
+    let smallest = session.eval(
+        "Math.min(...Array.from(document.querySelectorAll('.network text'), t => \
+           parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a))",
+    );
+    let smallest: f64 = smallest.parse().unwrap();
+    assert!(
+        smallest >= 9.0,
+        "the network's names are {smallest:.1} px on a phone"
+    );
+    session.assert_clean();
+}
+
 fn chromium_or_skip() -> Option<PathBuf> {
     let found = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)

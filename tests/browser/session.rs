@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use headless_chrome::browser::tab::point::Point;
 use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Network;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
@@ -149,6 +150,28 @@ impl Session {
         self.wait_for("document.readyState === 'complete'");
         // The box is shown by the script: its being visible proves it ran.
         self.wait_for("!document.querySelector('.search').hidden");
+    }
+
+    /// Lays pages out as a phone `width` CSS pixels wide would, touch and all.
+    pub fn emulate_phone(&self, width: u32) {
+        self.tab
+            .call_method(Emulation::SetDeviceMetricsOverride {
+                width,
+                height: 844,
+                device_scale_factor: 1.0,
+                mobile: true,
+                scale: None,
+                screen_width: None,
+                screen_height: None,
+                position_x: None,
+                position_y: None,
+                dont_set_visible_size: None,
+                screen_orientation: None,
+                viewport: None,
+                display_feature: None,
+                device_posture: None,
+            })
+            .unwrap();
     }
 
     pub fn url(&self) -> String {
