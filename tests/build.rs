@@ -506,3 +506,44 @@ fn the_site_does_not_depend_on_how_many_threads_build_it() {
     assert!(differ.is_empty(), "differ: {differ:?}");
     assert_eq!(one.len(), many.len());
 }
+
+/// A table wider than a phone scrolls in a box of its own, which the
+/// keyboard can reach (arrow keys then scroll it) and a screen reader names.
+#[test]
+fn tables_that_scroll_sideways_are_named_regions_the_keyboard_reaches() {
+    let (_dossier, site) = seeds_site();
+    let boxes = Selector::parse(".table-scroll").unwrap();
+    let tables = Selector::parse("table.matrix, table.shared-matrix, table.cooccurrence").unwrap();
+    let mut seen = 0;
+    for page in ["crossref.html", "entities/bashar-al-assad.html"] {
+        let html = site.page(page);
+        for table in html.select(&tables) {
+            let parent = scraper::ElementRef::wrap(table.parent().unwrap()).unwrap();
+            assert!(
+                parent
+                    .value()
+                    .has_class("table-scroll", scraper::CaseSensitivity::CaseSensitive),
+                "{page}: a {:?} table is not in a box that scrolls",
+                table.value().attr("class")
+            );
+        }
+        for scroll in html.select(&boxes) {
+            seen += 1;
+            let attr = |name| scroll.value().attr(name);
+            assert_eq!(attr("tabindex"), Some("0"), "{page}");
+            assert_eq!(attr("role"), Some("region"), "{page}");
+            let name = match attr("aria-labelledby") {
+                Some(id) => select_texts(&html, &format!("#{id}")).concat(),
+                None => attr("aria-label").unwrap_or_default().to_owned(),
+            };
+            assert!(
+                !name.trim().is_empty(),
+                "{page}: a scrolling box has no name"
+            );
+        }
+    }
+    assert!(
+        seen >= 3,
+        "the matrices and the co-occurrence table: {seen}"
+    );
+}
