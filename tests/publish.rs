@@ -396,6 +396,26 @@ fn newsprint_theme_builds_and_differs() {
     assert!(b.read("index.html").contains("class=\"dateline\""));
     // Everything it does not override falls back to the default theme.
     assert_eq!(a.files(), b.files());
+    assert_eq!(
+        a.read("static/components.css"),
+        b.read("static/components.css")
+    );
+    // Its pages draw search, the timeline and the network: the stylesheets
+    // they link style them, and hide what only screen readers say.
+    let sheets = Selector::parse("link[rel=stylesheet]").unwrap();
+    let linked: String = (b.page("index.html").select(&sheets))
+        .filter_map(|link| link.value().attr("href"))
+        .map(|href| b.read(href))
+        .collect();
+    for rule in [
+        ".visually-hidden",
+        ".search-results",
+        ".network svg",
+        ".timeline-day",
+        ".quote-text",
+    ] {
+        assert!(linked.contains(rule), "{rule} is styled");
+    }
     assert_eq!(a.read("crossref.html"), b.read("crossref.html"));
     assert!(b.broken_links().is_empty(), "{:?}", b.broken_links());
 }
