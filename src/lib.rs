@@ -11,6 +11,32 @@
 // user needs; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+/// `print!`, `println!`, `eprint!` and `eprintln!` that never panic: a
+/// reader gone from the other end of a pipe (`dossier entities suggest |
+/// head`) ends the output, not the program, which finishes its work and
+/// exits as it would have.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_quietly(&mut ::std::io::stdout(), format_args!($($arg)*)) };
+}
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::out!("{}\n", format_args!($($arg)*)) };
+}
+#[macro_export]
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::write_quietly(&mut ::std::io::stderr(), format_args!($($arg)*)) };
+}
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::err!("{}\n", format_args!($($arg)*)) };
+}
+
+#[doc(hidden)]
+pub fn write_quietly(stream: &mut dyn std::io::Write, text: std::fmt::Arguments) {
+    let _ = stream.write_fmt(text);
+}
+
 pub mod analysis;
 pub mod cache;
 pub mod catalogue;
@@ -294,7 +320,7 @@ fn lock_dossier(root: &Path, say_waiting: bool) -> Option<std::fs::File> {
             return None;
         }
         if say_waiting {
-            eprintln!("waiting for another build of this dossier to finish");
+            crate::errln!("waiting for another build of this dossier to finish");
         }
         if !lock(libc::LOCK_EX) {
             return None;

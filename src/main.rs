@@ -39,7 +39,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 )));
             }
             init::init(&dir, &theme)?;
-            println!(
+            dossier::outln!(
                 "Created a dossier in {}. Next: cd {} && dossier build",
                 dir.display(),
                 dir.display()
@@ -129,14 +129,14 @@ fn suggest_entities(root: &Path, min_sources: usize, write: bool) -> Result<(), 
     let content = dossier::content::load(root, &config)?;
     let (matcher, _) = dossier::analysis::Matcher::new(&content.entities);
     let suggestions = dossier::suggest::suggest(&content, &matcher, min_sources);
-    print!("{}", dossier::suggest::report(&suggestions));
+    dossier::out!("{}", dossier::suggest::report(&suggestions));
     if write {
         let entities_dir = root.join(&config.build.content).join("entities");
         for (path, written) in dossier::suggest::write_skeletons(&entities_dir, &suggestions)? {
             let path = display_path(&path);
             match written {
-                true => println!("wrote {path}"),
-                false => println!("kept {path}: the file already exists"),
+                true => dossier::outln!("wrote {path}"),
+                false => dossier::outln!("kept {path}: the file already exists"),
             }
         }
     }
@@ -162,7 +162,7 @@ fn resolve_root(root: Option<PathBuf>) -> Result<PathBuf, Error> {
 fn print_warnings(warnings: &[Diagnostic]) {
     let styled = use_colour();
     for warning in warnings {
-        eprint!("{}", warning.render(styled));
+        dossier::err!("{}", warning.render(styled));
     }
 }
 
@@ -174,14 +174,14 @@ fn use_colour() -> bool {
 
 fn print_stages(report: &Report) {
     if report.stages.is_empty() {
-        eprintln!("  nothing changed since the last build");
+        dossier::errln!("  nothing changed since the last build");
         return;
     }
     for (stage, time) in &report.stages {
-        eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        dossier::errln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
     }
     let cache = &report.cache;
-    eprintln!(
+    dossier::errln!(
         "  cache: {} of {} sources parsed, {} analysed, shared passages {}, {} of {} pages rendered; {} files changed",
         cache.parsed,
         cache.parsed + cache.parse_hits,
@@ -207,9 +207,9 @@ fn print_summary(report: &Report, check_only: bool) {
     );
     let seconds = report.elapsed.as_secs_f64();
     if check_only {
-        println!("Checked {counts} in {seconds:.2} s: no errors");
+        dossier::outln!("Checked {counts} in {seconds:.2} s: no errors");
     } else {
-        println!(
+        dossier::outln!(
             "Built {} into {}: {counts} in {seconds:.2} s",
             plural(report.pages_written, "file"),
             display_path(&report.output)
@@ -231,12 +231,12 @@ fn print_error(error: &Error) {
     let (errors, warnings): (Vec<_>, Vec<_>) =
         error.diagnostics().iter().partition(|d| d.is_error());
     for diagnostic in warnings.into_iter().chain(errors) {
-        eprint!("{}", diagnostic.render(styled));
+        dossier::err!("{}", diagnostic.render(styled));
     }
-    eprintln!("error: {error}");
+    dossier::errln!("error: {error}");
     let mut cause = std::error::Error::source(error);
     while let Some(inner) = cause {
-        eprintln!("caused by: {inner}");
+        dossier::errln!("caused by: {inner}");
         cause = inner.source();
     }
 }

@@ -120,7 +120,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     // Caught from before the address is announced: a Ctrl-C as soon as it
     // is must stop the server as cleanly as any later one.
     let interrupted = CtrlC::catch()?;
-    println!("Serving {} at {url} (Ctrl-C to stop)", config.dossier.title);
+    crate::outln!("Serving {} at {url} (Ctrl-C to stop)", config.dossier.title);
     let site = Arc::new(SiteFiles {
         output,
         base_path,
@@ -140,7 +140,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     }
     interrupted.wait();
     let _idle = shared.building.lock();
-    println!("Stopped.");
+    crate::outln!("Stopped.");
     Ok(())
 }
 
@@ -167,11 +167,11 @@ impl Builder {
             }
             Err(error) => {
                 let text = error_text(error);
-                eprintln!("{text}");
+                crate::errln!("{text}");
                 let output = self.options.build.output.as_deref();
                 match output.is_some_and(|output| output.join(MARKER_FILE).is_file()) {
-                    true => eprintln!("Serving the last good site until this is fixed."),
-                    false => eprintln!("No site to serve until this is fixed."),
+                    true => crate::errln!("Serving the last good site until this is fixed."),
+                    false => crate::errln!("No site to serve until this is fixed."),
                 }
                 Some(text)
             }
@@ -184,15 +184,15 @@ impl Builder {
 
     fn print_report(&self, report: &Report) {
         for warning in &report.warnings {
-            eprint!("{warning}");
+            crate::err!("{warning}");
         }
         if self.options.verbose {
             for (stage, time) in &report.stages {
-                eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                crate::errln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
             }
         }
         if !self.options.quiet {
-            println!(
+            crate::outln!(
                 "Built {} files ({} changed) in {:.2} s",
                 report.pages_written,
                 report.pages_changed,
@@ -266,7 +266,7 @@ fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Resul
                 // build reads it, so no later edit in it goes unseen.
                 let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
                 if let Err(error) = folders.follow(&mut watcher) {
-                    eprintln!("{}", error_text(&error));
+                    crate::errln!("{}", error_text(&error));
                 }
                 drop(watcher);
                 builder.rebuild();
@@ -707,7 +707,7 @@ fn open_browser(url: &str) {
         .spawn()
         .is_err()
     {
-        eprintln!("could not open a browser: visit {url}");
+        crate::errln!("could not open a browser: visit {url}");
     }
 }
 

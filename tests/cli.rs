@@ -203,3 +203,28 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     assert!(stderr(&output).contains("refusing"), "{}", stderr(&output));
     assert!(dossier_dir.root().join("public/thesis.txt").is_file());
 }
+
+#[test]
+fn a_reader_that_stops_reading_does_not_crash_it() {
+    let dossier_dir = TestDossier::seeds();
+    for args in [&["build"][..], &["entities", "suggest"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .current_dir(dossier_dir.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        // As `dossier ... | head -0` does: the pipe's reader is gone before
+        // anything is printed.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    }
+}
