@@ -103,7 +103,14 @@ impl Config {
             }
             Error::Content(vec![diagnostic])
         })?;
-        config.validate(path)?;
+        if let Some(problem) = config.problem() {
+            // Placed at the value at fault, as a type error is.
+            let mut diagnostic = problem.diagnostic(path);
+            if let Some(offset) = value_offset(text, problem.section, problem.key) {
+                diagnostic = diagnostic.at_offset(text, offset);
+            }
+            return Err(Error::Content(vec![diagnostic]));
+        }
         // Shown on every page and in the feed: scrubbed as content is.
         let dossier = &mut config.dossier;
         for text in [
@@ -132,27 +139,55 @@ impl Config {
 
     /// Checks values that parse but make no sense.
     pub fn validate(&self, path: &Path) -> Result<()> {
+        match self.problem() {
+            Some(problem) => Err(Error::Content(vec![problem.diagnostic(path)])),
+            None => Ok(()),
+        }
+    }
+
+    /// The first value that parses but makes no sense, if any.
+    fn problem(&self) -> Option<Problem> {
+        let problem = |section, key, message: String, help: &str| {
+            Some(Problem {
+                section,
+                key,
+                message,
+                help: (!help.is_empty()).then(|| help.to_owned()),
+            })
+        };
         if let Some(url) = &self.dossier.base_url {
-            let scrubbed = scrub_text(url) != url.as_str();
-            if !(url.starts_with("https://") || url.starts_with("http://")) || scrubbed {
-                return Err(Error::Content(vec![Diagnostic::error(
-                    path,
+            if !is_base_url(url) {
+                return problem(
+                    "dossier",
+                    "base_url",
                     format!("base_url `{url}` is not an absolute http(s) URL"),
-                )
-                .with_help(
-                    "write it in full, e.g. base_url = \"https://user.github.io/repo/\"",
-                )]));
+                    "write it in full, without ? or #, e.g. base_url = \"https://user.github.io/repo/\"",
+                );
             }
+        }
+        let theme = &self.dossier.theme;
+        if !is_folder_name(theme) {
+            // themes/NAME/ is read and its static files published: a path
+            // here would publish a folder from anywhere on the disk.
+            return problem(
+                "dossier",
+                "theme",
+                format!("theme `{theme}` is not the name of a theme"),
+                &format!(
+                    "name a folder of themes/ (theme = \"mine\" for themes/mine/), or a \
+                     built-in theme: {}",
+                    crate::render::theme::built_in_themes().join(", ")
+                ),
+            );
         }
         if let Some(cname) = &self.dossier.cname {
             if !is_domain_name(cname) {
-                return Err(Error::Content(vec![Diagnostic::error(
-                    path,
+                return problem(
+                    "dossier",
+                    "cname",
                     format!("cname `{cname}` is not a domain name"),
-                )
-                .with_help(
                     "write the bare domain, e.g. cname = \"dossier.example.org\"",
-                )]));
+                );
             }
         }
         for (key, folder) in [
@@ -160,19 +195,18 @@ impl Config {
             ("output", &self.build.output),
         ] {
             if folder.as_os_str().is_empty() {
-                return Err(Error::Content(vec![Diagnostic::error(
-                    path,
-                    format!("[build] {key} must not be empty"),
-                )]));
+                return problem("build", key, format!("[build] {key} must not be empty"), "");
             }
         }
         if self.build.paginate_by == 0 {
-            return Err(Error::Content(vec![Diagnostic::error(
-                path,
-                "[build] paginate_by must be at least 1",
-            )]));
+            return problem(
+                "build",
+                "paginate_by",
+                "[build] paginate_by must be at least 1".to_owned(),
+                "give the number of sources or days a page lists, e.g. paginate_by = 50",
+            );
         }
-        Ok(())
+        None
     }
 
     /// The base URL with exactly one trailing slash, if set.
@@ -182,6 +216,58 @@ impl Config {
             .as_ref()
             .map(|url| format!("{}/", url.trim_end_matches('/')))
     }
+}
+
+/// A value of `book.toml` that parses but makes no sense.
+struct Problem {
+    section: &'static str,
+    key: &'static str,
+    message: String,
+    help: Option<String>,
+}
+
+impl Problem {
+    fn diagnostic(&self, path: &Path) -> Diagnostic {
+        let diagnostic = Diagnostic::error(path, self.message.clone());
+        match &self.help {
+            Some(help) => diagnostic.with_help(help.clone()),
+            None => diagnostic,
+        }
+    }
+}
+
+/// Where the value of `[section] key` (or its dashed alias) starts in
+/// `text`, for problems found once the file has parsed.
+fn value_offset(text: &str, section: &str, key: &str) -> Option<usize> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let toml::de::DeValue::Table(table) = document.get_ref().get(section)?.get_ref() else {
+        return None;
+    };
+    [key.to_owned(), key.replace('_', "-")]
+        .iter()
+        .find_map(|key| table.get(key.as_str()))
+        .map(|value| value.span().start)
+}
+
+/// An absolute http(s) URL with a host, and no query or fragment, which
+/// would end up in the middle of every address made from it.
+fn is_base_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    !host.is_empty()
+        && !url.contains(['?', '#'])
+        && !url.chars().any(char::is_whitespace)
+        && scrub_text(url) == url
+}
+
+/// One plain folder name: no separator, no `.` or `..`, not empty.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\'])
 }
 
 /// A bare domain name such as `dossier.example.org`: no scheme, path or
@@ -258,8 +344,17 @@ mod tests {
     }
 
     #[test]
-    fn errors_on_zero_paginate_by() {
-        assert!(parse("[build]\npaginate_by = 0\n").is_err());
+    fn errors_on_zero_paginate_by_at_its_value() {
+        let Err(Error::Content(diagnostics)) = parse("[build]\noutput = \"o\"\npaginate_by = 0\n")
+        else {
+            panic!("expected a content error");
+        };
+        assert_eq!(diagnostics[0].position, Some((3, 15)));
+        assert!(diagnostics[0].help.is_some());
+        let Err(Error::Content(diagnostics)) = parse("[build]\n\npaginate-by = 0\n") else {
+            panic!("expected a content error");
+        };
+        assert_eq!(diagnostics[0].position, Some((3, 15)));
         assert_eq!(
             parse("[build]\npaginate_by = 7\n")
                 .unwrap()
@@ -272,6 +367,43 @@ mod tests {
     #[test]
     fn errors_on_relative_base_url() {
         assert!(parse("[dossier]\nbase_url = \"example.org\"\n").is_err());
+    }
+
+    #[test]
+    fn errors_on_a_base_url_with_a_query_fragment_or_no_host_at_its_value() {
+        for url in [
+            "https://e.org/?q=1",
+            "https://e.org/#top",
+            "https://",
+            "https:///x",
+        ] {
+            let Err(Error::Content(diagnostics)) =
+                parse(&format!("[dossier]\ntitle = \"T\"\nbase_url = \"{url}\"\n"))
+            else {
+                panic!("{url} was taken");
+            };
+            assert_eq!(diagnostics[0].position, Some((3, 12)), "{url}");
+        }
+        assert!(parse("[dossier]\nbase_url = \"http://e.org\"\n").is_ok());
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name_never_a_path() {
+        for theme in ["../../secrets", "/etc", "a/b", "..", ".", "", "a\\\\b"] {
+            let Err(Error::Content(diagnostics)) =
+                parse(&format!("[dossier]\ntheme = \"{theme}\"\n"))
+            else {
+                panic!("{theme} was taken");
+            };
+            assert_eq!(diagnostics[0].position, Some((2, 9)), "{theme}");
+        }
+        assert_eq!(
+            parse("[dossier]\ntheme = \"my-theme\"\n")
+                .unwrap()
+                .dossier
+                .theme,
+            "my-theme"
+        );
     }
 
     #[test]

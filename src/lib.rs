@@ -335,13 +335,13 @@ fn lock_dossier(_root: &Path, _say_waiting: bool) -> Option<std::fs::File> {
 }
 
 /// Reads `book.toml`, with the command line's overrides.
-fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
+pub(crate) fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
     let mut config = Config::load(root)?;
     if let Some(base_url) = &options.base_url {
         config.dossier.base_url = Some(base_url.clone());
         config.validate(Path::new("--base-url")).map_err(|_| {
             Error::Usage(format!(
-                "--base-url `{base_url}` is not an absolute http(s) URL, e.g. https://user.github.io/repo/"
+                "--base-url `{base_url}` is not an absolute http(s) URL without ? or #, e.g. https://user.github.io/repo/"
             ))
         })?;
     }
