@@ -77,13 +77,14 @@ impl Shared {
 
 /// Builds, serves and watches the dossier at `root` until Ctrl-C.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
-    let config = Config::load(root)?;
+    // A bad --base-url is a usage error now, not a site never served.
+    let config = crate::load_config(root, &options.build)?;
     let output = options
         .build
         .output
         .clone()
         .unwrap_or_else(|| root.join(&config.build.output));
-    let base_url = options.build.base_url.clone().or(config.base_url());
+    let base_url = config.base_url();
     let base_path = base_path(base_url.as_deref());
     let shared = Arc::new(Shared {
         state: Mutex::new(State {

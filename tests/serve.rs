@@ -384,6 +384,35 @@ fn a_port_in_use_is_said_before_building() {
 }
 
 #[test]
+fn a_bad_base_url_is_a_usage_error_before_serving() {
+    let dossier = TestDossier::from_fixture("basic");
+    for url in ["example.org", "https://example.org/repo/?v=1"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("--root")
+            .arg(dossier.root())
+            .args(["serve", "--port", "0", "--base-url", url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // It used to serve no site, forever: wait a while, then give up.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{url}: {stderr}");
+        assert!(stderr.contains("--base-url"), "{stderr}");
+        assert!(
+            !dossier.root().join("public").exists(),
+            "built before failing"
+        );
+    }
+}
+
+#[test]
 fn requests_cannot_leave_the_output_folder() {
     let dossier = TestDossier::from_fixture("basic");
     let server = Server::start(&dossier, &[]);
