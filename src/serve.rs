@@ -22,7 +22,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, FileI
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::cache::CACHE_DIR;
-use crate::config::Config;
+use crate::config::{Config, CONFIG_FILE};
 use crate::error::{Error, Result};
 use crate::output::MARKER_FILE;
 use crate::{build, BuildOptions, Report};
@@ -247,6 +247,7 @@ fn watch(root: &Path, config: &Config, output: &Path, builder: Builder) -> Resul
     folders.follow(&mut debouncer)?;
     let debouncer = Arc::new(Mutex::new(debouncer));
     let ignored = Ignored {
+        root: root.canonicalize().unwrap_or_else(|_| absolute(root)),
         output: absolute(output),
         cache: absolute(&root.join(CACHE_DIR)),
     };
@@ -320,9 +321,11 @@ impl WatchedFolders {
     }
 }
 
-/// Changes that never trigger a build: the build's own output and cache, and
-/// editors' temporary and backup files.
+/// Changes that never trigger a build: the build's own output and cache,
+/// editors' temporary and backup files, and files beside `book.toml` that a
+/// build does not read (`dossier serve > serve.log` would rebuild forever).
 struct Ignored {
+    root: PathBuf,
     output: PathBuf,
     cache: PathBuf,
 }
@@ -331,6 +334,16 @@ impl Ignored {
     fn covers(&self, path: &Path) -> bool {
         let path = absolute(path);
         if path.starts_with(&self.output) || path.starts_with(&self.cache) {
+            return true;
+        }
+        // In the root a build reads book.toml and folders; a folder removed
+        // is gone, so what is no longer there counts too.
+        let in_root = (path.parent()).is_some_and(|parent| {
+            parent
+                .canonicalize()
+                .is_ok_and(|parent| parent == self.root)
+        });
+        if in_root && path.file_name() != Some(CONFIG_FILE.as_ref()) && path.is_file() {
             return true;
         }
         let parent_name = self
@@ -835,6 +848,25 @@ mod tests {
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
         assert!(html.contains("var seen = 4;"));
         assert!(html.ends_with("</script>\n</body></html>"));
+    }
+
+    #[test]
+    fn files_beside_book_toml_that_no_build_reads_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        for file in ["book.toml", "serve.log", "content/a.md"] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), "").unwrap();
+        }
+        let ignored = Ignored {
+            root: root.clone(),
+            output: root.join("public"),
+            cache: root.join(CACHE_DIR),
+        };
+        assert!(ignored.covers(&root.join("serve.log")));
+        for read in ["book.toml", "content", "content/a.md", "templates"] {
+            assert!(!ignored.covers(&root.join(read)), "{read}");
+        }
     }
 
     #[test]
