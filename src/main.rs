@@ -145,6 +145,12 @@ fn suggest_entities(root: &Path, min_sources: usize, write: bool) -> Result<(), 
 
 fn resolve_root(root: Option<PathBuf>) -> Result<PathBuf, Error> {
     if let Some(root) = root {
+        if !root.is_dir() {
+            return Err(Error::Usage(format!(
+                "--root {}: no such folder\n  = help: pass the folder that holds the dossier's book.toml",
+                root.display()
+            )));
+        }
         return Ok(root);
     }
     let here = std::env::current_dir().map_err(|source| Error::Io {

@@ -736,3 +736,14 @@ fn utf16_without_a_byte_order_mark_is_read_and_nul_filled_files_refused() {
         .read("sources/two-marks.html")
         .contains("<h1>Two marks"));
 }
+
+#[test]
+fn a_file_where_the_entities_folder_should_be_is_an_error() {
+    let dossier = TestDossier::from_fixture("basic");
+    let entities = dossier.root().join("content/entities");
+    fs::remove_dir_all(&entities).unwrap();
+    fs::write(&entities, "").unwrap();
+    let errors = content_errors(&dossier);
+    assert_eq!(errors[0].path, Path::new("content/entities"), "{errors:?}");
+    assert!(errors[0].message.contains("this is a file"), "{errors:?}");
+}

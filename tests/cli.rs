@@ -121,6 +121,22 @@ fn no_book_toml_is_a_usage_error_suggesting_init() {
 }
 
 #[test]
+fn a_root_that_is_no_folder_is_a_usage_error_saying_so() {
+    let empty = tempfile::tempdir().unwrap();
+    let missing = empty.path().join("missing");
+    let output = dossier(
+        &["--root", missing.to_str().unwrap(), "build"],
+        empty.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no such folder"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn bad_arguments_are_usage_errors() {
     let empty = tempfile::tempdir().unwrap();
     assert_eq!(dossier(&["bulid"], empty.path()).status.code(), Some(2));

@@ -177,6 +177,18 @@ fn find_files(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
     if !dir.is_dir() && !dir.is_symlink() {
+        // A file where the folder should be holds nothing a build can read:
+        // said, not taken for an empty folder.
+        if dir.exists() {
+            let relative = dir.strip_prefix(root).unwrap_or(dir);
+            diagnostics.push(
+                Diagnostic::error(
+                    relative,
+                    "this is a file, where a folder of content files is read",
+                )
+                .with_help("rename the file, and make a folder of that name for the content files"),
+            );
+        }
         return Vec::new();
     }
     let content_real = content_dir
