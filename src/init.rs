@@ -47,6 +47,12 @@ Describe the entity here, in Markdown.
 /// Creates a new dossier in `dir` with theme `theme`. Refuses to touch a
 /// folder that already holds a dossier.
 pub fn init(dir: &Path, theme: &str) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a file: a dossier is made in a folder\n  = help: name a new folder, or one to add the dossier's files to",
+            dir.display()
+        )));
+    }
     let config = dir.join(CONFIG_FILE);
     if config.exists() {
         return Err(Error::Usage(format!(
@@ -93,6 +99,19 @@ pub fn init(dir: &Path, theme: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_no_place_for_a_dossier() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        fs::write(&file, "notes").unwrap();
+        let error = init(&file, "default").unwrap_err();
+        assert!(
+            matches!(&error, Error::Usage(message) if message.contains("is a file")),
+            "{error}"
+        );
+        assert_eq!(fs::read_to_string(&file).unwrap(), "notes");
+    }
 
     #[test]
     fn creates_a_dossier_that_refuses_a_second_init() {
