@@ -13,7 +13,7 @@ mod server;
 mod session;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use common::TestDossier;
@@ -26,17 +26,23 @@ const CHROMIUM_PATHS: &[&str] = &[
     "/usr/bin/google-chrome",
 ];
 
+/// The seeds dossier built, and a session reading it from disk that saves
+/// its screenshots; the dossier is kept for as long as the session reads it.
+fn seeds_from_file_urls(chromium: &Path) -> (TestDossier, Session) {
+    let dossier = TestDossier::seeds();
+    dossier.build();
+    let site = dossier.output().canonicalize().unwrap();
+    let mut session = Session::start(chromium, &format!("file://{}/", site.display()));
+    session.screenshots = true;
+    (dossier, session)
+}
+
 #[test]
 fn search_and_links_work_from_file_urls() {
     let Some(chromium) = chromium_or_skip() else {
         return;
     };
-    let dossier = TestDossier::seeds();
-    dossier.build();
-    let site = dossier.output().canonicalize().unwrap();
-    let base = format!("file://{}/", site.display());
-    let mut session = Session::start(&chromium, &base);
-    session.screenshots = true;
+    let (_dossier, session) = seeds_from_file_urls(&chromium);
     exercise_site(&session);
     session.assert_clean();
 }
@@ -230,12 +236,7 @@ fn pages_fit_a_phone_screen() {
     let Some(chromium) = chromium_or_skip() else {
         return;
     };
-    let dossier = TestDossier::seeds();
-    dossier.build();
-    let site = dossier.output().canonicalize().unwrap();
-    let base = format!("file://{}/", site.display());
-    let mut session = Session::start(&chromium, &base);
-    session.screenshots = true;
+    let (dossier, session) = seeds_from_file_urls(&chromium);
     session.emulate_phone(390);
     let mut pages: Vec<String> = [
         "index.html",
@@ -251,7 +252,7 @@ fn pages_fit_a_phone_screen() {
     ]
     .map(String::from)
     .into();
-    for entry in std::fs::read_dir(site.join("sources")).unwrap() {
+    for entry in std::fs::read_dir(dossier.output().join("sources")).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         pages.push(format!("sources/{name}"));
     }
