@@ -51,6 +51,15 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic as a warning: for those placed by helpers that
+    /// make errors, such as a front matter key's line.
+    pub fn as_warning(self) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self
+        }
+    }
+
     /// Places the diagnostic at a byte offset of `text`, the whole file.
     pub fn at_offset(mut self, text: &str, offset: usize) -> Self {
         let (line, column) = line_column(text, offset);

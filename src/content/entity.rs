@@ -189,10 +189,7 @@ fn warn_about_everyday_names(fields: &mut Fields<'_>, name: Option<&str>, aliase
             )
             .with_help("use a distinctive name, e.g. a full name or title");
         let diagnostic = diagnostic.pointing_at(word);
-        fields.diagnostics.push(Diagnostic {
-            severity: crate::error::Severity::Warning,
-            ..diagnostic
-        });
+        fields.diagnostics.push(diagnostic.as_warning());
     }
 }
 
@@ -223,10 +220,7 @@ fn warn_about_names_without_letters(
                     "remove the alias, or write it as the sources spell the name, with its letters"
                 }
             });
-        fields.diagnostics.push(Diagnostic {
-            severity: crate::error::Severity::Warning,
-            ..diagnostic
-        });
+        fields.diagnostics.push(diagnostic.as_warning());
     }
 }
 
@@ -240,10 +234,7 @@ fn read_kind(fields: &mut Fields<'_>) -> EntityKind {
             .with_help(
                 "add kind = \"person\", \"organization\", \"place\", \"outlet\" or \"other\"",
             );
-        fields.diagnostics.push(Diagnostic {
-            severity: crate::error::Severity::Warning,
-            ..diagnostic
-        });
+        fields.diagnostics.push(diagnostic.as_warning());
         return EntityKind::Other;
     };
     EntityKind::parse(&written).unwrap_or_else(|| {

@@ -36,14 +36,12 @@ impl Split<'_> {
     pub fn late_start_warning(&self, text: &str, path: &Path) -> Option<Diagnostic> {
         let lines = self.blank_lines_before;
         (lines > 0).then(|| {
-            let mut warning = Diagnostic::error(
+            Diagnostic::warning(
                 path,
                 "front matter below blank lines: read, but other tools would take it for text",
             )
             .at_line(text, lines + 1, 1)
-            .with_help("delete the blank lines above it, so that it starts the file");
-            warning.severity = crate::error::Severity::Warning;
-            warning
+            .with_help("delete the blank lines above it, so that it starts the file")
         })
     }
 }
@@ -63,16 +61,12 @@ fn value_after_key<'l>(line: &'l str, key: &str) -> Option<&'l str> {
 /// top is still meant, but `Published: 9 December 2024` between two rules
 /// is the clipping's text.
 pub fn split<'a>(text: &'a str, path: &Path, known: &[&str]) -> Result<Split<'a>, Diagnostic> {
-    let blank_lines = text
-        .split_inclusive('\n')
+    let lead: usize = (text.split_inclusive('\n'))
         .take_while(|line| line.trim().is_empty() && line.ends_with('\n'))
-        .count();
+        .map(str::len)
+        .sum();
+    let blank_lines = text[..lead].matches('\n').count();
     if blank_lines > 0 {
-        let lead: usize = text
-            .split_inclusive('\n')
-            .take(blank_lines)
-            .map(str::len)
-            .sum();
         if let Ok(mut split) = split_at_top(&text[lead..], path) {
             let all_known = |f: &&mut FrontMatter| {
                 !f.table.is_empty() && f.table.keys().all(|key| known.contains(&key.as_str()))
@@ -268,8 +262,8 @@ impl<'a> Fields<'a> {
             }
             let mut diagnostic = self
                 .diagnostic_at_key(key, format!("unknown front matter key `{key}` is ignored"))
-                .with_help(format!("known keys are {}", known.join(", ")));
-            diagnostic.severity = crate::error::Severity::Warning;
+                .with_help(format!("known keys are {}", known.join(", ")))
+                .as_warning();
             if let Some(nearest) = nearest_key(key, known) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{nearest}`?"));
             }

@@ -98,12 +98,11 @@ pub fn parse_source_as_of(
     let date = read_date(&mut fields);
     if let (Some(date), Some(today)) = (&date, today) {
         if date.value > today {
-            let mut warning = fields
+            let warning = fields
                 .diagnostic_at_key("date", format!("the date {} is in the future", date.value))
                 .pointing_at(&date.value.to_string())
                 .with_help("check the year: a date after today is most likely a typo");
-            warning.severity = crate::error::Severity::Warning;
-            fields.diagnostics.push(warning);
+            fields.diagnostics.push(warning.as_warning());
         }
     }
     let outlet = fields.string("outlet").filter(|o| !o.is_empty());
@@ -114,14 +113,13 @@ pub fn parse_source_as_of(
     let requested_slug = fields.string("slug");
     if let Some(asked) = requested_slug.as_deref() {
         if crate::slug::slugify(asked).is_empty() {
-            let mut warning = fields
+            let warning = fields
                 .diagnostic_at_key(
                     "slug",
                     format!("slug `{asked}` has no letter or digit to name a page with; the title's is used"),
                 )
                 .with_help("write the slug with letters, digits and hyphens, e.g. slug = \"assad-in-moscow\"");
-            warning.severity = crate::error::Severity::Warning;
-            fields.diagnostics.push(warning);
+            fields.diagnostics.push(warning.as_warning());
         }
     }
 

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use crate::error::{Diagnostic, Severity};
+use crate::error::Diagnostic;
 
 /// Characters the renderer uses as placeholders inside generated HTML; content
 /// may never carry them, so a placeholder can never be forged by a source.
@@ -137,9 +137,8 @@ fn utf16_without_bom(body: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 }
 
 fn replaced_warning(mut diagnostic: Diagnostic) -> Diagnostic {
-    diagnostic.severity = Severity::Warning;
     diagnostic.message = format!("{}; bad bytes replaced by �", diagnostic.message);
-    diagnostic.with_help("save the file as UTF-8 to keep every character")
+    (diagnostic.as_warning()).with_help("save the file as UTF-8 to keep every character")
 }
 
 /// The character an HTML entity (`&amp;`, `&#39;`, `&#x2019;`) stands for,
